@@ -1,0 +1,83 @@
+//! The cart: adding items and the header badge.
+
+use crate::error::AppError;
+use entities::views::CartSummary;
+use leptos::prelude::*;
+
+/// Name of the cookie that holds the cart token.
+pub const CART_COOKIE: &str = "bazaar_cart";
+
+/// Adds units of a variant to the shopper's cart (creating the cart and its
+/// cookie on the first add) and returns the new badge count.
+#[server(prefix = "/_sf", endpoint = "cart/add")]
+pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartSummary, AppError> {
+    let shop = super::shop()?;
+    let cart_id = match ssr::cart_id_from_cookie().await {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4();
+            ssr::set_cart_cookie(id);
+            id
+        }
+    };
+    entities::services::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(super::fail)
+}
+
+/// The shopper's badge count (zero without a cart).
+#[server(prefix = "/_sf", endpoint = "cart/summary")]
+pub async fn get_cart_summary() -> Result<CartSummary, AppError> {
+    let shop = super::shop()?;
+    match ssr::cart_id_from_cookie().await {
+        Some(id) => entities::services::cart::summary(&shop, id).await.map_err(super::fail),
+        None => Ok(CartSummary::default()),
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::CART_COOKIE;
+    use http::header::{COOKIE, SET_COOKIE};
+    use http::HeaderValue;
+
+    /// The cart token from the request's cookie, if well formed.
+    pub async fn cart_id_from_cookie() -> Option<uuid::Uuid> {
+        let parts: http::request::Parts = leptos_axum::extract().await.ok()?;
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == CART_COOKIE)
+            .and_then(|(_, value)| uuid::Uuid::parse_str(value).ok())
+    }
+
+    /// Sends the cart cookie: HttpOnly, SameSite=Lax, 30 days.
+    pub fn set_cart_cookie(id: uuid::Uuid) {
+        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let cookie = format!("{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}
+
+/// The add-to-cart action and the badge count, shared by the header and the
+/// product page.
+#[derive(Clone, Copy)]
+pub struct CartState {
+    /// Adds to the cart; its value is the latest result.
+    pub add: ServerAction<AddToCart>,
+    /// The badge count, refetched after every add.
+    pub summary: Resource<Result<CartSummary, AppError>>,
+}
+
+/// Creates the cart state and provides it as context.
+pub fn provide_cart() {
+    let add = ServerAction::<AddToCart>::new();
+    let summary = Resource::new(move || add.version().get(), |_| get_cart_summary());
+    provide_context(CartState { add, summary });
+}

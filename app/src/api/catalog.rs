@@ -1,0 +1,43 @@
+//! Reading the catalog: home, categories, products and search.
+
+use crate::error::AppError;
+use entities::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, SearchRequest, SearchResults};
+use leptos::prelude::*;
+
+/// Number of featured products on the home page.
+pub const FEATURED_COUNT: u64 = 12;
+
+/// The home page's featured products.
+#[server(prefix = "/_sf", endpoint = "catalog/featured")]
+pub async fn featured_products() -> Result<Vec<ProductCard>, AppError> {
+    let shop = super::shop()?;
+    entities::services::catalog::featured_products(&shop, FEATURED_COUNT).await.map_err(super::fail)
+}
+
+/// The top-level categories for navigation.
+#[server(prefix = "/_sf", endpoint = "catalog/top-categories")]
+pub async fn top_categories() -> Result<Vec<CategoryLink>, AppError> {
+    let shop = super::shop()?;
+    entities::services::catalog::top_categories(&shop).await.map_err(super::fail)
+}
+
+/// One page of a category.
+#[server(prefix = "/_sf", endpoint = "catalog/category")]
+pub async fn get_category_page(slug: String, page: u32) -> Result<CategoryPage, AppError> {
+    let shop = super::shop()?;
+    entities::services::catalog::category_page(&shop, &slug, page).await.map_err(super::fail)
+}
+
+/// A product page.
+#[server(prefix = "/_sf", endpoint = "catalog/product")]
+pub async fn get_product_detail(slug: String) -> Result<ProductDetail, AppError> {
+    let shop = super::shop()?;
+    entities::services::catalog::product_detail(&shop, &slug).await.map_err(super::fail)
+}
+
+/// A storefront search.
+#[server(prefix = "/_sf", endpoint = "catalog/search")]
+pub async fn search_products(request: SearchRequest) -> Result<SearchResults, AppError> {
+    let shop = super::shop()?;
+    entities::services::search::search(&shop, &request).await.map_err(super::fail)
+}

@@ -1,0 +1,23 @@
+//! Server functions, grouped by area. Each is thin: take the request context,
+//! parse input, call one service, map the error.
+
+pub mod cart;
+pub mod catalog;
+
+/// The shop's services, provided by the server as context.
+#[cfg(feature = "ssr")]
+pub(crate) fn shop() -> Result<entities::services::Shop, crate::error::AppError> {
+    leptos::prelude::use_context::<entities::services::Shop>().ok_or_else(|| {
+        tracing::error!("Shop context missing: the server did not provide it");
+        crate::error::AppError::Internal
+    })
+}
+
+/// Maps a service error for the browser and sets the response status to
+/// match (404, 400, 409 or 500), so the API answers with a real 4xx.
+#[cfg(feature = "ssr")]
+pub(crate) fn fail(e: entities::services::ServiceError) -> crate::error::AppError {
+    let error = crate::error::AppError::from(e);
+    error.set_page_status();
+    error
+}

@@ -1,0 +1,65 @@
+//! The one error type of server functions, and its mapping from service
+//! errors. Internal causes are logged, never shown.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What a server function tells the browser when it fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The page or record does not exist.
+    #[error("We could not find that.")]
+    NotFound,
+    /// The input was not acceptable; the text says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// The request conflicts with the shop's state (e.g. sold out).
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed on our side; details are in the server log.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request did not reach the function (network, encoding).
+    #[error("The request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<entities::services::ServiceError> for AppError {
+    fn from(e: entities::services::ServiceError) -> Self {
+        use entities::services::ServiceError as E;
+        match e {
+            E::NotFound(_) => Self::NotFound,
+            E::Invalid(message) => Self::Invalid(message),
+            E::Conflict(message) => Self::Conflict(message),
+            internal => {
+                tracing::error!(error = %internal, "service failed");
+                Self::Internal
+            }
+        }
+    }
+}
+
+impl AppError {
+    /// Sets the HTTP status of the page being rendered to match this error.
+    pub fn set_page_status(&self) {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(match self {
+                Self::NotFound => http::StatusCode::NOT_FOUND,
+                Self::Invalid(_) => http::StatusCode::BAD_REQUEST,
+                Self::Conflict(_) => http::StatusCode::CONFLICT,
+                Self::Internal | Self::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
+            });
+        }
+    }
+}

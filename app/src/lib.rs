@@ -1,0 +1,69 @@
+//! Bazaar's storefront: the Leptos app rendered on the server and hydrated in
+//! the browser.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use components::layout::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The storefront: header, routes and the not-found page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    api::cart::provide_cart();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bazaar.css"/>
+        <Title formatter=|title| format!("{title} · Bazaar")/>
+        <Router>
+            <Header/>
+            <main id="main" class="mx-auto max-w-6xl px-4 py-6">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/p/:slug") view=pages::product::ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Puts `data-hydrated` on `<body>` once the WASM has taken over, so browser
+/// tests can wait for interactivity instead of guessing.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -1,0 +1,29 @@
+//! The home page: featured products.
+
+use super::ErrorNotice;
+use crate::api::catalog::featured_products;
+use crate::components::product_card::ProductGrid;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The storefront's front page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let featured = Resource::new(|| (), |_| featured_products());
+    view! {
+        <Title text="Home"/>
+        <section class="mb-8 rounded-xl bg-amber-100 p-8">
+            <h1 class="text-3xl font-bold">"Welcome to Bazaar"</h1>
+            <p class="mt-2 text-stone-700">"Independent vendors, one cart."</p>
+        </section>
+        <h2 class="mb-4 text-xl font-semibold">"Featured products"</h2>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match featured.await {
+                    Ok(cards) => view! { <ProductGrid cards/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

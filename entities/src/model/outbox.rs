@@ -1,0 +1,23 @@
+//! The transactional outbox: events written in the same transaction as the
+//! change they describe, delivered to the event bus afterwards.
+use sea_orm::entity::prelude::*;
+
+/// A row of `outbox`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub event_id: Uuid,
+    pub topic: String,
+    pub payload: Json,
+    pub created_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub attempts: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

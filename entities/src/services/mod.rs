@@ -1,0 +1,52 @@
+//! Use cases, one module per area. Each public function carries out one use
+//! case, inside one database transaction where it writes.
+
+pub mod accounts;
+pub mod cart;
+pub mod catalog;
+pub mod outbox;
+pub mod search;
+
+use crate::ports::{Cache, EventBus, PortError, SearchIndex};
+use sea_orm::{DatabaseConnection, DbErr};
+use std::sync::Arc;
+
+/// The database and the ports: everything a use case may touch. Built once by
+/// the server and shared (cheap to clone).
+#[derive(Clone)]
+pub struct Shop {
+    /// The database (SQLite or PostgreSQL).
+    pub db: DatabaseConnection,
+    /// The search index.
+    pub search: Arc<dyn SearchIndex>,
+    /// The cache.
+    pub cache: Arc<dyn Cache>,
+    /// The event bus.
+    pub bus: Arc<dyn EventBus>,
+}
+
+/// Why a use case did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The thing asked for does not exist (or the caller may not see it).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request is not acceptable; the message is safe to show.
+    #[error("{0}")]
+    Invalid(String),
+    /// The request conflicts with the current state; the message is safe to show.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+    /// A port's adapter failed.
+    #[error(transparent)]
+    Port(#[from] PortError),
+    /// Stored data could not be read back.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+/// Result of a use case.
+pub type ServiceResult<T> = Result<T, ServiceError>;

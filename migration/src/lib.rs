@@ -1,0 +1,19 @@
+//! Database migrations, applied in order by `bazaar migrate` and at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_catalog;
+mod m20261124_000002_create_carts_and_outbox;
+
+/// All migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_catalog::Migration),
+            Box::new(m20261124_000002_create_carts_and_outbox::Migration),
+        ]
+    }
+}

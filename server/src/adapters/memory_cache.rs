@@ -1,0 +1,68 @@
+//! The embedded cache: in-process, bounded, with per-entry expiry (moka).
+
+use entities::ports::{Cache, PortError};
+use moka::future::Cache as Moka;
+use moka::Expiry;
+use std::time::{Duration, Instant};
+
+#[derive(Clone)]
+struct Entry {
+    value: String,
+    ttl: Duration,
+}
+
+struct PerEntryTtl;
+
+impl Expiry<String, Entry> for PerEntryTtl {
+    fn expire_after_create(&self, _key: &String, entry: &Entry, _now: Instant) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+
+    fn expire_after_update(
+        &self,
+        _key: &String,
+        entry: &Entry,
+        _now: Instant,
+        _left: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+}
+
+/// An in-process cache holding at most `capacity` entries.
+#[derive(Clone)]
+pub struct MemoryCache {
+    inner: Moka<String, Entry>,
+}
+
+impl MemoryCache {
+    /// A cache of at most `capacity` entries.
+    pub fn new(capacity: u64) -> Self {
+        Self { inner: Moka::builder().max_capacity(capacity).expire_after(PerEntryTtl).build() }
+    }
+}
+
+#[async_trait::async_trait]
+impl Cache for MemoryCache {
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, PortError> {
+        Ok(self.inner.get(key).await.map(|e| e.value))
+    }
+
+    async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), PortError> {
+        self.inner.insert(key.to_owned(), Entry { value: value.to_owned(), ttl }).await;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), PortError> {
+        self.inner.invalidate(key).await;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), PortError> {
+        Ok(())
+    }
+}

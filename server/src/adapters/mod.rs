@@ -1,0 +1,8 @@
+//! Adapters: implementations of the domain's ports. Each port has an
+//! embedded adapter (no set-up) and a scaled one chosen by configuration.
+
+pub mod memory_bus;
+pub mod memory_cache;
+pub mod redis_bus;
+pub mod redis_cache;
+pub mod tantivy_search;

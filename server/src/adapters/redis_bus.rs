@@ -1,0 +1,86 @@
+//! The scaled event bus: Redis pub/sub, so events reach every node.
+//!
+//! Each node keeps one subscriber connection and fans its messages out to
+//! local subscribers through a broadcast channel.
+
+use super::memory_bus::receiver_stream;
+use entities::ports::{Event, EventBus, EventStream, PortError};
+use fred::prelude::*;
+use fred::types::config::Config as FredConfig;
+use tokio::sync::broadcast;
+
+const SERVICE: &str = "redis";
+
+/// Pub/sub over Redis on one channel.
+#[derive(Clone)]
+pub struct RedisBus {
+    publisher: Client,
+    local: broadcast::Sender<Event>,
+    channel: String,
+}
+
+impl RedisBus {
+    /// Connects a publisher and a subscriber to `url` on `channel`.
+    ///
+    /// # Errors
+    /// When Redis cannot be reached.
+    pub async fn connect(url: &str, channel: impl Into<String>) -> Result<Self, PortError> {
+        let channel = channel.into();
+        let publisher = super::redis_cache::connect(url).await?;
+        let config = FredConfig::from_url(url).map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let subscriber =
+            Builder::from_config(config).build_subscriber_client().map_err(|e| PortError::unavailable(SERVICE, e))?;
+        subscriber.init().await.map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let mut messages = subscriber.message_rx();
+        subscriber.subscribe(channel.clone()).await.map_err(|e| PortError::unavailable(SERVICE, e))?;
+        // Re-subscribes after a reconnect.
+        let _resubscribe = subscriber.manage_subscriptions();
+        let (local, _) = broadcast::channel(4096);
+        let fan_out = local.clone();
+        tokio::spawn(async move {
+            let _keep_alive = subscriber;
+            loop {
+                match messages.recv().await {
+                    Ok(message) => {
+                        let parsed = message.value.as_str().and_then(|text| serde_json::from_str::<Event>(&text).ok());
+                        match parsed {
+                            Some(event) => {
+                                let _ = fan_out.send(event);
+                            }
+                            None => tracing::warn!("ignored a message on the event channel that is not an event"),
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(skipped = n, "redis subscriber lagged")
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        Ok(Self { publisher, local, channel })
+    }
+}
+
+#[async_trait::async_trait]
+impl EventBus for RedisBus {
+    fn name(&self) -> &'static str {
+        SERVICE
+    }
+
+    async fn publish(&self, event: &Event) -> Result<(), PortError> {
+        let json = serde_json::to_string(event).map_err(|e| PortError::bad_data(SERVICE, e))?;
+        self.publisher
+            .publish::<i64, _, _>(self.channel.clone(), json)
+            .await
+            .map(|_| ())
+            .map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+
+    async fn subscribe(&self) -> Result<EventStream, PortError> {
+        Ok(receiver_stream(self.local.subscribe()))
+    }
+
+    async fn ping(&self) -> Result<(), PortError> {
+        self.publisher.ping::<String>(None).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+}

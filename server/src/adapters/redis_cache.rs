@@ -1,0 +1,66 @@
+//! The scaled cache: Redis through fred, keys under a prefix.
+
+use entities::ports::{Cache, PortError};
+use fred::prelude::*;
+use std::time::Duration;
+
+const SERVICE: &str = "redis";
+
+/// Connects a fred client to `url`.
+///
+/// # Errors
+/// When the URL is malformed or the server does not answer.
+pub async fn connect(url: &str) -> Result<Client, PortError> {
+    let config = Config::from_url(url).map_err(|e| PortError::unavailable(SERVICE, e))?;
+    let client = Builder::from_config(config)
+        .with_connection_config(|c| c.connection_timeout = Duration::from_secs(5))
+        .build()
+        .map_err(|e| PortError::unavailable(SERVICE, e))?;
+    client.init().await.map_err(|e| PortError::unavailable(SERVICE, e))?;
+    Ok(client)
+}
+
+/// A cache in Redis; every key gets `prefix` in front.
+#[derive(Clone)]
+pub struct RedisCache {
+    client: Client,
+    prefix: String,
+}
+
+impl RedisCache {
+    /// A cache over a connected client.
+    pub fn new(client: Client, prefix: impl Into<String>) -> Self {
+        Self { client, prefix: prefix.into() }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+}
+
+#[async_trait::async_trait]
+impl Cache for RedisCache {
+    fn name(&self) -> &'static str {
+        SERVICE
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, PortError> {
+        self.client.get(self.key(key)).await.map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+
+    async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), PortError> {
+        let millis = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
+        self.client
+            .set::<(), _, _>(self.key(key), value, Some(Expiration::PX(millis)), None, false)
+            .await
+            .map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), PortError> {
+        self.client.del::<i64, _>(self.key(key)).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+
+    async fn ping(&self) -> Result<(), PortError> {
+        self.client.ping::<String>(None).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
+    }
+}

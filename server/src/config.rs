@@ -1,0 +1,284 @@
+//! Layered configuration: built-in defaults → `config/bazaar.toml` →
+//! `config/<BAZAAR_ENV>.toml` → environment (`BAZAAR__SECTION__KEY`, plus the
+//! conventional `DATABASE_URL`, `REDIS_URL`, `MEILI_URL`, `MEILI_API_KEY`).
+//! Validated at start with an error that names the key.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+const BUILT_IN: &str = r#"
+data_dir = "data"
+
+[server]
+host = "127.0.0.1"
+port = 3000
+site_root = "target/site"
+
+[database]
+max_connections = 16
+
+[seed]
+products = 20000
+rng_seed = 20261124
+on_empty_start = true
+
+[workers]
+outbox_interval_ms = 250
+
+[log]
+format = "auto"
+filter = "info,sqlx=warn,sea_orm=warn,tantivy=warn"
+"#;
+
+/// Everything the server can be configured with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Where the embedded adapters keep their files (SQLite, tantivy, images).
+    pub data_dir: PathBuf,
+    /// HTTP listener and site files.
+    pub server: ServerSettings,
+    /// The database.
+    pub database: DatabaseSettings,
+    /// Redis, for cache and pub/sub when set.
+    #[serde(default)]
+    pub redis: RedisSettings,
+    /// Meilisearch, for search when set.
+    #[serde(default)]
+    pub meili: MeiliSettings,
+    /// The demo catalog.
+    pub seed: SeedSettings,
+    /// Background workers.
+    pub workers: WorkerSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// HTTP listener and site files.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Interface to bind.
+    pub host: String,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Folder with the built site (`pkg/bazaar.js`, `.wasm`, `.css`, assets).
+    pub site_root: String,
+}
+
+/// The database.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://…` or `sqlite://…`; unset means `<data_dir>/bazaar.db`.
+    pub url: Option<SecretString>,
+    /// Connection pool size.
+    pub max_connections: u32,
+}
+
+/// Redis.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RedisSettings {
+    /// `redis://…`; unset means the in-process cache and event bus.
+    pub url: Option<SecretString>,
+}
+
+/// Meilisearch.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeiliSettings {
+    /// `http://…`; unset means the embedded tantivy index.
+    pub url: Option<String>,
+    /// API key, if the server needs one.
+    pub api_key: Option<SecretString>,
+}
+
+/// The demo catalog.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedSettings {
+    /// Number of products `seed` generates.
+    pub products: u32,
+    /// Seed of the generator: the same number gives the same catalog.
+    pub rng_seed: u64,
+    /// Whether `serve` seeds an empty database on first start.
+    pub on_empty_start: bool,
+}
+
+/// Background workers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// How often the outbox relay looks for new events.
+    pub outbox_interval_ms: u64,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    /// `auto` (JSON unless on a terminal), `json` or `pretty`.
+    pub format: String,
+    /// A tracing filter such as `info,server=debug`; `RUST_LOG` wins if set.
+    pub filter: String,
+}
+
+/// Configuration could not be loaded or is not valid.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file or variable could not be read or has the wrong type.
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    /// A value has the right type but is not acceptable.
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid {
+        /// The dotted key, e.g. `database.url`.
+        key: &'static str,
+        /// Why it is refused.
+        reason: String,
+    },
+}
+
+/// Which database the settings point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Settings {
+    /// Loads from `config/` under `root` and the process environment.
+    ///
+    /// # Errors
+    /// When a source cannot be read or a value is invalid; the message names the key.
+    pub fn load(root: &Path) -> Result<Self, ConfigError> {
+        let env = std::env::var("BAZAAR_ENV").unwrap_or_else(|_| "local".to_owned());
+        let conventional = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(BUILT_IN, config::FileFormat::Toml))
+            .add_source(config::File::from(root.join("config/bazaar.toml")).required(false))
+            .add_source(config::File::from(root.join(format!("config/{env}.toml"))).required(false))
+            .add_source(
+                config::Environment::with_prefix("BAZAAR").prefix_separator("__").separator("__").try_parsing(true),
+            )
+            .set_override_option("database.url", conventional("DATABASE_URL"))?
+            .set_override_option("redis.url", conventional("REDIS_URL"))?
+            .set_override_option("meili.url", conventional("MEILI_URL"))?
+            .set_override_option("meili.api_key", conventional("MEILI_API_KEY"))?
+            .set_override_option("server.site_root", conventional("LEPTOS_SITE_ROOT"))?
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The built-in defaults alone, ignoring files and environment (for tests).
+    pub fn defaults() -> Self {
+        config::Config::builder()
+            .add_source(config::File::from_str(BUILT_IN, config::FileFormat::Toml))
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .expect("built-in defaults are valid")
+    }
+
+    /// Checks values that have the right type but may still be wrong.
+    ///
+    /// # Errors
+    /// `Invalid` naming the first bad key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.database.url {
+            let url = url.expose_secret();
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+                return Err(ConfigError::Invalid {
+                    key: "database.url",
+                    reason: "must start with postgres://, postgresql:// or sqlite:".into(),
+                });
+            }
+        }
+        if let Some(url) = &self.redis.url {
+            let url = url.expose_secret();
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(ConfigError::Invalid {
+                    key: "redis.url",
+                    reason: "must start with redis:// or rediss://".into(),
+                });
+            }
+        }
+        if let Some(url) = &self.meili.url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    key: "meili.url",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::Invalid { key: "database.max_connections", reason: "must be at least 1".into() });
+        }
+        if !["auto", "json", "pretty"].contains(&self.log.format.as_str()) {
+            return Err(ConfigError::Invalid { key: "log.format", reason: "must be auto, json or pretty".into() });
+        }
+        if self.workers.outbox_interval_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "workers.outbox_interval_ms",
+                reason: "must be at least 1".into(),
+            });
+        }
+        self.socket_addr()?;
+        Ok(())
+    }
+
+    /// The address to listen on.
+    ///
+    /// # Errors
+    /// `Invalid` when `server.host` is not an IP address.
+    pub fn socket_addr(&self) -> Result<SocketAddr, ConfigError> {
+        format!("{}:{}", self.server.host, self.server.port).parse().map_err(|_| ConfigError::Invalid {
+            key: "server.host",
+            reason: format!("{:?} is not an IP address", self.server.host),
+        })
+    }
+
+    /// The database URL, with the embedded SQLite file as the default.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("bazaar.db").display()),
+        }
+    }
+
+    /// Which database is configured.
+    pub fn database_kind(&self) -> DatabaseKind {
+        if self.database_url().starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else {
+            DatabaseKind::Postgres
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_embedded() {
+        let s = Settings::defaults();
+        assert_eq!(s.database_kind(), DatabaseKind::Sqlite);
+        assert!(s.database_url().ends_with("data/bazaar.db?mode=rwc"));
+        assert!(s.redis.url.is_none() && s.meili.url.is_none());
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn a_bad_database_url_is_named_in_the_error() {
+        let mut s = Settings::defaults();
+        s.database.url = Some(SecretString::from("mysql://x"));
+        let err = s.validate().unwrap_err().to_string();
+        assert!(err.contains("database.url"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_host_is_named_in_the_error() {
+        let mut s = Settings::defaults();
+        s.server.host = "not a host".into();
+        assert!(s.validate().unwrap_err().to_string().contains("server.host"));
+    }
+}

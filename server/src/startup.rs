@@ -1,0 +1,227 @@
+//! `Application::build`: connects everything once, then serves.
+
+use crate::adapters::{
+    memory_bus::MemoryBus, memory_cache::MemoryCache, redis_bus::RedisBus, redis_cache::RedisCache,
+    tantivy_search::TantivySearch,
+};
+use crate::config::{DatabaseKind, Settings};
+use crate::http::{router, AppState};
+use crate::seed;
+use crate::telemetry;
+use crate::workers::{indexer, outbox_relay, progress::Progress};
+use entities::ports::{Cache, EventBus, PortError, SearchIndex};
+use entities::services::{ServiceError, Shop};
+use leptos::prelude::LeptosOptions;
+use migration::{Migrator, MigratorTrait};
+use object_store::local::LocalFileSystem;
+use object_store::ObjectStore;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// The server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A configuration value is not usable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// A port's adapter could not start.
+    #[error(transparent)]
+    Port(#[from] PortError),
+    /// Seeding or indexing the first catalog failed.
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    /// Building the search index failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// A file or socket could not be opened.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being opened.
+        what: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A configured feature is not available in this build.
+    #[error("configuration key `{key}`: {reason}")]
+    Unsupported {
+        /// The key that asked for it.
+        key: &'static str,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+}
+
+/// A built application: listening, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    state: AppState,
+    settings: Settings,
+}
+
+impl Application {
+    /// Connects the database (migrating it), the adapters and the listener;
+    /// on an empty embedded database with `seed.on_empty_start`, seeds it.
+    ///
+    /// # Errors
+    /// When any dependency cannot be reached or configured.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        settings.validate()?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|source| StartupError::Io { what: format!("creating {}", settings.data_dir.display()), source })?;
+        let db = connect_database(&settings).await?;
+        Migrator::up(&db, None).await?;
+        let shop = connect_ports(&settings, db).await?;
+        prepare_catalog(&settings, &shop).await?;
+
+        let addr = settings.socket_addr()?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Io { what: format!("binding {addr}"), source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Io { what: "reading the bound port".into(), source })?
+            .port();
+        let objects = settings.data_dir.join("objects");
+        std::fs::create_dir_all(&objects)
+            .map_err(|source| StartupError::Io { what: format!("creating {}", objects.display()), source })?;
+        let images: Arc<dyn ObjectStore> = Arc::new(
+            LocalFileSystem::new_with_prefix(&objects).map_err(|e| PortError::unavailable("object store", e))?,
+        );
+        let leptos_options = LeptosOptions::builder()
+            .output_name("bazaar")
+            .site_root(settings.server.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(std::net::SocketAddr::new(addr.ip(), port))
+            .reload_port(3001)
+            .build();
+        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle() };
+        Ok(Self { listener, port, state, settings })
+    }
+
+    /// The port the server listens on (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shop's services, for tests and commands.
+    pub fn shop(&self) -> &Shop {
+        &self.state.shop
+    }
+
+    /// Starts the background workers and serves until Ctrl-C or SIGTERM.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let workers = self.start_workers();
+        let app = router(self.state);
+        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
+        for worker in workers {
+            worker.abort();
+        }
+        result
+    }
+
+    fn start_workers(&self) -> Vec<JoinHandle<()>> {
+        let shop = &self.state.shop;
+        let interval = Duration::from_millis(self.settings.workers.outbox_interval_ms);
+        vec![
+            tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
+            tokio::spawn(indexer::follow_events(shop.db.clone(), shop.bus.clone(), shop.search.clone())),
+        ]
+    }
+}
+
+/// Opens the configured database with a pool; SQLite gets WAL so readers
+/// never wait for the writer.
+///
+/// # Errors
+/// When it cannot be reached.
+pub async fn connect_database(settings: &Settings) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(settings.database_url());
+    options
+        .max_connections(settings.database.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    if settings.database_kind() == DatabaseKind::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").await?;
+    }
+    Ok(db)
+}
+
+/// Chooses and connects each port's adapter from the settings.
+///
+/// # Errors
+/// When a configured service cannot be reached.
+pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Result<Shop, StartupError> {
+    let (cache, bus): (Arc<dyn Cache>, Arc<dyn EventBus>) = match &settings.redis.url {
+        Some(url) => {
+            let url = url.expose_secret();
+            let client = crate::adapters::redis_cache::connect(url).await?;
+            (Arc::new(RedisCache::new(client, "bazaar:")), Arc::new(RedisBus::connect(url, "bazaar:events").await?))
+        }
+        None => (Arc::new(MemoryCache::new(10_000)), Arc::new(MemoryBus::new(4_096))),
+    };
+    let search: Arc<dyn SearchIndex> = match &settings.meili.url {
+        Some(_) => {
+            return Err(StartupError::Unsupported {
+                key: "meili.url",
+                reason: "the Meilisearch adapter is not in this build yet; unset MEILI_URL to use the embedded index",
+            })
+        }
+        None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
+    };
+    Ok(Shop { db, search, cache, bus })
+}
+
+/// Seeds an empty database when configured to, and builds the search index
+/// when it is empty but the catalog is not.
+async fn prepare_catalog(settings: &Settings, shop: &Shop) -> Result<(), StartupError> {
+    let products = indexer::active_products(&shop.db).await?;
+    if products == 0 && settings.seed.on_empty_start {
+        tracing::info!(products = settings.seed.products, "empty database: seeding the demo catalog");
+        let progress = Progress::hidden("seeding", u64::from(settings.seed.products));
+        seed::seed(&shop.db, settings.seed.products, settings.seed.rng_seed, &progress).await?;
+    }
+    if shop.search.count().await? == 0 {
+        let total = indexer::active_products(&shop.db).await?;
+        if total > 0 {
+            tracing::info!(products = total, "empty search index: building it");
+            indexer::reindex(&shop.db, shop.search.as_ref(), &Progress::hidden("indexing", total)).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,21 @@
+//! Moves events from the outbox table to the event bus.
+
+use entities::ports::EventBus;
+use entities::services::outbox;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Relays outbox events every `interval` until the task is dropped. A batch
+/// that fills up is followed at once by the next.
+pub async fn run(db: DatabaseConnection, bus: Arc<dyn EventBus>, interval: Duration) {
+    const BATCH: u64 = 200;
+    loop {
+        match outbox::relay_batch(&db, bus.as_ref(), BATCH).await {
+            Ok(n) if n as u64 == BATCH => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox relay failed; retrying"),
+        }
+        tokio::time::sleep(interval).await;
+    }
+}

@@ -1,0 +1,55 @@
+//! The `EventBus` contract, run against every adapter.
+
+use crate::helpers::redis_url;
+use entities::ports::{Event, EventBus, EventStream};
+use futures::StreamExt;
+use server::adapters::{memory_bus::MemoryBus, redis_bus::RedisBus};
+use std::time::Duration;
+
+fn event(n: u32) -> Event {
+    Event { id: uuid::Uuid::new_v4(), topic: "test.numbered".into(), payload: serde_json::json!({ "n": n }) }
+}
+
+async fn next(stream: &mut EventStream) -> Event {
+    tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("event arrives").expect("stream open")
+}
+
+/// `publisher` and `subscriber_side` may be the same bus (one node) or two
+/// buses on the same backend (two nodes).
+async fn bus_contract(publisher: &dyn EventBus, subscriber_side: &dyn EventBus) {
+    publisher.ping().await.unwrap();
+    let mut a = subscriber_side.subscribe().await.unwrap();
+    let mut b = subscriber_side.subscribe().await.unwrap();
+    let sent: Vec<Event> = (1..=3).map(event).collect();
+    for e in &sent {
+        publisher.publish(e).await.unwrap();
+    }
+    for e in &sent {
+        assert_eq!(&next(&mut a).await, e, "every subscriber gets every event, in order");
+        assert_eq!(&next(&mut b).await, e);
+    }
+    let mut late = subscriber_side.subscribe().await.unwrap();
+    let after = event(4);
+    publisher.publish(&after).await.unwrap();
+    assert_eq!(next(&mut late).await, after, "a late subscriber sees events from then on");
+}
+
+#[tokio::test]
+async fn the_memory_bus_keeps_the_contract() {
+    let bus = MemoryBus::new(64);
+    bus_contract(&bus, &bus).await;
+}
+
+#[tokio::test]
+async fn publishing_with_no_subscribers_is_not_an_error() {
+    MemoryBus::new(4).publish(&event(1)).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_redis_bus_keeps_the_contract_across_two_nodes() {
+    let channel = format!("bazaar-test:{}", uuid::Uuid::new_v4());
+    let node_a = RedisBus::connect(&redis_url(), channel.clone()).await.expect("Redis is running (see README)");
+    let node_b = RedisBus::connect(&redis_url(), channel).await.unwrap();
+    bus_contract(&node_a, &node_b).await;
+    bus_contract(&node_b, &node_b).await;
+}

@@ -1,0 +1,152 @@
+//! The `SearchIndex` contract, run against every adapter: tantivy in memory
+//! and on disk here; Meilisearch where `MEILI_URL` is set.
+
+use entities::ports::{SearchDocument, SearchIndex, SearchQuery};
+use entities::views::ProductCard;
+use entities::{Currency, Money};
+use server::adapters::tantivy_search::TantivySearch;
+
+fn doc(id: i64, title: &str, vendor: (&str, &str), path: &[&str], price: i64, attrs: &[&str]) -> SearchDocument {
+    SearchDocument {
+        card: ProductCard {
+            id,
+            slug: format!("p-{id}"),
+            title: title.to_owned(),
+            brand: "Aster".to_owned(),
+            vendor_name: vendor.1.to_owned(),
+            price_from: Money::from_minor(price, Currency::Eur),
+            in_stock: true,
+        },
+        description: format!("A fine {title} for everyday use."),
+        vendor_slug: vendor.0.to_owned(),
+        category_path: path.iter().map(|s| (*s).to_owned()).collect(),
+        category_names: path.iter().map(|s| s.replace('-', " ")).collect(),
+        attribute_values: attrs.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+const ACME: (&str, &str) = ("acme", "Acme Goods");
+const LOOM: (&str, &str) = ("loom", "Urban Loom");
+
+fn fixture() -> Vec<SearchDocument> {
+    vec![
+        doc(1, "Merino Wool Sweater", LOOM, &["clothing", "knitwear"], 8_999, &["Navy", "Wool"]),
+        doc(2, "Cotton T-Shirt", LOOM, &["clothing", "tops"], 1_999, &["White", "Cotton"]),
+        doc(3, "Trail Running Shoe", ACME, &["shoes", "running"], 12_999, &["Black", "Mesh"]),
+        doc(4, "Cast Iron Frying Pan", ACME, &["home", "cookware"], 4_499, &["Black", "Cast Iron"]),
+        doc(5, "Wool Throw Blanket", ACME, &["home", "textiles"], 5_999, &["Grey", "Wool"]),
+        doc(6, "Wireless Headphones", ACME, &["electronics", "audio"], 29_999, &["Black"]),
+    ]
+}
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery { text: text.to_owned(), limit: 10, ..Default::default() }
+}
+
+fn ids(page: &entities::ports::SearchPage) -> Vec<i64> {
+    let mut ids: Vec<i64> = page.hits.iter().map(|h| h.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn count_of(counts: &[(String, u64)], key: &str) -> u64 {
+    counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+}
+
+async fn search_contract(index: &dyn SearchIndex) {
+    index.replace_all(fixture()).await.unwrap();
+    assert_eq!(index.count().await.unwrap(), 6);
+
+    // Full text over title, vendor and attributes.
+    assert_eq!(ids(&index.search(&query("sweater")).await.unwrap()), vec![1]);
+    assert_eq!(ids(&index.search(&query("wool")).await.unwrap()), vec![1, 5]);
+    assert_eq!(ids(&index.search(&query("urban loom")).await.unwrap()), vec![1, 2], "vendor names are searched");
+    assert_eq!(ids(&index.search(&query("navy")).await.unwrap()), vec![1], "attribute values are searched");
+
+    // Typos and prefixes.
+    assert_eq!(ids(&index.search(&query("sweatre")).await.unwrap()), vec![1], "a transposition is forgiven");
+    assert_eq!(ids(&index.search(&query("headphnes")).await.unwrap()), vec![6], "a missing letter is forgiven");
+    assert_eq!(ids(&index.search(&query("headph")).await.unwrap()), vec![6], "the last word matches as a prefix");
+    assert!(index.search(&query("zzzzqqq")).await.unwrap().hits.is_empty());
+
+    // Exact matches rank above fuzzy ones.
+    let ranked = index.search(&query("cotton")).await.unwrap();
+    assert_eq!(ranked.hits.first().map(|h| h.id), Some(2));
+
+    // Empty text lists everything, paged.
+    let all = index.search(&SearchQuery { limit: 4, ..Default::default() }).await.unwrap();
+    assert_eq!((all.total, all.hits.len()), (6, 4));
+    let rest = index.search(&SearchQuery { limit: 4, offset: 4, ..Default::default() }).await.unwrap();
+    assert_eq!(rest.hits.len(), 2);
+
+    // Facet counts over all matches.
+    assert_eq!(count_of(&all.vendor_counts, "acme"), 4);
+    assert_eq!(count_of(&all.vendor_counts, "loom"), 2);
+    assert_eq!(count_of(&all.category_counts, "clothing"), 2);
+    assert_eq!(count_of(&all.category_counts, "home"), 2);
+    assert_eq!(count_of(&all.price_counts, "under-25"), 1);
+    assert_eq!(count_of(&all.price_counts, "250-plus"), 1);
+
+    // Filters, and facet counts one level below a chosen category.
+    let home = index
+        .search(&SearchQuery { category_path: Some(vec!["home".into()]), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(ids(&home), vec![4, 5]);
+    assert_eq!(count_of(&home.category_counts, "cookware"), 1);
+    assert_eq!(count_of(&home.category_counts, "textiles"), 1);
+    let acme_wool = index
+        .search(&SearchQuery { text: "wool".into(), vendor: Some("acme".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(ids(&acme_wool), vec![5]);
+    let cheap = index
+        .search(&SearchQuery { price_range: Some("under-25".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(ids(&cheap), vec![2]);
+
+    // Upsert replaces by id; remove deletes.
+    let mut renamed = fixture().remove(0);
+    renamed.card.title = "Alpaca Cardigan".into();
+    index.upsert(vec![renamed]).await.unwrap();
+    assert_eq!(index.count().await.unwrap(), 6);
+    let found = index.search(&query("alpaca")).await.unwrap();
+    assert_eq!(
+        found.hits.iter().map(|h| h.title.as_str()).collect::<Vec<_>>(),
+        vec!["Alpaca Cardigan"],
+        "the new title is indexed"
+    );
+    assert_eq!(ids(&index.search(&query("alpaca")).await.unwrap()), vec![1]);
+    index.remove(&[1, 2]).await.unwrap();
+    assert_eq!(index.count().await.unwrap(), 4);
+    assert!(index.search(&query("alpaca")).await.unwrap().hits.is_empty());
+
+    // Replace all swaps the whole contents.
+    index.replace_all(fixture().into_iter().take(2).collect()).await.unwrap();
+    assert_eq!(index.count().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn tantivy_in_memory_keeps_the_contract() {
+    search_contract(&TantivySearch::in_memory().unwrap()).await;
+}
+
+#[tokio::test]
+async fn tantivy_on_disk_keeps_the_contract_and_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    search_contract(&TantivySearch::open(dir.path()).unwrap()).await;
+    // Reopen only after the first instance (and its writer lock) is gone.
+    let reopened = TantivySearch::open(dir.path()).unwrap();
+    assert_eq!(reopened.count().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn meilisearch_keeps_the_contract_when_configured() {
+    match std::env::var("MEILI_URL") {
+        Err(_) => {
+            println!("skipped: MEILI_URL is not set, so the Meilisearch contract suite did not run")
+        }
+        Ok(_) => panic!("MEILI_URL is set, but the Meilisearch adapter is not built yet (see issue notes)"),
+    }
+}

@@ -1,0 +1,126 @@
+//! `spawn_app()` and friends.
+
+use entities::services::Shop;
+use sea_orm::{ConnectionTrait, Database};
+use server::config::Settings;
+use server::Application;
+use tempfile::TempDir;
+
+/// Which database a test app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Products in a test catalog: enough for several pages per category.
+pub const TEST_PRODUCTS: u32 = 400;
+
+/// A running app and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub shop: Shop,
+    pub database_name: Option<String>,
+    _data: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request reaches the app")
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body is text"))
+    }
+}
+
+/// The PostgreSQL server the tests use (without a database name).
+pub fn postgres_server() -> String {
+    std::env::var("BAZAAR_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// The Redis server the tests use.
+pub fn redis_url() -> String {
+    std::env::var("BAZAAR_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// Creates an empty PostgreSQL database with a unique name.
+pub async fn fresh_postgres_database() -> (String, String) {
+    let name = format!("bazaar_t_{}", uuid::Uuid::new_v4().simple());
+    let admin =
+        Database::connect(format!("{}/postgres", postgres_server())).await.expect("PostgreSQL is running (see README)");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+    admin.close().await.ok();
+    (format!("{}/{name}", postgres_server()), name)
+}
+
+/// Settings for a test app: random port, temporary data folder, small seed.
+pub fn test_settings(data: &TempDir) -> Settings {
+    let mut settings = Settings::defaults();
+    settings.data_dir = data.path().to_path_buf();
+    settings.server.port = 0;
+    settings.server.site_root = data.path().join("site").display().to_string();
+    settings.seed.products = TEST_PRODUCTS;
+    settings.database.max_connections = 5;
+    settings.workers.outbox_interval_ms = 20;
+    settings
+}
+
+/// Starts the app on `db`, seeded with [`TEST_PRODUCTS`] products.
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// Starts the app on `db` after `adjust` has changed the settings.
+pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        server::telemetry::init_logging(&Settings::defaults().log);
+    }
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut settings = test_settings(&data);
+    let mut database_name = None;
+    if db == Db::Postgres {
+        let (url, name) = fresh_postgres_database().await;
+        settings.database.url = Some(url.into());
+        database_name = Some(name);
+    }
+    adjust(&mut settings);
+    let app = Application::build(settings).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let shop = app.shop().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { address, client, shop, database_name, _data: data }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                ($body)($crate::helpers::Db::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                ($body)($crate::helpers::Db::Postgres).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real app on a random port, against SQLite and a
+//! fresh PostgreSQL database per test, and the adapters against the real
+//! services on this machine. One test binary, one module per area.
+
+mod helpers;
+
+mod cart;
+mod cli;
+mod contract_bus;
+mod contract_cache;
+mod contract_search;
+mod health;
+mod outbox;
+mod pages;
+mod seed;

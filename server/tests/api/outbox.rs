@@ -1,0 +1,42 @@
+//! The transactional outbox and its relay.
+
+use crate::helpers::*;
+use crate::on_both_databases;
+use entities::model::outbox;
+use entities::services::outbox as relay;
+use futures::StreamExt;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use std::time::Duration;
+
+on_both_databases!(an_event_recorded_in_a_transaction_reaches_subscribers_once, |db| async move {
+    let app = spawn_app_with(db, |s| s.workers.outbox_interval_ms = 3_600_000).await;
+    // The app's relay ran once at start; from now on this test drives it.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut events = app.shop.bus.subscribe().await.unwrap();
+    let txn = app.shop.db.begin().await.unwrap();
+    let id = relay::record(&txn, "test.happened", serde_json::json!({"n": 1})).await.unwrap();
+    txn.commit().await.unwrap();
+
+    let first = relay::relay_batch(&app.shop.db, app.shop.bus.as_ref(), 100).await.unwrap();
+    let second = relay::relay_batch(&app.shop.db, app.shop.bus.as_ref(), 100).await.unwrap();
+
+    assert_eq!(first, 1);
+    assert_eq!(second, 0, "a published event is not sent again");
+    let event = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
+    assert_eq!(event.id, id);
+    assert_eq!(event.topic, "test.happened");
+    let pending =
+        outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null()).count(&app.shop.db).await.unwrap();
+    assert_eq!(pending, 0);
+});
+
+on_both_databases!(an_event_in_a_rolled_back_transaction_is_never_published, |db| async move {
+    let app = spawn_app_with(db, |s| s.workers.outbox_interval_ms = 3_600_000).await;
+    let txn = app.shop.db.begin().await.unwrap();
+    relay::record(&txn, "test.rolled_back", serde_json::json!({})).await.unwrap();
+    txn.rollback().await.unwrap();
+
+    let published = relay::relay_batch(&app.shop.db, app.shop.bus.as_ref(), 100).await.unwrap();
+
+    assert_eq!(published, 0);
+});
