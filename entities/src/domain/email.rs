@@ -2,7 +2,6 @@
 
 use super::ParseError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// An email address in a plausible shape: one `@`, a local part of at most 64
 /// characters, a domain with a dot and no empty labels, 254 characters in all.
@@ -49,31 +48,9 @@ impl Email {
         }
         Ok(Self(format!("{local}@{}", domain.to_lowercase())))
     }
-
-    /// The address text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Email {
-    type Error = ParseError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Email> for String {
-    fn from(value: Email) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype!(Email);
 
 #[cfg(test)]
 mod tests {

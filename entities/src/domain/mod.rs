@@ -1,5 +1,38 @@
 //! Domain values, each parsed once into a newtype with private fields.
 
+/// Implements `as_str`, `TryFrom<String>` (through `parse`), `From<_> for
+/// String` and `Display` for a newtype over `String`.
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            /// The value as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::ParseError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use string_newtype;
+
 mod email;
 mod ids;
 mod money;

@@ -2,7 +2,6 @@
 
 use super::ParseError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A stock keeping unit: 3–32 characters of `A–Z`, `0–9` and `-`, starting
 /// with a letter or digit. Input is trimmed and upper-cased.
@@ -39,31 +38,9 @@ impl Sku {
         }
         Ok(Self(s))
     }
-
-    /// The SKU text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Sku {
-    type Error = ParseError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Sku> for String {
-    fn from(value: Sku) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype!(Sku);
 
 #[cfg(test)]
 mod tests {

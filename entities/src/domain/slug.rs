@@ -2,7 +2,6 @@
 
 use super::ParseError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A URL slug: lower-case ASCII letters and digits in words joined by single
 /// hyphens, 1–120 characters.
@@ -70,31 +69,9 @@ impl Slug {
         }
         Self::parse(&trimmed)
     }
-
-    /// The slug text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Slug {
-    type Error = ParseError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Slug> for String {
-    fn from(value: Slug) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Slug {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype!(Slug);
 
 #[cfg(test)]
 mod tests {

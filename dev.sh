@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Bazaar's two set-up commands (see README):
+#   ./dev.sh store   build and start the store on the embedded defaults
+#   ./dev.sh test    run every test (needs PostgreSQL and Redis; checks them)
+# Both install what is missing first: the wasm32 target, cargo-leptos,
+# wasm-bindgen-cli and the npm packages (Tailwind, wasm-opt, Playwright).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bazaar-target}"
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.129
+PG_URL="${BAZAAR_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || die "$1 is not installed. $2"
+}
+
+ensure_tools() {
+  need cargo "Install Rust from https://rustup.rs (stable)."
+  need npm "Install Node.js 20+ with npm."
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+    # Thin LTO-free build: the tool is not performance-critical and this
+    # halves the install time on small machines.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+      CARGO_TARGET_DIR="$HOME/.cache/bazaar-tools-target" \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+    CARGO_TARGET_DIR="$HOME/.cache/bazaar-tools-target" \
+      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+  fi
+  if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+    say "installing npm packages (Tailwind, wasm-opt, Playwright)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build_site() {
+  say "building the server, the WASM bundle and the CSS (cargo leptos build)"
+  cargo leptos build
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+ensure_services() {
+  if ! port_open 127.0.0.1 5432; then
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+      say "starting PostgreSQL"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+      sleep 2
+    fi
+    port_open 127.0.0.1 5432 || die "PostgreSQL is not running on 127.0.0.1:5432.
+  The tests need it with trust auth for user 'postgres' (or set BAZAAR_TEST_POSTGRES=postgres://user:pass@host:port).
+  Debian/Ubuntu: sudo apt-get install postgresql && sudo service postgresql start
+  Docker:        docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16"
+  fi
+  if ! port_open 127.0.0.1 6379; then
+    if command -v redis-server >/dev/null 2>&1; then
+      say "starting Redis"
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+      sleep 1
+    fi
+    port_open 127.0.0.1 6379 || die "Redis is not running on 127.0.0.1:6379.
+  Debian/Ubuntu: sudo apt-get install redis-server && redis-server --daemonize yes
+  Docker:        docker run -d -p 6379:6379 redis:7"
+  fi
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian's chromium and chromium-driver for browser tests"
+      apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+      die "Browser tests need /usr/bin/chromium and /usr/bin/chromedriver.
+  Debian/Ubuntu: sudo apt-get install chromium chromium-driver"
+    fi
+  fi
+  if command -v psql >/dev/null 2>&1; then
+    # Databases left by earlier test runs (each test makes its own).
+    psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'bazaar_t_%'" 2>/dev/null |
+      while read -r db; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+  fi
+}
+
+run_store() {
+  ensure_tools
+  build_site
+  say "starting Bazaar (the first start seeds 20,000 products)"
+  exec "$CARGO_TARGET_DIR/debug/bazaar" serve
+}
+
+wait_for() {
+  local url=$1 tries=${2:-240}
+  for _ in $(seq "$tries"); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+run_browser_journey() {
+  local data port url log pid status=0
+  data=$(mktemp -d)
+  port=${BAZAAR_E2E_PORT:-3047}
+  url="http://127.0.0.1:$port"
+  log="$data/server.log"
+  say "starting a seeded store for the browser journey at $url"
+  BAZAAR__DATA_DIR="$data/data" BAZAAR__SERVER__PORT="$port" BAZAAR__LOG__FORMAT=json \
+    DATABASE_URL= REDIS_URL= MEILI_URL= "$CARGO_TARGET_DIR/debug/bazaar" serve >"$log" 2>&1 &
+  pid=$!
+  if ! wait_for "$url/readyz" 600; then
+    tail -n 50 "$log" >&2
+    kill "$pid" 2>/dev/null || true
+    die "the store did not become ready"
+  fi
+  BAZAAR_URL="$url" node --test end2end/ || status=$?
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ "$status" = 0 ] || { tail -n 30 "$log" >&2; }
+  rm -rf "$data"
+  return "$status"
+}
+
+run_tests() {
+  ensure_tools
+  ensure_services
+  say "checking formatting"
+  cargo fmt --all --check
+  build_site
+  say "running the Rust tests (unit, services, HTTP, adapter contracts)"
+  cargo test --workspace --exclude frontend
+  say "running the component test in headless Chromium (wasm-bindgen-test)"
+  CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p app --features hydrate --target wasm32-unknown-unknown --test components --target-dir "$CARGO_TARGET_DIR/front"
+  say "running the Playwright journey in Chromium"
+  run_browser_journey
+  say "all tests passed"
+}
+
+case "${1:-}" in
+  store) run_store ;;
+  test) run_tests ;;
+  *) echo "usage: ./dev.sh store | ./dev.sh test" >&2; exit 2 ;;
+esac
