@@ -41,7 +41,9 @@ ensure_tools() {
   fi
   if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
     say "installing npm packages (Tailwind, wasm-opt, Playwright)"
-    npm ci --no-audit --no-fund
+    # `npm install` rather than `npm ci`: lock files written on one platform
+    # lack the optional native packages of others, which `npm ci` refuses.
+    npm install --no-audit --no-fund
   fi
 }
 
