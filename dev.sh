@@ -134,8 +134,11 @@ run_browser_journey() {
 run_tests() {
   ensure_tools
   ensure_services
-  say "checking formatting"
+  say "checking formatting and lints"
   cargo fmt --all --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --all-targets \
+    --target-dir "$CARGO_TARGET_DIR/front" -- -D warnings
   build_site
   say "running the Rust tests (unit, services, HTTP, adapter contracts)"
   cargo test --workspace --exclude frontend

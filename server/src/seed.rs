@@ -61,13 +61,18 @@ enum Options {
     None,
 }
 
+/// A leaf category's name and the product nouns sold in it.
+type LeafSpec = (&'static str, &'static [&'static str]);
+/// A sub-category's name and its leaves.
+type SubSpec = (&'static str, &'static [LeafSpec]);
+
 struct Department {
     name: &'static str,
     options: Options,
     vendors: &'static [usize],
     price: (i64, i64),
     materials: &'static [&'static str],
-    subs: &'static [(&'static str, &'static [(&'static str, &'static [&'static str])])],
+    subs: &'static [SubSpec],
 }
 
 const DEPARTMENTS: &[Department] = &[

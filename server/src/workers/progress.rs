@@ -41,7 +41,7 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.set_position(done),
             None => {
-                let tenth = if self.total == 0 { 10 } else { done * 10 / self.total };
+                let tenth = (done * 10).checked_div(self.total).unwrap_or(10);
                 if tenth > self.last_tenth.swap(tenth, Ordering::Relaxed) {
                     eprintln!("{}: {done}/{} ({}%)", self.label, self.total, tenth * 10);
                 }
