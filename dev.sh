@@ -22,11 +22,13 @@ need() {
 ensure_tools() {
   need cargo "Install Rust from https://rustup.rs (stable)."
   need npm "Install Node.js 20+ with npm."
+  need rustup "Install Rust with rustup (https://rustup.rs): it adds the wasm32 target."
+  need curl "Install curl (Debian/Ubuntu: sudo apt-get install curl)."
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  if ! cargo leptos --version 2>/dev/null | grep -qw "$CARGO_LEPTOS_VERSION"; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
     # Thin LTO-free build: the tool is not performance-critical and this
     # halves the install time on small machines.
@@ -34,7 +36,7 @@ ensure_tools() {
       CARGO_TARGET_DIR="$HOME/.cache/bazaar-tools-target" \
       cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
-  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  if ! wasm-bindgen --version 2>/dev/null | grep -qw "$WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
     CARGO_TARGET_DIR="$HOME/.cache/bazaar-tools-target" \
       cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked

@@ -57,6 +57,15 @@ pub struct VariantView {
     pub price: Money,
     /// Units available.
     pub stock: i32,
+    /// Whether it can be ordered when out of stock.
+    pub allow_backorder: bool,
+}
+
+impl VariantView {
+    /// Whether a shopper can put it in the cart now.
+    pub fn available(&self) -> bool {
+        self.stock > 0 || self.allow_backorder
+    }
 }
 
 impl VariantView {
@@ -204,7 +213,9 @@ mod tests {
             options: vec![],
             price: Money::from_minor(1, crate::Currency::Eur),
             stock: 0,
+            allow_backorder: false,
         };
+        assert!(!v.available());
         assert_eq!(v.label(), "Standard");
         v.options = vec![("Size".into(), "M".into()), ("Colour".into(), "Red".into())];
         assert_eq!(v.label(), "Size M · Colour Red");

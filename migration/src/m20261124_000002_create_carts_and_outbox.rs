@@ -32,6 +32,7 @@ enum Outbox {
     Payload,
     CreatedAt,
     PublishedAt,
+    ClaimedUntil,
     Attempts,
 }
 
@@ -109,6 +110,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Outbox::Payload).json().not_null())
                 .col(ColumnDef::new(Outbox::CreatedAt).timestamp_with_time_zone().not_null())
                 .col(ColumnDef::new(Outbox::PublishedAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(Outbox::ClaimedUntil).timestamp_with_time_zone().null())
                 .col(ColumnDef::new(Outbox::Attempts).integer().not_null().default(0))
                 .to_owned(),
         )

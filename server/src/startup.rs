@@ -15,7 +15,7 @@ use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
 use object_store::local::LocalFileSystem;
 use object_store::ObjectStore;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,7 +68,7 @@ pub struct Application {
 
 impl Application {
     /// Connects the database (migrating it), the adapters and the listener;
-    /// on an empty embedded database with `seed.on_empty_start`, seeds it.
+    /// on an empty embedded (SQLite) database with `seed.on_empty_start`, seeds it.
     ///
     /// # Errors
     /// When any dependency cannot be reached or configured.
@@ -121,7 +121,7 @@ impl Application {
     /// # Errors
     /// When the server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let workers = self.start_workers();
+        let workers = self.start_workers().await?;
         let app = router(self.state);
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
         for worker in workers {
@@ -130,13 +130,15 @@ impl Application {
         result
     }
 
-    fn start_workers(&self) -> Vec<JoinHandle<()>> {
+    async fn start_workers(&self) -> std::io::Result<Vec<JoinHandle<()>>> {
         let shop = &self.state.shop;
         let interval = Duration::from_millis(self.settings.workers.outbox_interval_ms);
-        vec![
+        // Consumers subscribe before the relay starts publishing.
+        let index_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        Ok(vec![
+            tokio::spawn(indexer::follow_events(index_events, shop.db.clone(), shop.search.clone())),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
-            tokio::spawn(indexer::follow_events(shop.db.clone(), shop.bus.clone(), shop.search.clone())),
-        ]
+        ])
     }
 }
 
@@ -153,11 +155,17 @@ pub async fn connect_database(settings: &Settings) -> Result<DatabaseConnection,
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let db = Database::connect(options).await?;
     if settings.database_kind() == DatabaseKind::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").await?;
+        // Per connection, for every connection of the pool.
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
     }
-    Ok(db)
+    Database::connect(options).await
 }
 
 /// Chooses and connects each port's adapter from the settings.
@@ -185,11 +193,12 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
     Ok(Shop { db, search, cache, bus })
 }
 
-/// Seeds an empty database when configured to, and builds the search index
-/// when it is empty but the catalog is not.
+/// Seeds an empty embedded (SQLite) database when configured to — never a
+/// PostgreSQL one, which is production or shared; use `bazaar seed` there —
+/// and builds the search index when it is empty but the catalog is not.
 async fn prepare_catalog(settings: &Settings, shop: &Shop) -> Result<(), StartupError> {
     let products = indexer::active_products(&shop.db).await?;
-    if products == 0 && settings.seed.on_empty_start {
+    if products == 0 && settings.seed.on_empty_start && settings.database_kind() == DatabaseKind::Sqlite {
         tracing::info!(products = settings.seed.products, "empty database: seeding the demo catalog");
         let progress = Progress::hidden("seeding", u64::from(settings.seed.products));
         seed::seed(&shop.db, settings.seed.products, settings.seed.rng_seed, &progress).await?;

@@ -56,7 +56,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 #[component]
 fn AddToCart(product: ProductDetail) -> impl IntoView {
     let cart = expect_context::<CartState>();
-    let first_available = product.variants.iter().position(|v| v.stock > 0);
+    let first_available = product.variants.iter().position(|v| v.available());
     let message = move || {
         cart.add.value().get().map(|result| match result {
             Ok(_) => {
@@ -75,13 +75,17 @@ fn AddToCart(product: ProductDetail) -> impl IntoView {
                 <div class="space-y-2">
                     {product.variants.iter().enumerate().map(|(i, v)| {
                         let id = format!("variant-{}", v.id);
-                        let sold_out = v.stock <= 0;
+                        let sold_out = !v.available();
                         view! {
                             <div class="flex items-center gap-2">
                                 <input type="radio" name="variant_id" id=id.clone() value=v.id.to_string() checked=Some(i) == first_available disabled=sold_out required=true/>
                                 <label for=id>
                                     {v.label()} " — " {v.price.to_string()}
-                                    {if sold_out { " (sold out)".to_owned() } else { format!(" ({} in stock)", v.stock) }}
+                                    {match (sold_out, v.stock) {
+                                        (true, _) => " (sold out)".to_owned(),
+                                        (false, n) if n > 0 => format!(" ({n} in stock)"),
+                                        _ => " (on backorder)".to_owned(),
+                                    }}
                                 </label>
                             </div>
                         }

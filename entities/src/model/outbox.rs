@@ -14,6 +14,8 @@ pub struct Model {
     pub payload: Json,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// A relay claimed the row until then; after it, any relay may retry.
+    pub claimed_until: Option<DateTimeUtc>,
     pub attempts: i32,
 }
 

@@ -1,12 +1,12 @@
 //! The shopping cart: adding items and reading the badge count.
 
 use super::{outbox, ServiceError, ServiceResult, Shop};
-use crate::model::{cart, cart_item, variant};
+use crate::model::{cart, cart_item, product, variant};
 use crate::views::CartSummary;
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -18,28 +18,63 @@ pub const MAX_QUANTITY_PER_LINE: i32 = 99;
 /// (unless the variant allows backorders); nothing is reserved until checkout.
 /// Records `cart.item_added` in the outbox in the same transaction.
 ///
+/// Safe under concurrent adds: the first statement is a write (so SQLite takes
+/// its write lock before reading), the cart and its line are upserts, and the
+/// line's quantity is incremented in the database, then checked.
+///
 /// # Errors
-/// `Invalid` for a quantity outside 1–99, `NotFound` for an unknown variant,
-/// `Conflict` when there is not enough stock.
-#[tracing::instrument(skip(shop), fields(cart_id = %cart_id))]
+/// `Invalid` for a quantity outside 1–99, `NotFound` for an unknown variant or
+/// one whose product is not for sale, `Conflict` when there is not enough stock.
+#[tracing::instrument(skip(shop, cart_id))]
 pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32) -> ServiceResult<CartSummary> {
     if !(1..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 1 and {MAX_QUANTITY_PER_LINE}.")));
     }
     let txn = shop.db.begin().await?;
+    let now = Utc::now();
+    cart::Entity::insert(cart::ActiveModel {
+        id: Set(cart_id),
+        user_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .on_conflict(OnConflict::column(cart::Column::Id).update_column(cart::Column::UpdatedAt).to_owned())
+    .exec_without_returning(&txn)
+    .await?;
     let variant = variant::Entity::find_by_id(variant_id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    if cart::Entity::find_by_id(cart_id).one(&txn).await?.is_none() {
-        let now = Utc::now();
-        cart::ActiveModel { id: Set(cart_id), user_id: Set(None), created_at: Set(now), updated_at: Set(now) }
-            .insert(&txn)
-            .await?;
+    let for_sale = product::Entity::find_by_id(variant.product_id)
+        .filter(product::Column::Status.eq("active"))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !for_sale {
+        return Err(ServiceError::NotFound("variant"));
     }
-    let existing = cart_item::Entity::find()
+    cart_item::Entity::insert(cart_item::ActiveModel {
+        cart_id: Set(cart_id),
+        variant_id: Set(variant_id),
+        quantity: Set(quantity),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([cart_item::Column::CartId, cart_item::Column::VariantId])
+            .value(
+                cart_item::Column::Quantity,
+                Expr::col((cart_item::Entity, cart_item::Column::Quantity)).add(quantity),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let wanted: i32 = cart_item::Entity::find()
+        .select_only()
+        .column(cart_item::Column::Quantity)
         .filter(cart_item::Column::CartId.eq(cart_id))
         .filter(cart_item::Column::VariantId.eq(variant_id))
+        .into_tuple()
         .one(&txn)
-        .await?;
-    let wanted = existing.as_ref().map_or(0, |line| line.quantity) + quantity;
+        .await?
+        .ok_or_else(|| ServiceError::Corrupt("cart line vanished inside its transaction".into()))?;
     if wanted > MAX_QUANTITY_PER_LINE {
         return Err(ServiceError::Invalid(format!("A cart can hold at most {MAX_QUANTITY_PER_LINE} of one item.")));
     }
@@ -49,29 +84,9 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
             n => format!("Only {n} left in stock."),
         }));
     }
-    match existing {
-        Some(line) => {
-            let mut line: cart_item::ActiveModel = line.into();
-            line.quantity = Set(wanted);
-            line.update(&txn).await?;
-        }
-        None => {
-            cart_item::ActiveModel {
-                cart_id: Set(cart_id),
-                variant_id: Set(variant_id),
-                quantity: Set(quantity),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    outbox::record(
-        &txn,
-        "cart.item_added",
-        serde_json::json!({ "cart_id": cart_id, "variant_id": variant_id, "quantity": quantity }),
-    )
-    .await?;
+    // The cart id is the shopper's bearer token: it stays out of events and logs.
+    outbox::record(&txn, "cart.item_added", serde_json::json!({ "variant_id": variant_id, "quantity": quantity }))
+        .await?;
     let summary = summary_in(&txn, cart_id).await?;
     txn.commit().await?;
     Ok(summary)

@@ -266,7 +266,7 @@ fn card(p: &product::Model, vendor_name: &str, variants: &[VariantView]) -> Serv
         brand: p.brand.clone(),
         vendor_name: vendor_name.to_owned(),
         price_from: cheapest,
-        in_stock: variants.iter().any(|v| v.stock > 0),
+        in_stock: variants.iter().any(VariantView::available),
     })
 }
 
@@ -278,6 +278,7 @@ fn variant_view(v: &variant::Model) -> ServiceResult<VariantView> {
         options: pairs(&v.options),
         price: Money::from_minor(v.price_minor, currency),
         stock: v.stock,
+        allow_backorder: v.allow_backorder,
     })
 }
 

@@ -1,15 +1,17 @@
 //! Writing events into the outbox, and relaying them to the event bus.
 
-use super::{ServiceError, ServiceResult};
+use super::ServiceResult;
 use crate::model::outbox;
 use crate::ports::{Event, EventBus};
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::ExprTrait;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait, Statement};
+
+/// How long a relay owns the events it claimed. An event it could not
+/// publish is retried by any relay after this, which is also the back-off.
+pub const CLAIM: Duration = Duration::seconds(30);
+/// How long one publish may take before it counts as failed.
+pub const PUBLISH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Records an event in the same transaction as the change it describes.
 ///
@@ -23,6 +25,7 @@ pub async fn record<C: ConnectionTrait>(txn: &C, topic: &str, payload: serde_jso
         payload: Set(payload),
         created_at: Set(Utc::now()),
         published_at: Set(None),
+        claimed_until: Set(None),
         attempts: Set(0),
         ..Default::default()
     })
@@ -31,37 +34,28 @@ pub async fn record<C: ConnectionTrait>(txn: &C, topic: &str, payload: serde_jso
     Ok(event_id)
 }
 
-/// Publishes up to `batch` unpublished events, oldest first, and marks them
-/// published. On PostgreSQL the rows are claimed with `FOR UPDATE SKIP
-/// LOCKED`, so relays on many nodes share the work without sending an event
-/// twice in the normal case; delivery is at least once, and consumers key on
-/// the event id. Returns how many were published.
+/// Claims up to `batch` unpublished events (oldest first) in one short
+/// statement, publishes them with no transaction open, then marks the
+/// published ones. Relays on many nodes never claim the same row at once
+/// (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers).
+/// Delivery is at least once: consumers key on the event id. Returns how
+/// many were published.
 ///
 /// # Errors
-/// When the database fails; an event the bus refuses stays unpublished
-/// (with its attempt counted) and is retried on the next call.
+/// When the database fails; an event the bus refuses stays unpublished and
+/// is retried after [`CLAIM`].
 #[tracing::instrument(skip(db, bus))]
 pub async fn relay_batch(db: &DatabaseConnection, bus: &dyn EventBus, batch: u64) -> ServiceResult<usize> {
-    let txn = db.begin().await?;
-    let mut select = outbox::Entity::find()
-        .filter(outbox::Column::PublishedAt.is_null())
-        .order_by_asc(outbox::Column::Id)
-        .limit(batch);
-    if db.get_database_backend() == DbBackend::Postgres {
-        select = select
-            .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked);
-    }
-    let rows = select.all(&txn).await?;
+    let rows = claim(db, batch).await?;
     let mut published = Vec::with_capacity(rows.len());
-    let mut failed = Vec::new();
     for row in rows {
         let event = Event { id: row.event_id, topic: row.topic.clone(), payload: row.payload.clone() };
-        match bus.publish(&event).await {
-            Ok(()) => published.push(row.id),
-            Err(e) => {
-                tracing::warn!(event_id = %row.event_id, error = %e, "event bus refused an event; will retry");
-                failed.push(row.id);
+        match tokio::time::timeout(PUBLISH_TIMEOUT, bus.publish(&event)).await {
+            Ok(Ok(())) => published.push(row.id),
+            Ok(Err(e)) => {
+                tracing::warn!(event_id = %row.event_id, error = %e, "event bus refused an event; will retry")
             }
+            Err(_) => tracing::warn!(event_id = %row.event_id, "publishing an event timed out; will retry"),
         }
     }
     if !published.is_empty() {
@@ -70,16 +64,25 @@ pub async fn relay_batch(db: &DatabaseConnection, bus: &dyn EventBus, batch: u64
             .value(outbox::Column::PublishedAt, Utc::now())
             .and_where(Expr::col(outbox::Column::Id).is_in(published.clone()))
             .to_owned();
-        txn.execute(&stmt).await?;
+        db.execute(&stmt).await?;
     }
-    if !failed.is_empty() {
-        let stmt = Query::update()
-            .table(outbox::Entity)
-            .value(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
-            .and_where(Expr::col(outbox::Column::Id).is_in(failed))
-            .to_owned();
-        txn.execute(&stmt).await?;
-    }
-    txn.commit().await.map_err(ServiceError::from)?;
     Ok(published.len())
+}
+
+async fn claim(db: &DatabaseConnection, batch: u64) -> ServiceResult<Vec<outbox::Model>> {
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let (p1, p2, p3) = if backend == DbBackend::Postgres { ("$1", "$2", "$3") } else { ("?", "?", "?") };
+    let sql = format!(
+        "UPDATE outbox SET claimed_until = {p1}, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL \
+           AND (claimed_until IS NULL OR claimed_until < {p2}) ORDER BY id LIMIT {p3} {lock}) \
+         RETURNING *"
+    );
+    let statement =
+        Statement::from_sql_and_values(backend, sql, [(now + CLAIM).into(), now.into(), (batch as i64).into()]);
+    let mut rows = outbox::Entity::find().from_raw_sql(statement).all(db).await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
 }

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 
 /// Hits per search page.
 pub const PAGE_SIZE: usize = 24;
+/// Deepest page a shopper can ask for: ranking past 10,000 hits serves nobody,
+/// and a huge offset would make the index collect that many documents.
+pub const MAX_PAGE: u32 = (10_000 / PAGE_SIZE) as u32;
 const MAX_QUERY_CHARS: usize = 200;
 
 /// Runs a storefront search. Unknown filter values match nothing rather than
@@ -19,13 +22,13 @@ const MAX_QUERY_CHARS: usize = 200;
 /// When the search index or the database fails.
 #[tracing::instrument(skip(shop))]
 pub async fn search(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchResults> {
-    let page = request.page.max(1);
+    let mut page = request.page.clamp(1, MAX_PAGE);
     let text: String = request.q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let category_path = match request.category.as_deref().filter(|s| !s.is_empty()) {
         Some(slug) => Some(category_path(shop, slug).await?.unwrap_or_else(|| vec![slug.to_owned()])),
         None => None,
     };
-    let query = SearchQuery {
+    let mut query = SearchQuery {
         text,
         category_path,
         vendor: request.vendor.clone().filter(|s| !s.is_empty()),
@@ -33,7 +36,14 @@ pub async fn search(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
         offset: (page as usize - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
-    let found = shop.search.search(&query).await?;
+    let mut found = shop.search.search(&query).await?;
+    let total_pages = (found.total as usize).div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE as usize) as u32;
+    if page > total_pages {
+        // Past the end (an old link): show the last page instead of nothing.
+        page = total_pages;
+        query.offset = (page as usize - 1) * PAGE_SIZE;
+        found = shop.search.search(&query).await?;
+    }
     let facets = Facets {
         categories: label(found.category_counts, &category_names(shop).await?),
         vendors: label(found.vendor_counts, &vendor_names(shop).await?),
@@ -45,13 +55,7 @@ pub async fn search(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
             })
             .collect(),
     };
-    Ok(SearchResults {
-        hits: found.hits,
-        total: found.total,
-        page,
-        total_pages: (found.total as usize).div_ceil(PAGE_SIZE).max(1) as u32,
-        facets,
-    })
+    Ok(SearchResults { hits: found.hits, total: found.total, page, total_pages, facets })
 }
 
 async fn category_path(shop: &Shop, slug: &str) -> ServiceResult<Option<Vec<String>>> {

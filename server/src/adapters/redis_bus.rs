@@ -6,7 +6,6 @@
 use super::memory_bus::receiver_stream;
 use entities::ports::{Event, EventBus, EventStream, PortError};
 use fred::prelude::*;
-use fred::types::config::Config as FredConfig;
 use tokio::sync::broadcast;
 
 const SERVICE: &str = "redis";
@@ -15,6 +14,7 @@ const SERVICE: &str = "redis";
 #[derive(Clone)]
 pub struct RedisBus {
     publisher: Client,
+    subscriber_health: fred::clients::SubscriberClient,
     local: broadcast::Sender<Event>,
     channel: String,
 }
@@ -27,14 +27,15 @@ impl RedisBus {
     pub async fn connect(url: &str, channel: impl Into<String>) -> Result<Self, PortError> {
         let channel = channel.into();
         let publisher = super::redis_cache::connect(url).await?;
-        let config = FredConfig::from_url(url).map_err(|e| PortError::unavailable(SERVICE, e))?;
-        let subscriber =
-            Builder::from_config(config).build_subscriber_client().map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let subscriber = super::redis_cache::builder(url)?
+            .build_subscriber_client()
+            .map_err(|e| PortError::unavailable(SERVICE, e))?;
         subscriber.init().await.map_err(|e| PortError::unavailable(SERVICE, e))?;
         let mut messages = subscriber.message_rx();
         subscriber.subscribe(channel.clone()).await.map_err(|e| PortError::unavailable(SERVICE, e))?;
         // Re-subscribes after a reconnect.
         let _resubscribe = subscriber.manage_subscriptions();
+        let subscriber_health = subscriber.clone();
         let (local, _) = broadcast::channel(4096);
         let fan_out = local.clone();
         tokio::spawn(async move {
@@ -57,7 +58,7 @@ impl RedisBus {
                 }
             }
         });
-        Ok(Self { publisher, local, channel })
+        Ok(Self { publisher, subscriber_health, local, channel })
     }
 }
 
@@ -81,6 +82,10 @@ impl EventBus for RedisBus {
     }
 
     async fn ping(&self) -> Result<(), PortError> {
-        self.publisher.ping::<String>(None).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
+        self.publisher.ping::<String>(None).await.map_err(|e| PortError::unavailable(SERVICE, e))?;
+        if !self.subscriber_health.is_connected() {
+            return Err(PortError::unavailable(SERVICE, "the subscriber connection is down"));
+        }
+        Ok(())
     }
 }

@@ -6,16 +6,28 @@ use std::time::Duration;
 
 const SERVICE: &str = "redis";
 
-/// Connects a fred client to `url`.
+/// A client builder for `url` that reconnects forever (backing off up to
+/// 5 s) and gives up on a command after 2 s, so a Redis restart heals by
+/// itself and a hung Redis never blocks a request for long.
+///
+/// # Errors
+/// When the URL is malformed.
+pub fn builder(url: &str) -> Result<Builder, PortError> {
+    let config = Config::from_url(url).map_err(|e| PortError::unavailable(SERVICE, e))?;
+    let mut builder = Builder::from_config(config);
+    builder
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
+        .with_connection_config(|c| c.connection_timeout = Duration::from_secs(5))
+        .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(2));
+    Ok(builder)
+}
+
+/// Connects a fred client to `url` (see [`builder`]).
 ///
 /// # Errors
 /// When the URL is malformed or the server does not answer.
 pub async fn connect(url: &str) -> Result<Client, PortError> {
-    let config = Config::from_url(url).map_err(|e| PortError::unavailable(SERVICE, e))?;
-    let client = Builder::from_config(config)
-        .with_connection_config(|c| c.connection_timeout = Duration::from_secs(5))
-        .build()
-        .map_err(|e| PortError::unavailable(SERVICE, e))?;
+    let client = builder(url)?.build().map_err(|e| PortError::unavailable(SERVICE, e))?;
     client.init().await.map_err(|e| PortError::unavailable(SERVICE, e))?;
     Ok(client)
 }

@@ -84,7 +84,13 @@ impl TantivySearch {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<Self, PortError> {
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => PortError::unavailable(
+                SERVICE,
+                "the search index is in use by another bazaar process (a running server); stop it first",
+            ),
+            other => PortError::unavailable(SERVICE, other),
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -120,9 +126,18 @@ impl TantivySearch {
     {
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut writer = this.writer.lock().map_err(|_| PortError::unavailable(SERVICE, "writer lock poisoned"))?;
-            work(&mut writer, &this)?;
-            writer.commit().map_err(|e| PortError::unavailable(SERVICE, e))?;
+            // A panic in an earlier write leaves nothing half-done behind
+            // (it is rolled back below), so a poisoned lock is safe to reuse.
+            let mut writer = this.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let result = work(&mut writer, &this)
+                .and_then(|()| writer.commit().map(drop).map_err(|e| PortError::unavailable(SERVICE, e)));
+            if let Err(e) = result {
+                // Drop the queued operations so a later commit cannot apply half a write.
+                if let Err(rollback) = writer.rollback() {
+                    tracing::error!(error = %rollback, "tantivy rollback failed");
+                }
+                return Err(e);
+            }
             this.reader.reload().map_err(|e| PortError::unavailable(SERVICE, e))
         })
         .await

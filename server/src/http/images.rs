@@ -9,10 +9,13 @@ use axum::response::{IntoResponse, Response};
 use entities::model::product;
 use entities::services::Shop;
 use object_store::{path::Path as ObjectPath, ObjectStore, PutPayload};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;
 
-const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+/// Generated art follows the product's title, which can change; a day is long
+/// enough for browsers and CDNs. Uploaded renditions (issue 3) get
+/// content-addressed keys and can then be cached for a year.
+const CACHE_FOR_A_DAY: &str = "public, max-age=86400";
 
 /// Serves a product picture; 404 for an unknown product or a bad name.
 pub async fn product_image(
@@ -29,7 +32,8 @@ pub async fn product_image(
             return svg(bytes);
         }
     }
-    let product = match product::Entity::find_by_id(id).one(&shop.db).await {
+    let product = match product::Entity::find_by_id(id).filter(product::Column::Status.eq("active")).one(&shop.db).await
+    {
         Ok(Some(p)) => p,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
@@ -46,5 +50,5 @@ pub async fn product_image(
 }
 
 fn svg(bytes: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, CACHE_FOREVER)], bytes).into_response()
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, CACHE_FOR_A_DAY)], bytes).into_response()
 }

@@ -1,7 +1,7 @@
 //! Keeps the search index in step with the catalog.
 
 use super::progress::Progress;
-use entities::ports::{EventBus, SearchIndex};
+use entities::ports::{EventStream, SearchIndex};
 use entities::services::{catalog, ServiceResult};
 use futures::StreamExt;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -41,17 +41,11 @@ pub async fn active_products(db: &DatabaseConnection) -> ServiceResult<u64> {
         .await?)
 }
 
-/// Listens for `product.changed` / `product.removed` events (payload
-/// `{"product_id": n}`) and updates the index. Idempotent: applying an event
-/// twice gives the same index.
-pub async fn follow_events(db: DatabaseConnection, bus: Arc<dyn EventBus>, search: Arc<dyn SearchIndex>) {
-    let mut events = match bus.subscribe().await {
-        Ok(stream) => stream,
-        Err(e) => {
-            tracing::error!(error = %e, "search indexer could not subscribe; index updates stop");
-            return;
-        }
-    };
+/// Applies `product.changed` / `product.removed` events (payload
+/// `{"product_id": n}`) from `events` to the index. Idempotent: applying an
+/// event twice gives the same index. Subscribe before the outbox relay starts
+/// so no event slips past.
+pub async fn follow_events(mut events: EventStream, db: DatabaseConnection, search: Arc<dyn SearchIndex>) {
     while let Some(event) = events.next().await {
         let Some(id) = event.payload.get("product_id").and_then(serde_json::Value::as_i64) else {
             continue;

@@ -102,3 +102,39 @@ async fn without_javascript_the_form_post_redirects_back_to_the_product() {
     let (_, html) = app.get_html(&format!("/p/{}", p.slug)).await;
     assert!(html.contains("aria-live=\"polite\">1<"));
 }
+
+on_both_databases!(concurrent_adds_to_one_cart_line_are_all_counted, |db| async move {
+    let app = spawn_app(db).await;
+    let (v, _) = variant_with_stock(&app, 20).await;
+    // The first add creates the cart and its cookie; the rest race each other.
+    assert_eq!(add(&app, v.id, 1).await.status(), 200);
+
+    let racing = (0..15).map(|_| add(&app, v.id, 1));
+    let statuses: Vec<u16> = futures::future::join_all(racing).await.iter().map(|r| r.status().as_u16()).collect();
+
+    assert!(statuses.iter().all(|s| *s == 200), "every add succeeds: {statuses:?}");
+    let summary: serde_json::Value = app
+        .client
+        .post(app.url("/_sf/cart/summary"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["item_count"], 16, "no add was lost");
+});
+
+on_both_databases!(a_variant_of_a_product_not_for_sale_cannot_be_added, |db| async move {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = spawn_app(db).await;
+    let (v, p) = variant_with_stock(&app, 1).await;
+    let mut draft: product::ActiveModel = p.into();
+    draft.status = Set("draft".to_owned());
+    draft.update(&app.shop.db).await.unwrap();
+
+    let response = add(&app, v.id, 1).await;
+
+    assert_eq!(response.status(), 404);
+});

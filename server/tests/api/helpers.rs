@@ -1,6 +1,7 @@
 //! `spawn_app()` and friends.
 
 use entities::services::Shop;
+use migration::MigratorTrait;
 use sea_orm::{ConnectionTrait, Database};
 use server::config::Settings;
 use server::Application;
@@ -90,6 +91,18 @@ pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> TestA
         let (url, name) = fresh_postgres_database().await;
         settings.database.url = Some(url.into());
         database_name = Some(name);
+        // The server seeds only an empty SQLite database by itself.
+        let conn = server::startup::connect_database(&settings).await.expect("connect");
+        migration::Migrator::up(&conn, None).await.expect("migrate");
+        server::seed::seed(
+            &conn,
+            TEST_PRODUCTS,
+            settings.seed.rng_seed,
+            &server::workers::progress::Progress::hidden("seed", 0),
+        )
+        .await
+        .expect("seed");
+        conn.close().await.ok();
     }
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("app builds");

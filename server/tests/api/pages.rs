@@ -111,7 +111,7 @@ on_both_databases!(facet_links_narrow_the_results, |db| async move {
     assert!(narrowed.contains("Lumen Electronics"));
 });
 
-on_both_databases!(product_images_are_rendered_and_cached_for_long, |db| async move {
+on_both_databases!(product_images_are_rendered_and_cacheable, |db| async move {
     let app = spawn_app(db).await;
 
     let found = app.get("/images/products/1.svg").await;
@@ -120,8 +120,19 @@ on_both_databases!(product_images_are_rendered_and_cached_for_long, |db| async m
 
     assert_eq!(found.status(), 200);
     assert_eq!(found.headers()["content-type"], "image/svg+xml");
-    assert!(found.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(found.headers()["cache-control"].to_str().unwrap().contains("max-age="));
     assert!(found.text().await.unwrap().starts_with("<svg"));
     assert_eq!(missing.status(), 404);
     assert_eq!(bad.status(), 404);
+});
+
+on_both_databases!(a_search_page_past_the_end_shows_the_last_page, |db| async move {
+    let app = spawn_app(db).await;
+    let last = u64::from(TEST_PRODUCTS).div_ceil(24);
+
+    let (status, html) = app.get_html("/search?q=&page=4294967295").await;
+
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("Page {last} of {last}")), "clamped to the last page");
+    assert_eq!(count(&html, "data-testid=\"product-card\"") as u64, u64::from(TEST_PRODUCTS) - (last - 1) * 24);
 });

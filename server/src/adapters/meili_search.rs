@@ -1,0 +1,197 @@
+//! The scaled search index: Meilisearch through meilisearch-sdk.
+//!
+//! Meilisearch brings typo tolerance, prefix search and ranking of its own.
+//! Facets are flat there, so the category path is stored one field per level
+//! (`category_lvl0` = department, `category_lvl1`, `category_lvl2`); filtering
+//! on a level and counting the next gives the same contract as tantivy's
+//! hierarchical facets. `replace_all` builds a second index and swaps it in,
+//! so search answers from the old contents until the new ones are complete.
+
+use entities::ports::{PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery};
+use entities::views::{price_range_key, ProductCard};
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::Selectors;
+use meilisearch_sdk::settings::Settings;
+use meilisearch_sdk::task_info::TaskInfo;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Duration;
+
+const SERVICE: &str = "meilisearch";
+const LEVELS: usize = 3;
+const TASK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A product as stored in Meilisearch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct MeiliDoc {
+    id: i64,
+    title: String,
+    brand: String,
+    vendor_name: String,
+    vendor: String,
+    categories: Vec<String>,
+    attributes: Vec<String>,
+    description: String,
+    price_range: String,
+    category_lvl0: Option<String>,
+    category_lvl1: Option<String>,
+    category_lvl2: Option<String>,
+    card: ProductCard,
+}
+
+impl From<&SearchDocument> for MeiliDoc {
+    fn from(d: &SearchDocument) -> Self {
+        let level = |i: usize| d.category_path.get(i).cloned();
+        Self {
+            id: d.card.id,
+            title: d.card.title.clone(),
+            brand: d.card.brand.clone(),
+            vendor_name: d.card.vendor_name.clone(),
+            vendor: d.vendor_slug.clone(),
+            categories: d.category_names.clone(),
+            attributes: d.attribute_values.clone(),
+            description: d.description.clone(),
+            price_range: price_range_key(d.card.price_from.minor()).to_owned(),
+            category_lvl0: level(0),
+            category_lvl1: level(1),
+            category_lvl2: level(2),
+            card: d.card.clone(),
+        }
+    }
+}
+
+/// Search backed by a Meilisearch index named `name`.
+#[derive(Clone)]
+pub struct MeiliSearch {
+    client: Client,
+    name: String,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> PortError {
+    PortError::unavailable(SERVICE, e)
+}
+
+impl MeiliSearch {
+    /// Connects to `url` and makes sure index `name` exists with our settings.
+    ///
+    /// # Errors
+    /// When the server cannot be reached or refuses the settings.
+    pub async fn connect(url: &str, api_key: Option<&str>, name: &str) -> Result<Self, PortError> {
+        let client = Client::new(url, api_key).map_err(unavailable)?;
+        client.health().await.map_err(unavailable)?;
+        let this = Self { client, name: name.to_owned() };
+        this.configure(&this.index()).await?;
+        Ok(this)
+    }
+
+    fn index(&self) -> Index {
+        self.client.index(&self.name)
+    }
+
+    async fn wait(&self, task: TaskInfo) -> Result<(), PortError> {
+        let done = task.wait_for_completion(&self.client, None, Some(TASK_TIMEOUT)).await.map_err(unavailable)?;
+        if done.is_failure() {
+            return Err(PortError::bad_data(SERVICE, format!("task failed: {done:?}")));
+        }
+        Ok(())
+    }
+
+    async fn configure(&self, index: &Index) -> Result<(), PortError> {
+        let settings = Settings::new()
+            .with_searchable_attributes(["title", "brand", "vendor_name", "categories", "attributes", "description"])
+            .with_filterable_attributes(["vendor", "price_range", "category_lvl0", "category_lvl1", "category_lvl2"])
+            .with_displayed_attributes(["id", "card"]);
+        let task = index.set_settings(&settings).await.map_err(unavailable)?;
+        self.wait(task).await
+    }
+
+    fn filter(q: &SearchQuery) -> Vec<String> {
+        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut filters = Vec::new();
+        if let Some(path) = q.category_path.as_ref().filter(|p| !p.is_empty()) {
+            let depth = path.len().min(LEVELS) - 1;
+            filters.push(format!("category_lvl{depth} = {}", quote(&path[depth])));
+        }
+        if let Some(vendor) = &q.vendor {
+            filters.push(format!("vendor = {}", quote(vendor)));
+        }
+        if let Some(range) = &q.price_range {
+            filters.push(format!("price_range = {}", quote(range)));
+        }
+        filters
+    }
+}
+
+fn counts(distribution: &Option<HashMap<String, HashMap<String, usize>>>, facet: &str) -> Vec<(String, u64)> {
+    distribution
+        .as_ref()
+        .and_then(|d| d.get(facet))
+        .map(|values| values.iter().map(|(k, n)| (k.clone(), *n as u64)).collect())
+        .unwrap_or_default()
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for MeiliSearch {
+    fn name(&self) -> &'static str {
+        SERVICE
+    }
+
+    async fn search(&self, q: &SearchQuery) -> Result<SearchPage, PortError> {
+        let index = self.index();
+        let depth = q.category_path.as_ref().map_or(0, Vec::len).min(LEVELS - 1);
+        let category_facet = format!("category_lvl{depth}");
+        let filter = Self::filter(q).join(" AND ");
+        let facets = [category_facet.as_str(), "vendor", "price_range"];
+        let mut search = index.search();
+        search.with_query(&q.text).with_limit(q.limit.max(1)).with_offset(q.offset).with_facets(Selectors::Some(&facets));
+        if !filter.is_empty() {
+            search.with_filter(&filter);
+        }
+        let found = search.execute::<MeiliDoc>().await.map_err(unavailable)?;
+        Ok(SearchPage {
+            total: found.estimated_total_hits.or(found.total_hits).unwrap_or(found.hits.len()) as u64,
+            hits: found.hits.into_iter().map(|h| h.result.card).collect(),
+            category_counts: counts(&found.facet_distribution, &category_facet),
+            vendor_counts: counts(&found.facet_distribution, "vendor"),
+            price_counts: counts(&found.facet_distribution, "price_range"),
+        })
+    }
+
+    async fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), PortError> {
+        let docs: Vec<MeiliDoc> = docs.iter().map(MeiliDoc::from).collect();
+        let task = self.index().add_or_replace(&docs, Some("id")).await.map_err(unavailable)?;
+        self.wait(task).await
+    }
+
+    async fn remove(&self, product_ids: &[i64]) -> Result<(), PortError> {
+        let task = self.index().delete_documents(product_ids).await.map_err(unavailable)?;
+        self.wait(task).await
+    }
+
+    async fn replace_all(&self, docs: Vec<SearchDocument>) -> Result<(), PortError> {
+        let staging_name = format!("{}_rebuild", self.name);
+        let staging = self.client.index(&staging_name);
+        if let Ok(task) = staging.delete().await {
+            let _ = self.wait(task).await;
+        }
+        let task = self.client.create_index(&staging_name, Some("id")).await.map_err(unavailable)?;
+        self.wait(task).await?;
+        self.configure(&staging).await?;
+        let docs: Vec<MeiliDoc> = docs.iter().map(MeiliDoc::from).collect();
+        for chunk in docs.chunks(5_000) {
+            let task = staging.add_or_replace(chunk, Some("id")).await.map_err(unavailable)?;
+            self.wait(task).await?;
+        }
+        let swap = meilisearch_sdk::client::SwapIndexes { indexes: (self.name.clone(), staging_name.clone()), rename: None };
+        let task = self.client.swap_indexes([&swap]).await.map_err(unavailable)?;
+        self.wait(task).await?;
+        let task = staging.delete().await.map_err(unavailable)?;
+        self.wait(task).await
+    }
+
+    async fn count(&self) -> Result<u64, PortError> {
+        let stats = self.index().get_stats().await.map_err(unavailable)?;
+        Ok(stats.number_of_documents as u64)
+    }
+}
