@@ -83,12 +83,25 @@ pub struct RedisSettings {
 }
 
 /// Meilisearch.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct MeiliSettings {
     /// `http://…`; unset means the embedded tantivy index.
     pub url: Option<String>,
     /// API key, if the server needs one.
     pub api_key: Option<SecretString>,
+    /// Name of the products index.
+    #[serde(default = "default_meili_index")]
+    pub index: String,
+}
+
+impl Default for MeiliSettings {
+    fn default() -> Self {
+        Self { url: None, api_key: None, index: default_meili_index() }
+    }
+}
+
+fn default_meili_index() -> String {
+    "products".to_owned()
 }
 
 /// The demo catalog.

@@ -1,8 +1,8 @@
 //! `Application::build`: connects everything once, then serves.
 
 use crate::adapters::{
-    memory_bus::MemoryBus, memory_cache::MemoryCache, redis_bus::RedisBus, redis_cache::RedisCache,
-    tantivy_search::TantivySearch,
+    meili_search::MeiliSearch, memory_bus::MemoryBus, memory_cache::MemoryCache, redis_bus::RedisBus,
+    redis_cache::RedisCache, tantivy_search::TantivySearch,
 };
 use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
@@ -47,14 +47,6 @@ pub enum StartupError {
         what: String,
         /// The cause.
         source: std::io::Error,
-    },
-    /// A configured feature is not available in this build.
-    #[error("configuration key `{key}`: {reason}")]
-    Unsupported {
-        /// The key that asked for it.
-        key: &'static str,
-        /// Why it cannot be used.
-        reason: &'static str,
     },
 }
 
@@ -182,11 +174,9 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         None => (Arc::new(MemoryCache::new(10_000)), Arc::new(MemoryBus::new(4_096))),
     };
     let search: Arc<dyn SearchIndex> = match &settings.meili.url {
-        Some(_) => {
-            return Err(StartupError::Unsupported {
-                key: "meili.url",
-                reason: "the Meilisearch adapter is not in this build yet; unset MEILI_URL to use the embedded index",
-            })
+        Some(url) => {
+            let key = settings.meili.api_key.as_ref().map(|k| k.expose_secret().to_owned());
+            Arc::new(MeiliSearch::connect(url, key.as_deref(), &settings.meili.index).await?)
         }
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };

@@ -144,7 +144,11 @@ impl SearchIndex for MeiliSearch {
         let filter = Self::filter(q).join(" AND ");
         let facets = [category_facet.as_str(), "vendor", "price_range"];
         let mut search = index.search();
-        search.with_query(&q.text).with_limit(q.limit.max(1)).with_offset(q.offset).with_facets(Selectors::Some(&facets));
+        search
+            .with_query(&q.text)
+            .with_limit(q.limit.max(1))
+            .with_offset(q.offset)
+            .with_facets(Selectors::Some(&facets));
         if !filter.is_empty() {
             search.with_filter(&filter);
         }
@@ -172,7 +176,7 @@ impl SearchIndex for MeiliSearch {
     async fn replace_all(&self, docs: Vec<SearchDocument>) -> Result<(), PortError> {
         let staging_name = format!("{}_rebuild", self.name);
         let staging = self.client.index(&staging_name);
-        if let Ok(task) = staging.delete().await {
+        if let Ok(task) = self.client.index(&staging_name).delete().await {
             let _ = self.wait(task).await;
         }
         let task = self.client.create_index(&staging_name, Some("id")).await.map_err(unavailable)?;
@@ -183,10 +187,11 @@ impl SearchIndex for MeiliSearch {
             let task = staging.add_or_replace(chunk, Some("id")).await.map_err(unavailable)?;
             self.wait(task).await?;
         }
-        let swap = meilisearch_sdk::client::SwapIndexes { indexes: (self.name.clone(), staging_name.clone()), rename: None };
+        let swap =
+            meilisearch_sdk::client::SwapIndexes { indexes: (self.name.clone(), staging_name.clone()), rename: None };
         let task = self.client.swap_indexes([&swap]).await.map_err(unavailable)?;
         self.wait(task).await?;
-        let task = staging.delete().await.map_err(unavailable)?;
+        let task = self.client.index(&staging_name).delete().await.map_err(unavailable)?;
         self.wait(task).await
     }
 

@@ -80,3 +80,17 @@ fn create_admin_reads_the_password_from_stdin_and_refuses_duplicates() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has an account"));
 }
+
+#[test]
+fn an_unreachable_meilisearch_stops_the_command_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = bazaar(&dir).env("MEILI_URL", "http://127.0.0.1:9").arg("reindex").output().unwrap();
+
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("meilisearch is unavailable"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

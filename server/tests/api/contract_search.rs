@@ -4,7 +4,7 @@
 use entities::ports::{SearchDocument, SearchIndex, SearchQuery};
 use entities::views::ProductCard;
 use entities::{Currency, Money};
-use server::adapters::tantivy_search::TantivySearch;
+use server::adapters::{meili_search::MeiliSearch, tantivy_search::TantivySearch};
 
 fn doc(id: i64, title: &str, vendor: (&str, &str), path: &[&str], price: i64, attrs: &[&str]) -> SearchDocument {
     SearchDocument {
