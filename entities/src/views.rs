@@ -185,6 +185,15 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
+/// What "add to cart" answers: which variant was added and the new badge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartAddition {
+    /// The variant just added.
+    pub variant_id: i64,
+    /// The cart after the addition.
+    pub cart: CartSummary,
+}
+
 /// The shopper's cart in brief, for the badge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartSummary {

@@ -1,7 +1,7 @@
 //! The cart: adding items and the header badge.
 
 use crate::error::AppError;
-use entities::views::CartSummary;
+use entities::views::{CartAddition, CartSummary};
 use leptos::prelude::*;
 
 /// Name of the cookie that holds the cart token.
@@ -10,7 +10,7 @@ pub const CART_COOKIE: &str = "bazaar_cart";
 /// Adds units of a variant to the shopper's cart (creating the cart and its
 /// cookie on the first add) and returns the new badge count.
 #[server(prefix = "/_sf", endpoint = "cart/add")]
-pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartSummary, AppError> {
+pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartAddition, AppError> {
     let shop = super::shop()?;
     let cart_id = match ssr::cart_id_from_cookie().await {
         Some(id) => id,
@@ -20,7 +20,8 @@ pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartSummary, 
             id
         }
     };
-    entities::services::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(super::fail)
+    let cart = entities::services::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(super::fail)?;
+    Ok(CartAddition { variant_id, cart })
 }
 
 /// The shopper's badge count (zero without a cart).

@@ -57,15 +57,20 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 fn AddToCart(product: ProductDetail) -> impl IntoView {
     let cart = expect_context::<CartState>();
     let first_available = product.variants.iter().position(|v| v.available());
+    let variant_ids: Vec<i64> = product.variants.iter().map(|v| v.id).collect();
+    // The action is shared by every product page; only speak of additions
+    // from this one.
     let message = move || {
-        cart.add.value().get().map(|result| match result {
-            Ok(_) => {
+        cart.add.value().get().and_then(|result| match result {
+            Ok(added) if variant_ids.contains(&added.variant_id) => Some(
                 view! { <p class="text-green-800" role="status" data-testid="cart-message">"Added to your cart."</p> }
-                    .into_any()
-            }
-            Err(e) => {
-                view! { <p class="text-red-700" role="alert" data-testid="cart-message">{e.to_string()}</p> }.into_any()
-            }
+                    .into_any(),
+            ),
+            Ok(_) => None,
+            Err(e) => Some(
+                view! { <p class="text-red-700" role="alert" data-testid="cart-message">{e.to_string()}</p> }
+                    .into_any(),
+            ),
         })
     };
     view! {

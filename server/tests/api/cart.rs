@@ -36,8 +36,9 @@ on_both_databases!(adding_to_the_cart_sets_a_cookie_and_counts_items, |db| async
     let first: serde_json::Value = first.json().await.unwrap();
     let second: serde_json::Value = add(&app, v.id, 2).await.json().await.unwrap();
 
-    assert_eq!(first["item_count"], 2);
-    assert_eq!(second["item_count"], 4);
+    assert_eq!(first["cart"]["item_count"], 2);
+    assert_eq!(second["cart"]["item_count"], 4);
+    assert_eq!(first["variant_id"], v.id);
     let cookie = cookie.expect("the first add sets the cart cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let (_, html) = app.get_html(&format!("/p/{}", p.slug)).await;

@@ -136,3 +136,13 @@ on_both_databases!(a_search_page_past_the_end_shows_the_last_page, |db| async mo
     assert!(html.contains(&format!("Page {last} of {last}")), "clamped to the last page");
     assert_eq!(count(&html, "data-testid=\"product-card\"") as u64, u64::from(TEST_PRODUCTS) - (last - 1) * 24);
 });
+
+#[tokio::test]
+async fn pages_are_gzip_compressed_for_browsers_that_accept_it() {
+    let app = spawn_app(Db::Sqlite).await;
+
+    let response = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}
