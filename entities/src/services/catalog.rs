@@ -1,6 +1,7 @@
 //! Reading the catalog: the home page, category listings, product pages and
 //! the documents the search index is built from.
 
+use super::read_cache::{cached, CATALOG_TTL};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::domain::{Currency, Money};
 use crate::model::{category, product, variant, vendor};
@@ -8,44 +9,28 @@ use crate::ports::SearchDocument;
 use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, VariantView};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-use std::time::Duration;
 
 /// Products per category page.
 pub const PAGE_SIZE: u64 = 24;
-const FEATURED_KEY: &str = "catalog:featured:v1";
-const FEATURED_TTL: Duration = Duration::from_secs(30);
 const ACTIVE: &str = "active";
 
-/// The featured products for the home page, served from the cache for up
-/// to 30 seconds.
+/// The featured products for the home page (cached, see `read_cache`).
 ///
 /// # Errors
 /// When the database fails (a failing cache is logged and skipped).
 #[tracing::instrument(skip(shop))]
 pub async fn featured_products(shop: &Shop, limit: u64) -> ServiceResult<Vec<ProductCard>> {
-    let key = format!("{FEATURED_KEY}:{limit}");
-    match shop.cache.get(&key).await {
-        Ok(Some(json)) => match serde_json::from_str(&json) {
-            Ok(cards) => return Ok(cards),
-            Err(e) => tracing::warn!(error = %e, "unreadable cache entry; reloading"),
-        },
-        Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, "cache unavailable; reading the database"),
-    }
-    let products = product::Entity::find()
-        .filter(product::Column::Featured.eq(true))
-        .filter(product::Column::Status.eq(ACTIVE))
-        .order_by_asc(product::Column::Id)
-        .limit(limit)
-        .all(&shop.db)
-        .await?;
-    let cards = cards_for(&shop.db, products).await?;
-    if let Ok(json) = serde_json::to_string(&cards) {
-        if let Err(e) = shop.cache.set(&key, &json, FEATURED_TTL).await {
-            tracing::warn!(error = %e, "could not fill the cache");
-        }
-    }
-    Ok(cards)
+    cached(shop.cache.as_ref(), &format!("catalog:featured:{limit}"), CATALOG_TTL, async {
+        let products = product::Entity::find()
+            .filter(product::Column::Featured.eq(true))
+            .filter(product::Column::Status.eq(ACTIVE))
+            .order_by_asc(product::Column::Id)
+            .limit(limit)
+            .all(&shop.db)
+            .await?;
+        cards_for(&shop.db, products).await
+    })
+    .await
 }
 
 /// The top-level categories, in display order.
@@ -53,20 +38,34 @@ pub async fn featured_products(shop: &Shop, limit: u64) -> ServiceResult<Vec<Pro
 /// # Errors
 /// When the database fails.
 pub async fn top_categories(shop: &Shop) -> ServiceResult<Vec<CategoryLink>> {
-    let rows = category::Entity::find()
-        .filter(category::Column::ParentId.is_null())
-        .order_by_asc(category::Column::Position)
-        .all(&shop.db)
-        .await?;
-    Ok(rows.into_iter().map(link).collect())
+    cached(shop.cache.as_ref(), "catalog:top-categories", CATALOG_TTL, async {
+        let rows = category::Entity::find()
+            .filter(category::Column::ParentId.is_null())
+            .order_by_asc(category::Column::Position)
+            .all(&shop.db)
+            .await?;
+        Ok(rows.into_iter().map(link).collect())
+    })
+    .await
 }
 
-/// One page of a category: its products and those of every category below it.
+/// One page of a category: its products and those of every category below it
+/// (cached, see `read_cache`).
 ///
 /// # Errors
 /// `NotFound` when no category has this slug; `Database` when the database fails.
 #[tracing::instrument(skip(shop))]
 pub async fn category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<CategoryPage> {
+    cached(
+        shop.cache.as_ref(),
+        &format!("catalog:category:{slug}:{page}"),
+        CATALOG_TTL,
+        load_category_page(shop, slug, page),
+    )
+    .await
+}
+
+async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<CategoryPage> {
     let db = &shop.db;
     let this = category::Entity::find()
         .filter(category::Column::Slug.eq(slug))
@@ -108,12 +107,16 @@ pub async fn category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<
     })
 }
 
-/// Everything on a product page.
+/// Everything on a product page (cached, see `read_cache`).
 ///
 /// # Errors
 /// `NotFound` when no active product has this slug.
 #[tracing::instrument(skip(shop))]
 pub async fn product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {
+    cached(shop.cache.as_ref(), &format!("catalog:product:{slug}"), CATALOG_TTL, load_product_detail(shop, slug)).await
+}
+
+async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {
     let db = &shop.db;
     let product = product::Entity::find()
         .filter(product::Column::Slug.eq(slug))

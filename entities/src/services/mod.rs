@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod outbox;
+pub mod read_cache;
 pub mod search;
 
 use crate::ports::{Cache, EventBus, PortError, SearchIndex};

@@ -1,6 +1,7 @@
 //! Storefront search: turns a shopper's request into a port query and the
 //! port's raw facet counts into labelled facets.
 
+use super::read_cache::{cached, CATALOG_TTL};
 use super::{ServiceResult, Shop};
 use crate::model::{category, vendor};
 use crate::ports::SearchQuery;
@@ -22,6 +23,13 @@ const MAX_QUERY_CHARS: usize = 200;
 /// When the search index or the database fails.
 #[tracing::instrument(skip(shop))]
 pub async fn search(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchResults> {
+    // Cached by the whole request (see read_cache): popular searches and facet
+    // clicks repeat, and each one costs an index query plus labels.
+    let key = format!("search:{}", serde_json::to_string(request).unwrap_or_default());
+    cached(shop.cache.as_ref(), &key, CATALOG_TTL, run_search(shop, request)).await
+}
+
+async fn run_search(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchResults> {
     let mut page = request.page.clamp(1, MAX_PAGE);
     let text: String = request.q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let category_path = match request.category.as_deref().filter(|s| !s.is_empty()) {

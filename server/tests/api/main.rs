@@ -12,4 +12,5 @@ mod contract_search;
 mod health;
 mod outbox;
 mod pages;
+mod read_cache;
 mod seed;

@@ -1,0 +1,41 @@
+//! Read-through caching of catalog reads.
+
+use entities::services::read_cache::cached;
+use entities::services::{ServiceError, ServiceResult};
+use server::adapters::memory_cache::MemoryCache;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+async fn load(loads: &AtomicU32, value: u32) -> ServiceResult<u32> {
+    loads.fetch_add(1, Ordering::SeqCst);
+    Ok(value)
+}
+
+#[tokio::test]
+async fn a_cached_read_loads_once_until_its_ttl_runs_out() {
+    let cache = MemoryCache::new(100);
+    let loads = AtomicU32::new(0);
+    let ttl = Duration::from_millis(150);
+
+    let first = cached(&cache, "k", ttl, load(&loads, 1)).await.unwrap();
+    let second = cached(&cache, "k", ttl, load(&loads, 2)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let third = cached(&cache, "k", ttl, load(&loads, 3)).await.unwrap();
+
+    assert_eq!((first, second, third), (1, 1, 3), "served from the cache until the ttl ends");
+    assert_eq!(loads.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn errors_are_not_cached() {
+    let cache = MemoryCache::new(100);
+    let failed: ServiceResult<u32> =
+        cached(&cache, "k", Duration::from_secs(60), async { Err(ServiceError::NotFound("thing")) }).await;
+    let loads = AtomicU32::new(0);
+
+    let then = cached(&cache, "k", Duration::from_secs(60), load(&loads, 7)).await.unwrap();
+
+    assert!(failed.is_err());
+    assert_eq!(then, 7);
+    assert_eq!(loads.load(Ordering::SeqCst), 1);
+}
