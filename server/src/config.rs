@@ -19,6 +19,9 @@ site_root = "target/site"
 [database]
 max_connections = 16
 
+[cache]
+max_bytes = 33554432
+
 [seed]
 products = 20000
 rng_seed = 20261124
@@ -47,6 +50,8 @@ pub struct Settings {
     /// Meilisearch, for search when set.
     #[serde(default)]
     pub meili: MeiliSettings,
+    /// The in-process cache (when Redis is not configured).
+    pub cache: CacheSettings,
     /// The demo catalog.
     pub seed: SeedSettings,
     /// Background workers.
@@ -102,6 +107,13 @@ impl Default for MeiliSettings {
 
 fn default_meili_index() -> String {
     "products".to_owned()
+}
+
+/// The in-process cache.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CacheSettings {
+    /// Upper bound of the keys and values it holds, in bytes.
+    pub max_bytes: u64,
 }
 
 /// The demo catalog.

@@ -171,7 +171,7 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
             let client = crate::adapters::redis_cache::connect(url).await?;
             (Arc::new(RedisCache::new(client, "bazaar:")), Arc::new(RedisBus::connect(url, "bazaar:events").await?))
         }
-        None => (Arc::new(MemoryCache::new(10_000)), Arc::new(MemoryBus::new(4_096))),
+        None => (Arc::new(MemoryCache::new(settings.cache.max_bytes)), Arc::new(MemoryBus::new(4_096))),
     };
     let search: Arc<dyn SearchIndex> = match &settings.meili.url {
         Some(url) => {

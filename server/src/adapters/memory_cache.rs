@@ -29,16 +29,22 @@ impl Expiry<String, Entry> for PerEntryTtl {
     }
 }
 
-/// An in-process cache holding at most `capacity` entries.
+/// An in-process cache bounded by the bytes of its keys and values, so a
+/// flood of distinct searches cannot grow the process without limit.
 #[derive(Clone)]
 pub struct MemoryCache {
     inner: Moka<String, Entry>,
 }
 
 impl MemoryCache {
-    /// A cache of at most `capacity` entries.
-    pub fn new(capacity: u64) -> Self {
-        Self { inner: Moka::builder().max_capacity(capacity).expire_after(PerEntryTtl).build() }
+    /// A cache holding at most about `max_bytes` of keys and values.
+    pub fn new(max_bytes: u64) -> Self {
+        let inner = Moka::builder()
+            .max_capacity(max_bytes)
+            .weigher(|key: &String, entry: &Entry| u32::try_from(key.len() + entry.value.len()).unwrap_or(u32::MAX))
+            .expire_after(PerEntryTtl)
+            .build();
+        Self { inner }
     }
 }
 

@@ -17,7 +17,9 @@ use tantivy::schema::{
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 const SERVICE: &str = "tantivy";
-const WRITER_MEMORY: usize = 50_000_000;
+/// tantivy's smallest useful indexing budget; the writer lives as long as the
+/// server, so a larger arena would stay resident for nothing.
+const WRITER_MEMORY: usize = 20_000_000;
 
 #[derive(Clone, Copy)]
 struct Fields {

@@ -35,7 +35,7 @@ async fn cache_contract(cache: &dyn Cache) {
 
 #[tokio::test]
 async fn the_memory_cache_keeps_the_contract() {
-    cache_contract(&MemoryCache::new(100)).await;
+    cache_contract(&MemoryCache::new(1 << 20)).await;
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ async fn load(loads: &AtomicU32, value: u32) -> ServiceResult<u32> {
 
 #[tokio::test]
 async fn a_cached_read_loads_once_until_its_ttl_runs_out() {
-    let cache = MemoryCache::new(100);
+    let cache = MemoryCache::new(1 << 20);
     let loads = AtomicU32::new(0);
     let ttl = Duration::from_millis(150);
 
@@ -28,7 +28,7 @@ async fn a_cached_read_loads_once_until_its_ttl_runs_out() {
 
 #[tokio::test]
 async fn errors_are_not_cached() {
-    let cache = MemoryCache::new(100);
+    let cache = MemoryCache::new(1 << 20);
     let failed: ServiceResult<u32> =
         cached(&cache, "k", Duration::from_secs(60), async { Err(ServiceError::NotFound("thing")) }).await;
     let loads = AtomicU32::new(0);
