@@ -39,3 +39,20 @@ async fn errors_are_not_cached() {
     assert_eq!(then, 7);
     assert_eq!(loads.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn concurrent_misses_of_one_key_load_it_once() {
+    let cache = MemoryCache::new(1 << 20);
+    let loads = AtomicU32::new(0);
+    let slow_load = || async {
+        loads.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok::<u32, ServiceError>(42)
+    };
+
+    let results =
+        futures::future::join_all((0..20).map(|_| cached(&cache, "hot", Duration::from_secs(60), slow_load()))).await;
+
+    assert!(results.iter().all(|r| matches!(r, Ok(42))));
+    assert_eq!(loads.load(Ordering::SeqCst), 1, "one load served all twenty readers");
+}
