@@ -15,14 +15,14 @@ use std::process::ExitCode;
 
 /// Bazaar: a multi-vendor shop in one binary.
 #[derive(Debug, Parser)]
-#[command(name = "bazaar", version, about, long_about = None)]
+#[command(name = "bazaar", version, about = "Bazaar: a multi-vendor shop in one binary. Without a command it serves.", long_about = None)]
 pub struct Cli {
     /// Folder that holds `config/` (defaults to the current folder).
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
-    /// What to do.
+    /// What to do; `serve` when left out (as under `cargo leptos watch`).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -62,7 +62,7 @@ pub async fn main() -> ExitCode {
         }
     };
     telemetry::init_logging(&settings.log);
-    match run(cli.command, settings).await {
+    match run(cli.command.unwrap_or(Command::Serve), settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");

@@ -24,6 +24,23 @@ fn every_subcommand_has_help() {
 }
 
 #[test]
+fn without_a_command_bazaar_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bazaar(&dir)
+        .env("BAZAAR__SERVER__PORT", "0")
+        .env("BAZAAR__SEED__PRODUCTS", "50")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first_line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(first_line.starts_with("Bazaar is running at http://127.0.0.1:"), "{first_line}");
+}
+
+#[test]
 fn a_bad_configuration_value_is_named_at_start() {
     let dir = tempfile::tempdir().unwrap();
 
