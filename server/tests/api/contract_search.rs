@@ -143,10 +143,12 @@ async fn tantivy_on_disk_keeps_the_contract_and_survives_a_reopen() {
 
 #[tokio::test]
 async fn meilisearch_keeps_the_contract_when_configured() {
-    match std::env::var("MEILI_URL") {
-        Err(_) => {
-            println!("skipped: MEILI_URL is not set, so the Meilisearch contract suite did not run")
-        }
-        Ok(_) => panic!("MEILI_URL is set, but the Meilisearch adapter is not built yet (see issue notes)"),
-    }
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!("skipped: MEILI_URL is not set, so the Meilisearch contract suite did not run");
+        return;
+    };
+    let key = std::env::var("MEILI_API_KEY").ok();
+    let name = format!("bazaar_test_{}", uuid::Uuid::new_v4().simple());
+    let index = MeiliSearch::connect(&url, key.as_deref(), &name).await.expect("Meilisearch answers at MEILI_URL");
+    search_contract(&index).await;
 }
