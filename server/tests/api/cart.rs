@@ -27,6 +27,21 @@ async fn add(app: &TestApp, variant_id: i64, quantity: i32) -> reqwest::Response
         .unwrap()
 }
 
+/// The badge count of the client's cart, through the summary server function.
+async fn cart_count(app: &TestApp) -> u64 {
+    let summary: serde_json::Value = app
+        .client
+        .post(app.url("/_sf/cart/summary"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    summary["item_count"].as_u64().expect("a count")
+}
+
 on_both_databases!(adding_to_the_cart_sets_a_cookie_and_counts_items, |db| async move {
     let app = spawn_app(db).await;
     let (v, p) = variant_with_stock(&app, 4).await;
@@ -57,17 +72,7 @@ on_both_databases!(adding_more_than_the_stock_is_refused_with_a_clear_message, |
     assert_eq!(response.status(), 409);
     let body = response.text().await.unwrap();
     assert!(body.contains(&format!("Only {} left in stock", v.stock)), "{body}");
-    let summary: serde_json::Value = app
-        .client
-        .post(app.url("/_sf/cart/summary"))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(summary["item_count"], 0, "nothing was added");
+    assert_eq!(cart_count(&app).await, 0, "nothing was added");
 });
 
 on_both_databases!(bad_cart_input_gets_a_4xx_not_a_500, |db| async move {
@@ -114,17 +119,7 @@ on_both_databases!(concurrent_adds_to_one_cart_line_are_all_counted, |db| async 
     let statuses: Vec<u16> = futures::future::join_all(racing).await.iter().map(|r| r.status().as_u16()).collect();
 
     assert!(statuses.iter().all(|s| *s == 200), "every add succeeds: {statuses:?}");
-    let summary: serde_json::Value = app
-        .client
-        .post(app.url("/_sf/cart/summary"))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(summary["item_count"], 16, "no add was lost");
+    assert_eq!(cart_count(&app).await, 16, "no add was lost");
 });
 
 on_both_databases!(a_variant_of_a_product_not_for_sale_cannot_be_added, |db| async move {
