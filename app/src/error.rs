@@ -40,6 +40,7 @@ impl From<entities::services::ServiceError> for AppError {
         match e {
             E::NotFound(_) => Self::NotFound,
             E::Invalid(message) => Self::Invalid(message),
+            E::InvalidField { field, message } => Self::Invalid(format!("{field} {message}")),
             E::Conflict(message) => Self::Conflict(message),
             internal => {
                 tracing::error!(error = %internal, "service failed");

@@ -35,6 +35,15 @@ pub fn product_image_url(product_id: i64) -> String {
     format!("/images/products/{product_id}.svg")
 }
 
+/// One page of a product list (REST API), with the cursor of the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductList {
+    /// The products of this page.
+    pub items: Vec<ProductCard>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// A link to a category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryLink {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_api;
 pub mod outbox;
 pub mod read_cache;
 pub mod search;
@@ -35,6 +36,14 @@ pub enum ServiceError {
     /// The request is not acceptable; the message is safe to show.
     #[error("{0}")]
     Invalid(String),
+    /// One input field is not acceptable; both parts are safe to show.
+    #[error("{field} {message}")]
+    InvalidField {
+        /// The field's name as the client sent it.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The request conflicts with the current state; the message is safe to show.
     #[error("{0}")]
     Conflict(String),

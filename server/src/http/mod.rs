@@ -1,6 +1,7 @@
 //! The HTTP surface: storefront pages and server functions (Leptos), health,
 //! metrics and generated images, wrapped in request ids, tracing and metrics.
 
+pub mod api;
 pub mod health;
 pub mod images;
 
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         .route("/metrics", get(metrics))
         .route("/images/products/{file}", get(images::product_image))
+        .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(telemetry::record_http_metrics))

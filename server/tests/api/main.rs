@@ -13,4 +13,5 @@ mod health;
 mod outbox;
 mod pages;
 mod read_cache;
+mod rest_products;
 mod seed;

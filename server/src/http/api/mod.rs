@@ -1,0 +1,17 @@
+//! The REST API under `/api/v1`. Errors are RFC 9457 problem details
+//! (`application/problem+json`), chosen in one place: [`problem`].
+
+pub mod problem;
+pub mod products;
+
+use super::AppState;
+use axum::routing::{any, get};
+use axum::Router;
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/products", get(products::list))
+        .route("/api/v1/products/{id}", get(products::get_one))
+        .route("/api/v1/{*rest}", any(problem::no_such_route))
+}

@@ -1,0 +1,41 @@
+//! `GET /api/v1/products` and `GET /api/v1/products/{id}`.
+
+use super::problem::Problem;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use entities::services::catalog_api::{self, ProductQuery};
+use entities::services::Shop;
+use entities::views::{ProductDetail, ProductList};
+use entities::ProductId;
+use serde::Deserialize;
+
+/// Items per page when `limit` is not given.
+const DEFAULT_LIMIT: u32 = 24;
+
+/// The query string of a product list, as text: parsed here so a bad value
+/// gets a field error in the problem shape, not a bare rejection.
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    category: Option<String>,
+    vendor: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Lists products for sale in id order, filtered by `category` (slug, with
+/// its sub-categories) and `vendor` (slug), `limit` per page (1–100,
+/// default 24), continuing after `cursor` (the previous page's `next_cursor`).
+pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) -> Result<Json<ProductList>, Problem> {
+    let limit = match params.limit.as_deref() {
+        None => DEFAULT_LIMIT,
+        Some(text) => text.parse().map_err(|_| Problem::invalid_field("limit", "must be a whole number"))?,
+    };
+    let query = ProductQuery { category: params.category, vendor: params.vendor, limit, cursor: params.cursor };
+    Ok(Json(catalog_api::list_products(&shop, &query).await?))
+}
+
+/// One product for sale with its variants.
+pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<ProductDetail>, Problem> {
+    let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
+    Ok(Json(catalog_api::product_by_id(&shop, id.get()).await?))
+}

@@ -1,0 +1,86 @@
+//! The REST API's product reads and its problem-details errors.
+
+use crate::helpers::*;
+use crate::on_both_databases;
+use serde_json::Value;
+
+async fn get_json(app: &TestApp, path: &str) -> (u16, String, Value) {
+    let response = app.get(path).await;
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, content_type, response.json().await.expect("a JSON body"))
+}
+
+on_both_databases!(cursor_pages_walk_every_product_exactly_once, |db| async move {
+    let app = spawn_app(db).await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/products?limit=100".to_owned();
+
+    loop {
+        let (status, _, page) = get_json(&app, &path).await;
+        assert_eq!(status, 200);
+        seen.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/products?limit=100&cursor={cursor}"),
+            None => break,
+        }
+    }
+
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted, seen, "in id order, without repeats");
+    assert_eq!(seen.len(), TEST_PRODUCTS as usize, "every product once");
+});
+
+on_both_databases!(filters_narrow_the_list_to_a_vendor_and_a_category_subtree, |db| async move {
+    let app = spawn_app(db).await;
+
+    let (_, _, vendor) = get_json(&app, "/api/v1/products?vendor=lumen-electronics&limit=100").await;
+    let (_, _, category) = get_json(&app, "/api/v1/products?category=electronics&limit=100").await;
+
+    let vendors: Vec<&str> =
+        vendor["items"].as_array().unwrap().iter().map(|p| p["vendor_name"].as_str().unwrap()).collect();
+    assert!(!vendors.is_empty());
+    assert!(vendors.iter().all(|v| *v == "Lumen Electronics"));
+    // Lumen Electronics sells only in Electronics, and is its only vendor.
+    assert_eq!(category["items"].as_array().unwrap().len(), vendors.len());
+});
+
+on_both_databases!(bad_list_input_gets_a_problem_naming_the_field, |db| async move {
+    let app = spawn_app(db).await;
+    for (path, field) in [
+        ("/api/v1/products?limit=0", "limit"),
+        ("/api/v1/products?limit=1000", "limit"),
+        ("/api/v1/products?limit=ten", "limit"),
+        ("/api/v1/products?cursor=bogus", "cursor"),
+        ("/api/v1/products?category=no-such-category", "category"),
+        ("/api/v1/products?vendor=nobody", "vendor"),
+    ] {
+        let (status, content_type, problem) = get_json(&app, path).await;
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(content_type, "application/problem+json", "{path}");
+        assert_eq!(problem["status"], 400);
+        assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
+    }
+});
+
+on_both_databases!(a_product_by_id_has_its_variants_and_unknown_ids_are_404_problems, |db| async move {
+    let app = spawn_app(db).await;
+
+    let (ok, _, product) = get_json(&app, "/api/v1/products/1").await;
+    let (missing, content_type, problem) = get_json(&app, "/api/v1/products/999999").await;
+    let (bad, _, bad_problem) = get_json(&app, "/api/v1/products/abc").await;
+    let (no_route, _, _) = get_json(&app, "/api/v1/no-such-thing").await;
+
+    assert_eq!(ok, 200);
+    assert_eq!(product["card"]["id"], 1);
+    assert!(!product["variants"].as_array().unwrap().is_empty());
+    assert_eq!(missing, 404);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(problem["title"], "Not found");
+    assert_eq!(bad, 400);
+    assert_eq!(bad_problem["errors"][0]["field"], "id");
+    assert_eq!(no_route, 404);
+});
