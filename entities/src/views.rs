@@ -44,6 +44,28 @@ pub struct ProductList {
     pub next_cursor: Option<String>,
 }
 
+/// A category with the categories below it (REST API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryNode {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Sub-categories in display order.
+    pub children: Vec<CategoryNode>,
+}
+
+/// A vendor as the public sees it (REST API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorView {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// About the vendor.
+    pub description: String,
+}
+
 /// A link to a category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryLink {

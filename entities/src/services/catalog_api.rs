@@ -4,7 +4,7 @@
 use super::catalog::{cards_for, product_detail};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, vendor};
-use crate::views::{ProductDetail, ProductList};
+use crate::views::{CategoryNode, ProductDetail, ProductList, VendorView};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Most items one list request may ask for.
@@ -97,6 +97,51 @@ pub async fn product_by_id(shop: &Shop, id: i64) -> ServiceResult<ProductDetail>
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
     product_detail(shop, &slug).await
+}
+
+/// The whole category tree, each level in display order.
+///
+/// # Errors
+/// When the database fails.
+pub async fn category_tree(shop: &Shop) -> ServiceResult<Vec<CategoryNode>> {
+    let rows = category::Entity::find().order_by_asc(category::Column::Position).all(&shop.db).await?;
+    fn children_of(parent: Option<i64>, rows: &[category::Model]) -> Vec<CategoryNode> {
+        rows.iter()
+            .filter(|c| c.parent_id == parent)
+            .map(|c| CategoryNode {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                children: children_of(Some(c.id), rows),
+            })
+            .collect()
+    }
+    Ok(children_of(None, &rows))
+}
+
+/// All vendors, by name.
+///
+/// # Errors
+/// When the database fails.
+pub async fn vendors(shop: &Shop) -> ServiceResult<Vec<VendorView>> {
+    let rows = vendor::Entity::find().order_by_asc(vendor::Column::Name).all(&shop.db).await?;
+    Ok(rows.into_iter().map(vendor_view).collect())
+}
+
+/// One vendor by slug.
+///
+/// # Errors
+/// `NotFound` for an unknown slug.
+pub async fn vendor_by_slug(shop: &Shop, slug: &str) -> ServiceResult<VendorView> {
+    vendor::Entity::find()
+        .filter(vendor::Column::Slug.eq(slug))
+        .one(&shop.db)
+        .await?
+        .map(vendor_view)
+        .ok_or(ServiceError::NotFound("vendor"))
+}
+
+fn vendor_view(v: vendor::Model) -> VendorView {
+    VendorView { slug: v.slug, name: v.name, description: v.description }
 }
 
 #[cfg(test)]

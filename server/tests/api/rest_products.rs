@@ -84,3 +84,26 @@ on_both_databases!(a_product_by_id_has_its_variants_and_unknown_ids_are_404_prob
     assert_eq!(bad_problem["errors"][0]["field"], "id");
     assert_eq!(no_route, 404);
 });
+
+on_both_databases!(vendors_and_the_category_tree_are_listed, |db| async move {
+    let app = spawn_app(db).await;
+
+    let (_, _, vendors) = get_json(&app, "/api/v1/vendors").await;
+    let (_, _, one) = get_json(&app, "/api/v1/vendors/oakleaf-books").await;
+    let (missing, _, _) = get_json(&app, "/api/v1/vendors/nobody").await;
+    let (_, _, tree) = get_json(&app, "/api/v1/categories").await;
+
+    assert_eq!(vendors.as_array().unwrap().len(), 10);
+    assert_eq!(one["name"], "Oakleaf Books");
+    assert_eq!(missing, 404);
+    let departments = tree.as_array().unwrap();
+    assert_eq!(departments.len(), 8);
+    assert_eq!(departments[0]["name"], "Clothing");
+    let count = |node: &Value| -> usize {
+        fn walk(n: &Value) -> usize {
+            1 + n["children"].as_array().unwrap().iter().map(walk).sum::<usize>()
+        }
+        walk(node)
+    };
+    assert_eq!(departments.iter().map(count).sum::<usize>(), 64, "every category once");
+});

@@ -3,6 +3,7 @@
 
 pub mod problem;
 pub mod products;
+pub mod vendors;
 
 use super::AppState;
 use axum::routing::{any, get};
@@ -13,5 +14,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/products", get(products::list))
         .route("/api/v1/products/{id}", get(products::get_one))
+        .route("/api/v1/categories", get(vendors::categories))
+        .route("/api/v1/vendors", get(vendors::list))
+        .route("/api/v1/vendors/{slug}", get(vendors::get_one))
         .route("/api/v1/{*rest}", any(problem::no_such_route))
 }
