@@ -5,6 +5,7 @@ use crate::domain::Money;
 use serde::{Deserialize, Serialize};
 
 /// A product as it appears in a grid or a list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductCard {
     /// Database id.
@@ -36,6 +37,7 @@ pub fn product_image_url(product_id: i64) -> String {
 }
 
 /// One page of a product list (REST API), with the cursor of the next.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductList {
     /// The products of this page.
@@ -45,6 +47,7 @@ pub struct ProductList {
 }
 
 /// A category with the categories below it (REST API).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryNode {
     /// URL slug.
@@ -52,10 +55,12 @@ pub struct CategoryNode {
     /// Display name.
     pub name: String,
     /// Sub-categories in display order.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<CategoryNode>,
 }
 
 /// A vendor as the public sees it (REST API).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VendorView {
     /// URL slug.
@@ -67,6 +72,7 @@ pub struct VendorView {
 }
 
 /// A link to a category.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryLink {
     /// URL slug.
@@ -76,6 +82,7 @@ pub struct CategoryLink {
 }
 
 /// One purchasable variant on a product page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantView {
     /// Database id.
@@ -83,6 +90,7 @@ pub struct VariantView {
     /// Stock keeping unit.
     pub sku: String,
     /// Option name and value pairs, e.g. ("Size", "M").
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub options: Vec<(String, String)>,
     /// Price.
     pub price: Money,
@@ -110,6 +118,7 @@ impl VariantView {
 }
 
 /// Everything on a product page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductDetail {
     /// The card fields.
@@ -121,6 +130,7 @@ pub struct ProductDetail {
     /// Root-to-leaf path of the product's category.
     pub breadcrumbs: Vec<CategoryLink>,
     /// Descriptive attributes such as material.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub attributes: Vec<(String, String)>,
     /// The variants, cheapest first.
     pub variants: Vec<VariantView>,

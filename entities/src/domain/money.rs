@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// An ISO 4217 currency the shop can sell in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
@@ -85,6 +86,7 @@ pub enum MoneyError {
 }
 
 /// An amount of money in minor units (cents), with its currency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     minor: i64,

@@ -107,3 +107,28 @@ on_both_databases!(vendors_and_the_category_tree_are_listed, |db| async move {
     };
     assert_eq!(departments.iter().map(count).sum::<usize>(), 64, "every category once");
 });
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = spawn_app(Db::Sqlite).await;
+
+    let (status, _, doc) = get_json(&app, "/api/openapi.json").await;
+
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "OpenAPI 3.1");
+    for path in
+        ["/api/v1/products", "/api/v1/products/{id}", "/api/v1/vendors", "/api/v1/vendors/{slug}", "/api/v1/categories"]
+    {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
+    }
+    for schema in ["ProductList", "ProductDetail", "Money", "Problem", "CategoryNode"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema} schema");
+    }
+    let params: Vec<&str> = doc["paths"]["/api/v1/products"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["category", "vendor", "limit", "cursor"]);
+}

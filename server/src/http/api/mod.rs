@@ -1,6 +1,9 @@
-//! The REST API under `/api/v1`. Errors are RFC 9457 problem details
-//! (`application/problem+json`), chosen in one place: [`problem`].
+//! The REST API under `/api/v1`, described by the OpenAPI 3.1 document at
+//! `/api/openapi.json` (generated from the handlers by utoipa). Errors are
+//! RFC 9457 problem details (`application/problem+json`), chosen in one
+//! place: [`problem`].
 
+pub mod openapi;
 pub mod problem;
 pub mod products;
 pub mod vendors;
@@ -12,6 +15,7 @@ use axum::Router;
 /// The `/api/v1` routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/products", get(products::list))
         .route("/api/v1/products/{id}", get(products::get_one))
         .route("/api/v1/categories", get(vendors::categories))

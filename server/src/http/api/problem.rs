@@ -8,7 +8,7 @@ use entities::services::ServiceError;
 use serde::Serialize;
 
 /// A field that failed validation.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field as the client named it.
     pub field: String,
@@ -16,8 +16,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// An API error as sent to the client.
-#[derive(Debug, Clone, Serialize)]
+/// An API error as sent to the client (RFC 9457).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]

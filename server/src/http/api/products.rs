@@ -14,17 +14,33 @@ const DEFAULT_LIMIT: u32 = 24;
 
 /// The query string of a product list, as text: parsed here so a bad value
 /// gets a field error in the problem shape, not a bare rejection.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Only this category and the categories below it (slug).
     category: Option<String>,
+    /// Only this vendor's products (slug).
     vendor: Option<String>,
+    /// Products per page, 1 to 100 (default 24).
+    #[param(value_type = Option<u32>)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// Lists products for sale in id order, filtered by `category` (slug, with
 /// its sub-categories) and `vendor` (slug), `limit` per page (1–100,
 /// default 24), continuing after `cursor` (the previous page's `next_cursor`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/products",
+    tag = "catalog",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page of products", body = ProductList),
+        (status = 400, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) -> Result<Json<ProductList>, Problem> {
     let limit = match params.limit.as_deref() {
         None => DEFAULT_LIMIT,
@@ -35,6 +51,17 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
 }
 
 /// One product for sale with its variants.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{id}",
+    tag = "catalog",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = ProductDetail),
+        (status = 400, description = "The id is not a positive whole number", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No product for sale has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<ProductDetail>, Problem> {
     let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
     Ok(Json(catalog_api::product_by_id(&shop, id.get()).await?))
