@@ -132,3 +132,14 @@ async fn the_openapi_document_describes_every_api_route() {
         .collect();
     assert_eq!(params, ["category", "vendor", "limit", "cursor"]);
 }
+
+#[tokio::test]
+async fn the_api_docs_page_shows_the_openapi_document() {
+    let app = spawn_app(Db::Sqlite).await;
+
+    let response = app.get("/api/docs").await;
+
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Bazaar API"), "the viewer carries our document");
+}

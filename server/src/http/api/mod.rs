@@ -12,9 +12,16 @@ use super::AppState;
 use axum::routing::{any, get};
 use axum::Router;
 
-/// The `/api/v1` routes.
+/// The `/api/v1` routes, the OpenAPI document and its viewer at `/api/docs`.
 pub fn routes() -> Router<AppState> {
+    use utoipa::OpenApi;
+    // The viewer page loads Scalar's script from its CDN in the reader's
+    // browser; the document itself is served by us.
+    let docs: Router<AppState> =
+        <utoipa_scalar::Scalar<_> as utoipa_scalar::Servable<_>>::with_url("/api/docs", openapi::ApiDoc::openapi())
+            .into();
     Router::new()
+        .merge(docs)
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/products", get(products::list))
         .route("/api/v1/products/{id}", get(products::get_one))
