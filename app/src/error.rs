@@ -42,6 +42,7 @@ impl From<entities::services::ServiceError> for AppError {
             E::Invalid(message) => Self::Invalid(message),
             E::InvalidField { field, message } => Self::Invalid(format!("{field} {message}")),
             E::Conflict(message) => Self::Conflict(message),
+            E::Unauthenticated => Self::Invalid("Please sign in first.".to_owned()),
             internal => {
                 tracing::error!(error = %internal, "service failed");
                 Self::Internal

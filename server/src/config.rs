@@ -52,6 +52,9 @@ pub struct Settings {
     pub meili: MeiliSettings,
     /// The in-process cache (when Redis is not configured).
     pub cache: CacheSettings,
+    /// The REST API.
+    #[serde(default)]
+    pub api: ApiSettings,
     /// The demo catalog.
     pub seed: SeedSettings,
     /// Background workers.
@@ -107,6 +110,14 @@ impl Default for MeiliSettings {
 
 fn default_meili_index() -> String {
     "products".to_owned()
+}
+
+/// The REST API.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ApiSettings {
+    /// Bearer token that makes a request an admin's, until accounts exist.
+    /// Unset: the API's writes answer 401.
+    pub admin_token: Option<SecretString>,
 }
 
 /// The in-process cache.
@@ -233,6 +244,12 @@ impl Settings {
                     reason: "must start with http:// or https://".into(),
                 });
             }
+        }
+        if self.api.admin_token.as_ref().is_some_and(|t| t.expose_secret().len() < 32) {
+            return Err(ConfigError::Invalid {
+                key: "api.admin_token",
+                reason: "must be at least 32 characters".into(),
+            });
         }
         if self.database.max_connections == 0 {
             return Err(ConfigError::Invalid { key: "database.max_connections", reason: "must be at least 1".into() });

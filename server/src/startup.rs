@@ -94,7 +94,8 @@ impl Application {
             .site_addr(std::net::SocketAddr::new(addr.ip(), port))
             .reload_port(3001)
             .build();
-        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle() };
+        let admin_token = crate::http::api::auth::AdminToken::new(settings.api.admin_token.clone());
+        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token };
         Ok(Self { listener, port, state, settings })
     }
 

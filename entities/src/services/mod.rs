@@ -1,9 +1,11 @@
 //! Use cases, one module per area. Each public function carries out one use
 //! case, inside one database transaction where it writes.
 
+pub mod access;
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod catalog_api;
 pub mod outbox;
 pub mod read_cache;
@@ -44,6 +46,9 @@ pub enum ServiceError {
         /// What is wrong with it.
         message: String,
     },
+    /// The caller must identify itself first.
+    #[error("authentication required")]
+    Unauthenticated,
     /// The request conflicts with the current state; the message is safe to show.
     #[error("{0}")]
     Conflict(String),

@@ -62,6 +62,14 @@ where
     result
 }
 
+/// Drops a cached read (same key as given to [`cached`]). A failing cache
+/// is logged: the entry then ages out within its TTL.
+pub async fn invalidate(cache: &dyn Cache, key: &str) {
+    if let Err(e) = cache.delete(&format!("{VERSION}:{key}")).await {
+        tracing::warn!(error = %e, %key, "could not drop a cached read; it expires with its TTL");
+    }
+}
+
 async fn lookup<T: DeserializeOwned>(cache: &dyn Cache, key: &str) -> Option<T> {
     match cache.get(key).await {
         Ok(Some(json)) => match serde_json::from_str(&json) {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub images: Arc<dyn ObjectStore>,
     /// The Prometheus recorder.
     pub metrics: PrometheusHandle,
+    /// The admin token of the REST API, if configured.
+    pub admin_token: api::auth::AdminToken,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

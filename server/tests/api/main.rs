@@ -14,4 +14,5 @@ mod outbox;
 mod pages;
 mod read_cache;
 mod rest_products;
+mod rest_writes;
 mod seed;

@@ -3,6 +3,7 @@
 //! RFC 9457 problem details (`application/problem+json`), chosen in one
 //! place: [`problem`].
 
+pub mod auth;
 pub mod openapi;
 pub mod problem;
 pub mod products;
@@ -24,7 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(docs)
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/products", get(products::list))
-        .route("/api/v1/products/{id}", get(products::get_one))
+        .route("/api/v1/products/{id}", get(products::get_one).patch(products::update))
         .route("/api/v1/categories", get(vendors::categories))
         .route("/api/v1/vendors", get(vendors::list))
         .route("/api/v1/vendors/{slug}", get(vendors::get_one))

@@ -9,11 +9,23 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Bazaar API", description = "The catalog of a Bazaar marketplace. Errors are RFC 9457 problem details."),
-    paths(products::list, products::get_one, vendors::list, vendors::get_one, vendors::categories),
+    paths(products::list, products::get_one, products::update, vendors::list, vendors::get_one, vendors::categories),
+    modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
     tags((name = "catalog", description = "Products, variants, categories and vendors"))
 )]
 pub struct ApiDoc;
+
+/// Declares the `admin_token` bearer scheme the write routes name.
+struct AdminTokenScheme;
+
+impl utoipa::Modify for AdminTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("admin_token", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -66,6 +66,12 @@ impl From<ServiceError> for Problem {
             ServiceError::InvalidField { field, message } => Self::invalid_field(field, message),
             ServiceError::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid", "Invalid request", message),
             ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", message),
+            ServiceError::Unauthenticated => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Authentication required",
+                "Send an admin token as `Authorization: Bearer <token>`.",
+            ),
             internal => {
                 tracing::error!(error = %internal, "API request failed");
                 Self::new(
@@ -82,7 +88,11 @@ impl From<ServiceError> for Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(self)).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(self)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 

@@ -1,8 +1,10 @@
 //! `GET /api/v1/products` and `GET /api/v1/products/{id}`.
 
+use super::auth::Caller;
 use super::problem::Problem;
 use axum::extract::{Path, Query, State};
 use axum::Json;
+use entities::services::catalog_admin::{self, AdminProduct, ProductPatch};
 use entities::services::catalog_api::{self, ProductQuery};
 use entities::services::Shop;
 use entities::views::{ProductDetail, ProductList};
@@ -65,4 +67,31 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
 pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<ProductDetail>, Problem> {
     let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
     Ok(Json(catalog_api::product_by_id(&shop, id.get()).await?))
+}
+
+/// Changes a product's title, description, brand, status or featured flag.
+/// Admins only (`Authorization: Bearer <api.admin_token>`).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/products/{id}",
+    tag = "catalog",
+    params(("id" = i64, Path, description = "Product id")),
+    request_body = ProductPatch,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The product after the change", body = AdminProduct),
+        (status = 400, description = "A field is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<ProductPatch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<AdminProduct>, Problem> {
+    let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
+    let Json(patch) = body.map_err(|e| Problem::invalid_field("body", e.body_text()))?;
+    Ok(Json(catalog_admin::update_product(&shop, actor, id.get(), patch).await?))
 }
