@@ -190,6 +190,7 @@ pub fn price_range_key(minor: i64) -> &'static str {
 }
 
 /// One value of a facet with the number of matching products.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetValue {
     /// The value as used in the URL (a slug or range key).
@@ -201,6 +202,7 @@ pub struct FacetValue {
 }
 
 /// Facet counts for a search.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// Categories one level below the selected one (or top level).
@@ -212,6 +214,7 @@ pub struct Facets {
 }
 
 /// The answer to a search.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     /// The products on this page, best first.

@@ -143,3 +143,23 @@ async fn the_api_docs_page_shows_the_openapi_document() {
     let html = response.text().await.unwrap();
     assert!(html.contains("Bazaar API"), "the viewer carries our document");
 }
+
+on_both_databases!(the_search_api_answers_hits_and_facets_and_refuses_bad_pages, |db| async move {
+    let app = spawn_app(db).await;
+
+    let (status, _, found) = get_json(&app, "/api/v1/search?q=sweatr").await;
+    let (_, _, narrowed) = get_json(&app, "/api/v1/search?q=&vendor=oakleaf-books").await;
+    let (bad_page, _, problem) = get_json(&app, "/api/v1/search?q=x&page=0").await;
+    let (too_long, _, _) = get_json(&app, &format!("/api/v1/search?q={}", "a".repeat(201))).await;
+
+    assert_eq!(status, 200);
+    assert!(found["total"].as_u64().unwrap() > 0, "the typo still finds sweaters");
+    assert!(found["hits"][0]["title"].as_str().unwrap().contains("Sweater"));
+    assert!(!found["facets"]["vendors"].as_array().unwrap().is_empty());
+    let vendors: Vec<&str> =
+        narrowed["hits"].as_array().unwrap().iter().map(|h| h["vendor_name"].as_str().unwrap()).collect();
+    assert!(!vendors.is_empty() && vendors.iter().all(|v| *v == "Oakleaf Books"));
+    assert_eq!(bad_page, 400);
+    assert_eq!(problem["errors"][0]["field"], "page");
+    assert_eq!(too_long, 400);
+});

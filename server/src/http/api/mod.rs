@@ -7,6 +7,7 @@ pub mod auth;
 pub mod openapi;
 pub mod problem;
 pub mod products;
+pub mod search;
 pub mod vendors;
 
 use super::AppState;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/products", get(products::list))
         .route("/api/v1/products/{id}", get(products::get_one).patch(products::update))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/categories", get(vendors::categories))
         .route("/api/v1/vendors", get(vendors::list))
         .route("/api/v1/vendors/{slug}", get(vendors::get_one))

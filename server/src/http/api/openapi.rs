@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{products, vendors};
+use super::{products, search, vendors};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Bazaar API", description = "The catalog of a Bazaar marketplace. Errors are RFC 9457 problem details."),
-    paths(products::list, products::get_one, products::update, vendors::list, vendors::get_one, vendors::categories),
+    paths(products::list, products::get_one, products::update, search::search, vendors::list, vendors::get_one, vendors::categories),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
     tags((name = "catalog", description = "Products, variants, categories and vendors"))
