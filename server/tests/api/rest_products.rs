@@ -116,14 +116,22 @@ async fn the_openapi_document_describes_every_api_route() {
 
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "OpenAPI 3.1");
-    for path in
-        ["/api/v1/products", "/api/v1/products/{id}", "/api/v1/vendors", "/api/v1/vendors/{slug}", "/api/v1/categories"]
-    {
+    for path in [
+        "/api/v1/products",
+        "/api/v1/products/{id}",
+        "/api/v1/search",
+        "/api/v1/vendors",
+        "/api/v1/vendors/{slug}",
+        "/api/v1/categories",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
     }
-    for schema in ["ProductList", "ProductDetail", "Money", "Problem", "CategoryNode"] {
+    for schema in ["ProductList", "ProductDetail", "Money", "Problem", "CategoryNode", "SearchResults", "ProductPatch"]
+    {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} schema");
     }
+    assert!(doc["paths"]["/api/v1/products/{id}"]["patch"].is_object(), "the write is documented");
+    assert!(doc["components"]["securitySchemes"]["admin_token"].is_object());
     let params: Vec<&str> = doc["paths"]["/api/v1/products"]["get"]["parameters"]
         .as_array()
         .unwrap()
