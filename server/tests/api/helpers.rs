@@ -42,6 +42,20 @@ impl TestApp {
     }
 }
 
+/// Searches the app's index for `text` until something is found (the index
+/// follows the outbox asynchronously), for up to 5 seconds.
+pub async fn search_until_found(app: &TestApp, text: &str) -> Vec<entities::views::ProductCard> {
+    let query = entities::ports::SearchQuery { text: text.into(), limit: 5, ..Default::default() };
+    for _ in 0..100 {
+        let hits = app.shop.search.search(&query).await.expect("search answers").hits;
+        if !hits.is_empty() {
+            return hits;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Vec::new()
+}
+
 /// The PostgreSQL server the tests use (without a database name).
 pub fn postgres_server() -> String {
     std::env::var("BAZAAR_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())

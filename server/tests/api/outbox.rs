@@ -43,7 +43,6 @@ on_both_databases!(an_event_in_a_rolled_back_transaction_is_never_published, |db
 
 on_both_databases!(a_product_change_reaches_the_search_index_through_the_outbox, |db| async move {
     use entities::model::product;
-    use entities::ports::SearchQuery;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let app = spawn_app(db).await;
     let p = product::Entity::find_by_id(1).one(&app.shop.db).await.unwrap().unwrap();
@@ -54,15 +53,7 @@ on_both_databases!(a_product_change_reaches_the_search_index_through_the_outbox,
     relay::record(&txn, "product.changed", serde_json::json!({ "product_id": 1 })).await.unwrap();
     txn.commit().await.unwrap();
 
-    let query = SearchQuery { text: "quokka".into(), limit: 5, ..Default::default() };
-    let mut found = Vec::new();
-    for _ in 0..100 {
-        found = app.shop.search.search(&query).await.unwrap().hits;
-        if !found.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let found = search_until_found(&app, "quokka").await;
 
     assert_eq!(found.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1], "the indexer picked up the change");
     assert_eq!(found[0].title, "Zanzibar Quokka Lantern");

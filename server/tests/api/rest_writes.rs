@@ -3,9 +3,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
-use entities::ports::SearchQuery;
 use serde_json::{json, Value};
-use std::time::Duration;
 
 const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
 
@@ -29,15 +27,7 @@ on_both_databases!(an_admin_renames_a_product_and_reads_and_search_follow, |db| 
     assert_eq!(body["title"], "Xylophone Quokka Kettle");
     let product: Value = app.get("/api/v1/products/1").await.json().await.unwrap();
     assert_eq!(product["card"]["title"], "Xylophone Quokka Kettle", "the cached product page was dropped");
-    let query = SearchQuery { text: "xylophone".into(), limit: 5, ..Default::default() };
-    let mut hits = Vec::new();
-    for _ in 0..100 {
-        hits = app.shop.search.search(&query).await.unwrap().hits;
-        if !hits.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let hits = search_until_found(&app, "xylophone").await;
     assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1], "the outbox carried the change to search");
 });
 
