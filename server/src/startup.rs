@@ -8,7 +8,7 @@ use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
-use crate::workers::{indexer, outbox_relay, progress::Progress};
+use crate::workers::{cache_invalidator, indexer, outbox_relay, progress::Progress};
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
 use leptos::prelude::LeptosOptions;
@@ -128,8 +128,10 @@ impl Application {
         let interval = Duration::from_millis(self.settings.workers.outbox_interval_ms);
         // Consumers subscribe before the relay starts publishing.
         let index_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        let cache_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         Ok(vec![
             tokio::spawn(indexer::follow_events(index_events, shop.db.clone(), shop.search.clone())),
+            tokio::spawn(cache_invalidator::follow_events(cache_events, shop.cache.clone())),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
         ])
     }

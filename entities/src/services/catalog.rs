@@ -1,7 +1,7 @@
 //! Reading the catalog: the home page, category listings, product pages and
 //! the documents the search index is built from.
 
-use super::read_cache::{cached, CATALOG_TTL};
+use super::read_cache::{cached, product_key, CATALOG_TTL};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::domain::{Currency, Money};
 use crate::model::{category, product, variant, vendor};
@@ -113,7 +113,7 @@ async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult
 /// `NotFound` when no active product has this slug.
 #[tracing::instrument(skip(shop))]
 pub async fn product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {
-    cached(shop.cache.as_ref(), &format!("catalog:product:{slug}"), CATALOG_TTL, load_product_detail(shop, slug)).await
+    cached(shop.cache.as_ref(), &product_key(slug), CATALOG_TTL, load_product_detail(shop, slug)).await
 }
 
 async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {

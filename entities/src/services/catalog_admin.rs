@@ -1,6 +1,6 @@
 //! Changing the catalog. Every change records `product.changed` in the
-//! outbox in the same transaction (the search indexer follows it) and drops
-//! the cached reads it makes stale.
+//! outbox in the same transaction; the search indexer and the cache
+//! invalidator follow it (server workers), never the request itself.
 
 use super::access::{authorize, Action, Actor};
 use super::{outbox, ServiceError, ServiceResult, Shop};
@@ -95,11 +95,9 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
     }
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": id })).await?;
+    // Consumers of this event re-index the product and drop its cached page.
+    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": id, "slug": old_slug })).await?;
     txn.commit().await?;
-    // The product page is cached by slug; lists and searches age out within
-    // the read cache's TTL.
-    super::read_cache::invalidate(shop.cache.as_ref(), &format!("catalog:product:{old_slug}")).await;
     Ok(AdminProduct {
         id: saved.id,
         slug: saved.slug,

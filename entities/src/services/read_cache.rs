@@ -62,6 +62,11 @@ where
     result
 }
 
+/// The cache key of a product page.
+pub fn product_key(slug: &str) -> String {
+    format!("catalog:product:{slug}")
+}
+
 /// Drops a cached read (same key as given to [`cached`]). A failing cache
 /// is logged: the entry then ages out within its TTL.
 pub async fn invalidate(cache: &dyn Cache, key: &str) {

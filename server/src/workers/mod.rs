@@ -1,6 +1,8 @@
-//! Background work: the outbox relay, the search indexer, and progress
+//! Background work: the outbox relay, the search indexer, the cache
+//! invalidator, and progress
 //! reporting for long commands.
 
+pub mod cache_invalidator;
 pub mod indexer;
 pub mod outbox_relay;
 pub mod progress;
