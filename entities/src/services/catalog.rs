@@ -65,6 +65,21 @@ pub async fn category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<
     .await
 }
 
+/// Ids of `category` and every category below it (its materialised path is a
+/// prefix of theirs).
+///
+/// # Errors
+/// When the database fails.
+pub async fn subtree_ids<C: ConnectionTrait>(db: &C, category: &category::Model) -> ServiceResult<Vec<i64>> {
+    Ok(category::Entity::find()
+        .select_only()
+        .column(category::Column::Id)
+        .filter(category::Column::Path.starts_with(category.path.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<CategoryPage> {
     let db = &shop.db;
     let this = category::Entity::find()
@@ -72,13 +87,7 @@ async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("category"))?;
-    let subtree: Vec<i64> = category::Entity::find()
-        .select_only()
-        .column(category::Column::Id)
-        .filter(category::Column::Path.starts_with(this.path.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let subtree = subtree_ids(db, &this).await?;
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(this.id))
         .order_by_asc(category::Column::Position)

@@ -1,7 +1,7 @@
 //! Catalog reads for the REST API: filtered lists with keyset (cursor)
 //! pagination, and products by id.
 
-use super::catalog::{cards_for, product_detail};
+use super::catalog::{cards_for, product_detail, subtree_ids};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, vendor};
 use crate::views::{CategoryNode, ProductDetail, ProductList, VendorView};
@@ -60,14 +60,7 @@ pub async fn list_products(shop: &Shop, q: &ProductQuery) -> ServiceResult<Produ
             category::Entity::find().filter(category::Column::Slug.eq(slug.as_str())).one(&shop.db).await?.ok_or(
                 ServiceError::InvalidField { field: "category", message: format!("no category has the slug {slug:?}") },
             )?;
-        let subtree: Vec<i64> = category::Entity::find()
-            .select_only()
-            .column(category::Column::Id)
-            .filter(category::Column::Path.starts_with(this.path.as_str()))
-            .into_tuple()
-            .all(&shop.db)
-            .await?;
-        select = select.filter(product::Column::CategoryId.is_in(subtree));
+        select = select.filter(product::Column::CategoryId.is_in(subtree_ids(&shop.db, &this).await?));
     }
     if let Some(slug) = &q.vendor {
         let vendor = vendor::Entity::find().filter(vendor::Column::Slug.eq(slug.as_str())).one(&shop.db).await?.ok_or(
