@@ -11,6 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bazaar-target}"
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.129
 PG_URL="${BAZAAR_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+SCALAR_BUNDLE=node_modules/@scalar/api-reference/dist/browser/standalone.js
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -41,11 +42,18 @@ ensure_tools() {
     CARGO_TARGET_DIR="$HOME/.cache/bazaar-tools-target" \
       cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
   fi
-  if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-    say "installing npm packages (Tailwind, wasm-opt, Playwright)"
+  if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+    [ ! -f "$SCALAR_BUNDLE" ]; then
+    say "installing npm packages (Tailwind, wasm-opt, Playwright, the API viewer)"
     # `npm install` rather than `npm ci`: lock files written on one platform
     # lack the optional native packages of others, which `npm ci` refuses.
     npm install --no-audit --no-fund
+  fi
+  # The /api/docs viewer, served from the site like any static file so the
+  # docs work offline (cargo-leptos copies public/ into the site).
+  if ! cmp -s "$SCALAR_BUNDLE" public/vendor/scalar-api-reference.js; then
+    mkdir -p public/vendor
+    cp "$SCALAR_BUNDLE" public/vendor/scalar-api-reference.js
   fi
 }
 

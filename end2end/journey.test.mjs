@@ -79,3 +79,81 @@ test('a missing product shows the not-found page with status 404', async () => {
   assert.ok(await page.locator('[data-testid=not-found]').isVisible());
   await page.close();
 });
+
+test('the API reference renders offline from our own site', async () => {
+  const page = await browser.newPage();
+  const exceptions = [];
+  page.on('pageerror', (e) => exceptions.push(e.message));
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(BASE)) outside.push(r.url()); });
+
+  await page.goto(`${BASE}/api/docs`);
+  await page.getByText('Lists products for sale', { exact: false }).first().waitFor({ timeout: 30_000 });
+
+  assert.ok(await page.getByText('catalog admin').first().isVisible(), 'the write routes are listed');
+  assert.deepEqual(outside, [], 'no request left the shop');
+  // Scalar logs a Vue hydration notice of its own; real failures are exceptions.
+  assert.deepEqual(exceptions, [], 'the viewer ran without exceptions');
+  await page.close();
+});
+
+const countIn = (text) => Number(/\((\d+)\)/.exec(text)?.[1] ?? NaN);
+const totalOf = async (page) => Number(/(\d+) products found/.exec(await page.textContent('[data-testid=result-count]'))[1]);
+
+test('a shopper narrows a search with facets, pages through it and picks a variant', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+
+  await page.goto(`${BASE}/search?q=sweater`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__stillTheSamePage = true; });
+
+  // Two vendors: products of either, and the counts said so in advance.
+  const unselected = page.locator('[data-testid=facet-vendor] a[data-selected=false]');
+  const first = countIn(await unselected.nth(0).textContent());
+  await unselected.nth(0).click();
+  await page.waitForURL(/vendor=/);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent.startsWith(`${n} `), first);
+  const second = countIn(await unselected.nth(0).textContent());
+  await unselected.nth(0).click();
+  await page.waitForURL(/vendor=.*vendor=/);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent.startsWith(`${n} `), first + second);
+  assert.equal(await totalOf(page), first + second, 'values of one facet add up');
+  assert.equal(await page.locator('[data-testid=facet-vendor] a[data-selected=true]').count(), 2);
+
+  // Pages, and back again with the browser's back button.
+  if (first + second > 24) {
+    await page.click('[data-testid=pagination] a[rel=next]');
+    await page.waitForURL(/page=2/);
+    await page.getByText(/Page 2 of/).waitFor();
+    await page.goBack();
+    await page.waitForURL((url) => !url.search.includes('page=2'));
+    await page.getByText(/Page 1 of/).waitFor();
+  }
+  assert.equal(await page.evaluate(() => window.__stillTheSamePage), true, 'filters and pages without a reload');
+
+  // Open products until one has a second size to pick.
+  const cards = await page.locator('[data-testid=product-card] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  let picked = false;
+  for (const href of cards.slice(0, 12)) {
+    await page.goto(`${BASE}${href}`);
+    await hydrated(page);
+    const choices = page.locator('[data-testid=option-value]:not([aria-current])');
+    if (await choices.count() === 0) continue;
+    await page.evaluate(() => { window.__stillTheSamePage = true; });
+    const imageBefore = await page.getAttribute('[data-testid=product-image]', 'src');
+    const label = (await choices.first().textContent()).replace(' (sold out)', '');
+    await choices.first().click();
+    await page.waitForURL(/\?variant=\d+/);
+    await page.waitForFunction((v) => document.querySelector('[data-testid=variant-picker] [aria-current=true]')?.textContent.startsWith(v), label);
+    const variantId = new URL(page.url()).searchParams.get('variant');
+    assert.match(await page.getAttribute('[data-testid=product-image]', 'src'), new RegExp(`/variants/${variantId}\\.svg$`), 'the picture follows the variant');
+    assert.notEqual(await page.getAttribute('[data-testid=product-image]', 'src'), imageBefore);
+    assert.equal(await page.evaluate(() => window.__stillTheSamePage), true, 'picking a variant does not reload');
+    picked = true;
+    break;
+  }
+  assert.ok(picked, 'one of the first products came in several sizes');
+  assert.deepEqual(errors, [], 'no errors in the browser console');
+  await page.close();
+});

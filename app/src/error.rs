@@ -42,7 +42,11 @@ impl From<entities::services::ServiceError> for AppError {
             E::Invalid(message) => Self::Invalid(message),
             E::InvalidField { field, message } => Self::Invalid(format!("{field} {message}")),
             E::Conflict(message) => Self::Conflict(message),
+            E::InvalidFields(fields) => Self::Invalid(
+                fields.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; "),
+            ),
             E::Unauthenticated => Self::Invalid("Please sign in first.".to_owned()),
+            E::Forbidden => Self::Invalid("You may not do that.".to_owned()),
             internal => {
                 tracing::error!(error = %internal, "service failed");
                 Self::Internal

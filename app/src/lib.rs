@@ -1,6 +1,10 @@
 //! Bazaar's storefront: the Leptos app rendered on the server and hydrated in
 //! the browser.
 
+// Leptos views are deeply nested types; the hydrate build of the search page
+// needs more than the default 128 levels to compute their layout.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

@@ -49,3 +49,19 @@ fn pagination_links_only_to_pages_that_exist() {
     assert_eq!(next.get_attribute("href").as_deref(), Some("/c/x?page=2"));
     assert!(root.text_content().unwrap().contains("Page 1 of 3"));
 }
+
+#[wasm_bindgen_test]
+fn search_matches_are_marked_in_titles() {
+    use app::components::product_card::Marked;
+    use entities::views::Mark;
+    let root = container();
+    let marks = vec![Mark { start: 0, end: 4 }, Mark { start: 10, end: 17 }];
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Marked text="Cosy Wool Sweater".to_owned() marks/> }
+    });
+    let marked = root.query_selector_all("mark").unwrap();
+    assert_eq!(marked.length(), 2);
+    let text = |i| marked.item(i).unwrap().text_content().unwrap();
+    assert_eq!((text(0), text(1)), ("Cosy".to_owned(), "Sweater".to_owned()));
+    assert_eq!(root.text_content().as_deref(), Some("Cosy Wool Sweater"), "nothing lost between the marks");
+}

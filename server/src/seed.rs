@@ -317,6 +317,8 @@ pub async fn seed(
         return Err(SeedError::NotEmpty(existing));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(rng_seed);
+    // Its own stream, so ratings do not change the rest of the catalog.
+    let mut ratings = ChaCha8Rng::seed_from_u64(rng_seed ^ 0x005E_ED0F_5A75);
     let epoch = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid date");
     let txn = db.begin().await?;
 
@@ -364,33 +366,21 @@ pub async fn seed(
             PRAISE.choose(&mut rng).expect("non-empty"),
             VENDORS[vendor_index].1
         );
-        product_rows.push(product::ActiveModel {
-            id: Set(n),
-            vendor_id: Set(vendor_index as i64 + 1),
-            category_id: Set(leaf.id),
-            slug: Set(slug.to_string()),
-            title: Set(title.clone()),
-            description: Set(description),
-            brand: Set(brand.to_owned()),
-            attributes: Set(attributes),
-            status: Set("active".to_owned()),
-            featured: Set(n % 40 == 1),
-            created_at: Set(created),
-            updated_at: Set(created),
-        });
         image_rows.push(product_image::ActiveModel {
             id: Set(n),
             product_id: Set(n),
             position: Set(0),
             object_key: Set(format!("products/{n}.svg")),
-            alt: Set(title),
+            alt: Set(title.clone()),
             status: Set("ready".to_owned()),
         });
         let base = log_uniform(&mut rng, dept.price);
+        let mut price_from = i64::MAX;
         for (position, options) in variant_options(&mut rng, dept.options).into_iter().enumerate() {
             variant_id += 1;
             let stock = if rng.random_ratio(1, 12) { 0 } else { rng.random_range(1..=60) };
             let price = round_price(base + base * rng.random_range(0..=20) / 100);
+            price_from = price_from.min(price);
             variant_rows.push(variant::ActiveModel {
                 id: Set(variant_id),
                 product_id: Set(n),
@@ -403,6 +393,24 @@ pub async fn seed(
                 position: Set(position as i32),
             });
         }
+        let (rating_centi, rating_count) = demo_rating(&mut ratings);
+        product_rows.push(product::ActiveModel {
+            id: Set(n),
+            vendor_id: Set(vendor_index as i64 + 1),
+            category_id: Set(leaf.id),
+            slug: Set(slug.to_string()),
+            title: Set(title),
+            description: Set(description),
+            brand: Set(brand.to_owned()),
+            attributes: Set(attributes),
+            status: Set("active".to_owned()),
+            featured: Set(n % 40 == 1),
+            price_from_minor: Set(price_from),
+            rating_centi: Set(rating_centi),
+            rating_count: Set(rating_count),
+            created_at: Set(created),
+            updated_at: Set(created),
+        });
         if product_rows.len() == 500 || n == i64::from(products) {
             product::Entity::insert_many(std::mem::take(&mut product_rows)).exec(&txn).await?;
             product_image::Entity::insert_many(std::mem::take(&mut image_rows)).exec(&txn).await?;
@@ -501,6 +509,15 @@ fn variant_options(rng: &mut ChaCha8Rng, options: Options) -> Vec<Vec<(&'static 
 }
 
 /// A price between `lo` and `hi` minor units, spread evenly on a log scale.
+/// A demo review summary: a third of products unreviewed, the rest between
+/// 2.5 and 5 stars from 1–400 reviews. Reviews (issue 4) keep it real later.
+fn demo_rating(rng: &mut ChaCha8Rng) -> (i32, i32) {
+    if rng.random_ratio(1, 3) {
+        return (0, 0);
+    }
+    (rng.random_range(250..=500), rng.random_range(1..=400))
+}
+
 fn log_uniform(rng: &mut ChaCha8Rng, (lo, hi): (i64, i64)) -> i64 {
     let (lo, hi) = (lo as f64, hi as f64);
     let x: f64 = rng.random_range(0.0..1.0);

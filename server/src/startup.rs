@@ -130,7 +130,12 @@ impl Application {
         let index_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let cache_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         Ok(vec![
-            tokio::spawn(indexer::follow_events(index_events, shop.db.clone(), shop.search.clone())),
+            tokio::spawn(indexer::follow_events(
+                index_events,
+                shop.db.clone(),
+                shop.search.clone(),
+                shop.cache.clone(),
+            )),
             tokio::spawn(cache_invalidator::follow_events(cache_events, shop.cache.clone())),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
         ])

@@ -35,9 +35,17 @@ pub async fn get_product_detail(slug: String) -> Result<ProductDetail, AppError>
     entities::services::catalog::product_detail(&shop, &slug).await.map_err(super::fail)
 }
 
-/// A storefront search.
-#[server(prefix = "/_sf", endpoint = "catalog/search")]
+/// A storefront search. JSON in: the request's lists (vendors, options…)
+/// may be empty, which a URL-encoded body cannot say.
+#[server(prefix = "/_sf", endpoint = "catalog/search", input = leptos::server_fn::codec::Json)]
 pub async fn search_products(request: SearchRequest) -> Result<SearchResults, AppError> {
     let shop = super::shop()?;
     entities::services::search::search(&shop, &request).await.map_err(super::fail)
+}
+
+/// Suggestions for what a shopper has typed into the search box.
+#[server(prefix = "/_sf", endpoint = "catalog/suggest")]
+pub async fn suggest(q: String) -> Result<entities::views::Suggestions, AppError> {
+    let shop = super::shop()?;
+    entities::services::search::suggest(&shop, &q).await.map_err(super::fail)
 }

@@ -1,9 +1,17 @@
 //! The header: brand, search, top categories and the cart badge.
 
 use super::cart_badge::CartBadge;
-use crate::api::{cart::CartState, catalog::top_categories};
+use super::product_card::Marked;
+use crate::api::{
+    cart::CartState,
+    catalog::{suggest, top_categories},
+};
+use entities::views::Suggestions;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+/// Fewest characters before suggestions are fetched.
+const SUGGEST_FROM: usize = 2;
 
 /// The site header.
 #[component]
@@ -19,12 +27,7 @@ pub fn Header() -> impl IntoView {
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
                 <a href="/" class="text-2xl font-bold tracking-tight text-amber-700">"Bazaar"</a>
-                <form action="/search" method="get" role="search" class="flex flex-1 gap-2">
-                    <label for="site-search" class="sr-only">"Search products"</label>
-                    <input id="site-search" type="search" name="q" prop:value=current_q placeholder="Search products, brands, vendors…"
-                        class="w-full rounded border border-stone-300 px-3 py-2" data-testid="search-input"/>
-                    <button type="submit" class="rounded bg-amber-700 px-4 py-2 font-medium text-white">"Search"</button>
-                </form>
+                <SearchBox current_q=Signal::derive(current_q)/>
                 <Transition fallback=move || view! { <CartBadge count=0u32/> }>
                     <CartBadge count/>
                 </Transition>
@@ -41,5 +44,59 @@ pub fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// The search form, with suggestions as the shopper types (once hydrated;
+/// without JavaScript it is a plain GET form).
+#[component]
+fn SearchBox(current_q: Signal<String>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let suggestions = LocalResource::new(move || {
+        let q = typed.get();
+        async move {
+            if q.trim().chars().count() < SUGGEST_FROM {
+                return Suggestions::default();
+            }
+            suggest(q).await.unwrap_or_default()
+        }
+    });
+    let shown = move || {
+        suggestions.get().filter(|s| !(s.products.is_empty() && s.categories.is_empty() && s.brands.is_empty()))
+    };
+    view! {
+        <form action="/search" method="get" role="search" class="relative flex flex-1 gap-2">
+            <label for="site-search" class="sr-only">"Search products"</label>
+            <input id="site-search" type="search" name="q" prop:value=move || current_q.get() autocomplete="off"
+                placeholder="Search products, brands, vendors…" aria-describedby="search-suggestions"
+                class="w-full rounded border border-stone-300 px-3 py-2" data-testid="search-input"
+                on:input:target=move |ev| typed.set(ev.target().value())
+                on:keydown=move |ev| if ev.key() == "Escape" { typed.set(String::new()) }/>
+            <button type="submit" class="rounded bg-amber-700 px-4 py-2 font-medium text-white">"Search"</button>
+            <div id="search-suggestions" aria-live="polite"
+                class="absolute left-0 top-full z-10 mt-1 w-full max-w-xl rounded border border-stone-200 bg-white shadow empty:hidden">
+                {move || shown().map(|s| view! {
+                    <div class="p-2 text-sm" data-testid="suggestions">
+                        <p class="sr-only">"Suggestions"</p>
+                        <ul>
+                            {s.products.into_iter().map(|p| view! {
+                                <li><a class="block rounded px-2 py-1 hover:bg-stone-100" href=format!("/p/{}", p.slug) data-testid="suggestion">
+                                    <Marked text=p.title marks=p.title_marks/>
+                                </a></li>
+                            }).collect_view()}
+                            {s.categories.into_iter().map(|c| view! {
+                                <li><a class="block rounded px-2 py-1 hover:bg-stone-100" href=format!("/c/{}", c.slug)>
+                                    "In category: " {c.name}
+                                </a></li>
+                            }).collect_view()}
+                            {s.brands.into_iter().map(|b| {
+                                let href = entities::views::SearchRequest { brands: vec![b.clone()], page: 1, ..Default::default() }.href(1);
+                                view! { <li><a class="block rounded px-2 py-1 hover:bg-stone-100" href=href>"Brand: " {b}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
+            </div>
+        </form>
     }
 }

@@ -1,11 +1,27 @@
-//! Product cards and the grid they sit in.
+//! Product cards and the grids they sit in.
 
-use entities::views::ProductCard as Card;
+use entities::views::{marked_runs, Mark, ProductCard as Card, SearchHit};
 use leptos::prelude::*;
 
-/// One product in a grid.
+/// Text with some runs highlighted (`<mark>`).
 #[component]
-pub fn ProductCard(card: Card) -> impl IntoView {
+pub fn Marked(text: String, marks: Vec<Mark>) -> impl IntoView {
+    marked_runs(&text, &marks)
+        .into_iter()
+        .map(|(piece, hit)| {
+            let piece = piece.to_owned();
+            if hit {
+                view! { <mark class="bg-amber-100 text-inherit">{piece}</mark> }.into_any()
+            } else {
+                piece.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// One product in a grid; `marks` highlight where a search matched the title.
+#[component]
+pub fn ProductCard(card: Card, #[prop(optional)] marks: Vec<Mark>) -> impl IntoView {
     let href = format!("/p/{}", card.slug);
     view! {
         <li class="overflow-hidden rounded-lg border border-stone-200 bg-white" data-testid="product-card">
@@ -13,8 +29,16 @@ pub fn ProductCard(card: Card) -> impl IntoView {
                 <img src=card.image_url() alt=card.title.clone() width="320" height="240" loading="lazy" class="aspect-[4/3] w-full bg-stone-100 object-cover"/>
                 <div class="p-3">
                     <p class="text-xs uppercase tracking-wide text-stone-700">{card.brand.clone()}</p>
-                    <h3 class="font-medium">{card.title.clone()}</h3>
+                    <h3 class="font-medium" data-testid="card-title"><Marked text=card.title.clone() marks/></h3>
                     <p class="mt-1 text-sm text-stone-700">"by " {card.vendor_name.clone()}</p>
+                    {card.rating.map(|r| {
+                        let label = format!("Rated {} out of 5 from {} reviews", r.stars(), r.count);
+                        view! {
+                            <p class="mt-1 text-sm text-stone-700" aria-label=label.clone() title=label>
+                                <span aria-hidden="true">"★ " {r.stars()} " (" {r.count} ")"</span>
+                            </p>
+                        }
+                    })}
                     <p class="mt-2 font-semibold">"from " {card.price_from.to_string()}</p>
                     {(!card.in_stock).then(|| view! { <p class="text-sm text-red-700">"Sold out"</p> })}
                 </div>
@@ -29,6 +53,16 @@ pub fn ProductGrid(cards: Vec<Card>) -> impl IntoView {
     view! {
         <ul class="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
             {cards.into_iter().map(|card| view! { <ProductCard card/> }).collect_view()}
+        </ul>
+    }
+}
+
+/// A grid of search hits, their matches highlighted.
+#[component]
+pub fn HitGrid(hits: Vec<SearchHit>) -> impl IntoView {
+    view! {
+        <ul class="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
+            {hits.into_iter().map(|hit| view! { <ProductCard card=hit.card marks=hit.title_marks/> }).collect_view()}
         </ul>
     }
 }

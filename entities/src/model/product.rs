@@ -19,6 +19,13 @@ pub struct Model {
     /// `active`, `draft` or `archived`.
     pub status: String,
     pub featured: bool,
+    /// The lowest price among the variants (minor units), kept by the
+    /// services that change variants; the key of "sort by price".
+    pub price_from_minor: i64,
+    /// Average review rating × 100 (0–500); 0 with no reviews.
+    pub rating_centi: i32,
+    /// Number of reviews behind `rating_centi`.
+    pub rating_count: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,7 +8,9 @@ mod search;
 
 pub use cache::Cache;
 pub use event_bus::{Event, EventBus, EventStream};
-pub use search::{SearchDocument, SearchIndex, SearchPage, SearchQuery};
+pub use search::{
+    rating_floors, FacetGroup, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort, OPTION_SEPARATOR,
+};
 
 /// A port's adapter failed.
 #[derive(Debug, thiserror::Error)]

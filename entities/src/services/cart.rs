@@ -5,9 +5,7 @@ use crate::model::{cart, cart_item, product, variant};
 use crate::views::CartSummary;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 /// Most units of one variant a cart may hold.
@@ -30,7 +28,7 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
     if !(1..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 1 and {MAX_QUANTITY_PER_LINE}.")));
     }
-    let txn = shop.db.begin().await?;
+    let txn = super::write_txn(&shop.db).await?;
     let now = Utc::now();
     cart::Entity::insert(cart::ActiveModel {
         id: Set(cart_id),

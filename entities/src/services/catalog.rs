@@ -1,13 +1,15 @@
 //! Reading the catalog: the home page, category listings, product pages and
 //! the documents the search index is built from.
 
-use super::read_cache::{cached, product_key, CATALOG_TTL};
+use super::read_cache::{cached_in, Scope};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::domain::{Currency, Money};
 use crate::model::{category, product, variant, vendor};
 use crate::ports::SearchDocument;
-use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, VariantView};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, Rating, VariantView};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 
 /// Products per category page.
@@ -20,7 +22,7 @@ const ACTIVE: &str = "active";
 /// When the database fails (a failing cache is logged and skipped).
 #[tracing::instrument(skip(shop))]
 pub async fn featured_products(shop: &Shop, limit: u64) -> ServiceResult<Vec<ProductCard>> {
-    cached(shop.cache.as_ref(), &format!("catalog:featured:{limit}"), CATALOG_TTL, async {
+    cached_in(shop.cache.as_ref(), Scope::Catalog, &format!("featured:{limit}"), async {
         let products = product::Entity::find()
             .filter(product::Column::Featured.eq(true))
             .filter(product::Column::Status.eq(ACTIVE))
@@ -38,7 +40,7 @@ pub async fn featured_products(shop: &Shop, limit: u64) -> ServiceResult<Vec<Pro
 /// # Errors
 /// When the database fails.
 pub async fn top_categories(shop: &Shop) -> ServiceResult<Vec<CategoryLink>> {
-    cached(shop.cache.as_ref(), "catalog:top-categories", CATALOG_TTL, async {
+    cached_in(shop.cache.as_ref(), Scope::Catalog, "top-categories", async {
         let rows = category::Entity::find()
             .filter(category::Column::ParentId.is_null())
             .order_by_asc(category::Column::Position)
@@ -56,10 +58,10 @@ pub async fn top_categories(shop: &Shop) -> ServiceResult<Vec<CategoryLink>> {
 /// `NotFound` when no category has this slug; `Database` when the database fails.
 #[tracing::instrument(skip(shop))]
 pub async fn category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult<CategoryPage> {
-    cached(
+    cached_in(
         shop.cache.as_ref(),
-        &format!("catalog:category:{slug}:{page}"),
-        CATALOG_TTL,
+        Scope::Catalog,
+        &format!("category:{slug}:{page}"),
         load_category_page(shop, slug, page),
     )
     .await
@@ -122,7 +124,7 @@ async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult
 /// `NotFound` when no active product has this slug.
 #[tracing::instrument(skip(shop))]
 pub async fn product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {
-    cached(shop.cache.as_ref(), &product_key(slug), CATALOG_TTL, load_product_detail(shop, slug)).await
+    cached_in(shop.cache.as_ref(), Scope::Catalog, &format!("product:{slug}"), load_product_detail(shop, slug)).await
 }
 
 async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDetail> {
@@ -169,7 +171,21 @@ pub async fn search_documents<C: ConnectionTrait>(
     after_id: i64,
     limit: u64,
 ) -> ServiceResult<Vec<SearchDocument>> {
+    search_documents_where(db, Condition::all(), after_id, limit).await
+}
+
+/// [`search_documents`] of the products that also match `condition`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn search_documents_where<C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    after_id: i64,
+    limit: u64,
+) -> ServiceResult<Vec<SearchDocument>> {
     let products = product::Entity::find()
+        .filter(condition)
         .filter(product::Column::Id.gt(after_id))
         .filter(product::Column::Status.eq(ACTIVE))
         .order_by_asc(product::Column::Id)
@@ -197,8 +213,14 @@ pub async fn search_documents<C: ConnectionTrait>(
         .filter_map(|id| categories.get(&id))
         .collect();
         let mut attribute_values: Vec<String> = pairs(&p.attributes).into_iter().map(|(_, v)| v).collect();
+        let mut options: Vec<(String, String)> = Vec::new();
         for v in &views {
             attribute_values.extend(v.options.iter().map(|(_, value)| value.clone()));
+            for pair in &v.options {
+                if !options.contains(pair) {
+                    options.push(pair.clone());
+                }
+            }
         }
         attribute_values.sort();
         attribute_values.dedup();
@@ -209,6 +231,8 @@ pub async fn search_documents<C: ConnectionTrait>(
             category_path: path.iter().map(|c| c.slug.clone()).collect(),
             category_names: path.iter().map(|c| c.name.clone()).collect(),
             attribute_values,
+            options,
+            created_micros: p.created_at.timestamp_micros(),
         });
     }
     Ok(docs)
@@ -279,6 +303,10 @@ fn card(p: &product::Model, vendor_name: &str, variants: &[VariantView]) -> Serv
         vendor_name: vendor_name.to_owned(),
         price_from: cheapest,
         in_stock: variants.iter().any(VariantView::available),
+        rating: (p.rating_count > 0).then(|| Rating {
+            average_centi: u16::try_from(p.rating_centi).unwrap_or_default(),
+            count: u32::try_from(p.rating_count).unwrap_or_default(),
+        }),
     })
 }
 

@@ -5,7 +5,8 @@ use super::catalog::{cards_for, product_detail, subtree_ids};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, vendor};
 use crate::views::{CategoryNode, ProductDetail, ProductList, VendorView};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{TimeZone, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 /// Most items one list request may ask for.
 pub const MAX_LIMIT: u32 = 100;
@@ -21,16 +22,134 @@ pub struct ProductQuery {
     pub limit: u32,
     /// The opaque cursor of the previous page's `next_cursor`.
     pub cursor: Option<String>,
+    /// The order of the list.
+    pub sort: ProductSort,
 }
 
-/// A cursor: the id of the last item of the previous page. Opaque to clients
-/// (`p` + id in hex) so it can grow to carry sort keys later.
-fn encode_cursor(last_id: i64) -> String {
-    format!("p{last_id:x}")
+/// The orders a product list can be in. Ties are broken by id, in the same
+/// direction, so every order is total and pages never overlap or skip.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProductSort {
+    /// Oldest id first (the default).
+    #[default]
+    Id,
+    /// Cheapest first (by the cheapest variant).
+    PriceAsc,
+    /// Dearest first.
+    PriceDesc,
+    /// Newest first.
+    Newest,
+    /// Best rated first; unrated products last.
+    Rating,
 }
 
-fn decode_cursor(cursor: &str) -> Option<i64> {
-    cursor.strip_prefix('p').and_then(|hex| i64::from_str_radix(hex, 16).ok()).filter(|id| *id > 0)
+impl ProductSort {
+    /// Every sort with its name in the query string.
+    pub const NAMES: [(&'static str, ProductSort); 5] = [
+        ("id", Self::Id),
+        ("price", Self::PriceAsc),
+        ("-price", Self::PriceDesc),
+        ("newest", Self::Newest),
+        ("rating", Self::Rating),
+    ];
+
+    /// The sort named `name` in a query string.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, sort)| *sort)
+    }
+
+    /// The letter that starts this sort's cursors.
+    const fn tag(self) -> char {
+        match self {
+            Self::Id => 'p',
+            Self::PriceAsc => 'a',
+            Self::PriceDesc => 'd',
+            Self::Newest => 'n',
+            Self::Rating => 'r',
+        }
+    }
+
+    const fn column(self) -> product::Column {
+        match self {
+            Self::Id => product::Column::Id,
+            Self::PriceAsc | Self::PriceDesc => product::Column::PriceFromMinor,
+            Self::Newest => product::Column::CreatedAt,
+            Self::Rating => product::Column::RatingCenti,
+        }
+    }
+
+    const fn order(self) -> Order {
+        match self {
+            Self::Id | Self::PriceAsc => Order::Asc,
+            Self::PriceDesc | Self::Newest | Self::Rating => Order::Desc,
+        }
+    }
+
+    /// The sort key of a row, as an integer.
+    fn key_of(self, p: &product::Model) -> i64 {
+        match self {
+            Self::Id => p.id,
+            Self::PriceAsc | Self::PriceDesc => p.price_from_minor,
+            Self::Newest => p.created_at.timestamp_micros(),
+            Self::Rating => i64::from(p.rating_centi),
+        }
+    }
+
+    /// The sort key as a database value.
+    fn key_value(self, key: i64) -> Option<sea_orm::Value> {
+        match self {
+            Self::Newest => Utc.timestamp_micros(key).single().map(Into::into),
+            Self::Rating => i32::try_from(key).ok().map(Into::into),
+            _ => Some(key.into()),
+        }
+    }
+}
+
+/// Where a page ends: the last row's sort key and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cursor {
+    key: i64,
+    id: i64,
+}
+
+/// Cursors are opaque to clients: the sort's letter, then the key and the id
+/// in hex (`p` + id alone for the id order). A cursor names its sort, so one
+/// given out for another sort is refused instead of giving a wrong page.
+fn encode_cursor(sort: ProductSort, at: Cursor) -> String {
+    match sort {
+        ProductSort::Id => format!("p{:x}", at.id),
+        _ => format!("{}{:x}.{:x}", sort.tag(), at.key as u64, at.id),
+    }
+}
+
+fn decode_cursor(sort: ProductSort, cursor: &str) -> Option<Cursor> {
+    let rest = cursor.strip_prefix(sort.tag())?;
+    let hex = |s: &str| u64::from_str_radix(s, 16).ok().map(|n| n as i64);
+    let at = match sort {
+        ProductSort::Id => {
+            let id = hex(rest)?;
+            Cursor { key: id, id }
+        }
+        _ => {
+            let (key, id) = rest.split_once('.')?;
+            Cursor { key: hex(key)?, id: hex(id)? }
+        }
+    };
+    (at.id > 0).then_some(at)
+}
+
+/// Rows strictly after `at` in the order of `sort`.
+fn after(sort: ProductSort, at: Cursor) -> Option<Condition> {
+    let column = sort.column();
+    let key = sort.key_value(at.key)?;
+    Some(match sort.order() {
+        Order::Asc => Condition::any()
+            .add(column.gt(key.clone()))
+            .add(Condition::all().add(column.eq(key)).add(product::Column::Id.gt(at.id))),
+        _ => Condition::any()
+            .add(column.lt(key.clone()))
+            .add(Condition::all().add(column.eq(key)).add(product::Column::Id.lt(at.id))),
+    })
 }
 
 /// One page of products for sale, in id order, after the cursor.
@@ -46,15 +165,15 @@ pub async fn list_products(shop: &Shop, q: &ProductQuery) -> ServiceResult<Produ
             message: format!("must be between 1 and {MAX_LIMIT}"),
         });
     }
-    let after = match &q.cursor {
-        Some(c) => decode_cursor(c).ok_or(ServiceError::InvalidField {
+    let mut select = product::Entity::find().filter(product::Column::Status.eq("active"));
+    if let Some(c) = &q.cursor {
+        let bad = || ServiceError::InvalidField {
             field: "cursor",
-            message: "is not a cursor this API gave out".into(),
-        })?,
-        None => 0,
-    };
-    let mut select =
-        product::Entity::find().filter(product::Column::Status.eq("active")).filter(product::Column::Id.gt(after));
+            message: "is not a cursor this API gave out for this sort".into(),
+        };
+        let at = decode_cursor(q.sort, c).ok_or_else(bad)?;
+        select = select.filter(after(q.sort, at).ok_or_else(bad)?);
+    }
     if let Some(slug) = &q.category {
         let this =
             category::Entity::find().filter(category::Column::Slug.eq(slug.as_str())).one(&shop.db).await?.ok_or(
@@ -69,10 +188,18 @@ pub async fn list_products(shop: &Shop, q: &ProductQuery) -> ServiceResult<Produ
         select = select.filter(product::Column::VendorId.eq(vendor.id));
     }
     // One extra row tells whether another page follows.
-    let mut rows = select.order_by_asc(product::Column::Id).limit(u64::from(q.limit) + 1).all(&shop.db).await?;
+    if q.sort != ProductSort::Id {
+        select = select.order_by(q.sort.column(), q.sort.order());
+    }
+    let mut rows =
+        select.order_by(product::Column::Id, q.sort.order()).limit(u64::from(q.limit) + 1).all(&shop.db).await?;
     let more = rows.len() > q.limit as usize;
     rows.truncate(q.limit as usize);
-    let next_cursor = if more { rows.last().map(|p| encode_cursor(p.id)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|p| encode_cursor(q.sort, Cursor { key: q.sort.key_of(p), id: p.id }))
+    } else {
+        None
+    };
     Ok(ProductList { items: cards_for(&shop.db, rows).await?, next_cursor })
 }
 
@@ -143,9 +270,23 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_anything_else() {
-        assert_eq!(decode_cursor(&encode_cursor(12345)), Some(12345));
-        for bad in ["", "p", "12", "pzz", "p-1", "x10"] {
-            assert_eq!(decode_cursor(bad), None, "{bad:?}");
+        let at = Cursor { key: 1_767_225_600_000_000, id: 12345 };
+        for (_, sort) in ProductSort::NAMES {
+            let at = if sort == ProductSort::Id { Cursor { key: at.id, id: at.id } } else { at };
+            assert_eq!(decode_cursor(sort, &encode_cursor(sort, at)), Some(at), "{sort:?}");
         }
+        assert_eq!(encode_cursor(ProductSort::Id, Cursor { key: 255, id: 255 }), "pff", "old cursors stay valid");
+        for bad in ["", "p", "12", "pzz", "p-1", "x10", "p0"] {
+            assert_eq!(decode_cursor(ProductSort::Id, bad), None, "{bad:?}");
+        }
+        let price = encode_cursor(ProductSort::PriceAsc, at);
+        assert_eq!(decode_cursor(ProductSort::PriceDesc, &price), None, "a cursor is bound to its sort");
+        assert_eq!(decode_cursor(ProductSort::PriceAsc, "a10"), None);
+    }
+
+    #[test]
+    fn sorts_parse_by_name() {
+        assert_eq!(ProductSort::parse("-price"), Some(ProductSort::PriceDesc));
+        assert_eq!(ProductSort::parse("cheapest"), None);
     }
 }

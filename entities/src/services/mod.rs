@@ -7,12 +7,14 @@ pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod catalog_api;
+pub mod catalog_taxonomy;
 pub mod outbox;
 pub mod read_cache;
 pub mod search;
+pub mod validate;
 
 use crate::ports::{Cache, EventBus, PortError, SearchIndex};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::sync::Arc;
 
 /// The database and the ports: everything a use case may touch. Built once by
@@ -27,6 +29,23 @@ pub struct Shop {
     pub cache: Arc<dyn Cache>,
     /// The event bus.
     pub bus: Arc<dyn EventBus>,
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock
+/// at once (`BEGIN IMMEDIATE`): a transaction that reads first and writes
+/// later fails at once with "database is locked" when another connection
+/// wrote in between, whatever the busy timeout; taking the lock up front
+/// makes it wait its turn instead. Other databases start as usual.
+///
+/// # Errors
+/// When the database fails.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Why a use case did not succeed.
@@ -46,6 +65,13 @@ pub enum ServiceError {
         /// What is wrong with it.
         message: String,
     },
+    /// Several input fields are not acceptable: `(field, message)` pairs,
+    /// both safe to show. Fields of list items are named like `variants[2].sku`.
+    #[error("{}", describe_fields(.0))]
+    InvalidFields(Vec<(String, String)>),
+    /// The caller is known but may not do this.
+    #[error("not allowed")]
+    Forbidden,
     /// The caller must identify itself first.
     #[error("authentication required")]
     Unauthenticated,
@@ -61,6 +87,10 @@ pub enum ServiceError {
     /// Stored data could not be read back.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+fn describe_fields(errors: &[(String, String)]) -> String {
+    errors.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; ")
 }
 
 /// Result of a use case.

@@ -1,9 +1,22 @@
 //! Read-through caching of catalog reads in the `Cache` port.
 //!
-//! Entries live for [`CATALOG_TTL`]; that is the longest a shopper can see a
-//! catalog page that is older than the database. Writes that must show at
-//! once (price changes, issue 3) delete their keys; stock is always checked
-//! against the database when it matters (adding to the cart, checkout).
+//! Catalog reads are cached under a *generation*: a value kept in the cache
+//! itself (so every node sharing a Redis agrees on it) and replaced when the
+//! catalog changes. A change makes every older entry unreachable at once —
+//! product pages, category pages, the home page and searches alike.
+//!
+//! - [`Scope::Catalog`] (pages read from the database) moves on when the
+//!   cache invalidator sees a `product.changed`, `category.changed` or
+//!   `vendor.changed` event from the outbox.
+//! - [`Scope::Search`] (search results) moves on when the indexer has applied
+//!   such an event to the index, so a search never caches a result from
+//!   before the index caught up.
+//!
+//! A read after a write is therefore old for at most the outbox relay's
+//! delay plus the indexer's (well under a second on one node), and never
+//! longer than [`CATALOG_TTL`] even when events are late or the cache fails.
+//! Stock is always checked against the database when it matters (adding to
+//! the cart, checkout).
 //!
 //! Loads are single-flight per key and process: when an entry expires under
 //! load, one request reloads it while the others wait for that result,
@@ -27,7 +40,61 @@ pub const CATALOG_TTL: Duration = Duration::from_secs(30);
 
 /// Bumped when the shape of a cached value changes, so old entries in a
 /// shared Redis are never read by new code.
-const VERSION: &str = "v2";
+const VERSION: &str = "v3";
+
+/// How long a generation marker lives; far longer than any entry, and when
+/// it has gone the next change sets it again.
+const GENERATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The families of cached reads that move to a new generation together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Reads from the catalog tables.
+    Catalog,
+    /// Reads from the search index.
+    Search,
+}
+
+impl Scope {
+    fn generation_key(self) -> String {
+        match self {
+            Self::Catalog => format!("{VERSION}:generation:catalog"),
+            Self::Search => format!("{VERSION}:generation:search"),
+        }
+    }
+}
+
+/// [`cached`] for [`CATALOG_TTL`] under the current generation of `scope`.
+///
+/// # Errors
+/// Whatever `load` returns.
+pub async fn cached_in<T, F>(cache: &dyn Cache, scope: Scope, key: &str, load: F) -> ServiceResult<T>
+where
+    T: Serialize + DeserializeOwned,
+    F: Future<Output = ServiceResult<T>>,
+{
+    let generation = match cache.get(&scope.generation_key()).await {
+        Ok(Some(generation)) => generation,
+        Ok(None) => "0".to_owned(),
+        Err(e) => {
+            // The entry lookup below fails the same way and the read goes to the database.
+            tracing::debug!(error = %e, "cache unavailable");
+            "0".to_owned()
+        }
+    };
+    cached(cache, &format!("{key}@{generation}"), CATALOG_TTL, load).await
+}
+
+/// Moves `scope` to a new generation named `generation` (an event id):
+/// every entry cached before is never read again. Setting the same
+/// generation twice (a redelivered event, or every node handling the same
+/// event) is harmless. A failing cache is logged; entries then age out
+/// within [`CATALOG_TTL`].
+pub async fn new_generation(cache: &dyn Cache, scope: Scope, generation: &str) {
+    if let Err(e) = cache.set(&scope.generation_key(), generation, GENERATION_TTL).await {
+        tracing::warn!(error = %e, ?scope, "could not move cached reads to a new generation; they expire with their TTL");
+    }
+}
 
 /// Returns the value cached under `key`, or loads it, caches it for `ttl`
 /// and returns it. Errors are not cached. A failing cache is logged and
@@ -60,19 +127,6 @@ where
         in_flight.remove(&key);
     }
     result
-}
-
-/// The cache key of a product page.
-pub fn product_key(slug: &str) -> String {
-    format!("catalog:product:{slug}")
-}
-
-/// Drops a cached read (same key as given to [`cached`]). A failing cache
-/// is logged: the entry then ages out within its TTL.
-pub async fn invalidate(cache: &dyn Cache, key: &str) {
-    if let Err(e) = cache.delete(&format!("{VERSION}:{key}")).await {
-        tracing::warn!(error = %e, %key, "could not drop a cached read; it expires with its TTL");
-    }
 }
 
 async fn lookup<T: DeserializeOwned>(cache: &dyn Cache, key: &str) -> Option<T> {

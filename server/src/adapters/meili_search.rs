@@ -7,7 +7,10 @@
 //! hierarchical facets. `replace_all` builds a second index and swaps it in,
 //! so search answers from the old contents until the new ones are complete.
 
-use entities::ports::{PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery};
+use entities::ports::{
+    rating_floors, FacetGroup, PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort,
+    OPTION_SEPARATOR,
+};
 use entities::views::{price_range_key, ProductCard};
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
@@ -37,6 +40,12 @@ struct MeiliDoc {
     category_lvl0: Option<String>,
     category_lvl1: Option<String>,
     category_lvl2: Option<String>,
+    options: Vec<String>,
+    rating_floors: Vec<u8>,
+    in_stock: bool,
+    price: i64,
+    created: i64,
+    rating: i64,
     card: ProductCard,
 }
 
@@ -56,6 +65,12 @@ impl From<&SearchDocument> for MeiliDoc {
             category_lvl0: level(0),
             category_lvl1: level(1),
             category_lvl2: level(2),
+            options: d.options.iter().map(|(name, value)| format!("{name}{OPTION_SEPARATOR}{value}")).collect(),
+            rating_floors: rating_floors(&d.card),
+            in_stock: d.card.in_stock,
+            price: d.card.price_from.minor(),
+            created: d.created_micros,
+            rating: d.card.rating.map_or(0, |r| i64::from(r.average_centi)),
             card: d.card.clone(),
         }
     }
@@ -100,7 +115,18 @@ impl MeiliSearch {
     async fn configure(&self, index: &Index) -> Result<(), PortError> {
         let settings = Settings::new()
             .with_searchable_attributes(["title", "brand", "vendor_name", "categories", "attributes", "description"])
-            .with_filterable_attributes(["vendor", "price_range", "category_lvl0", "category_lvl1", "category_lvl2"])
+            .with_filterable_attributes([
+                "vendor",
+                "brand",
+                "price_range",
+                "category_lvl0",
+                "category_lvl1",
+                "category_lvl2",
+                "options",
+                "rating_floors",
+                "in_stock",
+            ])
+            .with_sortable_attributes(["price", "created", "rating"])
             .with_displayed_attributes(["id", "card"]);
         let task = index.set_settings(&settings).await.map_err(unavailable)?;
         self.wait(task).await
@@ -108,18 +134,106 @@ impl MeiliSearch {
 
     fn filter(q: &SearchQuery) -> Vec<String> {
         let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let any_of = |field: &str, values: &[String]| {
+            format!("{field} IN [{}]", values.iter().map(|v| quote(v)).collect::<Vec<_>>().join(", "))
+        };
         let mut filters = Vec::new();
         if let Some(path) = q.category_path.as_ref().filter(|p| !p.is_empty()) {
             let depth = path.len().min(LEVELS) - 1;
             filters.push(format!("category_lvl{depth} = {}", quote(&path[depth])));
         }
-        if let Some(vendor) = &q.vendor {
-            filters.push(format!("vendor = {}", quote(vendor)));
+        if !q.vendors.is_empty() {
+            filters.push(any_of("vendor", &q.vendors));
         }
-        if let Some(range) = &q.price_range {
-            filters.push(format!("price_range = {}", quote(range)));
+        if !q.brands.is_empty() {
+            filters.push(any_of("brand", &q.brands));
+        }
+        if !q.price_ranges.is_empty() {
+            filters.push(any_of("price_range", &q.price_ranges));
+        }
+        if let Some(n) = q.min_rating {
+            filters.push(format!("rating_floors = {n}"));
+        }
+        if q.in_stock {
+            filters.push("in_stock = true".to_owned());
+        }
+        let mut names: Vec<&str> = q.options.iter().map(|(n, _)| n.as_str()).collect();
+        names.dedup();
+        for name in names {
+            let values: Vec<String> =
+                q.options.iter().filter(|(n, _)| n == name).map(|(n, v)| format!("{n}{OPTION_SEPARATOR}{v}")).collect();
+            filters.push(any_of("options", &values));
         }
         filters
+    }
+
+    /// One search: hits (when `limit` > 0) and the distribution of `facets`.
+    async fn run(
+        &self,
+        q: &SearchQuery,
+        facets: &[&str],
+        limit: usize,
+    ) -> Result<meilisearch_sdk::search::SearchResults<MeiliDoc>, PortError> {
+        let index = self.index();
+        let filter = Self::filter(q).join(" AND ");
+        let sort: Option<&str> = match q.sort {
+            SearchSort::Relevance => None,
+            SearchSort::PriceAsc => Some("price:asc"),
+            SearchSort::PriceDesc => Some("price:desc"),
+            SearchSort::Newest => Some("created:desc"),
+            SearchSort::Rating => Some("rating:desc"),
+        };
+        let sort_by = sort.map(|s| [s]);
+        let mut search = index.search();
+        search.with_query(&q.text).with_limit(limit).with_offset(q.offset).with_facets(Selectors::Some(facets));
+        if !filter.is_empty() {
+            search.with_filter(&filter);
+        }
+        if let Some(sort_by) = &sort_by {
+            search.with_sort(sort_by);
+        }
+        search.execute::<MeiliDoc>().await.map_err(unavailable)
+    }
+}
+
+fn facet_name(group: &FacetGroup, category_facet: &str) -> String {
+    match group {
+        FacetGroup::Category => category_facet.to_owned(),
+        FacetGroup::Vendor => "vendor".to_owned(),
+        FacetGroup::Brand => "brand".to_owned(),
+        FacetGroup::Price => "price_range".to_owned(),
+        FacetGroup::Rating => "rating_floors".to_owned(),
+        FacetGroup::Stock => "in_stock".to_owned(),
+        FacetGroup::Option(_) => "options".to_owned(),
+    }
+}
+
+/// Writes the counts of `facet` from `found` into `page` (options: only
+/// those of `option_name` when given).
+fn apply_counts(
+    page: &mut SearchPage,
+    found: &Option<HashMap<String, HashMap<String, usize>>>,
+    facet: &str,
+    group: &FacetGroup,
+) {
+    let values = counts(found, facet);
+    match group {
+        FacetGroup::Category => page.category_counts = values,
+        FacetGroup::Vendor => page.vendor_counts = values,
+        FacetGroup::Brand => page.brand_counts = values,
+        FacetGroup::Price => page.price_counts = values,
+        FacetGroup::Rating => {
+            page.rating_counts = values.into_iter().filter_map(|(k, n)| Some((k.parse().ok()?, n))).collect();
+            page.rating_counts.sort_unstable();
+        }
+        FacetGroup::Stock => page.in_stock_count = values.iter().find(|(k, _)| k == "true").map_or(0, |(_, n)| *n),
+        FacetGroup::Option(name) => {
+            page.option_counts.retain(|(n, _, _)| n != name);
+            page.option_counts.extend(values.into_iter().filter_map(|(k, count)| {
+                let (n, v) = k.split_once(OPTION_SEPARATOR)?;
+                (n == name).then(|| (n.to_owned(), v.to_owned(), count))
+            }));
+        }
     }
 }
 
@@ -138,28 +252,36 @@ impl SearchIndex for MeiliSearch {
     }
 
     async fn search(&self, q: &SearchQuery) -> Result<SearchPage, PortError> {
-        let index = self.index();
         let depth = q.category_path.as_ref().map_or(0, Vec::len).min(LEVELS - 1);
         let category_facet = format!("category_lvl{depth}");
-        let filter = Self::filter(q).join(" AND ");
-        let facets = [category_facet.as_str(), "vendor", "price_range"];
-        let mut search = index.search();
-        search
-            .with_query(&q.text)
-            .with_limit(q.limit.max(1))
-            .with_offset(q.offset)
-            .with_facets(Selectors::Some(&facets));
-        if !filter.is_empty() {
-            search.with_filter(&filter);
-        }
-        let found = search.execute::<MeiliDoc>().await.map_err(unavailable)?;
-        Ok(SearchPage {
+        let all = [category_facet.as_str(), "vendor", "brand", "price_range", "rating_floors", "in_stock", "options"];
+        let found = self.run(q, &all, q.limit.max(1)).await?;
+        let mut page = SearchPage {
             total: found.estimated_total_hits.or(found.total_hits).unwrap_or(found.hits.len()) as u64,
-            hits: found.hits.into_iter().map(|h| h.result.card).collect(),
-            category_counts: counts(&found.facet_distribution, &category_facet),
-            vendor_counts: counts(&found.facet_distribution, "vendor"),
-            price_counts: counts(&found.facet_distribution, "price_range"),
-        })
+            ..SearchPage::default()
+        };
+        for group in [
+            FacetGroup::Category,
+            FacetGroup::Vendor,
+            FacetGroup::Brand,
+            FacetGroup::Price,
+            FacetGroup::Rating,
+            FacetGroup::Stock,
+        ] {
+            apply_counts(&mut page, &found.facet_distribution, &facet_name(&group, &category_facet), &group);
+        }
+        page.option_counts = counts(&found.facet_distribution, "options")
+            .into_iter()
+            .filter_map(|(k, n)| k.split_once(OPTION_SEPARATOR).map(|(a, b)| (a.to_owned(), b.to_owned(), n)))
+            .collect();
+        page.hits = found.hits.into_iter().map(|h| h.result.card).collect();
+        // A filtered facet is recounted without its own filter (see the port).
+        for group in q.active_groups() {
+            let facet = facet_name(&group, &category_facet);
+            let recount = self.run(&q.without(&group), &[facet.as_str()], 0).await?;
+            apply_counts(&mut page, &recount.facet_distribution, &facet, &group);
+        }
+        Ok(page)
     }
 
     async fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), PortError> {

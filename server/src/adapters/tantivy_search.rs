@@ -3,23 +3,30 @@
 //! Typo tolerance: every query word matches exactly or within an edit
 //! distance (1 for words of 4–7 letters, 2 from 8), with exact matches
 //! ranked higher; the last word also matches as a prefix, for search as you
-//! type. Facets are tantivy facet fields counted over all matches.
+//! type. Facets are tantivy facet fields. Counts follow the port's contract:
+//! one pass collects every facet for the query as given, and one more pass
+//! per filtered facet recounts that facet without its own filter. Sorts
+//! other than relevance read fast fields.
 
-use entities::ports::{PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery};
+use entities::ports::{
+    rating_floors, FacetGroup, PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort,
+    OPTION_SEPARATOR,
+};
 use entities::views::{price_range_key, ProductCard};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, OwnedValue, Schema, TantivyDocument, INDEXED, STORED, TEXT,
+    Facet, FacetOptions, Field, IndexRecordOption, OwnedValue, Schema, TantivyDocument, FAST, INDEXED, STORED, TEXT,
 };
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 const SERVICE: &str = "tantivy";
 /// tantivy's smallest useful indexing budget; the writer lives as long as the
 /// server, so a larger arena would stay resident for nothing.
 const WRITER_MEMORY: usize = 20_000_000;
+const IN_STOCK: &str = "in";
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -33,7 +40,14 @@ struct Fields {
     card: Field,
     category_facet: Field,
     vendor_facet: Field,
+    brand_facet: Field,
     price_facet: Field,
+    rating_facet: Field,
+    stock_facet: Field,
+    option_facet: Field,
+    price: Field,
+    created: Field,
+    rating: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -49,7 +63,14 @@ fn schema() -> (Schema, Fields) {
         card: b.add_text_field("card", STORED),
         category_facet: b.add_facet_field("category_facet", FacetOptions::default()),
         vendor_facet: b.add_facet_field("vendor_facet", FacetOptions::default()),
+        brand_facet: b.add_facet_field("brand_facet", FacetOptions::default()),
         price_facet: b.add_facet_field("price_facet", FacetOptions::default()),
+        rating_facet: b.add_facet_field("rating_facet", FacetOptions::default()),
+        stock_facet: b.add_facet_field("stock_facet", FacetOptions::default()),
+        option_facet: b.add_facet_field("option_facet", FacetOptions::default()),
+        price: b.add_i64_field("price", FAST),
+        created: b.add_i64_field("created", FAST),
+        rating: b.add_i64_field("rating", FAST),
     };
     (b.build(), fields)
 }
@@ -64,15 +85,29 @@ pub struct TantivySearch {
 }
 
 impl TantivySearch {
-    /// Opens the index in `dir`, creating it when missing.
+    /// Opens the index in `dir`, creating it when missing. An index written
+    /// by an older version (another schema) is discarded and recreated
+    /// empty; the server then rebuilds it from the database at start-up.
     ///
     /// # Errors
-    /// When the folder cannot be created or holds an index of another shape.
+    /// When the folder cannot be created or written.
     pub fn open(dir: &Path) -> Result<Self, PortError> {
         std::fs::create_dir_all(dir).map_err(|e| PortError::unavailable(SERVICE, format!("{}: {e}", dir.display())))?;
         let (schema, fields) = schema();
-        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| PortError::unavailable(SERVICE, e))?;
-        let index = Index::open_or_create(directory, schema).map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let open = |schema: Schema| -> tantivy::Result<Index> {
+            Index::open_or_create(tantivy::directory::MmapDirectory::open(dir)?, schema)
+        };
+        let index = match open(schema.clone()) {
+            Ok(index) => index,
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                tracing::warn!(dir = %dir.display(), "the search index has an older layout; rebuilding it");
+                std::fs::remove_dir_all(dir)
+                    .and_then(|()| std::fs::create_dir_all(dir))
+                    .map_err(|e| PortError::unavailable(SERVICE, format!("{}: {e}", dir.display())))?;
+                open(schema).map_err(|e| PortError::unavailable(SERVICE, e))?
+            }
+            Err(e) => return Err(PortError::unavailable(SERVICE, e)),
+        };
         Self::from_index(index, fields)
     }
 
@@ -104,20 +139,32 @@ impl TantivySearch {
     fn document(&self, d: &SearchDocument) -> Result<TantivyDocument, PortError> {
         let f = &self.fields;
         let card = serde_json::to_string(&d.card).map_err(|e| PortError::bad_data(SERVICE, e))?;
-        let category = Facet::from_path(d.category_path.iter().map(String::as_str));
-        Ok(doc!(
-            f.id => d.card.id as u64,
-            f.title => d.card.title.clone(),
-            f.brand => d.card.brand.clone(),
-            f.vendor => d.card.vendor_name.clone(),
-            f.categories => d.category_names.join(" "),
-            f.attributes => d.attribute_values.join(" "),
-            f.description => d.description.clone(),
-            f.card => card,
-            f.category_facet => category,
-            f.vendor_facet => Facet::from_path([d.vendor_slug.as_str()]),
-            f.price_facet => Facet::from_path([price_range_key(d.card.price_from.minor())]),
-        ))
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(f.id, d.card.id as u64);
+        doc.add_text(f.title, &d.card.title);
+        doc.add_text(f.brand, &d.card.brand);
+        doc.add_text(f.vendor, &d.card.vendor_name);
+        doc.add_text(f.categories, d.category_names.join(" "));
+        doc.add_text(f.attributes, d.attribute_values.join(" "));
+        doc.add_text(f.description, &d.description);
+        doc.add_text(f.card, card);
+        doc.add_facet(f.category_facet, Facet::from_path(d.category_path.iter().map(String::as_str)));
+        doc.add_facet(f.vendor_facet, Facet::from_path([d.vendor_slug.as_str()]));
+        doc.add_facet(f.brand_facet, Facet::from_path([d.card.brand.as_str()]));
+        doc.add_facet(f.price_facet, Facet::from_path([price_range_key(d.card.price_from.minor())]));
+        for floor in rating_floors(&d.card) {
+            doc.add_facet(f.rating_facet, Facet::from_path([floor.to_string()]));
+        }
+        if d.card.in_stock {
+            doc.add_facet(f.stock_facet, Facet::from_path([IN_STOCK]));
+        }
+        for (name, value) in &d.options {
+            doc.add_facet(f.option_facet, Facet::from_path([option_key(name, value)]));
+        }
+        doc.add_i64(f.price, d.card.price_from.minor());
+        doc.add_i64(f.created, d.created_micros);
+        doc.add_i64(f.rating, d.card.rating.map_or(0, |r| i64::from(r.average_centi)));
+        Ok(doc)
     }
 
     /// Runs a write on the writer off the async threads, then commits and
@@ -158,11 +205,27 @@ impl TantivySearch {
             let facet = Facet::from_path(path.iter().map(String::as_str));
             must.push((Occur::Must, facet_query(f.category_facet, &facet)));
         }
-        if let Some(vendor) = &q.vendor {
-            must.push((Occur::Must, facet_query(f.vendor_facet, &Facet::from_path([vendor.as_str()]))));
+        let mut any_of = |field: Field, keys: Vec<String>| {
+            if !keys.is_empty() {
+                let options =
+                    keys.iter().map(|k| (Occur::Should, facet_query(field, &Facet::from_path([k.as_str()])))).collect();
+                must.push((Occur::Must, Box::new(BooleanQuery::new(options)) as Box<dyn Query>));
+            }
+        };
+        any_of(f.vendor_facet, q.vendors.clone());
+        any_of(f.brand_facet, q.brands.clone());
+        any_of(f.price_facet, q.price_ranges.clone());
+        any_of(f.rating_facet, q.min_rating.map(|n| n.to_string()).into_iter().collect());
+        any_of(f.stock_facet, if q.in_stock { vec![IN_STOCK.to_owned()] } else { Vec::new() });
+        let mut by_name: Vec<(&str, Vec<String>)> = Vec::new();
+        for (name, value) in &q.options {
+            match by_name.iter_mut().find(|(n, _)| n == name) {
+                Some((_, values)) => values.push(option_key(name, value)),
+                None => by_name.push((name, vec![option_key(name, value)])),
+            }
         }
-        if let Some(range) = &q.price_range {
-            must.push((Occur::Must, facet_query(f.price_facet, &Facet::from_path([range.as_str()]))));
+        for (_, keys) in by_name {
+            any_of(f.option_facet, keys);
         }
         if must.is_empty() {
             return Box::new(AllQuery);
@@ -173,25 +236,109 @@ impl TantivySearch {
         Box::new(BooleanQuery::new(must))
     }
 
+    fn top(&self, searcher: &Searcher, query: &dyn Query, q: &SearchQuery) -> tantivy::Result<Vec<DocAddress>> {
+        let top = || TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
+        let by = |field: &str, order: Order| top().order_by_fast_field::<i64>(field.to_owned(), order);
+        Ok(match q.sort {
+            SearchSort::Relevance => {
+                searcher.search(query, &top().order_by_score())?.into_iter().map(|(_, a)| a).collect()
+            }
+            SearchSort::PriceAsc => {
+                searcher.search(query, &by("price", Order::Asc))?.into_iter().map(|(_, a)| a).collect()
+            }
+            SearchSort::PriceDesc => {
+                searcher.search(query, &by("price", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
+            }
+            SearchSort::Newest => {
+                searcher.search(query, &by("created", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
+            }
+            SearchSort::Rating => {
+                searcher.search(query, &by("rating", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
+            }
+        })
+    }
+
+    /// Facet counts of `query` for the facets of `groups` (all when `None`).
+    fn count_facets(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        q: &SearchQuery,
+        page: &mut SearchPage,
+        only: Option<&FacetGroup>,
+    ) -> tantivy::Result<()> {
+        let wanted = |g: &FacetGroup| only.is_none_or(|o| o == g);
+        let selected = Facet::from_path(q.category_path.iter().flatten().map(String::as_str));
+        let collector = |name: &str, from: &Facet| {
+            let mut c = FacetCollector::for_field(name);
+            c.add_facet(from.clone());
+            c
+        };
+        let root = Facet::root();
+        let ((categories, vendors, brands, prices), (ratings, stock, options)) = searcher.search(
+            query,
+            &(
+                (
+                    collector("category_facet", &selected),
+                    collector("vendor_facet", &root),
+                    collector("brand_facet", &root),
+                    collector("price_facet", &root),
+                ),
+                (collector("rating_facet", &root), collector("stock_facet", &root), collector("option_facet", &root)),
+            ),
+        )?;
+        let last_segment = |facet: &Facet| facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default();
+        if wanted(&FacetGroup::Category) {
+            page.category_counts = categories.get(selected.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        }
+        if wanted(&FacetGroup::Vendor) {
+            page.vendor_counts = vendors.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        }
+        if wanted(&FacetGroup::Brand) {
+            page.brand_counts = brands.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        }
+        if wanted(&FacetGroup::Price) {
+            page.price_counts = prices.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        }
+        if wanted(&FacetGroup::Rating) {
+            page.rating_counts =
+                ratings.get(root.clone()).filter_map(|(f, n)| Some((last_segment(f).parse().ok()?, n))).collect();
+            page.rating_counts.sort_unstable();
+        }
+        if wanted(&FacetGroup::Stock) {
+            page.in_stock_count = stock.get(root.clone()).map(|(_, n)| n).sum();
+        }
+        let option_counts = options.get(root).filter_map(|(f, n)| {
+            let (name, value) =
+                last_segment(f).split_once(OPTION_SEPARATOR).map(|(a, b)| (a.to_owned(), b.to_owned()))?;
+            Some((name, value, n))
+        });
+        match only {
+            None => page.option_counts = option_counts.collect(),
+            Some(FacetGroup::Option(name)) => {
+                page.option_counts.retain(|(n, _, _)| n != name);
+                page.option_counts.extend(option_counts.filter(|(n, _, _)| n == name));
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
     fn run_search(&self, q: &SearchQuery) -> Result<SearchPage, PortError> {
         let f = &self.fields;
+        let fail = |e: tantivy::TantivyError| PortError::unavailable(SERVICE, e);
         let searcher = self.reader.searcher();
         let query = self.build_query(q);
-        let mut categories = FacetCollector::for_field("category_facet");
-        let selected = q.category_path.clone().unwrap_or_default();
-        let selected_facet = Facet::from_path(selected.iter().map(String::as_str));
-        categories.add_facet(selected_facet.clone());
-        let mut vendors = FacetCollector::for_field("vendor_facet");
-        vendors.add_facet(Facet::root());
-        let mut prices = FacetCollector::for_field("price_facet");
-        prices.add_facet(Facet::root());
-        let top = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset).order_by_score();
-        let (hits, total, categories, (vendors, prices)) = searcher
-            .search(&query, &(top, Count, categories, (vendors, prices)))
-            .map_err(|e| PortError::unavailable(SERVICE, e))?;
-        let mut cards = Vec::with_capacity(hits.len());
-        for (_score, address) in hits {
-            let doc: TantivyDocument = searcher.doc(address).map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let total = searcher.search(&query, &Count).map_err(fail)?;
+        let mut page = SearchPage { total: total as u64, ..SearchPage::default() };
+        self.count_facets(&searcher, query.as_ref(), q, &mut page, None).map_err(fail)?;
+        // A filtered facet is recounted without its own filter (see the port).
+        for group in q.active_groups() {
+            let without = self.build_query(&q.without(&group));
+            self.count_facets(&searcher, without.as_ref(), q, &mut page, Some(&group)).map_err(fail)?;
+        }
+        for address in self.top(&searcher, query.as_ref(), q).map_err(fail)? {
+            let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
             let json = doc
                 .get_first(f.card)
                 .and_then(|v| match OwnedValue::from(v) {
@@ -199,17 +346,14 @@ impl TantivySearch {
                     _ => None,
                 })
                 .ok_or_else(|| PortError::bad_data(SERVICE, "document without a card"))?;
-            cards.push(serde_json::from_str::<ProductCard>(&json).map_err(|e| PortError::bad_data(SERVICE, e))?);
+            page.hits.push(serde_json::from_str::<ProductCard>(&json).map_err(|e| PortError::bad_data(SERVICE, e))?);
         }
-        let last_segment = |facet: &Facet| facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default();
-        Ok(SearchPage {
-            hits: cards,
-            total: total as u64,
-            category_counts: categories.get(selected_facet).map(|(facet, n)| (last_segment(facet), n)).collect(),
-            vendor_counts: vendors.get(Facet::root()).map(|(facet, n)| (last_segment(facet), n)).collect(),
-            price_counts: prices.get(Facet::root()).map(|(facet, n)| (last_segment(facet), n)).collect(),
-        })
+        Ok(page)
     }
+}
+
+fn option_key(name: &str, value: &str) -> String {
+    format!("{name}{OPTION_SEPARATOR}{value}")
 }
 
 /// Lower-cased words of letters and digits, as tantivy's default tokenizer

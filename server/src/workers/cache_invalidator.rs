@@ -1,22 +1,24 @@
-//! Drops cached reads that catalog events make stale. A read after a write
-//! is therefore old for at most the outbox relay's delay (normally well
-//! under a second), and never longer than the read cache's TTL (30 s) if
-//! the event is late.
+//! Moves cached catalog reads to a new generation when the catalog changes
+//! (see `entities::services::read_cache`). A read after a write is
+//! therefore old for at most the outbox relay's delay (normally well under
+//! a second), and never longer than the read cache's TTL (30 s) if the event
+//! is late. Search results move on in the indexer instead, once the index
+//! has the change.
 
 use entities::ports::{Cache, EventStream};
-use entities::services::read_cache::{invalidate, product_key};
+use entities::services::read_cache::{new_generation, Scope};
 use futures::StreamExt;
 use std::sync::Arc;
 
-/// Applies `product.changed` / `product.removed` events (payload with the
-/// product's `slug`) to the cache. Idempotent: dropping twice is harmless.
+/// The topics that change what catalog pages show.
+pub const CATALOG_TOPICS: [&str; 3] = ["product.changed", "category.changed", "vendor.changed"];
+
+/// Applies catalog events to the cache. Idempotent: the generation is the
+/// event id, so a second delivery sets the same value.
 pub async fn follow_events(mut events: EventStream, cache: Arc<dyn Cache>) {
     while let Some(event) = events.next().await {
-        if !matches!(event.topic.as_str(), "product.changed" | "product.removed") {
-            continue;
-        }
-        if let Some(slug) = event.payload.get("slug").and_then(serde_json::Value::as_str) {
-            invalidate(cache.as_ref(), &product_key(slug)).await;
+        if CATALOG_TOPICS.contains(&event.topic.as_str()) {
+            new_generation(cache.as_ref(), Scope::Catalog, &event.id.to_string()).await;
         }
     }
 }

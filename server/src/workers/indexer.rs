@@ -1,10 +1,14 @@
 //! Keeps the search index in step with the catalog.
 
 use super::progress::Progress;
-use entities::ports::{EventStream, SearchIndex};
+use entities::model::{category, product};
+use entities::ports::{Cache, EventStream, SearchIndex};
+use entities::services::read_cache::{new_generation, Scope};
 use entities::services::{catalog, ServiceResult};
 use futures::StreamExt;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use serde_json::Value;
 use std::sync::Arc;
 
 const BATCH: u64 = 1_000;
@@ -41,28 +45,82 @@ pub async fn active_products(db: &DatabaseConnection) -> ServiceResult<u64> {
         .await?)
 }
 
-/// Applies `product.changed` / `product.removed` events (payload
-/// `{"product_id": n}`) from `events` to the index. Idempotent: applying an
-/// event twice gives the same index. Subscribe before the outbox relay starts
-/// so no event slips past.
-pub async fn follow_events(mut events: EventStream, db: DatabaseConnection, search: Arc<dyn SearchIndex>) {
+/// Applies catalog events from `events` to the index, then moves cached
+/// search results to a new generation so none from before the change is
+/// served again:
+/// - `product.changed` (`{"product_id": n}`): re-indexes the product, or
+///   removes it when it is gone or no longer for sale;
+/// - `category.changed` (`{"path": "/3/17/"}`): re-indexes the products in
+///   that category and below (names and paths are in their documents);
+/// - `vendor.changed` (`{"vendor_id": n}`): re-indexes the vendor's products.
+///
+/// Idempotent: applying an event twice gives the same index. Subscribe
+/// before the outbox relay starts so no event slips past.
+pub async fn follow_events(
+    mut events: EventStream,
+    db: DatabaseConnection,
+    search: Arc<dyn SearchIndex>,
+    cache: Arc<dyn Cache>,
+) {
     while let Some(event) = events.next().await {
-        let Some(id) = event.payload.get("product_id").and_then(serde_json::Value::as_i64) else {
-            continue;
-        };
+        let payload = &event.payload;
         let result = match event.topic.as_str() {
-            "product.changed" => match catalog::search_documents(&db, id - 1, 1).await {
-                Ok(docs) if docs.first().is_some_and(|d| d.card.id == id) => {
-                    search.upsert(docs).await.map_err(Into::into)
-                }
-                Ok(_) => search.remove(&[id]).await.map_err(Into::into),
-                Err(e) => Err(e),
+            "product.changed" | "product.removed" => match payload.get("product_id").and_then(Value::as_i64) {
+                Some(id) => reindex_product(&db, search.as_ref(), id).await,
+                None => continue,
             },
-            "product.removed" => search.remove(&[id]).await.map_err(Into::into),
+            "category.changed" => match payload.get("path").and_then(Value::as_str) {
+                Some(path) => match category_products(&db, path).await {
+                    Ok(condition) => reindex_where(&db, search.as_ref(), condition).await,
+                    Err(e) => Err(e),
+                },
+                None => continue,
+            },
+            "vendor.changed" => match payload.get("vendor_id").and_then(Value::as_i64) {
+                Some(id) => {
+                    reindex_where(&db, search.as_ref(), product::Column::VendorId.eq(id).into_condition()).await
+                }
+                None => continue,
+            },
             _ => continue,
         };
-        if let Err(e) = result {
-            tracing::error!(error = %e, event_id = %event.id, "search index update failed");
+        match result {
+            Ok(()) => new_generation(cache.as_ref(), Scope::Search, &event.id.to_string()).await,
+            Err(e) => tracing::error!(error = %e, event_id = %event.id, "search index update failed"),
         }
+    }
+}
+
+async fn reindex_product(db: &DatabaseConnection, search: &dyn SearchIndex, id: i64) -> ServiceResult<()> {
+    let docs = catalog::search_documents_where(db, product::Column::Id.eq(id).into_condition(), 0, 1).await?;
+    if docs.is_empty() {
+        search.remove(&[id]).await?;
+    } else {
+        search.upsert(docs).await?;
+    }
+    Ok(())
+}
+
+/// Products in the category at `path` or below.
+async fn category_products(db: &DatabaseConnection, path: &str) -> ServiceResult<Condition> {
+    let ids: Vec<i64> = category::Entity::find()
+        .select_only()
+        .column(category::Column::Id)
+        .filter(category::Column::Path.starts_with(path))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(product::Column::CategoryId.is_in(ids).into_condition())
+}
+
+/// Re-indexes the products for sale that match `condition`, in batches.
+/// (Products no longer for sale left the index with their own event.)
+async fn reindex_where(db: &DatabaseConnection, search: &dyn SearchIndex, condition: Condition) -> ServiceResult<()> {
+    let mut after = 0;
+    loop {
+        let batch = catalog::search_documents_where(db, condition.clone(), after, BATCH).await?;
+        let Some(last) = batch.last() else { return Ok(()) };
+        after = last.card.id;
+        search.upsert(batch).await?;
     }
 }

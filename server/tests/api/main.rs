@@ -13,6 +13,8 @@ mod health;
 mod outbox;
 mod pages;
 mod read_cache;
+mod rest_catalog_admin;
 mod rest_products;
 mod rest_writes;
+mod search_api;
 mod seed;

@@ -4,6 +4,7 @@
 //! place: [`problem`].
 
 pub mod auth;
+pub mod categories;
 pub mod openapi;
 pub mod problem;
 pub mod products;
@@ -11,25 +12,24 @@ pub mod search;
 pub mod vendors;
 
 use super::AppState;
-use axum::routing::{any, get};
+use axum::routing::{any, get, patch, post};
 use axum::Router;
 
 /// The `/api/v1` routes, the OpenAPI document and its viewer at `/api/docs`.
 pub fn routes() -> Router<AppState> {
-    use utoipa::OpenApi;
-    // The viewer page loads Scalar's script from its CDN in the reader's
-    // browser; the document itself is served by us.
-    let docs: Router<AppState> =
-        <utoipa_scalar::Scalar<_> as utoipa_scalar::Servable<_>>::with_url("/api/docs", openapi::ApiDoc::openapi())
-            .into();
     Router::new()
-        .merge(docs)
+        .route("/api/docs", get(openapi::viewer))
         .route("/api/openapi.json", get(openapi::document))
-        .route("/api/v1/products", get(products::list))
-        .route("/api/v1/products/{id}", get(products::get_one).patch(products::update))
+        .route("/api/v1/products", get(products::list).post(products::create))
+        .route("/api/v1/products/{id}", get(products::get_one).patch(products::update).delete(products::delete))
+        .route("/api/v1/products/{id}/edit", get(products::get_for_edit))
+        .route("/api/v1/products/{id}/variants", post(products::add_variant))
+        .route("/api/v1/variants/{id}", patch(products::update_variant).delete(products::delete_variant))
         .route("/api/v1/search", get(search::search))
-        .route("/api/v1/categories", get(vendors::categories))
-        .route("/api/v1/vendors", get(vendors::list))
-        .route("/api/v1/vendors/{slug}", get(vendors::get_one))
+        .route("/api/v1/search/suggest", get(search::suggest))
+        .route("/api/v1/categories", get(categories::tree).post(categories::create))
+        .route("/api/v1/categories/{slug}", patch(categories::update).delete(categories::delete))
+        .route("/api/v1/vendors", get(vendors::list).post(vendors::create))
+        .route("/api/v1/vendors/{slug}", get(vendors::get_one).patch(vendors::update).delete(vendors::delete))
         .route("/api/v1/{*rest}", any(problem::no_such_route))
 }

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{products, search, vendors};
+use super::{categories, products, search, vendors};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -9,10 +9,19 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Bazaar API", description = "The catalog of a Bazaar marketplace. Errors are RFC 9457 problem details."),
-    paths(products::list, products::get_one, products::update, search::search, vendors::list, vendors::get_one, vendors::categories),
+    paths(
+        products::list, products::get_one, products::get_for_edit, products::create, products::update, products::delete,
+        products::add_variant, products::update_variant, products::delete_variant,
+        search::search, search::suggest,
+        categories::tree, categories::create, categories::update, categories::delete,
+        vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
+    ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
-    tags((name = "catalog", description = "Products, variants, categories and vendors"))
+    tags(
+        (name = "catalog", description = "Products, variants, categories and vendors, as shoppers see them"),
+        (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
+    )
 )]
 pub struct ApiDoc;
 
@@ -25,6 +34,38 @@ impl utoipa::Modify for AdminTokenScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("admin_token", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
+}
+
+/// The viewer page: Scalar's API reference, served from our own site
+/// (`/vendor/`, copied from npm by `dev.sh`), so the docs work offline.
+const VIEWER: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Bazaar API</title>
+</head>
+<body>
+  <div id="app">
+    <p>The API reference viewer needs JavaScript. The OpenAPI document itself is at
+      <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+  </div>
+  <script src="/vendor/scalar-api-reference.js"></script>
+  <script>
+    if (window.Scalar) {
+      Scalar.createApiReference('#app', { url: '/api/openapi.json', hideClientButton: true, withDefaultFonts: false });
+    } else {
+      document.querySelector('#app p').textContent =
+        'The viewer is not installed on this server (run ./dev.sh store once); the OpenAPI document is at /api/openapi.json.';
+    }
+  </script>
+</body>
+</html>
+"#;
+
+/// `GET /api/docs`: the API reference viewer.
+pub async fn viewer() -> axum::response::Html<&'static str> {
+    axum::response::Html(VIEWER)
 }
 
 /// `GET /api/openapi.json`.

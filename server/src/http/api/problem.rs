@@ -1,10 +1,12 @@
 //! RFC 9457 problem details: the one shape of every API error, and the one
 //! place where a service error becomes an HTTP status and a public message.
 
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use entities::services::ServiceError;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// A field that failed validation.
@@ -64,6 +66,19 @@ impl From<ServiceError> for Problem {
         match e {
             ServiceError::NotFound(what) => Self::not_found(what),
             ServiceError::InvalidField { field, message } => Self::invalid_field(field, message),
+            ServiceError::InvalidFields(fields) => {
+                let mut problem = Self::new(
+                    StatusCode::BAD_REQUEST,
+                    "validation",
+                    "Invalid request",
+                    format!("{} field(s) are not acceptable.", fields.len()),
+                );
+                problem.errors = fields.into_iter().map(|(field, message)| FieldError { field, message }).collect();
+                problem
+            }
+            ServiceError::Forbidden => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", "You may not do this.")
+            }
             ServiceError::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid", "Invalid request", message),
             ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", message),
             ServiceError::Unauthenticated => Self::new(
@@ -99,4 +114,24 @@ impl IntoResponse for Problem {
 /// Any `/api/v1` path that is not a route.
 pub async fn no_such_route() -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "No such API route.")
+}
+
+/// A JSON request body whose rejection (not JSON, wrong shape, unknown
+/// field) is a problem naming the `body` field, like every other API error.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(e) => Err(Problem::invalid_field("body", e.body_text())),
+        }
+    }
+}
+
+/// `201 Created` with the new record and its address.
+pub fn created<T: Serialize>(location: String, value: T) -> Response {
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(value)).into_response()
 }

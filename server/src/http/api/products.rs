@@ -1,14 +1,18 @@
-//! `GET /api/v1/products` and `GET /api/v1/products/{id}`.
+//! Products and their variants under `/api/v1/products` and `/api/v1/variants`.
 
 use super::auth::Caller;
-use super::problem::Problem;
+use super::problem::{created, Body, Problem};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
-use entities::services::catalog_admin::{self, AdminProduct, ProductPatch};
-use entities::services::catalog_api::{self, ProductQuery};
+use entities::services::catalog_admin::{
+    self, AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, VariantPatch,
+};
+use entities::services::catalog_api::{self, ProductQuery, ProductSort};
 use entities::services::Shop;
 use entities::views::{ProductDetail, ProductList};
-use entities::ProductId;
+use entities::{ProductId, VariantId};
 use serde::Deserialize;
 
 /// Items per page when `limit` is not given.
@@ -26,13 +30,28 @@ pub struct ListParams {
     /// Products per page, 1 to 100 (default 24).
     #[param(value_type = Option<u32>)]
     limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (of the same sort).
     cursor: Option<String>,
+    /// `id` (default), `price` (cheapest first), `-price`, `newest` or `rating` (best first).
+    sort: Option<String>,
 }
 
-/// Lists products for sale in id order, filtered by `category` (slug, with
-/// its sub-categories) and `vendor` (slug), `limit` per page (1–100,
-/// default 24), continuing after `cursor` (the previous page's `next_cursor`).
+fn product_id(text: &str) -> Result<i64, Problem> {
+    text.parse::<ProductId>()
+        .map(ProductId::get)
+        .map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
+}
+
+fn variant_id(text: &str) -> Result<i64, Problem> {
+    text.parse::<VariantId>()
+        .map(VariantId::get)
+        .map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
+}
+
+/// Lists products for sale, filtered by `category` (slug, with its
+/// sub-categories) and `vendor` (slug), in the order of `sort`, `limit` per
+/// page (1–100, default 24), continuing after `cursor` (the previous page's
+/// `next_cursor`).
 #[utoipa::path(
     get,
     path = "/api/v1/products",
@@ -40,7 +59,7 @@ pub struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "One page of products", body = ProductList),
-        (status = 400, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad filter, sort, limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) -> Result<Json<ProductList>, Problem> {
@@ -48,7 +67,14 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
         None => DEFAULT_LIMIT,
         Some(text) => text.parse().map_err(|_| Problem::invalid_field("limit", "must be a whole number"))?,
     };
-    let query = ProductQuery { category: params.category, vendor: params.vendor, limit, cursor: params.cursor };
+    let sort = match params.sort.as_deref() {
+        None => ProductSort::default(),
+        Some(name) => ProductSort::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = ProductSort::NAMES.iter().map(|(n, _)| *n).collect();
+            Problem::invalid_field("sort", format!("must be one of {}", names.join(", ")))
+        })?,
+    };
+    let query = ProductQuery { category: params.category, vendor: params.vendor, limit, cursor: params.cursor, sort };
     Ok(Json(catalog_api::list_products(&shop, &query).await?))
 }
 
@@ -65,16 +91,59 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
     )
 )]
 pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<ProductDetail>, Problem> {
-    let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
-    Ok(Json(catalog_api::product_by_id(&shop, id.get()).await?))
+    Ok(Json(catalog_api::product_by_id(&shop, product_id(&id)?).await?))
 }
 
-/// Changes a product's title, description, brand, status or featured flag.
-/// Admins only (`Authorization: Bearer <api.admin_token>`).
+/// A product in any status (draft and archived included), as its admin or
+/// vendor edits it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{id}/edit",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Product id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The product", body = AdminProduct),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_for_edit(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<AdminProduct>, Problem> {
+    Ok(Json(catalog_admin::admin_product(&shop, actor, product_id(&id)?).await?))
+}
+
+/// Creates a product with its variants (status `draft` unless given).
+#[utoipa::path(
+    post,
+    path = "/api/v1/products",
+    tag = "catalog admin",
+    request_body = NewProduct,
+    security(("admin_token" = [])),
+    responses(
+        (status = 201, description = "The new product; `Location` has its address", body = AdminProduct),
+        (status = 400, description = "Fields are not acceptable (each one is listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Body(new): Body<NewProduct>,
+) -> Result<Response, Problem> {
+    let product = catalog_admin::create_product(&shop, actor, new).await?;
+    Ok(created(format!("/api/v1/products/{}", product.id), product))
+}
+
+/// Changes a product: title, description, brand, attributes, status,
+/// featured flag, category, or (admins) vendor.
 #[utoipa::path(
     patch,
     path = "/api/v1/products/{id}",
-    tag = "catalog",
+    tag = "catalog admin",
     params(("id" = i64, Path, description = "Product id")),
     request_body = ProductPatch,
     security(("admin_token" = [])),
@@ -89,9 +158,102 @@ pub async fn update(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    body: Result<Json<ProductPatch>, axum::extract::rejection::JsonRejection>,
+    Body(patch): Body<ProductPatch>,
 ) -> Result<Json<AdminProduct>, Problem> {
-    let id: ProductId = id.parse().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))?;
-    let Json(patch) = body.map_err(|e| Problem::invalid_field("body", e.body_text()))?;
-    Ok(Json(catalog_admin::update_product(&shop, actor, id.get(), patch).await?))
+    Ok(Json(catalog_admin::update_product(&shop, actor, product_id(&id)?, patch).await?))
+}
+
+/// Deletes a product with its variants and images (and the cart lines that
+/// hold it).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/products/{id}",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Product id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    catalog_admin::delete_product(&shop, actor, product_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds a variant to a product.
+#[utoipa::path(
+    post,
+    path = "/api/v1/products/{id}/variants",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Product id")),
+    request_body = NewVariant,
+    security(("admin_token" = [])),
+    responses(
+        (status = 201, description = "The new variant", body = AdminVariant),
+        (status = 400, description = "Fields are not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_variant(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(new): Body<NewVariant>,
+) -> Result<Response, Problem> {
+    let variant = catalog_admin::add_variant(&shop, actor, product_id(&id)?, new).await?;
+    Ok(created(format!("/api/v1/variants/{}", variant.id), variant))
+}
+
+/// Changes a variant: SKU, options, price, stock, backorders.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/variants/{id}",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Variant id")),
+    request_body = VariantPatch,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The variant after the change", body = AdminVariant),
+        (status = 400, description = "A field is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No variant has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_variant(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(patch): Body<VariantPatch>,
+) -> Result<Json<AdminVariant>, Problem> {
+    Ok(Json(catalog_admin::update_variant(&shop, actor, variant_id(&id)?, patch).await?))
+}
+
+/// Deletes a variant (never a product's last one).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/variants/{id}",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Variant id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No variant has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It is the product's only variant", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_variant(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    catalog_admin::delete_variant(&shop, actor, variant_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

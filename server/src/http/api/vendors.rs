@@ -1,10 +1,14 @@
-//! `GET /api/v1/vendors`, `GET /api/v1/vendors/{slug}` and `GET /api/v1/categories`.
+//! Vendors under `/api/v1/vendors`.
 
-use super::problem::Problem;
+use super::auth::Caller;
+use super::problem::{created, Body, Problem};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
+use entities::services::catalog_taxonomy::{self, AdminVendor, NewVendor, VendorPatch};
 use entities::services::{catalog_api, Shop};
-use entities::views::{CategoryNode, VendorView};
+use entities::views::VendorView;
 
 /// All vendors, by name.
 #[utoipa::path(get, path = "/api/v1/vendors", tag = "catalog", responses((status = 200, description = "Every vendor", body = Vec<VendorView>)))]
@@ -27,8 +31,71 @@ pub async fn get_one(State(shop): State<Shop>, Path(slug): Path<String>) -> Resu
     Ok(Json(catalog_api::vendor_by_slug(&shop, &slug).await?))
 }
 
-/// The category tree.
-#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", responses((status = 200, description = "Top-level categories with their sub-categories", body = Vec<CategoryNode>)))]
-pub async fn categories(State(shop): State<Shop>) -> Result<Json<Vec<CategoryNode>>, Problem> {
-    Ok(Json(catalog_api::category_tree(&shop).await?))
+/// Creates a vendor (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/vendors",
+    tag = "catalog admin",
+    request_body = NewVendor,
+    security(("admin_token" = [])),
+    responses(
+        (status = 201, description = "The new vendor", body = AdminVendor),
+        (status = 400, description = "Fields are not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Body(new): Body<NewVendor>,
+) -> Result<Response, Problem> {
+    let vendor = catalog_taxonomy::create_vendor(&shop, actor, new).await?;
+    Ok(created(format!("/api/v1/vendors/{}", vendor.slug), vendor))
+}
+
+/// Changes a vendor's name, description or (admins) commission.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/vendors/{slug}",
+    tag = "catalog admin",
+    params(("slug" = String, Path, description = "Vendor slug")),
+    request_body = VendorPatch,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The vendor after the change", body = AdminVendor),
+        (status = 400, description = "A field is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No vendor has this slug", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(slug): Path<String>,
+    Body(patch): Body<VendorPatch>,
+) -> Result<Json<AdminVendor>, Problem> {
+    Ok(Json(catalog_taxonomy::update_vendor(&shop, actor, &slug, patch).await?))
+}
+
+/// Deletes a vendor that has no products and no staff.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/vendors/{slug}",
+    tag = "catalog admin",
+    params(("slug" = String, Path, description = "Vendor slug")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No vendor has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It still has products or staff", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, Problem> {
+    catalog_taxonomy::delete_vendor(&shop, actor, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,444 @@
+//! Changing categories (a tree kept as materialised paths like `/3/17/42/`)
+//! and vendors. Changes record `category.changed` or `vendor.changed` in the
+//! outbox in the same transaction: the indexer re-indexes the products they
+//! touch and the cache drops catalog reads.
+
+use super::access::{authorize, signed_in, Action, Actor};
+use super::validate::{unique_violation, Check};
+use super::{outbox, ServiceError, ServiceResult, Shop};
+use crate::domain::Slug;
+use crate::model::{category, product, vendor};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// How deep the tree may go (0 is the top level).
+pub const MAX_DEPTH: i32 = 5;
+const NAME_MAX: usize = 200;
+const DESCRIPTION_MAX: usize = 5_000;
+
+/// A new category.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCategory {
+    /// Display name, 1–200 characters.
+    pub name: String,
+    /// URL slug; made from the name when absent.
+    pub slug: Option<String>,
+    /// The parent's slug; absent for a top-level category.
+    pub parent: Option<String>,
+    /// Order among its siblings (default 0).
+    #[serde(default)]
+    pub position: i32,
+}
+
+/// Changes to a category; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CategoryPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// Move under this parent (slug); `null` moves it to the top level.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub parent: Option<Option<String>>,
+    /// New order among its siblings.
+    pub position: Option<i32>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A category as an admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminCategory {
+    /// Database id.
+    pub id: i64,
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// The parent's slug, absent at the top level.
+    pub parent: Option<String>,
+    /// 0 at the top level.
+    pub depth: i32,
+    /// Order among its siblings.
+    pub position: i32,
+}
+
+/// A new vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVendor {
+    /// Display name, 1–200 characters.
+    pub name: String,
+    /// URL slug; made from the name when absent.
+    pub slug: Option<String>,
+    /// About the vendor.
+    #[serde(default)]
+    pub description: String,
+    /// The shop's commission on the vendor's sales in basis points (0–10,000; default 1,000 = 10 %).
+    pub commission_bps: Option<i32>,
+}
+
+/// Changes to a vendor; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VendorPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New commission in basis points; admins only.
+    pub commission_bps: Option<i32>,
+}
+
+/// A vendor as an admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminVendor {
+    /// Database id.
+    pub id: i64,
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// About the vendor.
+    pub description: String,
+    /// Commission in basis points.
+    pub commission_bps: i32,
+}
+
+fn slug_field(check: &mut Check, given: Option<&str>, name: &str) -> String {
+    let parsed = match given {
+        Some(text) => Slug::parse(text),
+        None => Slug::from_title(name),
+    };
+    match parsed {
+        Ok(slug) => slug.to_string(),
+        Err(e) => {
+            check.fail("slug", e.to_string());
+            String::new()
+        }
+    }
+}
+
+fn admin_category(c: category::Model, parent: Option<String>) -> AdminCategory {
+    AdminCategory { id: c.id, slug: c.slug, name: c.name, parent, depth: c.depth, position: c.position }
+}
+
+fn admin_vendor(v: vendor::Model) -> AdminVendor {
+    AdminVendor { id: v.id, slug: v.slug, name: v.name, description: v.description, commission_bps: v.commission_bps }
+}
+
+async fn category_changed<C: ConnectionTrait>(txn: &C, c: &category::Model) -> ServiceResult<()> {
+    outbox::record(txn, "category.changed", serde_json::json!({ "category_id": c.id, "path": c.path })).await?;
+    Ok(())
+}
+
+async fn find_category<C: ConnectionTrait>(db: &C, slug: &str) -> ServiceResult<Option<category::Model>> {
+    Ok(category::Entity::find().filter(category::Column::Slug.eq(slug)).one(db).await?)
+}
+
+/// Creates a category.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `InvalidFields` for
+/// a bad or taken slug, an unknown parent or a tree deeper than [`MAX_DEPTH`].
+#[tracing::instrument(skip(shop, new), fields(name = %new.name))]
+pub async fn create_category(shop: &Shop, actor: Actor, new: NewCategory) -> ServiceResult<AdminCategory> {
+    authorize(actor, Action::EditCategories)?;
+    let mut check = Check::default();
+    let name = check.text("name", &new.name, NAME_MAX);
+    let slug = slug_field(&mut check, new.slug.as_deref(), &name);
+    let txn = super::write_txn(&shop.db).await?;
+    let parent = match &new.parent {
+        Some(p) => {
+            let found = find_category(&txn, p).await?;
+            match &found {
+                None => check.fail("parent", format!("no category has the slug {p:?}")),
+                Some(parent) if parent.depth >= MAX_DEPTH => {
+                    check.fail("parent", format!("categories nest at most {} levels deep", MAX_DEPTH + 1));
+                }
+                Some(_) => {}
+            }
+            found
+        }
+        None => None,
+    };
+    if !slug.is_empty() && find_category(&txn, &slug).await?.is_some() {
+        check.fail("slug", "is already used by another category");
+    }
+    check.done()?;
+    let row = category::ActiveModel {
+        parent_id: Set(parent.as_ref().map(|p| p.id)),
+        slug: Set(slug),
+        name: Set(name),
+        // The path needs the new id: written right after the insert.
+        path: Set(String::new()),
+        depth: Set(parent.as_ref().map_or(0, |p| p.depth + 1)),
+        position: Set(new.position),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| unique_violation(e, "slug", "is already used by another category"))?;
+    let path = format!("{}{}/", parent.as_ref().map_or("/", |p| p.path.as_str()), row.id);
+    let mut active: category::ActiveModel = row.into();
+    active.path = Set(path);
+    let row = active.update(&txn).await?;
+    category_changed(&txn, &row).await?;
+    txn.commit().await?;
+    Ok(admin_category(row, parent.map(|p| p.slug)))
+}
+
+/// Renames, reorders or moves the category `slug`. A move carries the whole
+/// subtree along (every path below it is rewritten in the same transaction).
+///
+/// # Errors
+/// `NotFound` for an unknown slug; `InvalidFields` for a move under itself
+/// or one of its descendants, an unknown parent, or a tree too deep.
+#[tracing::instrument(skip(shop, patch))]
+pub async fn update_category(
+    shop: &Shop,
+    actor: Actor,
+    slug: &str,
+    patch: CategoryPatch,
+) -> ServiceResult<AdminCategory> {
+    authorize(actor, Action::EditCategories)?;
+    let mut check = Check::default();
+    let name = patch.name.as_deref().map(|n| check.text("name", n, NAME_MAX));
+    let txn = super::write_txn(&shop.db).await?;
+    let current = find_category(&txn, slug).await?.ok_or(ServiceError::NotFound("category"))?;
+    let subtree =
+        category::Entity::find().filter(category::Column::Path.starts_with(current.path.as_str())).all(&txn).await?;
+    let new_parent = match &patch.parent {
+        Some(Some(p)) => match find_category(&txn, p).await? {
+            None => {
+                check.fail("parent", format!("no category has the slug {p:?}"));
+                None
+            }
+            Some(parent) if parent.path.starts_with(&current.path) => {
+                check.fail("parent", "must not be the category itself or one below it");
+                None
+            }
+            Some(parent) => {
+                let below = subtree.iter().map(|c| c.depth - current.depth).max().unwrap_or(0);
+                if parent.depth + 1 + below > MAX_DEPTH {
+                    check.fail("parent", format!("categories nest at most {} levels deep", MAX_DEPTH + 1));
+                }
+                Some(Some(parent))
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    check.done()?;
+    let mut row: category::ActiveModel = current.clone().into();
+    if let Some(v) = name {
+        row.name = Set(v);
+    }
+    if let Some(v) = patch.position {
+        row.position = Set(v);
+    }
+    if let Some(parent) = &new_parent {
+        let prefix = parent.as_ref().map_or("/".to_owned(), |p| p.path.clone());
+        let depth_change = parent.as_ref().map_or(0, |p| p.depth + 1) - current.depth;
+        row.parent_id = Set(parent.as_ref().map(|p| p.id));
+        row.path = Set(format!("{prefix}{}/", current.id));
+        row.depth = Set(current.depth + depth_change);
+        for below in subtree.iter().filter(|c| c.id != current.id) {
+            let rest = &below.path[current.path.len()..];
+            let mut moved: category::ActiveModel = below.clone().into();
+            moved.path = Set(format!("{prefix}{}/{rest}", current.id));
+            moved.depth = Set(below.depth + depth_change);
+            moved.update(&txn).await?;
+        }
+    }
+    let saved = row.update(&txn).await?;
+    category_changed(&txn, &saved).await?;
+    let parent_slug = match saved.parent_id {
+        Some(id) => category::Entity::find_by_id(id).one(&txn).await?.map(|p| p.slug),
+        None => None,
+    };
+    txn.commit().await?;
+    Ok(admin_category(saved, parent_slug))
+}
+
+/// Deletes the category `slug`.
+///
+/// # Errors
+/// `NotFound` for an unknown slug; `Conflict` while it has sub-categories or
+/// products (move them first).
+#[tracing::instrument(skip(shop))]
+pub async fn delete_category(shop: &Shop, actor: Actor, slug: &str) -> ServiceResult<()> {
+    authorize(actor, Action::EditCategories)?;
+    let txn = super::write_txn(&shop.db).await?;
+    let current = find_category(&txn, slug).await?.ok_or(ServiceError::NotFound("category"))?;
+    let children = category::Entity::find().filter(category::Column::ParentId.eq(current.id)).count(&txn).await?;
+    if children > 0 {
+        return Err(ServiceError::Conflict(format!(
+            "The category has {children} sub-categories; move or delete them first."
+        )));
+    }
+    let products = product::Entity::find().filter(product::Column::CategoryId.eq(current.id)).count(&txn).await?;
+    if products > 0 {
+        return Err(ServiceError::Conflict(format!(
+            "The category has {products} products; move them to another category first."
+        )));
+    }
+    category::Entity::delete_by_id(current.id).exec(&txn).await?;
+    category_changed(&txn, &current).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Creates a vendor.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `InvalidFields`.
+#[tracing::instrument(skip(shop, new), fields(name = %new.name))]
+pub async fn create_vendor(shop: &Shop, actor: Actor, new: NewVendor) -> ServiceResult<AdminVendor> {
+    authorize(actor, Action::ManageVendors)?;
+    let mut check = Check::default();
+    let name = check.text("name", &new.name, NAME_MAX);
+    let slug = slug_field(&mut check, new.slug.as_deref(), &name);
+    let description = check.long_text("description", &new.description, DESCRIPTION_MAX);
+    let commission = new.commission_bps.unwrap_or(1_000);
+    check_commission(&mut check, commission);
+    let txn = super::write_txn(&shop.db).await?;
+    if !slug.is_empty() && vendor::Entity::find().filter(vendor::Column::Slug.eq(slug.as_str())).count(&txn).await? > 0
+    {
+        check.fail("slug", "is already used by another vendor");
+    }
+    check.done()?;
+    let row = vendor::ActiveModel {
+        slug: Set(slug),
+        name: Set(name),
+        description: Set(description),
+        commission_bps: Set(commission),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| unique_violation(e, "slug", "is already used by another vendor"))?;
+    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": row.id })).await?;
+    txn.commit().await?;
+    Ok(admin_vendor(row))
+}
+
+fn check_commission(check: &mut Check, bps: i32) {
+    if !(0..=10_000).contains(&bps) {
+        check.fail("commission_bps", "must be between 0 and 10000 (basis points)");
+    }
+}
+
+/// Changes the vendor `slug`. Its own staff may change the name and
+/// description; the commission only an admin.
+///
+/// # Errors
+/// `NotFound` for an unknown vendor (or another vendor's, to its staff);
+/// `Forbidden` for a commission change by vendor staff; `InvalidFields`.
+#[tracing::instrument(skip(shop, patch))]
+pub async fn update_vendor(shop: &Shop, actor: Actor, slug: &str, patch: VendorPatch) -> ServiceResult<AdminVendor> {
+    signed_in(actor)?;
+    let mut check = Check::default();
+    let name = patch.name.as_deref().map(|n| check.text("name", n, NAME_MAX));
+    let description = patch.description.as_deref().map(|d| check.long_text("description", d, DESCRIPTION_MAX));
+    if let Some(bps) = patch.commission_bps {
+        check_commission(&mut check, bps);
+    }
+    let txn = super::write_txn(&shop.db).await?;
+    let current = vendor::Entity::find()
+        .filter(vendor::Column::Slug.eq(slug))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("vendor"))?;
+    authorize(actor, Action::EditVendorProfile { vendor_id: current.id })?;
+    if patch.commission_bps.is_some() {
+        authorize(actor, Action::ManageVendors)?;
+    }
+    check.done()?;
+    let mut row: vendor::ActiveModel = current.into();
+    if let Some(v) = name {
+        row.name = Set(v);
+    }
+    if let Some(v) = description {
+        row.description = Set(v);
+    }
+    if let Some(v) = patch.commission_bps {
+        row.commission_bps = Set(v);
+    }
+    let saved = row.update(&txn).await?;
+    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": saved.id })).await?;
+    txn.commit().await?;
+    Ok(admin_vendor(saved))
+}
+
+/// Deletes the vendor `slug`.
+///
+/// # Errors
+/// `NotFound` for an unknown vendor; `Conflict` while it has products or
+/// staff accounts.
+#[tracing::instrument(skip(shop))]
+pub async fn delete_vendor(shop: &Shop, actor: Actor, slug: &str) -> ServiceResult<()> {
+    authorize(actor, Action::ManageVendors)?;
+    let txn = super::write_txn(&shop.db).await?;
+    let current = vendor::Entity::find()
+        .filter(vendor::Column::Slug.eq(slug))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("vendor"))?;
+    let products = product::Entity::find().filter(product::Column::VendorId.eq(current.id)).count(&txn).await?;
+    if products > 0 {
+        return Err(ServiceError::Conflict(format!(
+            "The vendor has {products} products; delete them or give them to another vendor first."
+        )));
+    }
+    let staff = crate::model::user::Entity::find()
+        .filter(crate::model::user::Column::VendorId.eq(current.id))
+        .count(&txn)
+        .await?;
+    if staff > 0 {
+        return Err(ServiceError::Conflict(format!("The vendor has {staff} staff accounts; remove them first.")));
+    }
+    vendor::Entity::delete_by_id(current.id).exec(&txn).await?;
+    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": current.id })).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_tells_absent_from_null() {
+        let absent: CategoryPatch = serde_json::from_str(r#"{"name": "Shoes"}"#).unwrap();
+        let null: CategoryPatch = serde_json::from_str(r#"{"parent": null}"#).unwrap();
+        let moved: CategoryPatch = serde_json::from_str(r#"{"parent": "men"}"#).unwrap();
+        assert_eq!(absent.parent, None);
+        assert_eq!(null.parent, Some(None));
+        assert_eq!(moved.parent, Some(Some("men".to_owned())));
+    }
+
+    #[test]
+    fn slugs_come_from_names_unless_given() {
+        let mut check = Check::default();
+        assert_eq!(slug_field(&mut check, None, "Rain Jackets"), "rain-jackets");
+        assert_eq!(slug_field(&mut check, Some("coats"), "Rain Jackets"), "coats");
+        assert!(check.is_ok());
+        slug_field(&mut check, Some("Not A Slug!"), "x");
+        assert!(!check.is_ok());
+    }
+}
