@@ -95,11 +95,32 @@ ensure_services() {
   Debian/Ubuntu: sudo apt-get install chromium chromium-driver"
     fi
   fi
+  ensure_s3
   if command -v psql >/dev/null 2>&1; then
     # Databases left by earlier test runs (each test makes its own).
     psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'bazaar_t_%'" 2>/dev/null |
       while read -r db; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
   fi
+}
+
+# moto's S3 server, for the S3 object-store tests (PyPI, in .venv).
+ensure_s3() {
+  local port=${BAZAAR_TEST_S3_PORT:-5055}
+  need python3 "Install Python 3 (Debian/Ubuntu: sudo apt-get install python3 python3-venv)."
+  if [ ! -x .venv/bin/moto_server ]; then
+    say "installing moto (an S3 server for the tests) into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet "moto[server]==5.2.*"
+  fi
+  if ! port_open 127.0.0.1 "$port"; then
+    say "starting moto's S3 server on 127.0.0.1:$port"
+    .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"${TMPDIR:-/tmp}/bazaar-moto.log" 2>&1 &
+    MOTO_PID=$!
+    trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
+    for _ in $(seq 60); do port_open 127.0.0.1 "$port" && break; sleep 0.5; done
+    port_open 127.0.0.1 "$port" || die "moto's S3 server did not start (see ${TMPDIR:-/tmp}/bazaar-moto.log)"
+  fi
+  export BAZAAR_TEST_S3="http://127.0.0.1:$port"
 }
 
 run_store() {

@@ -25,6 +25,10 @@ pub struct ProductCard {
     /// The review summary; absent until the product has a review.
     #[serde(default)]
     pub rating: Option<Rating>,
+    /// The object-store folder of its first uploaded image, once processed;
+    /// absent: the generated art is shown.
+    #[serde(default)]
+    pub image_folder: Option<String>,
 }
 
 /// A product's review summary.
@@ -46,10 +50,49 @@ impl Rating {
 }
 
 impl ProductCard {
-    /// Where the product's generated picture is served.
+    /// The picture for a card: the first uploaded image's card rendition, or
+    /// the generated art.
     pub fn image_url(&self) -> String {
-        product_image_url(self.id)
+        match &self.image_folder {
+            Some(folder) => rendition_url(folder, CARD_WIDTH),
+            None => product_image_url(self.id),
+        }
     }
+
+    /// A `srcset` for the card picture (empty for generated art, which scales).
+    pub fn image_srcset(&self) -> String {
+        self.image_folder.as_deref().map(srcset).unwrap_or_default()
+    }
+}
+
+/// Widths of the WebP renditions made of every uploaded image: thumbnail,
+/// card, full. An image narrower than a width is not enlarged; its rendition
+/// of that width is its own size.
+pub const RENDITION_WIDTHS: [u32; 3] = [200, 600, 1600];
+/// The rendition cards use.
+pub const CARD_WIDTH: u32 = 600;
+
+/// Where the rendition of width `width` of the image in `folder` is served.
+pub fn rendition_url(folder: &str, width: u32) -> String {
+    format!("/media/{folder}/w{width}.webp")
+}
+
+/// A `srcset` over every rendition of the image in `folder`.
+pub fn srcset(folder: &str) -> String {
+    RENDITION_WIDTHS.iter().map(|w| format!("{} {w}w", rendition_url(folder, *w))).collect::<Vec<_>>().join(", ")
+}
+
+/// An uploaded product image on the product page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductImage {
+    /// Database id.
+    pub id: i64,
+    /// Text for screen readers.
+    pub alt: String,
+    /// The object-store folder; absent while the renditions are being made
+    /// (the page shows a placeholder).
+    pub folder: Option<String>,
 }
 
 /// Where a variant's picture is served: the product's, in the variant's colour.
@@ -160,6 +203,9 @@ pub struct ProductDetail {
     pub attributes: Vec<(String, String)>,
     /// The variants, cheapest first.
     pub variants: Vec<VariantView>,
+    /// Uploaded images in display order (processed or still processing).
+    #[serde(default)]
+    pub images: Vec<ProductImage>,
 }
 
 /// One page of a category listing.

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_catalog;
 mod m20261124_000002_create_carts_and_outbox;
 mod m20261124_000003_product_sort_keys;
+mod m20261124_000004_uploaded_images;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_catalog::Migration),
             Box::new(m20261124_000002_create_carts_and_outbox::Migration),
             Box::new(m20261124_000003_product_sort_keys::Migration),
+            Box::new(m20261124_000004_uploaded_images::Migration),
         ]
     }
 }

@@ -55,6 +55,9 @@ pub struct Settings {
     /// The REST API.
     #[serde(default)]
     pub api: ApiSettings,
+    /// Where files (uploaded images and renditions) are kept.
+    #[serde(default)]
+    pub objects: ObjectSettings,
     /// The demo catalog.
     pub seed: SeedSettings,
     /// Background workers.
@@ -118,6 +121,24 @@ pub struct ApiSettings {
     /// Bearer token that makes a request an admin's, until accounts exist.
     /// Unset: the API's writes answer 401.
     pub admin_token: Option<SecretString>,
+}
+
+/// The object store for files.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ObjectSettings {
+    /// An S3 bucket name; unset means the local folder `<data_dir>/objects`.
+    pub s3_bucket: Option<String>,
+    /// The S3 region (default `us-east-1`).
+    pub s3_region: Option<String>,
+    /// An S3-compatible endpoint (MinIO, moto, R2…); unset means AWS.
+    pub s3_endpoint: Option<String>,
+    /// Access key id; unset means the AWS environment or instance credentials.
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key.
+    pub s3_secret_access_key: Option<SecretString>,
+    /// Allow a plain-HTTP endpoint (for local S3-compatible servers).
+    #[serde(default)]
+    pub s3_allow_http: bool,
 }
 
 /// The in-process cache.
@@ -249,6 +270,19 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 key: "api.admin_token",
                 reason: "must be at least 32 characters".into(),
+            });
+        }
+        if self.objects.s3_endpoint.as_deref().is_some_and(|e| e.starts_with("http://")) && !self.objects.s3_allow_http
+        {
+            return Err(ConfigError::Invalid {
+                key: "objects.s3_endpoint",
+                reason: "is plain HTTP; set objects.s3_allow_http = true to allow it".into(),
+            });
+        }
+        if self.objects.s3_access_key_id.is_some() != self.objects.s3_secret_access_key.is_some() {
+            return Err(ConfigError::Invalid {
+                key: "objects.s3_secret_access_key",
+                reason: "give both s3_access_key_id and s3_secret_access_key, or neither".into(),
             });
         }
         if self.database.max_connections == 0 {

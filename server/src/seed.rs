@@ -373,6 +373,10 @@ pub async fn seed(
             object_key: Set(format!("products/{n}.svg")),
             alt: Set(title.clone()),
             status: Set("ready".to_owned()),
+            kind: Set("art".to_owned()),
+            width: Set(Some(640)),
+            height: Set(Some(480)),
+            error: Set(None),
         });
         let base = log_uniform(&mut rng, dept.price);
         let mut price_from = i64::MAX;

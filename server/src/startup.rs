@@ -8,7 +8,7 @@ use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
-use crate::workers::{cache_invalidator, indexer, outbox_relay, progress::Progress};
+use crate::workers::{cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress};
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
 use leptos::prelude::LeptosOptions;
@@ -81,12 +81,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Io { what: "reading the bound port".into(), source })?
             .port();
-        let objects = settings.data_dir.join("objects");
-        std::fs::create_dir_all(&objects)
-            .map_err(|source| StartupError::Io { what: format!("creating {}", objects.display()), source })?;
-        let images: Arc<dyn ObjectStore> = Arc::new(
-            LocalFileSystem::new_with_prefix(&objects).map_err(|e| PortError::unavailable("object store", e))?,
-        );
+        let images = shop.objects.clone();
         let leptos_options = LeptosOptions::builder()
             .output_name("bazaar")
             .site_root(settings.server.site_root.clone())
@@ -129,6 +124,7 @@ impl Application {
         // Consumers subscribe before the relay starts publishing.
         let index_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let cache_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        let image_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         Ok(vec![
             tokio::spawn(indexer::follow_events(
                 index_events,
@@ -137,6 +133,7 @@ impl Application {
                 shop.cache.clone(),
             )),
             tokio::spawn(cache_invalidator::follow_events(cache_events, shop.cache.clone())),
+            tokio::spawn(image_processor::follow_events(image_events, shop.clone())),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
         ])
     }
@@ -188,7 +185,34 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         }
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };
-    Ok(Shop { db, search, cache, bus })
+    let objects = connect_objects(settings)?;
+    Ok(Shop { db, search, cache, bus, objects })
+}
+
+/// The object store: S3 when `objects.s3_bucket` is set, else the local
+/// folder `<data_dir>/objects`.
+///
+/// # Errors
+/// When the folder cannot be created or the S3 settings are unusable.
+pub fn connect_objects(settings: &Settings) -> Result<Arc<dyn ObjectStore>, StartupError> {
+    let o = &settings.objects;
+    if let Some(bucket) = &o.s3_bucket {
+        let mut builder = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_region(o.s3_region.clone().unwrap_or_else(|| "us-east-1".to_owned()))
+            .with_allow_http(o.s3_allow_http);
+        if let Some(endpoint) = &o.s3_endpoint {
+            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false);
+        }
+        if let (Some(id), Some(secret)) = (&o.s3_access_key_id, &o.s3_secret_access_key) {
+            builder = builder.with_access_key_id(id).with_secret_access_key(secret.expose_secret());
+        }
+        return Ok(Arc::new(builder.build().map_err(|e| PortError::unavailable("object store (S3)", e))?));
+    }
+    let folder = settings.data_dir.join("objects");
+    std::fs::create_dir_all(&folder)
+        .map_err(|source| StartupError::Io { what: format!("creating {}", folder.display()), source })?;
+    Ok(Arc::new(LocalFileSystem::new_with_prefix(&folder).map_err(|e| PortError::unavailable("object store", e))?))
 }
 
 /// Seeds an empty embedded (SQLite) database when configured to — never a

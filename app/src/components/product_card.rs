@@ -26,7 +26,9 @@ pub fn ProductCard(card: Card, #[prop(optional)] marks: Vec<Mark>) -> impl IntoV
     view! {
         <li class="overflow-hidden rounded-lg border border-stone-200 bg-white" data-testid="product-card">
             <a href=href class="block hover:opacity-90">
-                <img src=card.image_url() alt=card.title.clone() width="320" height="240" loading="lazy" class="aspect-[4/3] w-full bg-stone-100 object-cover"/>
+                <img src=card.image_url() srcset=Some(card.image_srcset()).filter(|s| !s.is_empty())
+                    sizes="(min-width: 1024px) 25vw, (min-width: 640px) 50vw, 100vw"
+                    alt=card.title.clone() width="320" height="240" loading="lazy" class="aspect-[4/3] w-full bg-stone-100 object-cover"/>
                 <div class="p-3">
                     <p class="text-xs uppercase tracking-wide text-stone-700">{card.brand.clone()}</p>
                     <h3 class="font-medium" data-testid="card-title"><Marked text=card.title.clone() marks/></h3>

@@ -2,7 +2,7 @@
 
 use super::ErrorNotice;
 use crate::api::{cart::CartState, catalog::get_product_detail};
-use entities::views::{ProductDetail, VariantView};
+use entities::views::{rendition_url, srcset, ProductDetail, ProductImage, VariantView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -14,11 +14,12 @@ pub fn ProductPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product_detail);
     let variant = Signal::derive(move || query.read().get("variant").and_then(|v| v.parse::<i64>().ok()));
+    let image = Signal::derive(move || query.read().get("image").and_then(|v| v.parse::<i64>().ok()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(product) => view! { <ProductView product variant/> }.into_any(),
+                    Ok(product) => view! { <ProductView product variant image/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -70,7 +71,7 @@ pub fn switch_to<'a>(
 }
 
 #[component]
-fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>) -> impl IntoView {
+fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>, image: Signal<Option<i64>>) -> impl IntoView {
     let card = product.card.clone();
     let variants = product.variants.clone();
     let chosen = Memo::new(move |_| chosen_variant(&variants, variant.get()).cloned());
@@ -82,11 +83,11 @@ fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>) -> impl Int
             _ => "Available on backorder".to_owned(),
         })
     };
-    let (product_id, fallback_image) = (card.id, card.image_url());
-    let image = move || match chosen.get() {
+    let (product_id, fallback_image) = (card.id, entities::views::product_image_url(card.id));
+    let art = Signal::derive(move || match chosen.get() {
         Some(v) => entities::views::variant_image_url(product_id, v.id),
         None => fallback_image.clone(),
-    };
+    });
     view! {
         <Title text=card.title.clone()/>
         <Meta name="description" content={product.description.chars().take(150).collect::<String>()}/>
@@ -95,7 +96,7 @@ fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>) -> impl Int
             {product.breadcrumbs.iter().map(|c| view! { " / " <a href=format!("/c/{}", c.slug)>{c.name.clone()}</a> }).collect_view()}
         </nav>
         <article class="grid gap-8 md:grid-cols-2">
-            <img src=image alt=card.title.clone() width="640" height="480" class="w-full rounded-lg bg-stone-100" data-testid="product-image"/>
+            <Gallery images=product.images.clone() chosen=image art alt=card.title.clone() slug=card.slug.clone() variant/>
             <div>
                 <p class="text-sm uppercase tracking-wide text-stone-700">{card.brand.clone()}</p>
                 <h1 class="text-3xl font-bold" data-testid="product-title">{card.title.clone()}</h1>
@@ -111,6 +112,69 @@ fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>) -> impl Int
             </div>
         </article>
     }
+}
+
+/// The product's pictures: its uploaded images (the chosen one large, all as
+/// thumbnails that link to `?image=`), or the generated art in the chosen
+/// variant's colour. An image still being processed shows a placeholder.
+#[component]
+fn Gallery(
+    images: Vec<ProductImage>,
+    chosen: Signal<Option<i64>>,
+    art: Signal<String>,
+    alt: String,
+    slug: String,
+    variant: Signal<Option<i64>>,
+) -> impl IntoView {
+    if images.is_empty() {
+        return view! {
+            <img src=move || art.get() alt=alt width="640" height="480" class="w-full rounded-lg bg-stone-100" data-testid="product-image"/>
+        }
+        .into_any();
+    }
+    let shown = {
+        let images = images.clone();
+        move || chosen.get().and_then(|id| images.iter().find(|i| i.id == id)).or(images.first()).cloned()
+    };
+    let main = move || {
+        shown().map(|image| match image.folder {
+            Some(folder) => view! {
+                <img src=rendition_url(&folder, 1600) srcset=srcset(&folder) sizes="(min-width: 768px) 50vw, 100vw"
+                    alt=image.alt width="640" height="480" class="w-full rounded-lg bg-stone-100 object-contain" data-testid="product-image"/>
+            }
+            .into_any(),
+            None => view! {
+                <div class="flex aspect-[4/3] w-full items-center justify-center rounded-lg bg-stone-100 text-stone-700"
+                    role="img" aria-label=format!("{} (being prepared)", image.alt) data-testid="image-pending">
+                    "Image being prepared…"
+                </div>
+            }
+            .into_any(),
+        })
+    };
+    let thumbs = images
+        .into_iter()
+        .map(|image| {
+            let slug = slug.clone();
+            let href = move || match variant.get() {
+                Some(v) => format!("/p/{slug}?variant={v}&image={}", image.id),
+                None => format!("/p/{slug}?image={}", image.id),
+            };
+            let picture = match &image.folder {
+                Some(folder) => view! { <img src=rendition_url(folder, 200) alt="" width="80" height="60" class="h-16 w-20 rounded object-cover"/> }.into_any(),
+                None => view! { <span class="flex h-16 w-20 items-center justify-center rounded bg-stone-100 text-xs">"…"</span> }.into_any(),
+            };
+            let label = format!("Show {}", image.alt);
+            view! { <li><a href=href data-noscroll="" aria-label=label data-testid="thumbnail">{picture}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <div data-testid="gallery">
+            {main}
+            <ul class="mt-2 flex flex-wrap gap-2" aria-label="Pictures">{thumbs}</ul>
+        </div>
+    }
+    .into_any()
 }
 
 /// One group of links per option (Size, Colour…). Each value links to the

@@ -9,11 +9,21 @@ pub struct Model {
     pub id: i64,
     pub product_id: i64,
     pub position: i32,
-    /// Key of the original in the object store.
+    /// For generated art, the key of the SVG; for an upload, the folder
+    /// (`images/<uuid>`) that holds its original and renditions.
     pub object_key: String,
     pub alt: String,
-    /// `pending` until renditions exist, then `ready`.
+    /// `pending` until renditions exist, then `ready`; `failed` when the
+    /// file could not be processed (see `error`).
     pub status: String,
+    /// `art` (generated from the title) or `upload`.
+    pub kind: String,
+    /// Pixel size of the processed original.
+    pub width: Option<i32>,
+    /// Pixel size of the processed original.
+    pub height: Option<i32>,
+    /// Why processing failed, in words a shop owner understands.
+    pub error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

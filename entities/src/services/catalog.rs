@@ -4,9 +4,9 @@
 use super::read_cache::{cached_in, Scope};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::domain::{Currency, Money};
-use crate::model::{category, product, variant, vendor};
+use crate::model::{category, product, product_image, variant, vendor};
 use crate::ports::SearchDocument;
-use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, Rating, VariantView};
+use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, ProductImage, Rating, VariantView};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -149,7 +149,20 @@ async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDe
         .all(db)
         .await?;
     let variants = variants.iter().map(variant_view).collect::<ServiceResult<Vec<_>>>()?;
-    let card = card(&product, &vendor.name, &variants)?;
+    let uploads = product_image::Entity::find()
+        .filter(product_image::Column::ProductId.eq(product.id))
+        .filter(product_image::Column::Kind.eq("upload"))
+        .filter(product_image::Column::Status.ne("failed"))
+        .order_by_asc(product_image::Column::Position)
+        .order_by_asc(product_image::Column::Id)
+        .all(db)
+        .await?;
+    let first_ready = uploads.iter().find(|i| i.status == "ready").map(|i| i.object_key.clone());
+    let card = card(&product, &vendor.name, &variants, first_ready)?;
+    let images = uploads
+        .into_iter()
+        .map(|i| ProductImage { id: i.id, alt: i.alt, folder: (i.status == "ready").then_some(i.object_key) })
+        .collect();
     Ok(ProductDetail {
         card,
         description: product.description,
@@ -157,6 +170,7 @@ async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDe
         breadcrumbs: breadcrumbs(db, &category.path).await?,
         attributes: pairs(&product.attributes),
         variants,
+        images,
     })
 }
 
@@ -197,6 +211,7 @@ pub async fn search_documents_where<C: ConnectionTrait>(
     let vendors: HashMap<i64, vendor::Model> =
         vendor::Entity::find().all(db).await?.into_iter().map(|v| (v.id, v)).collect();
     let mut variants = variants_by_product(db, products.iter().map(|p| p.id).collect()).await?;
+    let mut folders = first_images(db, products.iter().map(|p| p.id).collect()).await?;
     let mut docs = Vec::with_capacity(products.len());
     for p in products {
         let vendor = vendors
@@ -225,7 +240,7 @@ pub async fn search_documents_where<C: ConnectionTrait>(
         attribute_values.sort();
         attribute_values.dedup();
         docs.push(SearchDocument {
-            card: card(&p, &vendor.name, &views)?,
+            card: card(&p, &vendor.name, &views, folders.remove(&p.id))?,
             description: p.description,
             vendor_slug: vendor.slug.clone(),
             category_path: path.iter().map(|c| c.slug.clone()).collect(),
@@ -256,6 +271,7 @@ pub async fn cards_for<C: ConnectionTrait>(db: &C, products: Vec<product::Model>
         .map(|v| (v.id, v.name))
         .collect();
     let mut variants = variants_by_product(db, products.iter().map(|p| p.id).collect()).await?;
+    let mut folders = first_images(db, products.iter().map(|p| p.id).collect()).await?;
     products
         .iter()
         .map(|p| {
@@ -266,9 +282,33 @@ pub async fn cards_for<C: ConnectionTrait>(db: &C, products: Vec<product::Model>
                 .map(variant_view)
                 .collect::<ServiceResult<Vec<_>>>()?;
             let vendor = vendors.get(&p.vendor_id).map(String::as_str).unwrap_or_default();
-            card(p, vendor, &views)
+            card(p, vendor, &views, folders.remove(&p.id))
         })
         .collect()
+}
+
+/// The folder of each product's first processed upload, if it has one.
+async fn first_images<C: ConnectionTrait>(db: &C, product_ids: Vec<i64>) -> ServiceResult<HashMap<i64, String>> {
+    let mut first: HashMap<i64, String> = HashMap::new();
+    for chunk in product_ids.chunks(500) {
+        let rows: Vec<(i64, String)> = product_image::Entity::find()
+            .select_only()
+            .column(product_image::Column::ProductId)
+            .column(product_image::Column::ObjectKey)
+            .filter(product_image::Column::ProductId.is_in(chunk.to_vec()))
+            .filter(product_image::Column::Kind.eq("upload"))
+            .filter(product_image::Column::Status.eq("ready"))
+            .order_by_desc(product_image::Column::Position)
+            .order_by_desc(product_image::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        // Ordered last to first, so the first image is inserted last and wins.
+        for (product_id, folder) in rows {
+            first.insert(product_id, folder);
+        }
+    }
+    Ok(first)
 }
 
 async fn variants_by_product<C: ConnectionTrait>(
@@ -289,7 +329,12 @@ async fn variants_by_product<C: ConnectionTrait>(
     Ok(by_product)
 }
 
-fn card(p: &product::Model, vendor_name: &str, variants: &[VariantView]) -> ServiceResult<ProductCard> {
+fn card(
+    p: &product::Model,
+    vendor_name: &str,
+    variants: &[VariantView],
+    image_folder: Option<String>,
+) -> ServiceResult<ProductCard> {
     let cheapest = variants
         .iter()
         .map(|v| v.price)
@@ -307,6 +352,7 @@ fn card(p: &product::Model, vendor_name: &str, variants: &[VariantView]) -> Serv
             average_centi: u16::try_from(p.rating_centi).unwrap_or_default(),
             count: u32::try_from(p.rating_count).unwrap_or_default(),
         }),
+        image_folder,
     })
 }
 

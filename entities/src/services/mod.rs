@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod catalog_admin;
 pub mod catalog_api;
 pub mod catalog_taxonomy;
+pub mod images;
 pub mod outbox;
 pub mod read_cache;
 pub mod search;
@@ -29,6 +30,8 @@ pub struct Shop {
     pub cache: Arc<dyn Cache>,
     /// The event bus.
     pub bus: Arc<dyn EventBus>,
+    /// Files: uploaded images and their renditions (a local folder, or S3).
+    pub objects: Arc<dyn object_store::ObjectStore>,
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock

@@ -102,3 +102,64 @@ pub async fn variant_image(
     }
     svg(bytes)
 }
+
+/// Uploaded images never change under their key (a new upload gets a new
+/// folder), so browsers and CDNs may keep them for a year.
+const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// `GET /media/images/<folder>/<file>`: a processed image — its renditions
+/// (`w200.webp`, `w600.webp`, `w1600.webp`) or its cleaned original. The
+/// upload as sent is never served.
+pub async fn media(Path(key): Path<String>, State(store): State<Arc<dyn ObjectStore>>) -> Response {
+    let Some(content_type) = media_type(&key) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match store.get(&ObjectPath::from(key.as_str())).await {
+        Ok(found) => match found.bytes().await {
+            Ok(bytes) => {
+                ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, CACHE_FOREVER)], bytes).into_response()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, %key, "could not read a stored image");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        Err(object_store::Error::NotFound { .. }) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, %key, "could not read a stored image");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The content type of a servable media key, or `None` for anything else.
+fn media_type(key: &str) -> Option<&'static str> {
+    let (folder, file) = key.strip_prefix("images/")?.split_once('/')?;
+    if folder.len() != 32 || !folder.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match file {
+        "original.jpg" => Some("image/jpeg"),
+        "original.png" => Some("image/png"),
+        f if f.starts_with('w') && f.ends_with(".webp") && f[1..f.len() - 5].parse::<u32>().is_ok() => {
+            Some("image/webp")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_processed_files_in_image_folders_are_served() {
+        let folder = "images/0123456789abcdef0123456789abcdef";
+        assert_eq!(media_type(&format!("{folder}/w600.webp")), Some("image/webp"));
+        assert_eq!(media_type(&format!("{folder}/original.jpg")), Some("image/jpeg"));
+        assert_eq!(media_type(&format!("{folder}/upload")), None, "the upload as sent");
+        assert_eq!(media_type(&format!("{folder}/wide.webp")), None);
+        assert_eq!(media_type("images/../secrets/w1.webp"), None);
+        assert_eq!(media_type("products/1.svg"), None);
+    }
+}

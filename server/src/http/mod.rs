@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/images/products/{file}", get(images::product_image))
         .route("/images/products/{id}/variants/{file}", get(images::variant_image))
+        .route("/media/{*key}", get(images::media))
         .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

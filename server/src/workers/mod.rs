@@ -3,6 +3,7 @@
 //! reporting for long commands.
 
 pub mod cache_invalidator;
+pub mod image_processor;
 pub mod indexer;
 pub mod outbox_relay;
 pub mod progress;

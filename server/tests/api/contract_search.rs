@@ -17,6 +17,7 @@ fn doc(id: i64, title: &str, vendor: (&str, &str), path: &[&str], price: i64, at
             price_from: Money::from_minor(price, Currency::Eur),
             in_stock: true,
             rating: None,
+            image_folder: None,
         },
         options: Vec::new(),
         created_micros: id * 1_000_000,

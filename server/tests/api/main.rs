@@ -10,6 +10,7 @@ mod contract_bus;
 mod contract_cache;
 mod contract_search;
 mod health;
+mod images;
 mod outbox;
 mod pages;
 mod read_cache;

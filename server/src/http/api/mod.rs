@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod categories;
+pub mod images;
 pub mod openapi;
 pub mod problem;
 pub mod products;
@@ -24,6 +25,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/products/{id}", get(products::get_one).patch(products::update).delete(products::delete))
         .route("/api/v1/products/{id}/edit", get(products::get_for_edit))
         .route("/api/v1/products/{id}/variants", post(products::add_variant))
+        .route(
+            "/api/v1/products/{id}/images",
+            get(images::list).post(images::upload).layer(axum::extract::DefaultBodyLimit::max(images::MAX_BODY)),
+        )
+        .route("/api/v1/images/{id}", axum::routing::delete(images::delete))
         .route("/api/v1/variants/{id}", patch(products::update_variant).delete(products::delete_variant))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))

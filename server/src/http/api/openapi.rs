@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, products, search, vendors};
+use super::{categories, images, products, search, vendors};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -12,6 +12,7 @@ use utoipa::OpenApi;
     paths(
         products::list, products::get_one, products::get_for_edit, products::create, products::update, products::delete,
         products::add_variant, products::update_variant, products::delete_variant,
+        images::upload, images::list, images::delete,
         search::search, search::suggest,
         categories::tree, categories::create, categories::update, categories::delete,
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,

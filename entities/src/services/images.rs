@@ -1,0 +1,299 @@
+//! Uploading product images. The request only checks the files, stores each
+//! upload as it came and records an `image.uploaded` event with the image
+//! row; the image processor (a server worker) makes the renditions off the
+//! request path, and the product page shows a placeholder until then.
+
+use super::access::{authorize, signed_in, Action, Actor};
+use super::validate::Check;
+use super::{outbox, write_txn, ServiceError, ServiceResult, Shop};
+use crate::model::{product, product_image};
+use crate::views::{rendition_url, RENDITION_WIDTHS};
+use object_store::path::Path as ObjectPath;
+use object_store::PutPayload;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+/// Largest file accepted, in bytes.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Most files in one upload.
+pub const MAX_FILES: usize = 8;
+/// Most uploaded images one product may have.
+pub const MAX_PER_PRODUCT: u64 = 12;
+const ALT_MAX: usize = 300;
+
+/// Image formats accepted, told by their bytes, never by a file's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+    /// GIF (its first frame is used).
+    Gif,
+    /// WebP.
+    Webp,
+}
+
+/// The format of `bytes` by their signature, or `None` when they are not
+/// an image we take.
+pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some(ImageFormat::Jpeg),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(ImageFormat::Png),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(ImageFormat::Gif),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(ImageFormat::Webp),
+        _ => None,
+    }
+}
+
+/// One file of an upload.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name the client gave (only for messages).
+    pub file_name: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Text for screen readers; the product's title when absent.
+    pub alt: Option<String>,
+}
+
+/// An image as its editor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminImage {
+    /// Database id.
+    pub id: i64,
+    /// `pending` while the renditions are made, `ready`, or `failed`.
+    pub status: String,
+    /// Text for screen readers.
+    pub alt: String,
+    /// Display order.
+    pub position: i32,
+    /// The renditions' addresses once ready, smallest first.
+    pub renditions: Vec<String>,
+    /// Why processing failed.
+    pub error: Option<String>,
+}
+
+impl From<product_image::Model> for AdminImage {
+    fn from(row: product_image::Model) -> Self {
+        let renditions = if row.status == "ready" {
+            RENDITION_WIDTHS.iter().map(|w| rendition_url(&row.object_key, *w)).collect()
+        } else {
+            Vec::new()
+        };
+        AdminImage {
+            id: row.id,
+            status: row.status,
+            alt: row.alt,
+            position: row.position,
+            renditions,
+            error: row.error,
+        }
+    }
+}
+
+/// Where an upload waits for the processor, inside the image's folder.
+pub fn upload_key(folder: &str) -> ObjectPath {
+    ObjectPath::from(format!("{folder}/upload"))
+}
+
+/// Adds images to product `product_id`.
+///
+/// # Errors
+/// `NotFound` for an unknown product (or another vendor's); `InvalidFields`
+/// naming each file that is empty, too large, or not an image by its bytes,
+/// or when the product would have more than [`MAX_PER_PRODUCT`] images;
+/// `Port` when the object store fails.
+#[tracing::instrument(skip(shop, uploads), fields(files = uploads.len()))]
+pub async fn add_images(
+    shop: &Shop,
+    actor: Actor,
+    product_id: i64,
+    uploads: Vec<Upload>,
+) -> ServiceResult<Vec<AdminImage>> {
+    signed_in(actor)?;
+    let product =
+        product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
+    let mut check = Check::default();
+    if uploads.is_empty() {
+        check.fail("files", "must hold at least one image");
+    }
+    if uploads.len() > MAX_FILES {
+        check.fail("files", format!("at most {MAX_FILES} files at once"));
+    }
+    let existing = product_image::Entity::find()
+        .filter(product_image::Column::ProductId.eq(product_id))
+        .filter(product_image::Column::Kind.eq("upload"))
+        .count(&shop.db)
+        .await?;
+    if existing + uploads.len() as u64 > MAX_PER_PRODUCT {
+        check.fail("files", format!("a product has at most {MAX_PER_PRODUCT} images; it has {existing}"));
+    }
+    for (i, upload) in uploads.iter().enumerate() {
+        let field = format!("files[{i}]");
+        if upload.bytes.is_empty() {
+            check.fail(field, format!("{} is empty", upload.file_name));
+        } else if upload.bytes.len() > MAX_BYTES {
+            check.fail(field, format!("{} is larger than {} MB", upload.file_name, MAX_BYTES / (1024 * 1024)));
+        } else if sniff(&upload.bytes).is_none() {
+            check.fail(field, format!("{} is not a JPEG, PNG, GIF or WebP image", upload.file_name));
+        }
+        if let Some(alt) = &upload.alt {
+            check.long_text(format!("files[{i}].alt"), alt, ALT_MAX);
+        }
+    }
+    check.done()?;
+
+    // The uploads go to the store first: a failed transaction leaves an
+    // orphan file behind, never a row without its file.
+    let mut folders = Vec::with_capacity(uploads.len());
+    for upload in &uploads {
+        let folder = format!("images/{}", uuid::Uuid::new_v4().simple());
+        shop.objects
+            .put(&upload_key(&folder), PutPayload::from(upload.bytes.clone()))
+            .await
+            .map_err(|e| crate::ports::PortError::unavailable("object store", e))?;
+        folders.push(folder);
+    }
+    let txn = write_txn(&shop.db).await?;
+    let mut created = Vec::with_capacity(uploads.len());
+    for (n, (upload, folder)) in uploads.into_iter().zip(folders).enumerate() {
+        let alt =
+            upload.alt.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).unwrap_or_else(|| product.title.clone());
+        let row = product_image::ActiveModel {
+            product_id: Set(product_id),
+            position: Set((existing as usize + n) as i32),
+            object_key: Set(folder),
+            alt: Set(alt),
+            status: Set("pending".to_owned()),
+            kind: Set("upload".to_owned()),
+            width: Set(None),
+            height: Set(None),
+            error: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        outbox::record(&txn, "image.uploaded", serde_json::json!({ "image_id": row.id, "product_id": product_id }))
+            .await?;
+        created.push(AdminImage::from(row));
+    }
+    // The page shows the placeholder at once.
+    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product_id, "slug": product.slug }))
+        .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The images of a product, as its editor sees them.
+///
+/// # Errors
+/// `NotFound` for an unknown product (or another vendor's).
+pub async fn list_images(shop: &Shop, actor: Actor, product_id: i64) -> ServiceResult<Vec<AdminImage>> {
+    signed_in(actor)?;
+    let product =
+        product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
+    let rows = product_image::Entity::find()
+        .filter(product_image::Column::ProductId.eq(product_id))
+        .filter(product_image::Column::Kind.eq("upload"))
+        .all(&shop.db)
+        .await?;
+    let mut images: Vec<AdminImage> = rows.into_iter().map(AdminImage::from).collect();
+    images.sort_by_key(|i| (i.position, i.id));
+    Ok(images)
+}
+
+/// Deletes an uploaded image; its files are removed from the store.
+///
+/// # Errors
+/// `NotFound` for an unknown image (or another vendor's).
+#[tracing::instrument(skip(shop))]
+pub async fn delete_image(shop: &Shop, actor: Actor, image_id: i64) -> ServiceResult<()> {
+    signed_in(actor)?;
+    let txn = write_txn(&shop.db).await?;
+    let image = product_image::Entity::find_by_id(image_id)
+        .filter(product_image::Column::Kind.eq("upload"))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("image"))?;
+    let product =
+        product::Entity::find_by_id(image.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("image"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
+        if matches!(e, ServiceError::NotFound(_)) {
+            ServiceError::NotFound("image")
+        } else {
+            e
+        }
+    })?;
+    product_image::Entity::delete_by_id(image_id).exec(&txn).await?;
+    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
+        .await?;
+    txn.commit().await?;
+    // Files of a deleted image are only garbage now; a failure is logged.
+    let mut keys = vec![upload_key(&image.object_key)];
+    keys.extend(RENDITION_WIDTHS.iter().map(|w| ObjectPath::from(format!("{}/w{w}.webp", image.object_key))));
+    for ext in ["jpg", "png"] {
+        keys.push(ObjectPath::from(format!("{}/original.{ext}", image.object_key)));
+    }
+    for key in keys {
+        if let Err(e) = shop.objects.delete(&key).await {
+            if !matches!(e, object_store::Error::NotFound { .. }) {
+                tracing::warn!(error = %e, %key, "could not delete an image file");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Marks image `image_id` processed (or failed) and tells the product's
+/// readers. Called by the image processor.
+///
+/// # Errors
+/// When the database fails.
+pub async fn finish_processing(shop: &Shop, image_id: i64, outcome: Result<(u32, u32), String>) -> ServiceResult<()> {
+    let txn = write_txn(&shop.db).await?;
+    let Some(image) = product_image::Entity::find_by_id(image_id).one(&txn).await? else {
+        return Ok(()); // Deleted meanwhile.
+    };
+    let product_id = image.product_id;
+    let mut row: product_image::ActiveModel = image.into();
+    match outcome {
+        Ok((width, height)) => {
+            row.status = Set("ready".to_owned());
+            row.width = Set(i32::try_from(width).ok());
+            row.height = Set(i32::try_from(height).ok());
+            row.error = Set(None);
+        }
+        Err(reason) => {
+            row.status = Set("failed".to_owned());
+            row.error = Set(Some(reason.chars().take(300).collect()));
+        }
+    }
+    row.update(&txn).await?;
+    if let Some(product) = product::Entity::find_by_id(product_id).one(&txn).await? {
+        outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_their_bytes() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some(ImageFormat::Jpeg));
+        assert_eq!(sniff(b"\\x89PNG\\r\\n\\x1a\\n....".as_slice()), None, "escaped text is not a PNG");
+        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(ImageFormat::Png));
+        assert_eq!(sniff(b"GIF89a...."), Some(ImageFormat::Gif));
+        assert_eq!(sniff(b"RIFF\x10\x00\x00\x00WEBPVP8 "), Some(ImageFormat::Webp));
+        assert_eq!(sniff(b"<svg xmlns=...>"), None);
+        assert_eq!(sniff(b"%PDF-1.7"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}
