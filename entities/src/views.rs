@@ -208,6 +208,16 @@ pub struct ProductDetail {
     pub images: Vec<ProductImage>,
 }
 
+/// Recommendations shown with a product.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProductRecommendations {
+    /// Products often put in the same cart as this one.
+    pub together: Vec<ProductCard>,
+    /// Products like this one (category, brand, attributes, price).
+    pub similar: Vec<ProductCard>,
+}
+
 /// One page of a category listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryPage {

@@ -6,6 +6,7 @@ mod m20261124_000001_create_catalog;
 mod m20261124_000002_create_carts_and_outbox;
 mod m20261124_000003_product_sort_keys;
 mod m20261124_000004_uploaded_images;
+mod m20261124_000005_product_view_counts;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_carts_and_outbox::Migration),
             Box::new(m20261124_000003_product_sort_keys::Migration),
             Box::new(m20261124_000004_uploaded_images::Migration),
+            Box::new(m20261124_000005_product_view_counts::Migration),
         ]
     }
 }

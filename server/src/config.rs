@@ -29,6 +29,7 @@ on_empty_start = true
 
 [workers]
 outbox_interval_ms = 250
+view_flush_ms = 5000
 
 [log]
 format = "auto"
@@ -164,6 +165,8 @@ pub struct SeedSettings {
 pub struct WorkerSettings {
     /// How often the outbox relay looks for new events.
     pub outbox_interval_ms: u64,
+    /// How often counted product views are written (for "trending").
+    pub view_flush_ms: u64,
 }
 
 /// Logging.
@@ -290,6 +293,9 @@ impl Settings {
         }
         if !["auto", "json", "pretty"].contains(&self.log.format.as_str()) {
             return Err(ConfigError::Invalid { key: "log.format", reason: "must be auto, json or pretty".into() });
+        }
+        if self.workers.view_flush_ms == 0 {
+            return Err(ConfigError::Invalid { key: "workers.view_flush_ms", reason: "must be at least 1".into() });
         }
         if self.workers.outbox_interval_ms == 0 {
             return Err(ConfigError::Invalid {

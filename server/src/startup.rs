@@ -8,7 +8,7 @@ use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
-use crate::workers::{cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress};
+use crate::workers::{cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress, view_counter};
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
 use leptos::prelude::LeptosOptions;
@@ -134,6 +134,11 @@ impl Application {
             )),
             tokio::spawn(cache_invalidator::follow_events(cache_events, shop.cache.clone())),
             tokio::spawn(image_processor::follow_events(image_events, shop.clone())),
+            tokio::spawn(view_counter::run(
+                shop.db.clone(),
+                shop.views.clone(),
+                Duration::from_millis(self.settings.workers.view_flush_ms),
+            )),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
         ])
     }
@@ -186,7 +191,7 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };
     let objects = connect_objects(settings)?;
-    Ok(Shop { db, search, cache, bus, objects })
+    Ok(Shop { db, search, cache, bus, objects, views: Default::default() })
 }
 
 /// The object store: S3 when `objects.s3_bucket` is set, else the local

@@ -28,12 +28,31 @@ pub async fn get_category_page(slug: String, page: u32) -> Result<CategoryPage, 
     entities::services::catalog::category_page(&shop, &slug, page).await.map_err(super::fail)
 }
 
-/// A product page.
+/// A product page. Counts a view of it (for "trending").
 #[server(prefix = "/_sf", endpoint = "catalog/product")]
 pub async fn get_product_detail(slug: String) -> Result<ProductDetail, AppError> {
     let shop = super::shop()?;
-    entities::services::catalog::product_detail(&shop, &slug).await.map_err(super::fail)
+    let detail = entities::services::catalog::product_detail(&shop, &slug).await.map_err(super::fail)?;
+    shop.views.record(detail.card.id);
+    Ok(detail)
 }
+
+/// "Frequently bought together" and "similar products" for a product.
+#[server(prefix = "/_sf", endpoint = "catalog/recommendations")]
+pub async fn get_recommendations(product_id: i64) -> Result<entities::views::ProductRecommendations, AppError> {
+    let shop = super::shop()?;
+    entities::services::recommend::for_product(&shop, product_id).await.map_err(super::fail)
+}
+
+/// The most viewed products lately.
+#[server(prefix = "/_sf", endpoint = "catalog/trending")]
+pub async fn trending_products() -> Result<Vec<ProductCard>, AppError> {
+    let shop = super::shop()?;
+    entities::services::recommend::trending(&shop, TRENDING_COUNT).await.map_err(super::fail)
+}
+
+/// Number of trending products on the home page.
+pub const TRENDING_COUNT: usize = 8;
 
 /// A storefront search. JSON in: the request's lists (vendors, options…)
 /// may be empty, which a URL-encoded body cannot say.

@@ -1,7 +1,11 @@
 //! A product: pictures, description, variants and "add to cart".
 
 use super::ErrorNotice;
-use crate::api::{cart::CartState, catalog::get_product_detail};
+use crate::api::{
+    cart::CartState,
+    catalog::{get_product_detail, get_recommendations},
+};
+use crate::components::product_card::ProductGrid;
 use entities::views::{rendition_url, srcset, ProductDetail, ProductImage, VariantView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
@@ -19,9 +23,40 @@ pub fn ProductPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(product) => view! { <ProductView product variant image/> }.into_any(),
+                    Ok(product) => {
+                        let id = product.card.id;
+                        view! { <ProductView product variant image/> <Recommendations product_id=id/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// "Frequently bought together" and "You may also like", when there are any.
+#[component]
+fn Recommendations(product_id: i64) -> impl IntoView {
+    let found = Resource::new(move || product_id, get_recommendations);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(r) = found.await else { return ().into_any() };
+                view! {
+                    {(!r.together.is_empty()).then(|| view! {
+                        <section class="mt-10" data-testid="bought-together">
+                            <h2 class="mb-4 text-xl font-semibold">"Frequently bought together"</h2>
+                            <ProductGrid cards=r.together/>
+                        </section>
+                    })}
+                    {(!r.similar.is_empty()).then(|| view! {
+                        <section class="mt-10" data-testid="similar">
+                            <h2 class="mb-4 text-xl font-semibold">"You may also like"</h2>
+                            <ProductGrid cards=r.similar/>
+                        </section>
+                    })}
+                }
+                .into_any()
             })}
         </Suspense>
     }

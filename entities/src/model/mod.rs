@@ -6,6 +6,7 @@ pub mod category;
 pub mod outbox;
 pub mod product;
 pub mod product_image;
+pub mod product_view_count;
 pub mod user;
 pub mod variant;
 pub mod vendor;

@@ -11,6 +11,7 @@ pub mod catalog_taxonomy;
 pub mod images;
 pub mod outbox;
 pub mod read_cache;
+pub mod recommend;
 pub mod search;
 pub mod validate;
 
@@ -32,6 +33,8 @@ pub struct Shop {
     pub bus: Arc<dyn EventBus>,
     /// Files: uploaded images and their renditions (a local folder, or S3).
     pub objects: Arc<dyn object_store::ObjectStore>,
+    /// Product views not yet written (for "trending").
+    pub views: recommend::ViewCounter,
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock

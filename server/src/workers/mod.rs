@@ -7,3 +7,4 @@ pub mod image_processor;
 pub mod indexer;
 pub mod outbox_relay;
 pub mod progress;
+pub mod view_counter;

@@ -85,6 +85,7 @@ pub fn test_settings(data: &TempDir) -> Settings {
     settings.seed.products = TEST_PRODUCTS;
     settings.database.max_connections = 5;
     settings.workers.outbox_interval_ms = 20;
+    settings.workers.view_flush_ms = 50;
     settings
 }
 

@@ -14,6 +14,7 @@ mod images;
 mod outbox;
 mod pages;
 mod read_cache;
+mod recommendations;
 mod rest_catalog_admin;
 mod rest_products;
 mod rest_writes;

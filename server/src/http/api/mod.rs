@@ -24,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/products", get(products::list).post(products::create))
         .route("/api/v1/products/{id}", get(products::get_one).patch(products::update).delete(products::delete))
         .route("/api/v1/products/{id}/edit", get(products::get_for_edit))
+        .route("/api/v1/products/{id}/recommendations", get(products::recommendations))
+        .route("/api/v1/trending", get(products::trending))
         .route("/api/v1/products/{id}/variants", post(products::add_variant))
         .route(
             "/api/v1/products/{id}/images",

@@ -11,7 +11,7 @@ use entities::services::catalog_admin::{
 };
 use entities::services::catalog_api::{self, ProductQuery, ProductSort};
 use entities::services::Shop;
-use entities::views::{ProductDetail, ProductList};
+use entities::views::{ProductCard, ProductDetail, ProductList, ProductRecommendations};
 use entities::{ProductId, VariantId};
 use serde::Deserialize;
 
@@ -256,4 +256,34 @@ pub async fn delete_variant(
 ) -> Result<StatusCode, Problem> {
     catalog_admin::delete_variant(&shop, actor, variant_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Frequently bought together" (from carts until orders exist) and
+/// "similar" (category, brand, attributes, price) for a product for sale.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{id}/recommendations",
+    tag = "catalog",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "Up to 6 of each", body = ProductRecommendations),
+        (status = 404, description = "No product for sale has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn recommendations(
+    State(shop): State<Shop>,
+    Path(id): Path<String>,
+) -> Result<Json<ProductRecommendations>, Problem> {
+    Ok(Json(entities::services::recommend::for_product(&shop, product_id(&id)?).await?))
+}
+
+/// The most viewed products over the last two days, most first (up to 24).
+#[utoipa::path(
+    get,
+    path = "/api/v1/trending",
+    tag = "catalog",
+    responses((status = 200, description = "Trending products", body = Vec<ProductCard>))
+)]
+pub async fn trending(State(shop): State<Shop>) -> Result<Json<Vec<ProductCard>>, Problem> {
+    Ok(Json(entities::services::recommend::trending(&shop, 24).await?))
 }

@@ -1,0 +1,281 @@
+//! Recommendations: "frequently bought together", "similar products" and
+//! "trending".
+//!
+//! - **Together** comes from carts until orders exist (issue 5): products
+//!   that shoppers put in the same cart as this one, by the number of carts.
+//! - **Similar** comes from content: the same category (then its parent's
+//!   subtree), ranked by shared brand and attribute values and closeness of
+//!   price.
+//! - **Trending** comes from product-page views, counted per product and hour
+//!   (no visitor is stored). A request only bumps a counter in memory; the
+//!   view counter worker adds the tallies to the database every few seconds,
+//!   so counting is incremental and costs a request nothing measurable.
+//!
+//! All three are served through the read cache (30 s).
+
+use super::catalog::cards_for;
+use super::read_cache::{cached_in, Scope};
+use super::{ServiceError, ServiceResult, Shop};
+use crate::model::{cart_item, category, product, product_view_count, variant};
+use crate::views::{ProductCard, ProductRecommendations};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Products shown per recommendation row.
+pub const SHOWN: usize = 6;
+/// How far back views count for "trending".
+const TRENDING_HOURS: i64 = 48;
+/// How many same-category products "similar" ranks.
+const CANDIDATES: u64 = 80;
+
+/// Views not yet written, per product. Cheap to clone; `record` only takes a
+/// short lock.
+#[derive(Clone, Default)]
+pub struct ViewCounter(Arc<Mutex<HashMap<i64, i64>>>);
+
+impl ViewCounter {
+    /// Counts one view of `product_id`.
+    pub fn record(&self, product_id: i64) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(product_id).or_default() += 1;
+    }
+
+    /// Takes the tallies counted so far, leaving none.
+    pub fn take(&self) -> HashMap<i64, i64> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+/// Adds `tallies` to the hour of `now`, one statement per product.
+///
+/// # Errors
+/// When the database fails (the caller keeps the tallies for the next try).
+pub async fn write_views(
+    db: &DatabaseConnection,
+    tallies: &HashMap<i64, i64>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let hour = now.duration_trunc(Duration::hours(1)).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+    for (product_id, views) in tallies {
+        let row = product_view_count::ActiveModel {
+            product_id: sea_orm::ActiveValue::Set(*product_id),
+            hour: sea_orm::ActiveValue::Set(hour),
+            views: sea_orm::ActiveValue::Set(*views),
+        };
+        product_view_count::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([product_view_count::Column::ProductId, product_view_count::Column::Hour])
+                    .value(
+                        product_view_count::Column::Views,
+                        Expr::col((product_view_count::Entity, product_view_count::Column::Views))
+                            .add(Expr::cust("excluded.views")),
+                    )
+                    .to_owned(),
+            )
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The most viewed products for sale over the last two days, most first.
+///
+/// # Errors
+/// When the database fails.
+#[tracing::instrument(skip(shop))]
+pub async fn trending(shop: &Shop, limit: usize) -> ServiceResult<Vec<ProductCard>> {
+    cached_in(shop.cache.as_ref(), Scope::Catalog, &format!("trending:{limit}"), async {
+        let since = Utc::now() - Duration::hours(TRENDING_HOURS);
+        // Ordered by the sum without selecting it: PostgreSQL sums BIGINTs into NUMERIC.
+        let ids: Vec<i64> = product_view_count::Entity::find()
+            .select_only()
+            .column(product_view_count::Column::ProductId)
+            .filter(product_view_count::Column::Hour.gte(since))
+            .group_by(product_view_count::Column::ProductId)
+            .order_by_desc(product_view_count::Column::Views.sum())
+            .order_by_asc(product_view_count::Column::ProductId)
+            .limit(limit as u64 * 2)
+            .into_tuple()
+            .all(&shop.db)
+            .await?;
+        in_order(&shop.db, &ids, limit).await
+    })
+    .await
+}
+
+/// "Frequently bought together" and "similar products" for product `id`.
+///
+/// # Errors
+/// `NotFound` when no product for sale has this id.
+#[tracing::instrument(skip(shop))]
+pub async fn for_product(shop: &Shop, id: i64) -> ServiceResult<ProductRecommendations> {
+    cached_in(
+        shop.cache.as_ref(),
+        Scope::Catalog,
+        &format!("recommendations:{id}"),
+        Box::pin(async {
+            let this = product::Entity::find_by_id(id)
+                .filter(product::Column::Status.eq("active"))
+                .one(&shop.db)
+                .await?
+                .ok_or(ServiceError::NotFound("product"))?;
+            let together = in_order(&shop.db, &bought_together(&shop.db, id).await?, SHOWN).await?;
+            let similar = in_order(&shop.db, &similar(&shop.db, &this).await?, SHOWN).await?;
+            Ok(ProductRecommendations { together, similar })
+        }),
+    )
+    .await
+}
+
+/// Cards of the products for sale among `ids`, in that order, at most `limit`.
+async fn in_order<C: ConnectionTrait>(db: &C, ids: &[i64], limit: usize) -> ServiceResult<Vec<ProductCard>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.to_vec()))
+        .filter(product::Column::Status.eq("active"))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    rows.truncate(limit);
+    cards_for(db, rows).await
+}
+
+/// Products that share carts with `id`, by the number of carts.
+async fn bought_together<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<Vec<i64>> {
+    let (ci1, v1, ci2, v2) = (Alias::new("ci1"), Alias::new("v1"), Alias::new("ci2"), Alias::new("v2"));
+    let query = Query::select()
+        .expr_as(Expr::col((v2.clone(), variant::Column::ProductId)), Alias::new("related"))
+        .expr_as(Expr::cust("COUNT(DISTINCT ci1.cart_id)"), Alias::new("carts"))
+        .from_as(cart_item::Entity, ci1.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            variant::Entity,
+            v1.clone(),
+            Expr::col((v1.clone(), variant::Column::Id)).equals((ci1.clone(), cart_item::Column::VariantId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            cart_item::Entity,
+            ci2.clone(),
+            Expr::col((ci2.clone(), cart_item::Column::CartId)).equals((ci1.clone(), cart_item::Column::CartId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            variant::Entity,
+            v2.clone(),
+            Expr::col((v2.clone(), variant::Column::Id)).equals((ci2, cart_item::Column::VariantId)),
+        )
+        .and_where(Expr::col((v1, variant::Column::ProductId)).eq(id))
+        .and_where(Expr::col((v2.clone(), variant::Column::ProductId)).ne(id))
+        .group_by_col((v2, variant::Column::ProductId))
+        .order_by(Alias::new("carts"), Order::Desc)
+        .order_by(Alias::new("related"), Order::Asc)
+        .limit(SHOWN as u64 * 2)
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    rows.iter().map(|row| Ok(row.try_get::<i64>("", "related")?)).collect()
+}
+
+/// Products like `this`: same category first (then the parent's subtree),
+/// ranked by shared brand and attribute values, then closeness of price.
+async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceResult<Vec<i64>> {
+    let mut candidates = product::Entity::find()
+        .filter(product::Column::CategoryId.eq(this.category_id))
+        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Id.ne(this.id))
+        .limit(CANDIDATES)
+        .all(db)
+        .await?;
+    if candidates.len() < SHOWN {
+        if let Some(parent) = category::Entity::find_by_id(this.category_id).one(db).await?.and_then(|c| c.parent_id) {
+            if let Some(parent) = category::Entity::find_by_id(parent).one(db).await? {
+                let subtree = super::catalog::subtree_ids(db, &parent).await?;
+                candidates.extend(
+                    product::Entity::find()
+                        .filter(product::Column::CategoryId.is_in(subtree))
+                        .filter(product::Column::CategoryId.ne(this.category_id))
+                        .filter(product::Column::Status.eq("active"))
+                        .limit(CANDIDATES)
+                        .all(db)
+                        .await?,
+                );
+            }
+        }
+    }
+    let mut scored: Vec<(f64, i64)> = candidates.iter().map(|c| (similarity(this, c), c.id)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(scored.into_iter().map(|(_, id)| id).collect())
+}
+
+/// How alike two products are: 3 for the same brand, 5 for the same
+/// category, 1 per shared attribute value, less the price gap (0 when equal,
+/// 1 for a factor of e).
+fn similarity(a: &product::Model, b: &product::Model) -> f64 {
+    let values = |p: &product::Model| -> Vec<String> {
+        match &p.attributes {
+            serde_json::Value::Object(map) => map.values().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            serde_json::Value::Array(items) => {
+                items.iter().filter_map(|i| i.get(1).and_then(|v| v.as_str()).map(str::to_owned)).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let shared = values(a).iter().filter(|v| values(b).contains(v)).count() as f64;
+    let brand = if a.brand == b.brand { 3.0 } else { 0.0 };
+    let category = if a.category_id == b.category_id { 5.0 } else { 0.0 };
+    let price = |p: &product::Model| Ord::max(p.price_from_minor, 1) as f64;
+    let price_gap = (price(a) / price(b)).ln().abs();
+    category + brand + shared - price_gap.min(3.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(id: i64, category: i64, brand: &str, price: i64, attributes: serde_json::Value) -> product::Model {
+        product::Model {
+            id,
+            vendor_id: 1,
+            category_id: category,
+            slug: format!("p{id}"),
+            title: format!("P{id}"),
+            description: String::new(),
+            brand: brand.to_owned(),
+            attributes,
+            status: "active".to_owned(),
+            featured: false,
+            price_from_minor: price,
+            rating_centi: 0,
+            rating_count: 0,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn similarity_prefers_category_then_brand_and_attributes_then_price() {
+        let this = product(1, 7, "Aster", 5_000, serde_json::json!({"Material": "Wool", "Fit": "Slim"}));
+        let twin = product(2, 7, "Aster", 5_000, serde_json::json!({"Material": "Wool", "Fit": "Slim"}));
+        let same_brand = product(3, 7, "Aster", 5_000, serde_json::json!({}));
+        let cousin = product(4, 8, "Aster", 5_000, serde_json::json!({"Material": "Wool", "Fit": "Slim"}));
+        let dear = product(5, 7, "Aster", 50_000, serde_json::json!({"Material": "Wool", "Fit": "Slim"}));
+        let score = |other: &product::Model| similarity(&this, other);
+        assert!(score(&twin) > score(&same_brand));
+        assert!(score(&same_brand) > score(&cousin), "the category counts most");
+        assert!(score(&twin) > score(&dear), "closer in price ranks higher");
+    }
+
+    #[test]
+    fn view_tallies_add_up_and_are_taken_once() {
+        let counter = ViewCounter::default();
+        counter.record(3);
+        counter.record(3);
+        counter.record(9);
+        assert_eq!(counter.take(), HashMap::from([(3, 2), (9, 1)]));
+        assert!(counter.take().is_empty());
+    }
+}
