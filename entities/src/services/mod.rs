@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod catalog_api;
+pub mod catalog_csv;
 pub mod catalog_taxonomy;
 pub mod images;
 pub mod outbox;

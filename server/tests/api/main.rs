@@ -5,6 +5,7 @@
 mod helpers;
 
 mod cart;
+mod catalog_csv;
 mod cli;
 mod contract_bus;
 mod contract_cache;

@@ -23,6 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/products", get(products::list).post(products::create))
         .route("/api/v1/products/{id}", get(products::get_one).patch(products::update).delete(products::delete))
+        .route("/api/v1/products/export.csv", get(products::export_csv))
+        .route(
+            "/api/v1/products/import",
+            post(products::import_csv).layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024)),
+        )
         .route("/api/v1/products/{id}/edit", get(products::get_for_edit))
         .route("/api/v1/products/{id}/recommendations", get(products::recommendations))
         .route("/api/v1/trending", get(products::trending))

@@ -287,3 +287,54 @@ pub async fn recommendations(
 pub async fn trending(State(shop): State<Shop>) -> Result<Json<Vec<ProductCard>>, Problem> {
     Ok(Json(entities::services::recommend::trending(&shop, 24).await?))
 }
+
+/// Every product (any status) as CSV, one row per variant, in the columns
+/// the import takes. Admins only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/export.csv",
+    tag = "catalog admin",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The catalog as CSV", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export_csv(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Response, Problem> {
+    use axum::response::IntoResponse;
+    let csv = entities::services::catalog_csv::export(&shop, actor).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"products.csv\""),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// Creates and updates products from CSV (the export's columns; see
+/// docs/API.md). Rows with `product_id` update that product (a variant by
+/// its SKU, or a new variant); rows without it create products, grouped by
+/// `slug` (or `title`). A bad row is listed with its line and reason and
+/// skipped; the good rows are applied.
+#[utoipa::path(
+    post,
+    path = "/api/v1/products/import",
+    tag = "catalog admin",
+    request_body(content = String, content_type = "text/csv"),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "What was applied, and each row that was not", body = entities::services::catalog_csv::ImportReport),
+        (status = 400, description = "Not CSV with a known header", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn import_csv(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<entities::services::catalog_csv::ImportReport>, Problem> {
+    let text = std::str::from_utf8(&body).map_err(|_| Problem::invalid_field("body", "is not UTF-8 text"))?;
+    Ok(Json(entities::services::catalog_csv::import(&shop, actor, text).await?))
+}
