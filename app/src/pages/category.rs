@@ -1,8 +1,12 @@
-//! A category: breadcrumbs, sub-categories and a paginated product grid.
+//! A category: breadcrumbs, sub-categories, a filter sidebar and a
+//! paginated product grid. The sidebar's values are links to the search page
+//! with this category preset, so filtering works without JavaScript and the
+//! filters live in the URL.
 
-use super::ErrorNotice;
-use crate::api::catalog::get_category_page;
+use super::{search::filters, ErrorNotice};
+use crate::api::catalog::{get_category_page, search_products};
 use crate::components::{pagination::Pagination, product_card::ProductGrid};
+use entities::views::SearchRequest;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,6 +22,10 @@ pub fn CategoryPage() -> impl IntoView {
         (slug, page)
     };
     let data = Resource::new(key, |(slug, page)| get_category_page(slug, page));
+    let facets = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        |slug| search_products(SearchRequest { category: Some(slug), page: 1, ..Default::default() }),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -37,8 +45,19 @@ pub fn CategoryPage() -> impl IntoView {
                                     <li><a class="rounded-full border border-stone-300 bg-white px-3 py-1 text-sm" href=format!("/c/{}", c.slug)>{c.name.clone()}</a></li>
                                 }).collect_view()}
                             </ul>
-                            <ProductGrid cards=page.products/>
-                            <Pagination page=page.page total_pages=page.total_pages href=move |n| format!("/c/{slug}?page={n}")/>
+                            <div class="grid gap-6 md:grid-cols-[15rem_1fr]">
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        let slug = params.read_untracked().get("slug").unwrap_or_default();
+                                        let request = SearchRequest { category: Some(slug), page: 1, ..Default::default() };
+                                        facets.await.ok().map(|found| filters(&request, found.facets))
+                                    })}
+                                </Suspense>
+                                <div>
+                                    <ProductGrid cards=page.products/>
+                                    <Pagination page=page.page total_pages=page.total_pages href=move |n| format!("/c/{slug}?page={n}")/>
+                                </div>
+                            </div>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),

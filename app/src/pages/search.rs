@@ -72,8 +72,9 @@ fn results_view(req: SearchRequest, found: SearchResults) -> AnyView {
     .into_any()
 }
 
-/// The filter sidebar.
-fn filters(req: &SearchRequest, f: Facets) -> AnyView {
+/// The filter sidebar: each value links to the search with it switched on
+/// or off (the category page uses it too, with its category preset).
+pub(crate) fn filters(req: &SearchRequest, f: Facets) -> AnyView {
     let facet = |title: String, param: &'static str, values: Vec<FacetValue>, clear_as: Option<String>| {
         view! { <FacetList title param values request=req.clone() clear_as=clear_as.unwrap_or_default()/> }.into_any()
     };

@@ -157,3 +157,16 @@ async fn bad_search_parameters_are_each_named() {
 fn encode(text: &str) -> String {
     entities::views::encode(text)
 }
+
+on_both_databases!(a_category_page_has_a_filter_sidebar_that_keeps_the_category, |db| async move {
+    let app = spawn_app(db).await;
+    let tree: Value = app.get("/api/v1/categories").await.json().await.unwrap();
+    let department = tree[0]["slug"].as_str().unwrap();
+
+    let (status, html) = app.get_html(&format!("/c/{department}")).await;
+
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"data-testid="facet-vendor""#), "the sidebar is rendered on the server");
+    let link = format!("/search?q=&amp;category={department}&amp;vendor=");
+    assert!(html.contains(&link), "a vendor filter keeps the category: {link}");
+});
