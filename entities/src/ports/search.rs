@@ -85,9 +85,11 @@ pub struct SearchQuery {
     pub options: Vec<(String, String)>,
     /// The order of hits.
     pub sort: SearchSort,
+    /// Only the total (and hits, if `limit` > 0) is wanted: no facet counts.
+    pub skip_facets: bool,
     /// Hits to skip.
     pub offset: usize,
-    /// Hits to return.
+    /// Hits to return; 0 for none (the total and facets only).
     pub limit: usize,
 }
 

@@ -10,7 +10,7 @@ use crate::views::{
     CategoryLink, FacetValue, Facets, Mark, NoResultsHelp, OptionFacet, SearchHit, SearchRequest, SearchResults,
     SuggestedProduct, Suggestions, PRICE_RANGES,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryOrder};
 use std::collections::HashMap;
 
 /// Hits per search page.
@@ -59,7 +59,7 @@ fn clean_text(text: &str) -> String {
 
 async fn port_query(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchQuery> {
     let category_path = match request.category.as_deref() {
-        Some(slug) => Some(category_path(shop, slug).await?.unwrap_or_else(|| vec![slug.to_owned()])),
+        Some(slug) => Some(names(shop).await?.paths.remove(slug).unwrap_or_else(|| vec![slug.to_owned()])),
         None => None,
     };
     Ok(SearchQuery {
@@ -72,6 +72,7 @@ async fn port_query(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
         in_stock: request.in_stock,
         options: request.options.clone(),
         sort: sort_of(request),
+        skip_facets: false,
         offset: 0,
         limit: PAGE_SIZE,
     })
@@ -101,12 +102,13 @@ async fn run_search(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
 
 async fn facets(shop: &Shop, request: &SearchRequest, found: &SearchPage) -> ServiceResult<Facets> {
     let chosen = |list: &[String], key: &str| list.iter().any(|v| v == key);
-    let mut vendors = label(&found.vendor_counts, &vendor_names(shop).await?, |k| chosen(&request.vendors, k));
+    let names = names(shop).await?;
+    let mut vendors = label(&found.vendor_counts, &names.vendors, |k| chosen(&request.vendors, k));
     keep_selected(&mut vendors, &request.vendors);
     let mut brands = label(&found.brand_counts, &HashMap::new(), |k| chosen(&request.brands, k));
     keep_selected(&mut brands, &request.brands);
     let category = request.category.as_deref();
-    let categories = label(&found.category_counts, &category_names(shop).await?, |k| Some(k) == category);
+    let categories = label(&found.category_counts, &names.categories, |k| Some(k) == category);
     let price_ranges = PRICE_RANGES
         .iter()
         .filter_map(|(key, name, ..)| {
@@ -192,7 +194,8 @@ fn keep_selected(values: &mut Vec<FacetValue>, selected: &[String]) {
 
 async fn no_results_help(shop: &Shop, request: &SearchRequest, query: &SearchQuery) -> ServiceResult<NoResultsHelp> {
     let count = |q: SearchQuery| async move {
-        Ok::<u64, super::ServiceError>(shop.search.search(&SearchQuery { limit: 1, offset: 0, ..q }).await?.total)
+        let q = SearchQuery { limit: 0, offset: 0, skip_facets: true, ..q };
+        Ok::<u64, super::ServiceError>(shop.search.search(&q).await?.total)
     };
     let without_filters = if request.has_filters() {
         Some(count(SearchQuery { text: query.text.clone(), ..SearchQuery::default() }).await?).filter(|n| *n > 0)
@@ -268,27 +271,36 @@ pub async fn suggest(shop: &Shop, typed: &str) -> ServiceResult<Suggestions> {
     .await
 }
 
-async fn category_path(shop: &Shop, slug: &str) -> ServiceResult<Option<Vec<String>>> {
-    let Some(this) = category::Entity::find().filter(category::Column::Slug.eq(slug)).one(&shop.db).await? else {
-        return Ok(None);
-    };
-    let ids: Vec<i64> = this.path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let by_id: HashMap<i64, String> = category::Entity::find()
-        .filter(category::Column::Id.is_in(ids.clone()))
-        .all(&shop.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.slug))
-        .collect();
-    Ok(Some(ids.iter().filter_map(|id| by_id.get(id).cloned()).collect()))
+/// What turns facet keys into labels and a category into its path: a few
+/// dozen rows, read once per catalog generation (see `read_cache`), not once
+/// per search.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Names {
+    categories: HashMap<String, String>,
+    vendors: HashMap<String, String>,
+    /// Category slug → slugs from the root down to it.
+    paths: HashMap<String, Vec<String>>,
 }
 
-async fn category_names(shop: &Shop) -> ServiceResult<HashMap<String, String>> {
-    Ok(category::Entity::find().all(&shop.db).await?.into_iter().map(|c| (c.slug, c.name)).collect())
-}
-
-async fn vendor_names(shop: &Shop) -> ServiceResult<HashMap<String, String>> {
-    Ok(vendor::Entity::find().all(&shop.db).await?.into_iter().map(|v| (v.slug, v.name)).collect())
+async fn names(shop: &Shop) -> ServiceResult<Names> {
+    cached_in(shop.cache.as_ref(), Scope::Catalog, "search-names", async {
+        let categories = category::Entity::find().all(&shop.db).await?;
+        let slug_of: HashMap<i64, String> = categories.iter().map(|c| (c.id, c.slug.clone())).collect();
+        let paths = categories
+            .iter()
+            .map(|c| {
+                let path =
+                    c.path.split('/').filter_map(|s| s.parse().ok()).filter_map(|id: i64| slug_of.get(&id).cloned());
+                (c.slug.clone(), path.collect())
+            })
+            .collect();
+        Ok(Names {
+            categories: categories.into_iter().map(|c| (c.slug, c.name)).collect(),
+            vendors: vendor::Entity::find().all(&shop.db).await?.into_iter().map(|v| (v.slug, v.name)).collect(),
+            paths,
+        })
+    })
+    .await
 }
 
 fn label(

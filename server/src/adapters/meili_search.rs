@@ -255,7 +255,8 @@ impl SearchIndex for MeiliSearch {
         let depth = q.category_path.as_ref().map_or(0, Vec::len).min(LEVELS - 1);
         let category_facet = format!("category_lvl{depth}");
         let all = [category_facet.as_str(), "vendor", "brand", "price_range", "rating_floors", "in_stock", "options"];
-        let found = self.run(q, &all, q.limit.max(1)).await?;
+        let facets: &[&str] = if q.skip_facets { &[] } else { &all };
+        let found = self.run(q, facets, q.limit).await?;
         let mut page = SearchPage {
             total: found.estimated_total_hits.or(found.total_hits).unwrap_or(found.hits.len()) as u64,
             ..SearchPage::default()
@@ -276,7 +277,7 @@ impl SearchIndex for MeiliSearch {
             .collect();
         page.hits = found.hits.into_iter().map(|h| h.result.card).collect();
         // A filtered facet is recounted without its own filter (see the port).
-        for group in q.active_groups() {
+        for group in q.active_groups().into_iter().filter(|_| !q.skip_facets) {
             let facet = facet_name(&group, &category_facet);
             let recount = self.run(&q.without(&group), &[facet.as_str()], 0).await?;
             apply_counts(&mut page, &recount.facet_distribution, &facet, &group);

@@ -15,7 +15,7 @@ use entities::ports::{
 use entities::views::{price_range_key, ProductCard};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, OwnedValue, Schema, TantivyDocument, FAST, INDEXED, STORED, TEXT,
@@ -258,7 +258,9 @@ impl TantivySearch {
         })
     }
 
-    /// Facet counts of `query` for the facets of `groups` (all when `None`).
+    /// One pass over the matches of `query`: counts them when `count`, and
+    /// counts the facets of `only` (every facet when `None`, none when
+    /// `q.skip_facets`) into `page`. Only the collectors asked for run.
     fn count_facets(
         &self,
         searcher: &Searcher,
@@ -266,60 +268,75 @@ impl TantivySearch {
         q: &SearchQuery,
         page: &mut SearchPage,
         only: Option<&FacetGroup>,
+        count: bool,
     ) -> tantivy::Result<()> {
-        let wanted = |g: &FacetGroup| only.is_none_or(|o| o == g);
+        let wanted = |g: &FacetGroup| !q.skip_facets && only.is_none_or(|o| o == g);
+        let option_wanted = !q.skip_facets && only.is_none_or(|o| matches!(o, FacetGroup::Option(_)));
         let selected = Facet::from_path(q.category_path.iter().flatten().map(String::as_str));
-        let collector = |name: &str, from: &Facet| {
-            let mut c = FacetCollector::for_field(name);
-            c.add_facet(from.clone());
-            c
-        };
         let root = Facet::root();
-        let ((categories, vendors, brands, prices), (ratings, stock, options)) = searcher.search(
-            query,
-            &(
-                (
-                    collector("category_facet", &selected),
-                    collector("vendor_facet", &root),
-                    collector("brand_facet", &root),
-                    collector("price_facet", &root),
-                ),
-                (collector("rating_facet", &root), collector("stock_facet", &root), collector("option_facet", &root)),
-            ),
-        )?;
+        let mut multi = MultiCollector::new();
+        let count_handle = count.then(|| multi.add_collector(Count));
+        let mut facet = |field: &str, from: &Facet, on: bool| {
+            on.then(|| {
+                let mut c = FacetCollector::for_field(field);
+                c.add_facet(from.clone());
+                multi.add_collector(c)
+            })
+        };
+        let categories = facet("category_facet", &selected, wanted(&FacetGroup::Category));
+        let vendors = facet("vendor_facet", &root, wanted(&FacetGroup::Vendor));
+        let brands = facet("brand_facet", &root, wanted(&FacetGroup::Brand));
+        let prices = facet("price_facet", &root, wanted(&FacetGroup::Price));
+        let ratings = facet("rating_facet", &root, wanted(&FacetGroup::Rating));
+        let stock = facet("stock_facet", &root, wanted(&FacetGroup::Stock));
+        let options = facet("option_facet", &root, option_wanted);
+        let mut fruits = searcher.search(query, &multi)?;
+        if let Some(handle) = count_handle {
+            page.total = handle.extract(&mut fruits) as u64;
+        }
         let last_segment = |facet: &Facet| facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default();
-        if wanted(&FacetGroup::Category) {
-            page.category_counts = categories.get(selected.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        if let Some(handle) = categories {
+            page.category_counts =
+                handle.extract(&mut fruits).get(selected.clone()).map(|(f, n)| (last_segment(f), n)).collect();
         }
-        if wanted(&FacetGroup::Vendor) {
-            page.vendor_counts = vendors.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        if let Some(handle) = vendors {
+            page.vendor_counts =
+                handle.extract(&mut fruits).get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
         }
-        if wanted(&FacetGroup::Brand) {
-            page.brand_counts = brands.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        if let Some(handle) = brands {
+            page.brand_counts =
+                handle.extract(&mut fruits).get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
         }
-        if wanted(&FacetGroup::Price) {
-            page.price_counts = prices.get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
+        if let Some(handle) = prices {
+            page.price_counts =
+                handle.extract(&mut fruits).get(root.clone()).map(|(f, n)| (last_segment(f), n)).collect();
         }
-        if wanted(&FacetGroup::Rating) {
-            page.rating_counts =
-                ratings.get(root.clone()).filter_map(|(f, n)| Some((last_segment(f).parse().ok()?, n))).collect();
+        if let Some(handle) = ratings {
+            page.rating_counts = handle
+                .extract(&mut fruits)
+                .get(root.clone())
+                .filter_map(|(f, n)| Some((last_segment(f).parse().ok()?, n)))
+                .collect();
             page.rating_counts.sort_unstable();
         }
-        if wanted(&FacetGroup::Stock) {
-            page.in_stock_count = stock.get(root.clone()).map(|(_, n)| n).sum();
+        if let Some(handle) = stock {
+            page.in_stock_count = handle.extract(&mut fruits).get(root.clone()).map(|(_, n)| n).sum();
         }
-        let option_counts = options.get(root).filter_map(|(f, n)| {
-            let (name, value) =
-                last_segment(f).split_once(OPTION_SEPARATOR).map(|(a, b)| (a.to_owned(), b.to_owned()))?;
-            Some((name, value, n))
-        });
-        match only {
-            None => page.option_counts = option_counts.collect(),
-            Some(FacetGroup::Option(name)) => {
-                page.option_counts.retain(|(n, _, _)| n != name);
-                page.option_counts.extend(option_counts.filter(|(n, _, _)| n == name));
+        if let Some(handle) = options {
+            let counts = handle.extract(&mut fruits);
+            let option_counts = counts.get(root).filter_map(|(f, n)| {
+                let (name, value) =
+                    last_segment(f).split_once(OPTION_SEPARATOR).map(|(a, b)| (a.to_owned(), b.to_owned()))?;
+                Some((name, value, n))
+            });
+            match only {
+                Some(FacetGroup::Option(name)) => {
+                    let fresh: Vec<_> = option_counts.filter(|(n, _, _)| n == name).collect();
+                    page.option_counts.retain(|(n, _, _)| n != name);
+                    page.option_counts.extend(fresh);
+                }
+                _ => page.option_counts = option_counts.collect(),
             }
-            Some(_) => {}
         }
         Ok(())
     }
@@ -329,13 +346,17 @@ impl TantivySearch {
         let fail = |e: tantivy::TantivyError| PortError::unavailable(SERVICE, e);
         let searcher = self.reader.searcher();
         let query = self.build_query(q);
-        let total = searcher.search(&query, &Count).map_err(fail)?;
-        let mut page = SearchPage { total: total as u64, ..SearchPage::default() };
-        self.count_facets(&searcher, query.as_ref(), q, &mut page, None).map_err(fail)?;
+        let mut page = SearchPage::default();
+        self.count_facets(&searcher, query.as_ref(), q, &mut page, None, true).map_err(fail)?;
         // A filtered facet is recounted without its own filter (see the port).
-        for group in q.active_groups() {
-            let without = self.build_query(&q.without(&group));
-            self.count_facets(&searcher, without.as_ref(), q, &mut page, Some(&group)).map_err(fail)?;
+        if !q.skip_facets {
+            for group in q.active_groups() {
+                let without = self.build_query(&q.without(&group));
+                self.count_facets(&searcher, without.as_ref(), q, &mut page, Some(&group), false).map_err(fail)?;
+            }
+        }
+        if q.limit == 0 {
+            return Ok(page);
         }
         for address in self.top(&searcher, query.as_ref(), q).map_err(fail)? {
             let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
@@ -386,7 +407,9 @@ fn word_query(f: &Fields, word: &str, is_last: bool) -> Box<dyn Query> {
         let term = Term::from_field_text(field, word);
         let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight * 2.0))));
-        if budget > 0 {
+        // Typos are forgiven in the short fields; the description's large
+        // vocabulary would make every fuzzy word cost far more than it finds.
+        if budget > 0 && field != f.description {
             let fuzzy = FuzzyTermQuery::new(term.clone(), budget, true);
             any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), weight * 0.5))));
         }

@@ -182,6 +182,10 @@ async fn sorts_and_facets_contract(index: &dyn SearchIndex) {
     assert_eq!(option_count(&everything, "Size", "M"), 2);
     assert_eq!(option_count(&everything, "Colour", "Black"), 2);
 
+    // A count alone: no hits, no facets.
+    let counted = run(SearchQuery { text: "wool".into(), skip_facets: true, limit: 0, ..Default::default() }).await;
+    assert_eq!((counted.total, counted.hits.len(), counted.vendor_counts.len()), (2, 0, 0));
+
     // Values of one facet are alternatives.
     let two_vendors =
         run(SearchQuery { vendors: vec!["acme".into(), "loom".into()], ..all(SearchSort::Relevance) }).await;
