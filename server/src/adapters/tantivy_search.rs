@@ -82,6 +82,10 @@ pub struct TantivySearch {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
     fields: Fields,
+    /// Searches running at once: one per core. Searching is CPU-bound, so
+    /// more at once only adds memory (each builds its own automata and
+    /// collectors) and contention; the rest wait their turn in the queue.
+    running: Arc<tokio::sync::Semaphore>,
 }
 
 impl TantivySearch {
@@ -133,7 +137,14 @@ impl TantivySearch {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| PortError::unavailable(SERVICE, e))?;
-        Ok(Self { index, reader, writer: Arc::new(Mutex::new(writer)), fields })
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Ok(Self {
+            index,
+            reader,
+            writer: Arc::new(Mutex::new(writer)),
+            fields,
+            running: Arc::new(tokio::sync::Semaphore::new(cores)),
+        })
     }
 
     fn document(&self, d: &SearchDocument) -> Result<TantivyDocument, PortError> {
@@ -236,31 +247,10 @@ impl TantivySearch {
         Box::new(BooleanQuery::new(must))
     }
 
-    fn top(&self, searcher: &Searcher, query: &dyn Query, q: &SearchQuery) -> tantivy::Result<Vec<DocAddress>> {
-        let top = || TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
-        let by = |field: &str, order: Order| top().order_by_fast_field::<i64>(field.to_owned(), order);
-        Ok(match q.sort {
-            SearchSort::Relevance => {
-                searcher.search(query, &top().order_by_score())?.into_iter().map(|(_, a)| a).collect()
-            }
-            SearchSort::PriceAsc => {
-                searcher.search(query, &by("price", Order::Asc))?.into_iter().map(|(_, a)| a).collect()
-            }
-            SearchSort::PriceDesc => {
-                searcher.search(query, &by("price", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
-            }
-            SearchSort::Newest => {
-                searcher.search(query, &by("created", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
-            }
-            SearchSort::Rating => {
-                searcher.search(query, &by("rating", Order::Desc))?.into_iter().map(|(_, a)| a).collect()
-            }
-        })
-    }
-
-    /// One pass over the matches of `query`: counts them when `count`, and
-    /// counts the facets of `only` (every facet when `None`, none when
-    /// `q.skip_facets`) into `page`. Only the collectors asked for run.
+    /// One pass over the matches of `query`: counts the facets of `only`
+    /// (every facet when `None`, none when `q.skip_facets`) into `page`, and
+    /// on the `main` pass the matches and the page of hits, which it returns.
+    /// Only the collectors asked for run.
     fn count_facets(
         &self,
         searcher: &Searcher,
@@ -268,14 +258,28 @@ impl TantivySearch {
         q: &SearchQuery,
         page: &mut SearchPage,
         only: Option<&FacetGroup>,
-        count: bool,
-    ) -> tantivy::Result<()> {
+        main: bool,
+    ) -> tantivy::Result<Vec<DocAddress>> {
+        // The main pass counts the matches and takes the page of hits too.
+        let (count, top) = (main, main && q.limit > 0);
         let wanted = |g: &FacetGroup| !q.skip_facets && only.is_none_or(|o| o == g);
         let option_wanted = !q.skip_facets && only.is_none_or(|o| matches!(o, FacetGroup::Option(_)));
         let selected = Facet::from_path(q.category_path.iter().flatten().map(String::as_str));
         let root = Facet::root();
         let mut multi = MultiCollector::new();
         let count_handle = count.then(|| multi.add_collector(Count));
+        // The page of hits comes from the same pass: the query (its fuzzy
+        // automata above all) is evaluated once, not once per collector.
+        let page_of = || TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
+        let by = |field: &str, order: Order| page_of().order_by_fast_field::<i64>(field.to_owned(), order);
+        let (by_score, by_field) = match (top, q.sort) {
+            (false, _) => (None, None),
+            (true, SearchSort::Relevance) => (Some(multi.add_collector(page_of().order_by_score())), None),
+            (true, SearchSort::PriceAsc) => (None, Some(multi.add_collector(by("price", Order::Asc)))),
+            (true, SearchSort::PriceDesc) => (None, Some(multi.add_collector(by("price", Order::Desc)))),
+            (true, SearchSort::Newest) => (None, Some(multi.add_collector(by("created", Order::Desc)))),
+            (true, SearchSort::Rating) => (None, Some(multi.add_collector(by("rating", Order::Desc)))),
+        };
         let mut facet = |field: &str, from: &Facet, on: bool| {
             on.then(|| {
                 let mut c = FacetCollector::for_field(field);
@@ -293,6 +297,13 @@ impl TantivySearch {
         let mut fruits = searcher.search(query, &multi)?;
         if let Some(handle) = count_handle {
             page.total = handle.extract(&mut fruits) as u64;
+        }
+        let mut hits: Vec<DocAddress> = Vec::new();
+        if let Some(handle) = by_score {
+            hits = handle.extract(&mut fruits).into_iter().map(|(_, a)| a).collect();
+        }
+        if let Some(handle) = by_field {
+            hits = handle.extract(&mut fruits).into_iter().map(|(_, a)| a).collect();
         }
         let last_segment = |facet: &Facet| facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default();
         if let Some(handle) = categories {
@@ -338,7 +349,7 @@ impl TantivySearch {
                 _ => page.option_counts = option_counts.collect(),
             }
         }
-        Ok(())
+        Ok(hits)
     }
 
     fn run_search(&self, q: &SearchQuery) -> Result<SearchPage, PortError> {
@@ -347,7 +358,7 @@ impl TantivySearch {
         let searcher = self.reader.searcher();
         let query = self.build_query(q);
         let mut page = SearchPage::default();
-        self.count_facets(&searcher, query.as_ref(), q, &mut page, None, true).map_err(fail)?;
+        let hits = self.count_facets(&searcher, query.as_ref(), q, &mut page, None, true).map_err(fail)?;
         // A filtered facet is recounted without its own filter (see the port).
         if !q.skip_facets {
             for group in q.active_groups() {
@@ -355,10 +366,7 @@ impl TantivySearch {
                 self.count_facets(&searcher, without.as_ref(), q, &mut page, Some(&group), false).map_err(fail)?;
             }
         }
-        if q.limit == 0 {
-            return Ok(page);
-        }
-        for address in self.top(&searcher, query.as_ref(), q).map_err(fail)? {
+        for address in hits {
             let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
             let json = doc
                 .get_first(f.card)
@@ -432,6 +440,7 @@ impl SearchIndex for TantivySearch {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage, PortError> {
+        let _turn = self.running.acquire().await.map_err(|e| PortError::unavailable(SERVICE, e))?;
         let this = self.clone();
         let query = query.clone();
         tokio::task::spawn_blocking(move || this.run_search(&query))
