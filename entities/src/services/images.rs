@@ -206,6 +206,77 @@ pub async fn list_images(shop: &Shop, actor: Actor, product_id: i64) -> ServiceR
     Ok(images)
 }
 
+/// Changes to an image; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImagePatch {
+    /// New text for screen readers.
+    pub alt: Option<String>,
+    /// New place in the gallery (0 is first); the others move up or down.
+    pub position: Option<i32>,
+}
+
+/// Changes an image's alt text or moves it in the gallery.
+///
+/// # Errors
+/// `NotFound` for an unknown image (or another vendor's); `InvalidFields`.
+#[tracing::instrument(skip(shop, patch))]
+pub async fn update_image(
+    shop: &Shop,
+    actor: Actor,
+    image_id: i64,
+    patch: ImagePatch,
+) -> ServiceResult<Vec<AdminImage>> {
+    signed_in(actor)?;
+    let mut check = Check::default();
+    let alt = patch.alt.as_deref().map(|a| check.text("alt", a, ALT_MAX));
+    if patch.position.is_some_and(|p| p < 0) {
+        check.fail("position", "must be 0 or more");
+    }
+    check.done()?;
+    let txn = write_txn(&shop.db).await?;
+    let image = product_image::Entity::find_by_id(image_id)
+        .filter(product_image::Column::Kind.eq("upload"))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("image"))?;
+    let product =
+        product::Entity::find_by_id(image.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("image"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
+        if matches!(e, ServiceError::NotFound(_)) {
+            ServiceError::NotFound("image")
+        } else {
+            e
+        }
+    })?;
+    let mut gallery = product_image::Entity::find()
+        .filter(product_image::Column::ProductId.eq(product.id))
+        .filter(product_image::Column::Kind.eq("upload"))
+        .all(&txn)
+        .await?;
+    gallery.sort_by_key(|i| (i.position, i.id));
+    let from = gallery.iter().position(|i| i.id == image_id).unwrap_or_default();
+    let moved = gallery.remove(from);
+    let to = patch.position.map_or(from, |p| (p as usize).min(gallery.len()));
+    gallery.insert(to, moved);
+    for (position, row) in gallery.into_iter().enumerate() {
+        let new_alt = if row.id == image_id { alt.clone() } else { None };
+        if row.position != position as i32 || new_alt.is_some() {
+            let mut active: product_image::ActiveModel = row.into();
+            active.position = Set(position as i32);
+            if let Some(a) = new_alt {
+                active.alt = Set(a);
+            }
+            active.update(&txn).await?;
+        }
+    }
+    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
+        .await?;
+    txn.commit().await?;
+    list_images(shop, actor, product.id).await
+}
+
 /// Deletes an uploaded image; its files are removed from the store.
 ///
 /// # Errors

@@ -124,6 +124,31 @@ async fn upload_flow(app: &TestApp) {
     let listed: Value = app.get("/api/v1/products?limit=2").await.json().await.unwrap();
     assert_eq!(listed["items"][1]["image_folder"], folder.as_str(), "cards use the upload");
 
+    // Moving the second image first reorders the gallery; the card follows.
+    let second = images[1]["id"].as_i64().unwrap();
+    let reordered: Value = app
+        .client
+        .patch(app.url(&format!("/api/v1/images/{second}")))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({ "position": 0, "alt": "A wide test picture" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let order: Vec<i64> = reordered.as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(order, [second, images[0]["id"].as_i64().unwrap()]);
+    assert_eq!(reordered[0]["alt"], "A wide test picture");
+    let wide_folder = images[1]["renditions"][0]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/media/")
+        .trim_end_matches("/w200.webp")
+        .to_owned();
+    let listed: Value = app.get("/api/v1/products?limit=2").await.json().await.unwrap();
+    assert_eq!(listed["items"][1]["image_folder"], wide_folder.as_str(), "the first image is the card's");
+
     // Deleting removes it and its files.
     let id = images[0]["id"].as_i64().unwrap();
     let deleted = app.client.delete(app.url(&format!("/api/v1/images/{id}"))).bearer_auth(TOKEN).send().await.unwrap();

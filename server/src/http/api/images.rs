@@ -1,12 +1,13 @@
 //! Product images under `/api/v1/products/{id}/images` and `/api/v1/images`.
 
 use super::auth::Caller;
+use super::problem::Body;
 use super::problem::Problem;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::images::{self, AdminImage, Upload, MAX_BYTES, MAX_FILES};
+use entities::services::images::{self, AdminImage, ImagePatch, Upload, MAX_BYTES, MAX_FILES};
 use entities::services::Shop;
 use entities::ProductId;
 
@@ -126,4 +127,34 @@ pub async fn delete(
         .ok_or_else(|| Problem::invalid_field("id", "must be a positive whole number"))?;
     images::delete_image(&shop, actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes an image's alt text or moves it in the gallery (`position`, 0 is
+/// first). Answers the product's images in their new order.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/images/{id}",
+    tag = "catalog admin",
+    params(("id" = i64, Path, description = "Image id")),
+    request_body = ImagePatch,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The product's images in order", body = Vec<AdminImage>),
+        (status = 400, description = "A field is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No image has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(patch): Body<ImagePatch>,
+) -> Result<Json<Vec<AdminImage>>, Problem> {
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Problem::invalid_field("id", "must be a positive whole number"))?;
+    Ok(Json(images::update_image(&shop, actor, id, patch).await?))
 }

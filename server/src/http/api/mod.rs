@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/products/{id}/images",
             get(images::list).post(images::upload).layer(axum::extract::DefaultBodyLimit::max(images::MAX_BODY)),
         )
-        .route("/api/v1/images/{id}", axum::routing::delete(images::delete))
+        .route("/api/v1/images/{id}", patch(images::update).delete(images::delete))
         .route("/api/v1/variants/{id}", patch(products::update_variant).delete(products::delete_variant))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
     paths(
         products::list, products::get_one, products::get_for_edit, products::create, products::update, products::delete,
         products::add_variant, products::update_variant, products::delete_variant,
-        images::upload, images::list, images::delete,
+        images::upload, images::list, images::update, images::delete,
         products::recommendations, products::trending, products::export_csv, products::import_csv,
         search::search, search::suggest,
         categories::tree, categories::create, categories::update, categories::delete,
