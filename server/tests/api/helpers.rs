@@ -126,6 +126,8 @@ pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> TestA
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        // A request that hangs fails its test instead of stalling the suite.
+        .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
