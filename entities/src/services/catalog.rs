@@ -369,7 +369,7 @@ fn variant_view(v: &variant::Model) -> ServiceResult<VariantView> {
 }
 
 /// Reads `[[k, v], …]` or `{k: v, …}` JSON into ordered pairs.
-fn pairs(json: &serde_json::Value) -> Vec<(String, String)> {
+pub(crate) fn pairs(json: &serde_json::Value) -> Vec<(String, String)> {
     match json {
         serde_json::Value::Array(items) => items
             .iter()

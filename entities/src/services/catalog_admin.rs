@@ -300,7 +300,7 @@ async fn free_slug<C: ConnectionTrait>(db: &C, title: &str) -> ServiceResult<Str
 }
 
 /// Records that a product changed, for the indexer and the cache.
-async fn changed<C: ConnectionTrait>(txn: &C, id: i64, slug: &str) -> ServiceResult<()> {
+pub(crate) async fn changed<C: ConnectionTrait>(txn: &C, id: i64, slug: &str) -> ServiceResult<()> {
     outbox::record(txn, "product.changed", serde_json::json!({ "product_id": id, "slug": slug })).await?;
     Ok(())
 }
@@ -487,16 +487,7 @@ fn admin_variant(v: variant::Model) -> AdminVariant {
 
 /// Reads `[[k, v], …]` or `{k: v}` JSON into a map.
 fn pair_map(json: &serde_json::Value) -> BTreeMap<String, String> {
-    match json {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .filter_map(|item| Some((item.get(0)?.as_str()?.to_owned(), item.get(1)?.as_str()?.to_owned())))
-            .collect(),
-        serde_json::Value::Object(map) => {
-            map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect()
-        }
-        _ => BTreeMap::new(),
-    }
+    super::catalog::pairs(json).into_iter().collect()
 }
 
 /// Applies `patch` to product `id`.
@@ -624,6 +615,23 @@ pub async fn add_variant(shop: &Shop, actor: Actor, product_id: i64, new: NewVar
     Ok(admin_variant(row))
 }
 
+/// Variant `id` and its product, when `actor` may change them; another
+/// vendor's variant is `NotFound`, like an unknown one.
+async fn editable_variant<C: ConnectionTrait>(
+    txn: &C,
+    actor: Actor,
+    id: i64,
+) -> ServiceResult<(variant::Model, product::Model)> {
+    let current = variant::Entity::find_by_id(id).one(txn).await?.ok_or(ServiceError::NotFound("variant"))?;
+    let product =
+        product::Entity::find_by_id(current.product_id).one(txn).await?.ok_or(ServiceError::NotFound("variant"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| match e {
+        ServiceError::NotFound(_) => ServiceError::NotFound("variant"),
+        other => other,
+    })?;
+    Ok((current, product))
+}
+
 /// Applies `patch` to variant `id`.
 ///
 /// # Errors
@@ -632,16 +640,7 @@ pub async fn add_variant(shop: &Shop, actor: Actor, product_id: i64, new: NewVar
 pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPatch) -> ServiceResult<AdminVariant> {
     let mut check = Check::default();
     let txn = super::write_txn(&shop.db).await?;
-    let current = variant::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    let product =
-        product::Entity::find_by_id(current.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
-        if matches!(e, ServiceError::NotFound(_)) {
-            ServiceError::NotFound("variant")
-        } else {
-            e
-        }
-    })?;
+    let (current, product) = editable_variant(&txn, actor, id).await?;
     let sku = match &patch.sku {
         Some(text) => match Sku::parse(text) {
             Ok(sku) => {
@@ -698,16 +697,7 @@ pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPa
 #[tracing::instrument(skip(shop))]
 pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
     let txn = super::write_txn(&shop.db).await?;
-    let current = variant::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    let product =
-        product::Entity::find_by_id(current.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
-        if matches!(e, ServiceError::NotFound(_)) {
-            ServiceError::NotFound("variant")
-        } else {
-            e
-        }
-    })?;
+    let (_, product) = editable_variant(&txn, actor, id).await?;
     let siblings = variant::Entity::find().filter(variant::Column::ProductId.eq(product.id)).all(&txn).await?;
     if siblings.len() <= 1 {
         return Err(ServiceError::Conflict(

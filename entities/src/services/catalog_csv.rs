@@ -77,16 +77,7 @@ pub struct RowError {
 }
 
 fn pairs_text(json: &serde_json::Value) -> String {
-    let pairs: Vec<String> = match json {
-        serde_json::Value::Array(items) => {
-            items.iter().filter_map(|i| Some(format!("{}={}", i.get(0)?.as_str()?, i.get(1)?.as_str()?))).collect()
-        }
-        serde_json::Value::Object(map) => {
-            map.iter().filter_map(|(k, v)| Some(format!("{k}={}", v.as_str()?))).collect()
-        }
-        _ => Vec::new(),
-    };
-    pairs.join("; ")
+    super::catalog::pairs(json).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
 }
 
 fn parse_pairs(text: &str) -> Result<BTreeMap<String, String>, String> {

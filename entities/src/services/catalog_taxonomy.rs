@@ -149,6 +149,10 @@ async fn find_category<C: ConnectionTrait>(db: &C, slug: &str) -> ServiceResult<
     Ok(category::Entity::find().filter(category::Column::Slug.eq(slug)).one(db).await?)
 }
 
+async fn find_vendor<C: ConnectionTrait>(db: &C, slug: &str) -> ServiceResult<Option<vendor::Model>> {
+    Ok(vendor::Entity::find().filter(vendor::Column::Slug.eq(slug)).one(db).await?)
+}
+
 /// Creates a category.
 ///
 /// # Errors
@@ -316,8 +320,7 @@ pub async fn create_vendor(shop: &Shop, actor: Actor, new: NewVendor) -> Service
     let commission = new.commission_bps.unwrap_or(1_000);
     check_commission(&mut check, commission);
     let txn = super::write_txn(&shop.db).await?;
-    if !slug.is_empty() && vendor::Entity::find().filter(vendor::Column::Slug.eq(slug.as_str())).count(&txn).await? > 0
-    {
+    if !slug.is_empty() && find_vendor(&txn, &slug).await?.is_some() {
         check.fail("slug", "is already used by another vendor");
     }
     check.done()?;
@@ -359,11 +362,7 @@ pub async fn update_vendor(shop: &Shop, actor: Actor, slug: &str, patch: VendorP
         check_commission(&mut check, bps);
     }
     let txn = super::write_txn(&shop.db).await?;
-    let current = vendor::Entity::find()
-        .filter(vendor::Column::Slug.eq(slug))
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound("vendor"))?;
+    let current = find_vendor(&txn, slug).await?.ok_or(ServiceError::NotFound("vendor"))?;
     authorize(actor, Action::EditVendorProfile { vendor_id: current.id })?;
     if patch.commission_bps.is_some() {
         authorize(actor, Action::ManageVendors)?;
@@ -394,11 +393,7 @@ pub async fn update_vendor(shop: &Shop, actor: Actor, slug: &str, patch: VendorP
 pub async fn delete_vendor(shop: &Shop, actor: Actor, slug: &str) -> ServiceResult<()> {
     authorize(actor, Action::ManageVendors)?;
     let txn = super::write_txn(&shop.db).await?;
-    let current = vendor::Entity::find()
-        .filter(vendor::Column::Slug.eq(slug))
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound("vendor"))?;
+    let current = find_vendor(&txn, slug).await?.ok_or(ServiceError::NotFound("vendor"))?;
     let products = product::Entity::find().filter(product::Column::VendorId.eq(current.id)).count(&txn).await?;
     if products > 0 {
         return Err(ServiceError::Conflict(format!(

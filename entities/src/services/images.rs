@@ -4,13 +4,16 @@
 //! request path, and the product page shows a placeholder until then.
 
 use super::access::{authorize, signed_in, Action, Actor};
+use super::catalog_admin::changed;
 use super::validate::Check;
 use super::{outbox, write_txn, ServiceError, ServiceResult, Shop};
 use crate::model::{product, product_image};
 use crate::views::{rendition_url, RENDITION_WIDTHS};
 use object_store::path::Path as ObjectPath;
 use object_store::PutPayload;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde::{Deserialize, Serialize};
 
 /// Largest file accepted, in bytes.
@@ -181,8 +184,7 @@ pub async fn add_images(
         created.push(AdminImage::from(row));
     }
     // The page shows the placeholder at once.
-    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product_id, "slug": product.slug }))
-        .await?;
+    changed(&txn, product_id, &product.slug).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -204,6 +206,27 @@ pub async fn list_images(shop: &Shop, actor: Actor, product_id: i64) -> ServiceR
     let mut images: Vec<AdminImage> = rows.into_iter().map(AdminImage::from).collect();
     images.sort_by_key(|i| (i.position, i.id));
     Ok(images)
+}
+
+/// Uploaded image `image_id` and its product, when `actor` may change them;
+/// another vendor's image is `NotFound`, like an unknown one.
+async fn editable_image<C: ConnectionTrait>(
+    txn: &C,
+    actor: Actor,
+    image_id: i64,
+) -> ServiceResult<(product_image::Model, product::Model)> {
+    let image = product_image::Entity::find_by_id(image_id)
+        .filter(product_image::Column::Kind.eq("upload"))
+        .one(txn)
+        .await?
+        .ok_or(ServiceError::NotFound("image"))?;
+    let product =
+        product::Entity::find_by_id(image.product_id).one(txn).await?.ok_or(ServiceError::NotFound("image"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| match e {
+        ServiceError::NotFound(_) => ServiceError::NotFound("image"),
+        other => other,
+    })?;
+    Ok((image, product))
 }
 
 /// Changes to an image; absent fields stay as they are.
@@ -236,20 +259,7 @@ pub async fn update_image(
     }
     check.done()?;
     let txn = write_txn(&shop.db).await?;
-    let image = product_image::Entity::find_by_id(image_id)
-        .filter(product_image::Column::Kind.eq("upload"))
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound("image"))?;
-    let product =
-        product::Entity::find_by_id(image.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("image"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
-        if matches!(e, ServiceError::NotFound(_)) {
-            ServiceError::NotFound("image")
-        } else {
-            e
-        }
-    })?;
+    let (_, product) = editable_image(&txn, actor, image_id).await?;
     let mut gallery = product_image::Entity::find()
         .filter(product_image::Column::ProductId.eq(product.id))
         .filter(product_image::Column::Kind.eq("upload"))
@@ -271,8 +281,7 @@ pub async fn update_image(
             active.update(&txn).await?;
         }
     }
-    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
-        .await?;
+    changed(&txn, product.id, &product.slug).await?;
     txn.commit().await?;
     list_images(shop, actor, product.id).await
 }
@@ -285,23 +294,9 @@ pub async fn update_image(
 pub async fn delete_image(shop: &Shop, actor: Actor, image_id: i64) -> ServiceResult<()> {
     signed_in(actor)?;
     let txn = write_txn(&shop.db).await?;
-    let image = product_image::Entity::find_by_id(image_id)
-        .filter(product_image::Column::Kind.eq("upload"))
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound("image"))?;
-    let product =
-        product::Entity::find_by_id(image.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("image"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| {
-        if matches!(e, ServiceError::NotFound(_)) {
-            ServiceError::NotFound("image")
-        } else {
-            e
-        }
-    })?;
+    let (image, product) = editable_image(&txn, actor, image_id).await?;
     product_image::Entity::delete_by_id(image_id).exec(&txn).await?;
-    outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
-        .await?;
+    changed(&txn, product.id, &product.slug).await?;
     txn.commit().await?;
     // Files of a deleted image are only garbage now; a failure is logged.
     let mut keys = vec![upload_key(&image.object_key)];
@@ -345,8 +340,7 @@ pub async fn finish_processing(shop: &Shop, image_id: i64, outcome: Result<(u32,
     }
     row.update(&txn).await?;
     if let Some(product) = product::Entity::find_by_id(product_id).one(&txn).await? {
-        outbox::record(&txn, "product.changed", serde_json::json!({ "product_id": product.id, "slug": product.slug }))
-            .await?;
+        changed(&txn, product.id, &product.slug).await?;
     }
     txn.commit().await?;
     Ok(())

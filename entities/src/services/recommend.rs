@@ -216,13 +216,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
 /// 1 for a factor of e).
 fn similarity(a: &product::Model, b: &product::Model) -> f64 {
     let values = |p: &product::Model| -> Vec<String> {
-        match &p.attributes {
-            serde_json::Value::Object(map) => map.values().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-            serde_json::Value::Array(items) => {
-                items.iter().filter_map(|i| i.get(1).and_then(|v| v.as_str()).map(str::to_owned)).collect()
-            }
-            _ => Vec::new(),
-        }
+        super::catalog::pairs(&p.attributes).into_iter().map(|(_, v)| v).collect()
     };
     let shared = values(a).iter().filter(|v| values(b).contains(v)).count() as f64;
     let brand = if a.brand == b.brand { 3.0 } else { 0.0 };

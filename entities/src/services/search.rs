@@ -57,12 +57,10 @@ fn clean_text(text: &str) -> String {
     text.trim().chars().take(MAX_QUERY_CHARS).collect()
 }
 
-async fn port_query(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchQuery> {
-    let category_path = match request.category.as_deref() {
-        Some(slug) => Some(names(shop).await?.paths.remove(slug).unwrap_or_else(|| vec![slug.to_owned()])),
-        None => None,
-    };
-    Ok(SearchQuery {
+fn port_query(names: &Names, request: &SearchRequest) -> SearchQuery {
+    let category_path =
+        request.category.as_deref().map(|slug| names.paths.get(slug).cloned().unwrap_or_else(|| vec![slug.to_owned()]));
+    SearchQuery {
         text: clean_text(&request.q),
         category_path,
         vendors: request.vendors.clone(),
@@ -75,12 +73,13 @@ async fn port_query(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
         skip_facets: false,
         offset: 0,
         limit: PAGE_SIZE,
-    })
+    }
 }
 
 async fn run_search(shop: &Shop, request: &SearchRequest) -> ServiceResult<SearchResults> {
     let mut page = request.page.clamp(1, MAX_PAGE);
-    let mut query = port_query(shop, request).await?;
+    let names = names(shop).await?;
+    let mut query = port_query(&names, request);
     query.offset = (page as usize - 1) * PAGE_SIZE;
     let mut found = shop.search.search(&query).await?;
     let total_pages = (found.total as usize).div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE as usize) as u32;
@@ -91,7 +90,7 @@ async fn run_search(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
         found = shop.search.search(&query).await?;
     }
     let help = if found.total == 0 { Some(no_results_help(shop, request, &query).await?) } else { None };
-    let facets = facets(shop, request, &found).await?;
+    let facets = facets(&names, request, &found);
     let hits = found
         .hits
         .into_iter()
@@ -100,9 +99,8 @@ async fn run_search(shop: &Shop, request: &SearchRequest) -> ServiceResult<Searc
     Ok(SearchResults { hits, total: found.total, page, total_pages, facets, help })
 }
 
-async fn facets(shop: &Shop, request: &SearchRequest, found: &SearchPage) -> ServiceResult<Facets> {
+fn facets(names: &Names, request: &SearchRequest, found: &SearchPage) -> Facets {
     let chosen = |list: &[String], key: &str| list.iter().any(|v| v == key);
-    let names = names(shop).await?;
     let mut vendors = label(&found.vendor_counts, &names.vendors, |k| chosen(&request.vendors, k));
     keep_selected(&mut vendors, &request.vendors);
     let mut brands = label(&found.brand_counts, &HashMap::new(), |k| chosen(&request.brands, k));
@@ -141,7 +139,7 @@ async fn facets(shop: &Shop, request: &SearchRequest, found: &SearchPage) -> Ser
         count: found.in_stock_count,
         selected: request.in_stock,
     });
-    Ok(Facets { categories, vendors, brands, price_ranges, ratings, in_stock, options: options(request, found) })
+    Facets { categories, vendors, brands, price_ranges, ratings, in_stock, options: options(request, found) }
 }
 
 /// Option facets by name, values in a shopper's order (sizes small to large).
