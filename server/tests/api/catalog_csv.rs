@@ -96,16 +96,7 @@ on_both_databases!(an_exported_catalog_imports_back_as_updates, |db| async move 
     );
     assert!(report["errors"].as_array().unwrap().is_empty());
     let sku = &record[10];
-    let edited: Value = app
-        .client
-        .get(app.url("/api/v1/products/1/edit"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let edited: Value = app.get_json_with_token("/api/v1/products/1/edit", TOKEN).await;
     let variant = edited["variants"].as_array().unwrap().iter().find(|v| v["sku"] == sku.as_str()).unwrap().clone();
     assert_eq!(variant["price_minor"], 777);
     assert_eq!(edited["title"], product["card"]["title"], "the other columns round-trip unchanged");

@@ -35,6 +35,13 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("request reaches the app")
     }
 
+    /// GETs `path` with a bearer token and reads the JSON answer.
+    pub async fn get_json_with_token(&self, path: &str, token: &str) -> serde_json::Value {
+        let response =
+            self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request reaches the app");
+        response.json().await.expect("a JSON answer")
+    }
+
     pub async fn get_html(&self, path: &str) -> (u16, String) {
         let response = self.get(path).await;
         let status = response.status().as_u16();

@@ -50,16 +50,7 @@ async fn upload(app: &TestApp, product: i64, files: Vec<(&str, Vec<u8>)>, token:
 /// Waits until every image of `product` is processed; returns them.
 async fn processed(app: &TestApp, product: i64) -> Vec<Value> {
     for _ in 0..200 {
-        let images: Value = app
-            .client
-            .get(app.url(&format!("/api/v1/products/{product}/images")))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let images: Value = app.get_json_with_token(&format!("/api/v1/products/{product}/images"), TOKEN).await;
         let images = images.as_array().unwrap().clone();
         if !images.is_empty() && images.iter().all(|i| i["status"] != "pending") {
             return images;
@@ -186,16 +177,7 @@ async fn files_that_are_not_images_are_refused_whatever_their_name() {
     assert_eq!(anonymous, 401);
     assert_eq!(missing, 404);
     assert_eq!(crowded, 400, "{crowd_problem}");
-    let images: Value = app
-        .client
-        .get(app.url("/api/v1/products/3/images"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let images: Value = app.get_json_with_token("/api/v1/products/3/images", TOKEN).await;
     assert_eq!(images.as_array().unwrap().len(), 0, "a refused upload stores nothing");
 }
 
