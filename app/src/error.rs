@@ -14,6 +14,16 @@ pub enum AppError {
     /// The input was not acceptable; the text says why.
     #[error("{0}")]
     Invalid(String),
+    /// Some fields were not acceptable: each field's name (`title`,
+    /// `variants[2].sku`) with what is wrong with it.
+    #[error("{}", describe_fields(.0))]
+    Fields(Vec<(String, String)>),
+    /// Nobody is signed in, or the session has ended.
+    #[error("Please sign in first.")]
+    SignIn,
+    /// Signed in, but this is not allowed.
+    #[error("You may not do that.")]
+    Forbidden,
     /// The request conflicts with the shop's state (e.g. sold out).
     #[error("{0}")]
     Conflict(String),
@@ -40,13 +50,11 @@ impl From<entities::services::ServiceError> for AppError {
         match e {
             E::NotFound(_) => Self::NotFound,
             E::Invalid(message) => Self::Invalid(message),
-            E::InvalidField { field, message } => Self::Invalid(format!("{field} {message}")),
+            E::InvalidField { field, message } => Self::Fields(vec![(field.to_owned(), message)]),
             E::Conflict(message) => Self::Conflict(message),
-            E::InvalidFields(fields) => Self::Invalid(
-                fields.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; "),
-            ),
-            E::Unauthenticated => Self::Invalid("Please sign in first.".to_owned()),
-            E::Forbidden => Self::Invalid("You may not do that.".to_owned()),
+            E::InvalidFields(fields) => Self::Fields(fields),
+            E::Unauthenticated => Self::SignIn,
+            E::Forbidden => Self::Forbidden,
             internal => {
                 tracing::error!(error = %internal, "service failed");
                 Self::Internal
@@ -62,10 +70,26 @@ impl AppError {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(match self {
                 Self::NotFound => http::StatusCode::NOT_FOUND,
-                Self::Invalid(_) => http::StatusCode::BAD_REQUEST,
+                Self::Invalid(_) | Self::Fields(_) => http::StatusCode::BAD_REQUEST,
+                Self::SignIn => http::StatusCode::UNAUTHORIZED,
+                Self::Forbidden => http::StatusCode::FORBIDDEN,
                 Self::Conflict(_) => http::StatusCode::CONFLICT,
                 Self::Internal | Self::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
             });
         }
     }
+}
+
+impl AppError {
+    /// The message for one field (`title`, `variants[0].sku`), if it failed.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Fields(fields) => fields.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn describe_fields(fields: &[(String, String)]) -> String {
+    fields.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; ")
 }

@@ -14,7 +14,8 @@ use components::layout::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
+    hooks::use_location,
     path, SsrMode,
 };
 
@@ -48,17 +49,31 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/bazaar.css"/>
         <Title formatter=|title| format!("{title} · Bazaar")/>
         <Router>
-            <Header/>
+            <StoreHeader/>
             <main id="main" class="mx-auto max-w-6xl px-4 py-6">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/c/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/p/:slug") view=pages::product::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/admin") view=pages::admin::AdminArea ssr=SsrMode::Async>
+                        <Route path=path!("") view=pages::admin::products::ProductsPage ssr=SsrMode::Async/>
+                        <Route path=path!("products/new") view=pages::admin::editor::NewProductPage ssr=SsrMode::Async/>
+                        <Route path=path!("products/:id") view=pages::admin::editor::EditProductPage ssr=SsrMode::Async/>
+                        <Route path=path!("categories") view=pages::admin::categories::CategoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("import") view=pages::admin::csv::CsvPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The storefront's header everywhere but in the admin area, which has its own.
+#[component]
+fn StoreHeader() -> impl IntoView {
+    let location = use_location();
+    move || (!location.pathname.get().starts_with("/admin")).then(|| view! { <Header/> })
 }
 
 /// Puts `data-hydrated` on `<body>` once the WASM has taken over, so browser

@@ -3,6 +3,7 @@
 //! The plain types (`domain`, `views`) compile everywhere, WASM included. The
 //! database models, ports and services sit behind the `db` feature.
 
+pub mod admin;
 pub mod domain;
 pub mod views;
 

@@ -89,7 +89,9 @@ impl Application {
             .site_addr(std::net::SocketAddr::new(addr.ip(), port))
             .reload_port(3001)
             .build();
-        let admin_token = crate::http::api::auth::AdminToken::new(settings.api.admin_token.clone());
+        let admin_token = entities::services::admin_sessions::AdminToken::new(
+            settings.api.admin_token.as_ref().map(|t| t.expose_secret()),
+        );
         let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token };
         Ok(Self { listener, port, state, settings })
     }

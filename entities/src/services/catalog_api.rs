@@ -6,7 +6,7 @@ use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, vendor};
 use crate::views::{CategoryNode, ProductDetail, ProductList, VendorView};
 use chrono::{TimeZone, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
 
 /// Most items one list request may ask for.
 pub const MAX_LIMIT: u32 = 100;
@@ -69,7 +69,7 @@ impl ProductSort {
         }
     }
 
-    const fn column(self) -> product::Column {
+    pub(crate) const fn column(self) -> product::Column {
         match self {
             Self::Id => product::Column::Id,
             Self::PriceAsc | Self::PriceDesc => product::Column::PriceFromMinor,
@@ -78,7 +78,7 @@ impl ProductSort {
         }
     }
 
-    const fn order(self) -> Order {
+    pub(crate) const fn order(self) -> Order {
         match self {
             Self::Id | Self::PriceAsc => Order::Asc,
             Self::PriceDesc | Self::Newest | Self::Rating => Order::Desc,
@@ -86,7 +86,7 @@ impl ProductSort {
     }
 
     /// The sort key of a row, as an integer.
-    fn key_of(self, p: &product::Model) -> i64 {
+    pub(crate) fn key_of(self, p: &product::Model) -> i64 {
         match self {
             Self::Id => p.id,
             Self::PriceAsc | Self::PriceDesc => p.price_from_minor,
@@ -107,22 +107,22 @@ impl ProductSort {
 
 /// Where a page ends: the last row's sort key and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cursor {
-    key: i64,
-    id: i64,
+pub(crate) struct Cursor {
+    pub(crate) key: i64,
+    pub(crate) id: i64,
 }
 
 /// Cursors are opaque to clients: the sort's letter, then the key and the id
 /// in hex (`p` + id alone for the id order). A cursor names its sort, so one
 /// given out for another sort is refused instead of giving a wrong page.
-fn encode_cursor(sort: ProductSort, at: Cursor) -> String {
+pub(crate) fn encode_cursor(sort: ProductSort, at: Cursor) -> String {
     match sort {
         ProductSort::Id => format!("p{:x}", at.id),
         _ => format!("{}{:x}.{:x}", sort.tag(), at.key as u64, at.id),
     }
 }
 
-fn decode_cursor(sort: ProductSort, cursor: &str) -> Option<Cursor> {
+pub(crate) fn decode_cursor(sort: ProductSort, cursor: &str) -> Option<Cursor> {
     let rest = cursor.strip_prefix(sort.tag())?;
     let hex = |s: &str| u64::from_str_radix(s, 16).ok().map(|n| n as i64);
     let at = match sort {
@@ -139,7 +139,7 @@ fn decode_cursor(sort: ProductSort, cursor: &str) -> Option<Cursor> {
 }
 
 /// Rows strictly after `at` in the order of `sort`.
-fn after(sort: ProductSort, at: Cursor) -> Option<Condition> {
+pub(crate) fn after(sort: ProductSort, at: Cursor) -> Option<Condition> {
     let column = sort.column();
     let key = sort.key_value(at.key)?;
     Some(match sort.order() {
@@ -159,48 +159,73 @@ fn after(sort: ProductSort, at: Cursor) -> Option<Condition> {
 /// cursor, or an unknown category or vendor; `Database` when it fails.
 #[tracing::instrument(skip(shop))]
 pub async fn list_products(shop: &Shop, q: &ProductQuery) -> ServiceResult<ProductList> {
-    if !(1..=MAX_LIMIT).contains(&q.limit) {
+    let select = product::Entity::find().filter(product::Column::Status.eq("active"));
+    let select = in_category_and_vendor(shop, select, q.category.as_deref(), q.vendor.as_deref()).await?;
+    let (rows, next_cursor) = keyset_page(shop, select, q.sort, q.cursor.as_deref(), q.limit).await?;
+    Ok(ProductList { items: cards_for(&shop.db, rows).await?, next_cursor })
+}
+
+/// Narrows `select` to a category's subtree and to a vendor (by slug).
+///
+/// # Errors
+/// `InvalidField` naming an unknown category or vendor.
+pub(crate) async fn in_category_and_vendor(
+    shop: &Shop,
+    mut select: Select<product::Entity>,
+    category: Option<&str>,
+    vendor: Option<&str>,
+) -> ServiceResult<Select<product::Entity>> {
+    if let Some(slug) = category {
+        let this = category::Entity::find().filter(category::Column::Slug.eq(slug)).one(&shop.db).await?.ok_or(
+            ServiceError::InvalidField { field: "category", message: format!("no category has the slug {slug:?}") },
+        )?;
+        select = select.filter(product::Column::CategoryId.is_in(subtree_ids(&shop.db, &this).await?));
+    }
+    if let Some(slug) = vendor {
+        let vendor = vendor::Entity::find().filter(vendor::Column::Slug.eq(slug)).one(&shop.db).await?.ok_or(
+            ServiceError::InvalidField { field: "vendor", message: format!("no vendor has the slug {slug:?}") },
+        )?;
+        select = select.filter(product::Column::VendorId.eq(vendor.id));
+    }
+    Ok(select)
+}
+
+/// The page of `select` in the order of `sort` after `cursor`, and the
+/// cursor of the page after it.
+///
+/// # Errors
+/// `InvalidField` for a limit out of range or a cursor of another sort.
+pub(crate) async fn keyset_page(
+    shop: &Shop,
+    mut select: Select<product::Entity>,
+    sort: ProductSort,
+    cursor: Option<&str>,
+    limit: u32,
+) -> ServiceResult<(Vec<product::Model>, Option<String>)> {
+    if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ServiceError::InvalidField {
             field: "limit",
             message: format!("must be between 1 and {MAX_LIMIT}"),
         });
     }
-    let mut select = product::Entity::find().filter(product::Column::Status.eq("active"));
-    if let Some(c) = &q.cursor {
+    if let Some(c) = cursor {
         let bad = || ServiceError::InvalidField {
             field: "cursor",
             message: "is not a cursor this API gave out for this sort".into(),
         };
-        let at = decode_cursor(q.sort, c).ok_or_else(bad)?;
-        select = select.filter(after(q.sort, at).ok_or_else(bad)?);
+        let at = decode_cursor(sort, c).ok_or_else(bad)?;
+        select = select.filter(after(sort, at).ok_or_else(bad)?);
     }
-    if let Some(slug) = &q.category {
-        let this =
-            category::Entity::find().filter(category::Column::Slug.eq(slug.as_str())).one(&shop.db).await?.ok_or(
-                ServiceError::InvalidField { field: "category", message: format!("no category has the slug {slug:?}") },
-            )?;
-        select = select.filter(product::Column::CategoryId.is_in(subtree_ids(&shop.db, &this).await?));
-    }
-    if let Some(slug) = &q.vendor {
-        let vendor = vendor::Entity::find().filter(vendor::Column::Slug.eq(slug.as_str())).one(&shop.db).await?.ok_or(
-            ServiceError::InvalidField { field: "vendor", message: format!("no vendor has the slug {slug:?}") },
-        )?;
-        select = select.filter(product::Column::VendorId.eq(vendor.id));
+    if sort != ProductSort::Id {
+        select = select.order_by(sort.column(), sort.order());
     }
     // One extra row tells whether another page follows.
-    if q.sort != ProductSort::Id {
-        select = select.order_by(q.sort.column(), q.sort.order());
-    }
-    let mut rows =
-        select.order_by(product::Column::Id, q.sort.order()).limit(u64::from(q.limit) + 1).all(&shop.db).await?;
-    let more = rows.len() > q.limit as usize;
-    rows.truncate(q.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|p| encode_cursor(q.sort, Cursor { key: q.sort.key_of(p), id: p.id }))
-    } else {
-        None
-    };
-    Ok(ProductList { items: cards_for(&shop.db, rows).await?, next_cursor })
+    let mut rows = select.order_by(product::Column::Id, sort.order()).limit(u64::from(limit) + 1).all(&shop.db).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next =
+        if more { rows.last().map(|p| encode_cursor(sort, Cursor { key: sort.key_of(p), id: p.id })) } else { None };
+    Ok((rows, next))
 }
 
 /// A product for sale, by id.

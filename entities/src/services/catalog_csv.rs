@@ -18,12 +18,14 @@
 //! | `options` | `Size=M; Colour=Red` |
 //! | `price_minor`, `currency`, `stock`, `allow_backorder` | the variant's price in minor units, ISO currency, stock, `true`/`false` |
 
+use crate::admin::parse_pairs;
+pub use crate::admin::{ImportReport, RowError};
+
 use super::access::{signed_in, Actor};
 use super::catalog_admin::{self, NewProduct, NewVariant, ProductPatch, VariantPatch};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, variant, vendor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// The columns, in export order.
@@ -50,43 +52,8 @@ pub const COLUMNS: [&str; 17] = [
 /// Most rows one import may have.
 pub const MAX_ROWS: usize = 100_000;
 
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ImportReport {
-    /// Products created.
-    pub products_created: u32,
-    /// Products changed.
-    pub products_updated: u32,
-    /// Variants created (with new products or added to existing ones).
-    pub variants_created: u32,
-    /// Variants changed.
-    pub variants_updated: u32,
-    /// Rows that were not applied, with why.
-    pub errors: Vec<RowError>,
-}
-
-/// A row that was not applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RowError {
-    /// The line of the file (the header is line 1).
-    pub line: u64,
-    /// Why it was not applied.
-    pub message: String,
-}
-
 fn pairs_text(json: &serde_json::Value) -> String {
     super::catalog::pairs(json).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-}
-
-fn parse_pairs(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut map = BTreeMap::new();
-    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, value) = part.split_once('=').ok_or_else(|| format!("{part:?} is not Name=Value"))?;
-        map.insert(name.trim().to_owned(), value.trim().to_owned());
-    }
-    Ok(map)
 }
 
 /// Every product (all statuses), one row per variant, as CSV.

@@ -3,6 +3,10 @@
 //! outbox in the same transaction: the indexer re-indexes the products they
 //! touch and the cache drops catalog reads.
 
+use crate::admin::AdminCategoryNode;
+pub use crate::admin::{AdminCategory, CategoryPatch, NewCategory};
+use std::collections::HashMap;
+
 use super::access::{authorize, signed_in, Action, Actor};
 use super::validate::{unique_violation, Check};
 use super::{outbox, ServiceError, ServiceResult, Shop};
@@ -11,67 +15,14 @@ use crate::model::{category, product, vendor};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// How deep the tree may go (0 is the top level).
 pub const MAX_DEPTH: i32 = 5;
 const NAME_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5_000;
-
-/// A new category.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewCategory {
-    /// Display name, 1–200 characters.
-    pub name: String,
-    /// URL slug; made from the name when absent.
-    pub slug: Option<String>,
-    /// The parent's slug; absent for a top-level category.
-    pub parent: Option<String>,
-    /// Order among its siblings (default 0).
-    #[serde(default)]
-    pub position: i32,
-}
-
-/// Changes to a category; absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CategoryPatch {
-    /// New display name.
-    pub name: Option<String>,
-    /// Move under this parent (slug); `null` moves it to the top level.
-    #[serde(default, deserialize_with = "present")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    pub parent: Option<Option<String>>,
-    /// New order among its siblings.
-    pub position: Option<i32>,
-}
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-/// A category as an admin sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AdminCategory {
-    /// Database id.
-    pub id: i64,
-    /// URL slug.
-    pub slug: String,
-    /// Display name.
-    pub name: String,
-    /// The parent's slug, absent at the top level.
-    pub parent: Option<String>,
-    /// 0 at the top level.
-    pub depth: i32,
-    /// Order among its siblings.
-    pub position: i32,
-}
 
 /// A new vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -436,4 +387,47 @@ mod tests {
         slug_field(&mut check, Some("Not A Slug!"), "x");
         assert!(!check.is_ok());
     }
+}
+
+/// Every category in tree order (each followed by the ones below it,
+/// siblings by position and name), with how many products and
+/// sub-categories each holds directly.
+///
+/// # Errors
+/// `Unauthenticated` for anonymous callers; `Database`.
+pub async fn list_categories(shop: &Shop, actor: Actor) -> ServiceResult<Vec<AdminCategoryNode>> {
+    signed_in(actor)?;
+    let all = category::Entity::find().all(&shop.db).await?;
+    let counts: HashMap<i64, i64> = product::Entity::find()
+        .select_only()
+        .column(product::Column::CategoryId)
+        .column_as(product::Column::Id.count(), "n")
+        .group_by(product::Column::CategoryId)
+        .into_tuple::<(i64, i64)>()
+        .all(&shop.db)
+        .await?
+        .into_iter()
+        .collect();
+    let slugs: HashMap<i64, String> = all.iter().map(|c| (c.id, c.slug.clone())).collect();
+    let mut below: HashMap<Option<i64>, Vec<category::Model>> = HashMap::new();
+    for c in all {
+        below.entry(c.parent_id).or_default().push(c);
+    }
+    for siblings in below.values_mut() {
+        siblings.sort_by(|a, b| (a.position, &a.name).cmp(&(b.position, &b.name)));
+    }
+    let mut out = Vec::with_capacity(slugs.len());
+    // Depth first, from the top level, without recursion.
+    let mut stack: Vec<category::Model> = below.remove(&None).unwrap_or_default().into_iter().rev().collect();
+    while let Some(c) = stack.pop() {
+        let children = below.remove(&Some(c.id)).unwrap_or_default();
+        let parent = c.parent_id.and_then(|id| slugs.get(&id).cloned());
+        out.push(AdminCategoryNode {
+            products: counts.get(&c.id).copied().unwrap_or(0).max(0) as u64,
+            children: children.len() as u32,
+            category: admin_category(c, parent),
+        });
+        stack.extend(children.into_iter().rev());
+    }
+    Ok(out)
 }

@@ -3,6 +3,8 @@
 //! row; the image processor (a server worker) makes the renditions off the
 //! request path, and the product page shows a placeholder until then.
 
+pub use crate::admin::{AdminImage, ImagePatch};
+
 use super::access::{authorize, signed_in, Action, Actor};
 use super::catalog_admin::changed;
 use super::validate::Check;
@@ -14,7 +16,6 @@ use object_store::PutPayload;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
-use serde::{Deserialize, Serialize};
 
 /// Largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -58,24 +59,6 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// Text for screen readers; the product's title when absent.
     pub alt: Option<String>,
-}
-
-/// An image as its editor sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AdminImage {
-    /// Database id.
-    pub id: i64,
-    /// `pending` while the renditions are made, `ready`, or `failed`.
-    pub status: String,
-    /// Text for screen readers.
-    pub alt: String,
-    /// Display order.
-    pub position: i32,
-    /// The renditions' addresses once ready, smallest first.
-    pub renditions: Vec<String>,
-    /// Why processing failed.
-    pub error: Option<String>,
 }
 
 impl From<product_image::Model> for AdminImage {
@@ -227,17 +210,6 @@ async fn editable_image<C: ConnectionTrait>(
         other => other,
     })?;
     Ok((image, product))
-}
-
-/// Changes to an image; absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ImagePatch {
-    /// New text for screen readers.
-    pub alt: Option<String>,
-    /// New place in the gallery (0 is first); the others move up or down.
-    pub position: Option<i32>,
 }
 
 /// Changes an image's alt text or moves it in the gallery.

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin_sessions;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;

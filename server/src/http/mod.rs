@@ -36,7 +36,7 @@ pub struct AppState {
     /// The Prometheus recorder.
     pub metrics: PrometheusHandle,
     /// The admin token of the REST API, if configured.
-    pub admin_token: api::auth::AdminToken,
+    pub admin_token: entities::services::admin_sessions::AdminToken,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -46,7 +46,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let shop = state.shop.clone();
-        move || provide_context(shop.clone())
+        let admin_token = state.admin_token.clone();
+        move || {
+            provide_context(shop.clone());
+            provide_context(admin_token.clone());
+        }
     };
     let render = {
         let options = state.leptos_options.clone();

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin_ui;
 mod cart;
 mod catalog_csv;
 mod cli;

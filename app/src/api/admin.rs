@@ -1,0 +1,388 @@
+//! The catalog admin's server functions. Each one finds out who is acting
+//! (one place: [`session`]), then calls one service, which asks
+//! `entities::services::access` whether that actor may do it.
+
+use crate::error::AppError;
+use entities::admin::{
+    AdminCategory, AdminCategoryNode, AdminImage, AdminProduct, AdminProductFilter, AdminProductPage, AdminVariant,
+    BulkAction, BulkReport, CategoryPatch, ImagePatch, ImportReport, NewCategory, NewProduct, NewVariant, ProductPatch,
+    VariantPatch,
+};
+use entities::views::VendorView;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{Json, MultipartData, MultipartFormData};
+
+/// Largest CSV file the import screen takes.
+pub const CSV_MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// Name of the cookie that holds the admin session's id.
+pub const ADMIN_COOKIE: &str = "bazaar_admin";
+
+/// Whether this request comes from a signed-in admin.
+#[server(prefix = "/_sf", endpoint = "admin/status")]
+pub async fn admin_status() -> Result<bool, AppError> {
+    Ok(ssr::actor().await? != entities::services::access::Actor::Anonymous)
+}
+
+/// Opens an admin session for whoever knows the admin token (until accounts
+/// land) and sets its cookie.
+#[server(prefix = "/_sf", endpoint = "admin/sign-in")]
+pub async fn admin_sign_in(token: String) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    let configured = use_context::<entities::services::admin_sessions::AdminToken>().unwrap_or_default();
+    match entities::services::admin_sessions::open(&shop, &configured, &token).await {
+        Ok(id) => {
+            ssr::set_cookie(&id, entities::services::admin_sessions::SESSION_TTL.as_secs());
+            Ok(())
+        }
+        Err(entities::services::ServiceError::Unauthenticated) => {
+            let error = AppError::Fields(vec![("token".into(), "is not the admin token".into())]);
+            error.set_page_status();
+            Err(error)
+        }
+        Err(e) => Err(super::fail(e)),
+    }
+}
+
+/// Ends the admin session and clears its cookie.
+#[server(prefix = "/_sf", endpoint = "admin/sign-out")]
+pub async fn admin_sign_out() -> Result<(), AppError> {
+    let shop = super::shop()?;
+    if let Some(id) = ssr::session_id().await {
+        entities::services::admin_sessions::close(&shop, &id).await.map_err(super::fail)?;
+    }
+    ssr::set_cookie("", 0);
+    Ok(())
+}
+
+/// One page of the admin product list.
+#[server(prefix = "/_sf", endpoint = "admin/products", input = Json)]
+pub async fn admin_products(filter: AdminProductFilter) -> Result<AdminProductPage, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::list_products(&shop, actor, &filter).await.map_err(super::fail)
+}
+
+/// Applies one change to many products at once.
+#[server(prefix = "/_sf", endpoint = "admin/bulk", input = Json)]
+pub async fn admin_bulk(ids: Vec<i64>, action: BulkAction) -> Result<BulkReport, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::bulk_update(&shop, actor, &ids, &action).await.map_err(super::fail)
+}
+
+/// A product in any status, for its editor.
+#[server(prefix = "/_sf", endpoint = "admin/product")]
+pub async fn admin_load_product(id: i64) -> Result<AdminProduct, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::admin_product(&shop, actor, id).await.map_err(super::fail)
+}
+
+/// Creates a product with its variants.
+#[server(prefix = "/_sf", endpoint = "admin/product/create", input = Json)]
+pub async fn admin_create_product(product: NewProduct) -> Result<AdminProduct, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::create_product(&shop, actor, product).await.map_err(super::fail)
+}
+
+/// Changes a product's own fields.
+#[server(prefix = "/_sf", endpoint = "admin/product/update", input = Json)]
+pub async fn admin_update_product(id: i64, patch: ProductPatch) -> Result<AdminProduct, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::update_product(&shop, actor, id, patch).await.map_err(super::fail)
+}
+
+/// Deletes a product.
+#[server(prefix = "/_sf", endpoint = "admin/product/delete")]
+pub async fn admin_delete_product(id: i64) -> Result<(), AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::delete_product(&shop, actor, id).await.map_err(super::fail)
+}
+
+/// Adds a variant to a product.
+#[server(prefix = "/_sf", endpoint = "admin/variant/add", input = Json)]
+pub async fn admin_add_variant(product_id: i64, variant: NewVariant) -> Result<AdminVariant, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::add_variant(&shop, actor, product_id, variant).await.map_err(super::fail)
+}
+
+/// Changes a variant.
+#[server(prefix = "/_sf", endpoint = "admin/variant/update", input = Json)]
+pub async fn admin_update_variant(id: i64, patch: VariantPatch) -> Result<AdminVariant, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::update_variant(&shop, actor, id, patch).await.map_err(super::fail)
+}
+
+/// Deletes a variant (never a product's last).
+#[server(prefix = "/_sf", endpoint = "admin/variant/delete")]
+pub async fn admin_delete_variant(id: i64) -> Result<(), AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_admin::delete_variant(&shop, actor, id).await.map_err(super::fail)
+}
+
+/// A product's uploaded images with their processing status.
+#[server(prefix = "/_sf", endpoint = "admin/images")]
+pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::images::list_images(&shop, actor, product_id).await.map_err(super::fail)
+}
+
+/// Uploads images of a product: a multipart form with `product_id`, one or
+/// more `files` and optionally an `alt` text for all of them.
+#[server(prefix = "/_sf", endpoint = "admin/images/upload", input = MultipartFormData)]
+pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    let form =
+        ssr::read_form(data, "files", entities::services::images::MAX_FILES, entities::services::images::MAX_BYTES)
+            .await?;
+    let product_id: i64 = form
+        .text("product_id")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| AppError::Fields(vec![("product_id".into(), "is missing".into())]))?;
+    let alt = form.text("alt").filter(|a| !a.trim().is_empty());
+    let uploads = form
+        .files
+        .into_iter()
+        .filter(|(name, bytes)| !(name.is_empty() && bytes.is_empty()))
+        .map(|(file_name, bytes)| entities::services::images::Upload { file_name, bytes, alt: alt.clone() })
+        .collect();
+    entities::services::images::add_images(&shop, actor, product_id, uploads).await.map_err(super::fail)
+}
+
+/// Changes an image's alt text or place in the gallery; answers the gallery.
+#[server(prefix = "/_sf", endpoint = "admin/image/update", input = Json)]
+pub async fn admin_update_image(id: i64, patch: ImagePatch) -> Result<Vec<AdminImage>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::images::update_image(&shop, actor, id, patch).await.map_err(super::fail)
+}
+
+/// Deletes an image and its renditions.
+#[server(prefix = "/_sf", endpoint = "admin/image/delete")]
+pub async fn admin_delete_image(id: i64) -> Result<(), AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::images::delete_image(&shop, actor, id).await.map_err(super::fail)
+}
+
+/// Every category in tree order, with counts.
+#[server(prefix = "/_sf", endpoint = "admin/categories")]
+pub async fn admin_categories() -> Result<Vec<AdminCategoryNode>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_taxonomy::list_categories(&shop, actor).await.map_err(super::fail)
+}
+
+/// Creates a category.
+#[server(prefix = "/_sf", endpoint = "admin/category/create", input = Json)]
+pub async fn admin_create_category(category: NewCategory) -> Result<AdminCategory, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_taxonomy::create_category(&shop, actor, category).await.map_err(super::fail)
+}
+
+/// Renames, reorders or moves a category (with its subtree).
+#[server(prefix = "/_sf", endpoint = "admin/category/update", input = Json)]
+pub async fn admin_update_category(slug: String, patch: CategoryPatch) -> Result<AdminCategory, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_taxonomy::update_category(&shop, actor, &slug, patch).await.map_err(super::fail)
+}
+
+/// Deletes an empty category.
+#[server(prefix = "/_sf", endpoint = "admin/category/delete")]
+pub async fn admin_delete_category(slug: String) -> Result<(), AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::catalog_taxonomy::delete_category(&shop, actor, &slug).await.map_err(super::fail)
+}
+
+/// The vendors, for the editor's and the list's choices.
+#[server(prefix = "/_sf", endpoint = "admin/vendors")]
+pub async fn admin_vendors() -> Result<Vec<VendorView>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::access::signed_in(actor).map_err(super::fail)?;
+    entities::services::catalog_api::vendors(&shop).await.map_err(super::fail)
+}
+
+/// Imports products from an uploaded CSV file (field `file`): the good rows
+/// are applied, each bad one is reported with its line and reason.
+#[server(prefix = "/_sf", endpoint = "admin/import", input = MultipartFormData)]
+pub async fn admin_import_csv(data: MultipartData) -> Result<ImportReport, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::access::signed_in(actor).map_err(super::fail)?;
+    let form = ssr::read_form(data, "file", 1, CSV_MAX_BYTES).await?;
+    let Some((_, bytes)) = form.files.into_iter().find(|(_, bytes)| !bytes.is_empty()) else {
+        let error = AppError::Fields(vec![("file".into(), "choose a CSV file".into())]);
+        error.set_page_status();
+        return Err(error);
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        let error = AppError::Fields(vec![("file".into(), "is not UTF-8 text".into())]);
+        error.set_page_status();
+        error
+    })?;
+    entities::services::catalog_csv::import(&shop, actor, &text).await.map_err(super::fail)
+}
+
+/// Who is acting, decided once per request from the admin cookie.
+#[cfg(feature = "ssr")]
+pub mod session {
+    use super::ADMIN_COOKIE;
+    use entities::services::access::Actor;
+    use entities::services::Shop;
+    use http::header::{COOKIE, HOST, ORIGIN};
+    use http::request::Parts;
+    use http::Method;
+
+    /// The admin session id in the request's cookie, if any.
+    pub fn session_id(parts: &Parts) -> Option<String> {
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == ADMIN_COOKIE)
+            .map(|(_, value)| value.to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether a state-changing request was sent by another site's page:
+    /// the browser says so (`Sec-Fetch-Site`), or its `Origin` names
+    /// another host than the one addressed. Requests without either header
+    /// come from programs, not from a page, and pass.
+    pub fn cross_site(parts: &Parts) -> bool {
+        if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            return false;
+        }
+        let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+        if let Some(site) = header(http::HeaderName::from_static("sec-fetch-site")) {
+            return !matches!(site, "same-origin" | "none");
+        }
+        match (header(ORIGIN), header(HOST)) {
+            (Some(origin), Some(host)) => {
+                origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/')) != Some(host)
+            }
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// The acting party of a request: an admin while the session in its
+    /// cookie is open, else nobody. A state-changing request from another
+    /// site acts as nobody, whatever cookie the browser attached (CSRF).
+    pub async fn actor_from_parts(shop: &Shop, parts: &Parts) -> Actor {
+        let Some(id) = session_id(parts) else {
+            return Actor::Anonymous;
+        };
+        if cross_site(parts) {
+            tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with the admin cookie refused");
+            return Actor::Anonymous;
+        }
+        match entities::services::admin_sessions::actor(shop, &id).await {
+            Ok(actor) => actor,
+            Err(e) => {
+                tracing::error!(error = %e, "admin session lookup failed");
+                Actor::Anonymous
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::ADMIN_COOKIE;
+    use crate::error::AppError;
+    use entities::services::access::Actor;
+    use entities::services::Shop;
+    use http::header::SET_COOKIE;
+    use http::HeaderValue;
+    use leptos::server_fn::codec::MultipartData;
+
+    async fn parts() -> Result<http::request::Parts, AppError> {
+        leptos_axum::extract().await.map_err(|e| {
+            tracing::error!(error = %e, "request parts missing");
+            AppError::Internal
+        })
+    }
+
+    /// The acting party of this request.
+    pub async fn actor() -> Result<Actor, AppError> {
+        let shop = crate::api::shop()?;
+        Ok(super::session::actor_from_parts(&shop, &parts().await?).await)
+    }
+
+    /// The shop and the acting party.
+    pub async fn acting() -> Result<(Shop, Actor), AppError> {
+        let shop = crate::api::shop()?;
+        let actor = super::session::actor_from_parts(&shop, &parts().await?).await;
+        Ok((shop, actor))
+    }
+
+    /// The session id in this request's cookie.
+    pub async fn session_id() -> Option<String> {
+        super::session::session_id(&parts().await.ok()?)
+    }
+
+    /// Sends the admin cookie: HttpOnly, SameSite=Strict (never sent along
+    /// with another site's request), Secure over TLS, for `max_age` seconds
+    /// (0 clears it).
+    pub fn set_cookie(id: &str, max_age: u64) {
+        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let secure = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+            p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
+        });
+        let cookie = format!(
+            "{ADMIN_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+
+    /// A multipart form read into memory: its text fields and the files of
+    /// field `file_field` (name, bytes). Stops with a field message at more
+    /// than `max_files` files or a file over the upload limit.
+    pub struct Form {
+        pub texts: Vec<(String, String)>,
+        pub files: Vec<(String, Vec<u8>)>,
+    }
+
+    impl Form {
+        pub fn text(&self, name: &str) -> Option<String> {
+            self.texts.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        }
+    }
+
+    pub async fn read_form(
+        data: MultipartData,
+        file_field: &str,
+        max_files: usize,
+        limit: usize,
+    ) -> Result<Form, AppError> {
+        let invalid = |message: String| {
+            let error = AppError::Fields(vec![(file_field.to_owned(), message)]);
+            error.set_page_status();
+            error
+        };
+        let mut multipart = data.into_inner().ok_or_else(|| invalid("is not a form upload".into()))?;
+        let mut form = Form { texts: Vec::new(), files: Vec::new() };
+        while let Some(mut field) = multipart.next_field().await.map_err(|e| invalid(e.to_string()))? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == file_field {
+                if form.files.len() >= max_files {
+                    return Err(invalid(format!("at most {max_files} files at once")));
+                }
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| invalid(e.to_string()))? {
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(invalid(format!("{file_name} is larger than {} MB", limit / (1024 * 1024))));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                form.files.push((file_name, bytes));
+            } else {
+                form.texts.push((name, field.text().await.map_err(|e| invalid(e.to_string()))?));
+            }
+        }
+        Ok(form)
+    }
+}

@@ -1,0 +1,650 @@
+//! `/admin/products/new` and `/admin/products/:id`: a product's fields, its
+//! variants (each saved on its own), its images (upload, alt text, order,
+//! delete) and deleting it. Every bad field gets its message beside it.
+
+use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
+use crate::api::admin::{
+    admin_categories, admin_images, admin_load_product, admin_vendors, AdminAddVariant, AdminCreateProduct,
+    AdminDeleteImage, AdminDeleteProduct, AdminDeleteVariant, AdminUpdateImage, AdminUpdateProduct, AdminUpdateVariant,
+};
+use crate::error::AppError;
+use entities::admin::{
+    decimal_text, pairs_text, parse_pairs, parse_price, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant,
+    ImagePatch, NewProduct, NewVariant, ProductPatch, VariantPatch, PRODUCT_STATUSES,
+};
+use entities::views::VendorView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// Field errors of one form: field name → message.
+type Errors = RwSignal<Vec<(String, String)>>;
+
+fn message(errors: Errors, field: &str) -> Signal<Option<String>> {
+    let field = field.to_owned();
+    Signal::derive(move || errors.read().iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
+}
+
+/// Keeps `errors` in step with what the server said about the last attempt:
+/// field messages by field, anything else under `_`.
+fn follow<T: Clone + Send + Sync + 'static>(errors: Errors, value: Signal<Option<Result<T, AppError>>>) {
+    Effect::new(move |_| match value.get() {
+        Some(Err(AppError::Fields(fields))) => errors.set(fields),
+        Some(Err(other)) => errors.set(vec![("_".into(), other.to_string())]),
+        Some(Ok(_)) => errors.set(Vec::new()),
+        None => {}
+    });
+}
+
+/// The form-wide message (`_`), if any, as an alert.
+fn form_error(errors: Errors) -> impl IntoView {
+    move || {
+        errors.read().iter().find(|(f, _)| f == "_").map(|(_, m)| {
+            view! { <p role="alert" class="rounded bg-red-50 px-3 py-2 text-red-800" data-testid="action-error">{m.clone()}</p> }
+        })
+    }
+}
+
+/// A product's own fields as typed.
+#[derive(Clone, Copy)]
+struct ProductDraft {
+    title: RwSignal<String>,
+    brand: RwSignal<String>,
+    description: RwSignal<String>,
+    category: RwSignal<String>,
+    vendor: RwSignal<String>,
+    status: RwSignal<String>,
+    attributes: RwSignal<String>,
+    featured: RwSignal<bool>,
+}
+
+impl ProductDraft {
+    fn new(p: Option<&AdminProduct>, first_category: String, first_vendor: String) -> Self {
+        Self {
+            title: RwSignal::new(p.map(|p| p.title.clone()).unwrap_or_default()),
+            brand: RwSignal::new(p.map(|p| p.brand.clone()).unwrap_or_default()),
+            description: RwSignal::new(p.map(|p| p.description.clone()).unwrap_or_default()),
+            category: RwSignal::new(p.map_or(first_category, |p| p.category.clone())),
+            vendor: RwSignal::new(p.map_or(first_vendor, |p| p.vendor.clone())),
+            status: RwSignal::new(p.map_or_else(|| "draft".to_owned(), |p| p.status.clone())),
+            attributes: RwSignal::new(p.map(|p| pairs_text(&p.attributes)).unwrap_or_default()),
+            featured: RwSignal::new(p.is_some_and(|p| p.featured)),
+        }
+    }
+
+    fn patch(&self, errors: &mut Vec<(String, String)>) -> ProductPatch {
+        ProductPatch {
+            title: Some(self.title.get()),
+            description: Some(self.description.get()),
+            brand: Some(self.brand.get()),
+            status: Some(self.status.get()),
+            featured: Some(self.featured.get()),
+            category: Some(self.category.get()),
+            vendor: Some(self.vendor.get()).filter(|v| !v.is_empty()),
+            attributes: Some(parse_pairs(&self.attributes.get()).unwrap_or_else(|e| {
+                errors.push(("attributes".into(), e));
+                Default::default()
+            })),
+        }
+    }
+}
+
+/// A variant's fields as typed.
+#[derive(Clone, Copy)]
+struct VariantDraft {
+    sku: RwSignal<String>,
+    options: RwSignal<String>,
+    price: RwSignal<String>,
+    stock: RwSignal<String>,
+    backorder: RwSignal<bool>,
+}
+
+impl VariantDraft {
+    fn new(v: Option<&AdminVariant>) -> Self {
+        Self {
+            sku: RwSignal::new(v.map(|v| v.sku.clone()).unwrap_or_default()),
+            options: RwSignal::new(v.map(|v| pairs_text(&v.options)).unwrap_or_default()),
+            price: RwSignal::new(v.map(|v| decimal_text(v.price_minor, &v.currency)).unwrap_or_default()),
+            stock: RwSignal::new(v.map_or_else(|| "0".to_owned(), |v| v.stock.to_string())),
+            backorder: RwSignal::new(v.is_some_and(|v| v.allow_backorder)),
+        }
+    }
+
+    /// The variant, or the messages of the fields that could not be read
+    /// (named with `at` in front, as the server names them).
+    fn read(&self, currency: &str, at: &str, errors: &mut Vec<(String, String)>) -> NewVariant {
+        let price_minor = parse_price(&self.price.get(), currency).unwrap_or_else(|e| {
+            errors.push((format!("{at}price_minor"), e));
+            0
+        });
+        let stock = self.stock.get().trim().parse::<i32>().unwrap_or_else(|_| {
+            errors.push((format!("{at}stock"), "must be a whole number".into()));
+            0
+        });
+        let options = parse_pairs(&self.options.get()).unwrap_or_else(|e| {
+            errors.push((format!("{at}options"), e));
+            Default::default()
+        });
+        NewVariant {
+            sku: self.sku.get().trim().to_owned(),
+            options,
+            price_minor,
+            currency: currency.to_owned(),
+            stock,
+            allow_backorder: self.backorder.get(),
+        }
+    }
+}
+
+/// Choices for the editor's selects.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Choices {
+    categories: Vec<AdminCategoryNode>,
+    vendors: Vec<VendorView>,
+}
+
+async fn load_choices() -> Result<Choices, AppError> {
+    Ok(Choices { categories: admin_categories().await?, vendors: admin_vendors().await? })
+}
+
+fn text_input(
+    id: String,
+    label: &'static str,
+    value: RwSignal<String>,
+    errors: Errors,
+    field: &'static str,
+) -> AnyView {
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let invalid = message(errors, field);
+    view! {
+        <div>
+            <label for=id.clone() class="block text-sm font-medium">{label}</label>
+            <input id=id class=INPUT aria-describedby=described
+                aria-invalid=move || invalid.get().is_some().then_some("true")
+                prop:value=move || value.get() on:input:target=move |ev| value.set(ev.target().value())/>
+            <FieldError id=error_id message=message(errors, field)/>
+        </div>
+    }
+    .into_any()
+}
+
+fn select_input(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+    errors: Errors,
+    field: &'static str,
+) -> AnyView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div>
+            <label for=id class="block text-sm font-medium">{label}</label>
+            <select id=id class=INPUT aria-describedby=error_id.clone() on:change:target=move |ev| value.set(ev.target().value())>
+                {options.into_iter().map(|(v, l)| {
+                    let is = v.clone();
+                    view! { <option value=v selected=move || value.get() == is>{l}</option> }
+                }).collect_view()}
+            </select>
+            <FieldError id=error_id message=message(errors, field)/>
+        </div>
+    }
+    .into_any()
+}
+
+fn product_fields(d: ProductDraft, choices: &Choices, errors: Errors) -> AnyView {
+    let categories =
+        choices.categories.iter().map(|c| (c.category.slug.clone(), super::products::indented(c))).collect();
+    let vendors = choices.vendors.iter().map(|v| (v.slug.clone(), v.name.clone())).collect();
+    let statuses = PRODUCT_STATUSES.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect();
+    view! {
+        <div class="grid gap-3 md:grid-cols-2">
+            {text_input("p-title".into(), "Title", d.title, errors, "title")}
+            {text_input("p-brand".into(), "Brand", d.brand, errors, "brand")}
+            {select_input("p-category", "Category", d.category, categories, errors, "category")}
+            {select_input("p-vendor", "Vendor", d.vendor, vendors, errors, "vendor")}
+            {select_input("p-status", "Status", d.status, statuses, errors, "status")}
+            <div class="flex items-center gap-2 pt-5">
+                <input id="p-featured" type="checkbox" prop:checked=move || d.featured.get()
+                    on:change:target=move |ev| d.featured.set(ev.target().checked())/>
+                <label for="p-featured">"Featured on the home page"</label>
+            </div>
+            <div class="md:col-span-2">
+                <label for="p-description" class="block text-sm font-medium">"Description"</label>
+                <textarea id="p-description" rows="5" class=INPUT aria-describedby="p-description-error"
+                    prop:value=move || d.description.get() on:input:target=move |ev| d.description.set(ev.target().value())/>
+                <FieldError id="p-description-error" message=message(errors, "description")/>
+            </div>
+            <div class="md:col-span-2">
+                <label for="p-attributes" class="block text-sm font-medium">"Attributes (one Name=Value per line)"</label>
+                <textarea id="p-attributes" rows="3" class=INPUT aria-describedby="p-attributes-error"
+                    prop:value=move || d.attributes.get() on:input:target=move |ev| d.attributes.set(ev.target().value())/>
+                <FieldError id="p-attributes-error" message=message(errors, "attributes")/>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// One variant's inputs; fields are named `at` + `sku` and so on.
+fn variant_fields(key: String, d: VariantDraft, errors: Errors, at: String) -> AnyView {
+    let backorder_id = format!("{key}-backorder");
+    let field = |name: &str| message(errors, &format!("{at}{name}"));
+    let input =
+        move |suffix: &'static str, label: &'static str, value: RwSignal<String>, error: Signal<Option<String>>| {
+            let id = format!("{key}-{suffix}");
+            let error_id = format!("{id}-error");
+            view! {
+                <div>
+                    <label for=id.clone() class="block text-xs font-medium">{label}</label>
+                    <input id=id class=INPUT data-testid=format!("variant-{suffix}") aria-describedby=error_id.clone()
+                        prop:value=move || value.get() on:input:target=move |ev| value.set(ev.target().value())/>
+                    <FieldError id=error_id message=error/>
+                </div>
+            }
+        };
+    view! {
+        {input("sku", "SKU", d.sku, field("sku"))}
+        {input("options", "Options (Size=M; Colour=Red)", d.options, field("options"))}
+        {input("price", "Price", d.price, field("price_minor"))}
+        {input("stock", "Stock", d.stock, field("stock"))}
+        <div class="flex items-center gap-2 pt-4">
+            <input id=backorder_id.clone() type="checkbox" prop:checked=move || d.backorder.get()
+                on:change:target=move |ev| d.backorder.set(ev.target().checked())/>
+            <label for=backorder_id class="text-sm">"Backorders"</label>
+        </div>
+    }
+    .into_any()
+}
+
+const VARIANT_GRID: &str =
+    "grid items-start gap-2 rounded border border-stone-200 p-2 md:grid-cols-[8rem_1fr_7rem_6rem_7rem_auto]";
+
+/// `/admin/products/new`: the product's fields and its first variants.
+#[component]
+pub fn NewProductPage() -> impl IntoView {
+    let choices = Resource::new(|| (), |_| load_choices());
+    view! {
+        <Title text="New product · Admin"/>
+        <h1 class="mb-4 text-2xl font-bold">"New product"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match choices.await {
+                    Ok(choices) => new_product_form(choices),
+                    Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn new_product_form(choices: Choices) -> AnyView {
+    let first_category = choices.categories.first().map(|c| c.category.slug.clone()).unwrap_or_default();
+    let first_vendor = choices.vendors.first().map(|v| v.slug.clone()).unwrap_or_default();
+    let draft = ProductDraft::new(None, first_category, first_vendor);
+    let currency = RwSignal::new("EUR".to_owned());
+    let next_key = StoredValue::new(1_usize);
+    let variants = RwSignal::new(vec![(0_usize, VariantDraft::new(None))]);
+    let errors: Errors = RwSignal::new(Vec::new());
+    let create = ServerAction::<AdminCreateProduct>::new();
+    follow(errors, create.value().into());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            navigate(&format!("/admin/products/{}", created.id), Default::default());
+        }
+    });
+    let save = move |_| {
+        let mut problems = Vec::new();
+        let attributes = parse_pairs(&draft.attributes.get()).unwrap_or_else(|e| {
+            problems.push(("attributes".to_owned(), e));
+            Default::default()
+        });
+        let cur = currency.get();
+        let new_variants: Vec<NewVariant> = variants
+            .get()
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| v.read(&cur, &format!("variants[{i}]."), &mut problems))
+            .collect();
+        if !problems.is_empty() {
+            errors.set(problems);
+            return;
+        }
+        create.dispatch(AdminCreateProduct {
+            product: NewProduct {
+                vendor: Some(draft.vendor.get()).filter(|v| !v.is_empty()),
+                category: draft.category.get(),
+                title: draft.title.get(),
+                description: draft.description.get(),
+                brand: draft.brand.get(),
+                attributes,
+                status: Some(draft.status.get()),
+                featured: draft.featured.get(),
+                variants: new_variants,
+            },
+        });
+    };
+    let rows = move || variants.get().into_iter().enumerate().collect::<Vec<_>>();
+    let currencies = ["EUR", "USD", "GBP", "JPY"].iter().map(|c| ((*c).to_owned(), (*c).to_owned())).collect();
+    view! {
+        <form class="space-y-4" on:submit=move |ev| ev.prevent_default() data-testid="new-product-form">
+            {product_fields(draft, &choices, errors)}
+            <section aria-labelledby="variants-heading" class="space-y-2">
+                <h2 id="variants-heading" class="text-lg font-semibold">"Variants"</h2>
+                <div class="max-w-xs">{select_input("p-currency", "Currency of all prices", currency, currencies, errors, "currency")}</div>
+                <FieldError id="variants-error" message=message(errors, "variants")/>
+                <For each=rows key=|(i, (k, _))| (*i, *k) children=move |(i, (k, v))| view! {
+                    <div class=VARIANT_GRID data-testid="variant-row">
+                        {variant_fields(format!("nv{k}"), v, errors, format!("variants[{i}]."))}
+                        <button type="button" class=BUTTON_QUIET aria-label=format!("Remove variant {}", i + 1)
+                            disabled=move || { variants.read().len() <= 1 }
+                            on:click=move |_| variants.update(|vs| vs.retain(|(key, _)| *key != k))>"Remove"</button>
+                    </div>
+                }/>
+                <button type="button" class=BUTTON_QUIET data-testid="add-variant-row" on:click=move |_| {
+                    let k = next_key.get_value();
+                    next_key.set_value(k + 1);
+                    variants.update(|vs| vs.push((k, VariantDraft::new(None))));
+                }>"Add another variant"</button>
+            </section>
+            {form_error(errors)}
+            <button type="button" class=BUTTON data-testid="create-product" disabled=move || create.pending().get() on:click=save>
+                "Create product"
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+/// `/admin/products/:id`: the editor of an existing product.
+#[component]
+pub fn EditProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let reload = RwSignal::new(0_u32);
+    let product = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => admin_load_product(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let choices = Resource::new(|| (), |_| load_choices());
+    view! {
+        <Title text="Edit product · Admin"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (product.await, choices.await) {
+                    (Ok(p), Ok(choices)) => editor(p, choices, reload),
+                    (Err(error), _) | (_, Err(error)) => view! { <super::super::ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn editor(p: AdminProduct, choices: Choices, reload: RwSignal<u32>) -> AnyView {
+    let id = p.id;
+    let currency = p.variants.first().map(|v| v.currency.clone()).unwrap_or_else(|| "EUR".into());
+    let draft = ProductDraft::new(Some(&p), String::new(), String::new());
+    let errors: Errors = RwSignal::new(Vec::new());
+    let update = ServerAction::<AdminUpdateProduct>::new();
+    follow(errors, update.value().into());
+    let save = move |_| {
+        let mut problems = Vec::new();
+        let patch = draft.patch(&mut problems);
+        if problems.is_empty() {
+            update.dispatch(AdminUpdateProduct { id, patch });
+        } else {
+            errors.set(problems);
+        }
+    };
+    let saved = move || {
+        matches!(update.value().get(), Some(Ok(_))).then(|| view! {
+            <p role="status" class="rounded bg-green-50 px-3 py-2 text-green-800" data-testid="action-ok">"Saved."</p>
+        })
+    };
+    let shop_link = (p.status == "active").then(|| {
+        view! { <a class="text-sm underline" href=format!("/p/{}", p.slug)>"View in the shop"</a> }
+    });
+    let variant_rows = p
+        .variants
+        .iter()
+        .map(|v| view! { <VariantRow variant=v.clone() count=p.variants.len() reload/> })
+        .collect_view();
+    view! {
+        <div class="mb-4 flex flex-wrap items-baseline gap-3">
+            <h1 class="text-2xl font-bold" data-testid="editor-title">{p.title.clone()}</h1>
+            <span class="text-sm text-stone-600">{format!("#{id} · /p/{}", p.slug)}</span>
+            {shop_link}
+        </div>
+        <form class="space-y-4" on:submit=move |ev| ev.prevent_default() data-testid="product-form">
+            {product_fields(draft, &choices, errors)}
+            {form_error(errors)}
+            {saved}
+            <button type="button" class=BUTTON data-testid="save-product" disabled=move || update.pending().get() on:click=save>
+                "Save product"
+            </button>
+        </form>
+        <section aria-labelledby="variants-heading" class="mt-8 space-y-2">
+            <h2 id="variants-heading" class="text-lg font-semibold">{format!("Variants (prices in {currency})")}</h2>
+            {variant_rows}
+            <NewVariantRow product_id=id currency reload/>
+        </section>
+        <ImagesSection product_id=id/>
+        <DeleteProduct id/>
+    }
+    .into_any()
+}
+
+/// An existing variant, saved or deleted on its own.
+#[component]
+fn VariantRow(variant: AdminVariant, count: usize, reload: RwSignal<u32>) -> impl IntoView {
+    let id = variant.id;
+    let currency = variant.currency.clone();
+    let draft = VariantDraft::new(Some(&variant));
+    let errors: Errors = RwSignal::new(Vec::new());
+    let update = ServerAction::<AdminUpdateVariant>::new();
+    let delete = ServerAction::<AdminDeleteVariant>::new();
+    follow(errors, update.value().into());
+    follow(errors, delete.value().into());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let save = move |_| {
+        let mut problems = Vec::new();
+        let v = draft.read(&currency, "", &mut problems);
+        if !problems.is_empty() {
+            errors.set(problems);
+            return;
+        }
+        let patch = VariantPatch {
+            sku: Some(v.sku),
+            options: Some(v.options),
+            price_minor: Some(v.price_minor),
+            stock: Some(v.stock),
+            allow_backorder: Some(v.allow_backorder),
+        };
+        update.dispatch(AdminUpdateVariant { id, patch });
+    };
+    view! {
+        <div class=VARIANT_GRID data-testid="variant-row">
+            {variant_fields(format!("v{id}"), draft, errors, String::new())}
+            <div class="flex gap-1 pt-4">
+                <button type="button" class=BUTTON data-testid="save-variant" disabled=move || update.pending().get() on:click=save>"Save"</button>
+                <button type="button" class=BUTTON_QUIET disabled={count <= 1}
+                    title=if count <= 1 { "A product keeps at least one variant" } else { "" }
+                    on:click=move |_| { delete.dispatch(AdminDeleteVariant { id }); }>"Delete"</button>
+            </div>
+            <div class="md:col-span-6">
+                {form_error(errors)}
+                {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <p role="status" class="text-sm text-green-800">"Saved."</p> })}
+            </div>
+        </div>
+    }
+}
+
+/// The row that adds a variant to an existing product.
+#[component]
+fn NewVariantRow(product_id: i64, currency: String, reload: RwSignal<u32>) -> impl IntoView {
+    let draft = VariantDraft::new(None);
+    let errors: Errors = RwSignal::new(Vec::new());
+    let add = ServerAction::<AdminAddVariant>::new();
+    follow(errors, add.value().into());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let submit = move |_| {
+        let mut problems = Vec::new();
+        let variant = draft.read(&currency, "", &mut problems);
+        if problems.is_empty() {
+            add.dispatch(AdminAddVariant { product_id, variant });
+        } else {
+            errors.set(problems);
+        }
+    };
+    view! {
+        <div class=format!("{VARIANT_GRID} bg-stone-100") data-testid="new-variant-row">
+            {variant_fields("new-variant".into(), draft, errors, String::new())}
+            <div class="pt-4">
+                <button type="button" class=BUTTON data-testid="add-variant" disabled=move || add.pending().get() on:click=submit>"Add variant"</button>
+            </div>
+            <div class="md:col-span-6">{form_error(errors)}{move || message(errors, "variants").get()}</div>
+        </div>
+    }
+}
+
+/// The product's uploaded images: upload, alt text, order and delete.
+/// Without JavaScript the upload form posts as a plain multipart form.
+#[component]
+fn ImagesSection(product_id: i64) -> impl IntoView {
+    let upload = super::form_action(crate::api::admin::admin_upload_images);
+    let update = ServerAction::<AdminUpdateImage>::new();
+    let delete = ServerAction::<AdminDeleteImage>::new();
+    let images = Resource::new(
+        move || (upload.version().get(), update.version().get(), delete.version().get()),
+        move |_| admin_images(product_id),
+    );
+    let errors: Errors = RwSignal::new(Vec::new());
+    follow(errors, upload.value().into());
+    follow(errors, update.value().into());
+    follow(errors, delete.value().into());
+    // While renditions are being made, look again every two seconds.
+    Effect::new(move |_| {
+        if images.get().and_then(Result::ok).is_some_and(|list| list.iter().any(|i| i.status == "pending")) {
+            set_timeout(move || images.refetch(), std::time::Duration::from_secs(2));
+        }
+    });
+    view! {
+        <section aria-labelledby="images-heading" class="mt-8 space-y-3">
+            <h2 id="images-heading" class="text-lg font-semibold">"Images"</h2>
+            <Transition fallback=|| view! { <p>"Loading images…"</p> }>
+                {move || Suspend::new(async move {
+                    match images.await {
+                        Ok(list) => image_list(list, update, delete),
+                        Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <form method="post" action="/_sf/admin/images/upload" enctype="multipart/form-data"
+                class="flex flex-wrap items-end gap-2 rounded border border-stone-300 bg-white p-3" data-testid="upload-form"
+                on:submit=move |ev| super::submit_form(ev, upload)>
+                <input type="hidden" name="product_id" value=product_id.to_string()/>
+                <div>
+                    <label for="upload-files" class="block text-sm font-medium">"Images (JPEG, PNG, GIF or WebP; up to 8 at once, 10 MB each)"</label>
+                    <input id="upload-files" name="files" type="file" multiple accept="image/*" required aria-describedby="upload-files-error"/>
+                    <FieldError id="upload-files-error" message=Signal::derive(move || {
+                        errors.read().iter().find(|(f, _)| f.starts_with("files")).map(|(_, m)| m.clone())
+                    })/>
+                </div>
+                <div>
+                    <label for="upload-alt" class="block text-sm font-medium">"Text for screen readers (optional)"</label>
+                    <input id="upload-alt" name="alt" class=INPUT/>
+                </div>
+                <button type="submit" class=BUTTON data-testid="upload" disabled=move || upload.pending().get()>"Upload"</button>
+            </form>
+            {form_error(errors)}
+        </section>
+    }
+}
+
+fn image_list(
+    list: Vec<AdminImage>,
+    update: ServerAction<AdminUpdateImage>,
+    delete: ServerAction<AdminDeleteImage>,
+) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="text-stone-700" data-testid="no-images">"No images yet: the shop shows generated art."</p> }.into_any();
+    }
+    let last = list.len() as i32 - 1;
+    list.into_iter()
+        .map(|image| {
+            let id = image.id;
+            let position = image.position;
+            let alt = RwSignal::new(image.alt.clone());
+            let picture = match (image.status.as_str(), image.renditions.first()) {
+                ("ready", Some(src)) => view! { <img src=src.clone() alt=image.alt.clone() class="h-24 w-24 rounded object-cover"/> }.into_any(),
+                ("failed", _) => view! { <p class="h-24 w-24 text-sm text-red-800">{format!("Failed: {}", image.error.clone().unwrap_or_default())}</p> }.into_any(),
+                _ => view! { <p class="flex h-24 w-24 items-center justify-center rounded bg-stone-200 text-sm" data-testid="image-pending">"Processing…"</p> }.into_any(),
+            };
+            let alt_id = format!("alt-{id}");
+            view! {
+                <div class="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-2" data-testid="admin-image" data-status=image.status.clone()>
+                    {picture}
+                    <div class="flex-1">
+                        <label for=alt_id.clone() class="block text-sm font-medium">"Text for screen readers"</label>
+                        <input id=alt_id class=INPUT prop:value=move || alt.get() on:input:target=move |ev| alt.set(ev.target().value())/>
+                    </div>
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| {
+                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: Some(alt.get()), position: None } });
+                    }>"Save text"</button>
+                    <button type="button" class=BUTTON_QUIET disabled={position == 0} aria-label="Move earlier" on:click=move |_| {
+                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: None, position: Some(position - 1) } });
+                    }>"↑"</button>
+                    <button type="button" class=BUTTON_QUIET disabled={position >= last} aria-label="Move later" on:click=move |_| {
+                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: None, position: Some(position + 1) } });
+                    }>"↓"</button>
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| { delete.dispatch(AdminDeleteImage { id }); }>"Delete"</button>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// Deleting the product, after a second click to confirm.
+#[component]
+fn DeleteProduct(id: i64) -> impl IntoView {
+    let asked = RwSignal::new(false);
+    let delete = ServerAction::<AdminDeleteProduct>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/admin", Default::default());
+        }
+    });
+    let result = Signal::derive(move || delete.value().get());
+    view! {
+        <section aria-labelledby="danger-heading" class="mt-8 rounded border border-red-300 p-3">
+            <h2 id="danger-heading" class="text-lg font-semibold">"Delete"</h2>
+            <p class="text-sm">"Deleting removes the product, its variants and images, and takes it out of carts."</p>
+            <Show when=move || asked.get() fallback=move || view! {
+                <button type="button" class=BUTTON_QUIET data-testid="delete-product" on:click=move |_| asked.set(true)>"Delete product…"</button>
+            }>
+                <p role="alert" class="font-medium">"Delete this product for good?"</p>
+                <button type="button" class="rounded bg-red-700 px-3 py-1 text-white" data-testid="confirm-delete"
+                    on:click=move |_| { delete.dispatch(AdminDeleteProduct { id }); }>"Yes, delete it"</button>
+                <button type="button" class=BUTTON_QUIET on:click=move |_| asked.set(false)>"Cancel"</button>
+            </Show>
+            {super::outcome(result, |_| "Deleted.".to_owned())}
+        </section>
+    }
+}
