@@ -123,9 +123,25 @@ ensure_s3() {
   export BAZAAR_TEST_S3="http://127.0.0.1:$port"
 }
 
+# The admin area's sign-in token for a local store: the configured one, or
+# one made up once and kept in ./data/admin-token (never printed by the server).
+ensure_admin_token() {
+  if [ -z "${BAZAAR__API__ADMIN_TOKEN:-}" ]; then
+    local file=data/admin-token
+    if [ ! -s "$file" ]; then
+      mkdir -p data
+      (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file")
+    fi
+    BAZAAR__API__ADMIN_TOKEN=$(cat "$file")
+    export BAZAAR__API__ADMIN_TOKEN
+  fi
+  say "admin area: http://127.0.0.1:${BAZAAR__SERVER__PORT:-3000}/admin (token: $BAZAAR__API__ADMIN_TOKEN)"
+}
+
 run_store() {
   ensure_tools
   build_site
+  ensure_admin_token
   say "starting Bazaar (the first start seeds 20,000 products)"
   exec "$CARGO_TARGET_DIR/debug/bazaar" serve
 }
@@ -140,12 +156,14 @@ wait_for() {
 }
 
 run_browser_journey() {
-  local data port url log pid status=0
+  local data port url log pid admin_token status=0
   data=$(mktemp -d)
   port=${BAZAAR_E2E_PORT:-3047}
   url="http://127.0.0.1:$port"
   log="$data/server.log"
   say "starting a seeded store for the browser journey at $url"
+  admin_token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+  BAZAAR__API__ADMIN_TOKEN="$admin_token" \
   BAZAAR__DATA_DIR="$data/data" BAZAAR__SERVER__PORT="$port" BAZAAR__LOG__FORMAT=json \
     DATABASE_URL= REDIS_URL= MEILI_URL= "$CARGO_TARGET_DIR/debug/bazaar" serve >"$log" 2>&1 &
   pid=$!
@@ -154,7 +172,7 @@ run_browser_journey() {
     kill "$pid" 2>/dev/null || true
     die "the store did not become ready"
   fi
-  BAZAAR_URL="$url" node --test end2end/ || status=$?
+  BAZAAR_URL="$url" BAZAAR_ADMIN_TOKEN="$admin_token" node --test end2end/ || status=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   [ "$status" = 0 ] || { tail -n 30 "$log" >&2; }

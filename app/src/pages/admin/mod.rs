@@ -30,17 +30,24 @@ pub fn AdminArea() -> impl IntoView {
     let sign_out = ServerAction::<AdminSignOut>::new();
     provide_context(AdminSession { sign_in, sign_out });
     let status = Resource::new(move || (sign_in.version().get(), sign_out.version().get()), |_| admin_status());
+    // As the router's protected routes do: the frame (and the page in its
+    // outlet) is made once the status is known, under this component's
+    // owner, and outside the Transition's suspense, so the page's own
+    // resources are created once, in the same order on server and browser.
+    let owner = Owner::current().expect("the admin area renders under an owner");
+    let body = move || {
+        let state = status.get();
+        let owner = owner.clone();
+        Unsuspend::new(move || match state {
+            Some(Ok(true)) => owner.with(|| signed_in_frame(sign_out)),
+            Some(Ok(false)) => sign_in_form(sign_in),
+            Some(Err(error)) => view! { <super::ErrorNotice error/> }.into_any(),
+            None => view! { <p>"Loading…"</p> }.into_any(),
+        })
+    };
     view! {
         <Title text="Admin"/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Ok(true) => signed_in_frame(sign_out),
-                    Ok(false) => sign_in_form(sign_in),
-                    Err(error) => view! { <super::ErrorNotice error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>{body}</Transition>
     }
 }
 

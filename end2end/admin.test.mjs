@@ -1,0 +1,177 @@
+// The catalog admin, in Debian's Chromium through Playwright: sign in with
+// the admin token -> create a product with two variants (a bad price is
+// caught beside its field) -> change a variant -> upload an image and see
+// its rendition -> find the product in the list and archive it in bulk ->
+// add a category -> import a CSV whose bad row is reported by line.
+// Run by `./dev.sh test` against a freshly seeded store (BAZAAR_URL) whose
+// admin token is BAZAAR_ADMIN_TOKEN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import zlib from 'node:zlib';
+
+const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
+const TOKEN = process.env.BAZAAR_ADMIN_TOKEN;
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+// A small PNG made here: an 8-bit RGB gradient, zlib-compressed.
+function png(width, height) {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set([x * 8, y * 8, 120], 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+let browser;
+before(async () => {
+  assert.ok(TOKEN, 'BAZAAR_ADMIN_TOKEN names the store\'s admin token');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+after(async () => { await browser?.close(); });
+
+function collectErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return errors;
+}
+
+const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+const stamp = Date.now().toString(36).toUpperCase();
+
+test('an admin creates, edits, illustrates and archives a product, then edits categories and imports a CSV', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  // The sign-in page answers 401 until the token is given.
+  const first = await page.goto(`${BASE}/admin`);
+  assert.equal(first.status(), 401);
+  await hydrated(page);
+  await page.fill('#admin-token', 'certainly-not-the-token-0000000000');
+  await page.click('[data-testid=admin-sign-in] button[type=submit]');
+  await page.waitForSelector('#admin-token-error:has-text("is not the admin token")');
+  await page.fill('#admin-token', TOKEN);
+  await page.click('[data-testid=admin-sign-in] button[type=submit]');
+  await page.waitForSelector('[data-testid=admin-count]');
+
+  // A new product with two variants; the second price is mistyped first.
+  await page.click('[data-testid=new-product]');
+  await page.waitForURL(/\/admin\/products\/new$/);
+  await hydrated(page);
+  const title = `E2E Walnut Stool ${stamp}`;
+  await page.fill('#p-title', title);
+  await page.fill('#p-brand', 'Holt');
+  await page.selectOption('#p-status', 'active');
+  const rows = page.locator('[data-testid=variant-row]');
+  await rows.nth(0).locator('[data-testid=variant-sku]').fill(`E2E-${stamp}-S`);
+  await rows.nth(0).locator('[data-testid=variant-options]').fill('Size=S');
+  await rows.nth(0).locator('[data-testid=variant-price]').fill('19.99');
+  await rows.nth(0).locator('[data-testid=variant-stock]').fill('3');
+  await page.click('[data-testid=add-variant-row]');
+  await rows.nth(1).locator('[data-testid=variant-sku]').fill(`E2E-${stamp}-L`);
+  await rows.nth(1).locator('[data-testid=variant-options]').fill('Size=L');
+  await rows.nth(1).locator('[data-testid=variant-price]').fill('twenty');
+  await page.click('[data-testid=create-product]');
+  await rows.nth(1).locator('[data-testid=field-error]:has-text("not an amount")').waitFor();
+  assert.match(page.url(), /\/admin\/products\/new$/, 'nothing was sent');
+  await rows.nth(1).locator('[data-testid=variant-price]').fill('24.50');
+  await page.click('[data-testid=create-product]');
+  await page.waitForURL(/\/admin\/products\/\d+$/);
+  const productUrl = page.url();
+  await page.waitForSelector(`[data-testid=editor-title]:has-text("${title}")`);
+  assert.equal(await page.locator('[data-testid=variant-row]').count(), 2);
+
+  // Change the first variant's price; it is saved on its own.
+  const firstVariant = page.locator('[data-testid=variant-row]').nth(0);
+  await firstVariant.locator('[data-testid=variant-price]').fill('18.00');
+  await firstVariant.locator('[data-testid=save-variant]').click();
+  await firstVariant.locator('[role=status]:has-text("Saved.")').waitFor();
+
+  // Upload an image; it shows once its renditions exist.
+  await page.setInputFiles('#upload-files', { name: 'stool.png', mimeType: 'image/png', buffer: png(32, 24) });
+  await page.fill('#upload-alt', 'The stool from the side');
+  await page.click('[data-testid=upload]');
+  await page.waitForSelector('[data-testid=admin-image][data-status=ready] img', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('[data-testid=admin-image] img', 'alt'), 'The stool from the side');
+
+  // The shop shows it at the new price.
+  const slugText = await page.textContent('text=/\\/p\\//');
+  const slug = slugText.split('/p/')[1].trim();
+  const shop = await browser.newPage();
+  await shop.goto(`${BASE}/p/${slug}`);
+  assert.match(await shop.textContent('[data-testid=product-title]'), /Walnut Stool/);
+  assert.match(await shop.textContent('main'), /18\.00/);
+  await shop.close();
+
+  // Find it in the list and archive it in bulk.
+  await page.goto(`${BASE}/admin?q=${encodeURIComponent(stamp)}`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=admin-count]:has-text("1 products match")');
+  await page.check('[data-testid=row-check]');
+  await page.selectOption('[data-testid=bulk-action]', 'archive');
+  await page.click('[data-testid=bulk-apply]');
+  await page.waitForSelector('[data-testid=action-ok]:has-text("1 products changed")');
+  await page.waitForSelector('[data-testid=row-status]:has-text("archived")');
+  // Cached pages follow the change through the outbox within seconds.
+  let shopStatus = 200;
+  for (let i = 0; i < 50 && shopStatus !== 404; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    shopStatus = (await page.request.get(`${BASE}/p/${slug}`)).status();
+  }
+  assert.equal(shopStatus, 404, 'an archived product is off the shop');
+
+  // A new category under the first top-level one.
+  await page.goto(`${BASE}/admin/categories`);
+  await hydrated(page);
+  await page.fill('#new-cat-name', `E2E Gadgets ${stamp}`);
+  await page.selectOption('#new-cat-parent', { index: 1 });
+  await page.click('[data-testid=add-category]');
+  await page.waitForSelector(`[data-testid=category-row][data-slug="e2e-gadgets-${stamp.toLowerCase()}"]`);
+
+  // Import: one good row, one bad; the bad one is named by its line.
+  const exported = await page.request.get(`${BASE}/api/v1/products/export.csv`);
+  assert.equal(exported.status(), 200, 'the export link works with the admin session');
+  const [header, good] = (await exported.text()).split('\n');
+  const columns = header.split(',');
+  const bad = good.split(',');
+  bad[columns.indexOf('price_minor')] = 'lots';
+  await page.goto(`${BASE}/admin/import`);
+  await hydrated(page);
+  await page.setInputFiles('#import-file', {
+    name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${good}\n${bad.join(',')}\n`),
+  });
+  await page.click('[data-testid=import]');
+  await page.waitForSelector('[data-testid=import-report]');
+  assert.match(await page.textContent('[data-testid=import-report] [role=status]'), /1 rows skipped/);
+  assert.match(await page.textContent('[data-testid=import-error]'), /^3/);
+
+  // Signing out closes the admin again.
+  await page.click('[data-testid=sign-out]');
+  await page.waitForSelector('[data-testid=admin-sign-in]');
+  const after = await page.request.get(`${BASE}/admin`);
+  assert.equal(after.status(), 401);
+  assert.ok(productUrl);
+  // The 400 (wrong token) and 401 (signed out) answers are expected; nothing else may fail.
+  const unexpected = errors.filter((e) => !/status of (400|401|404)/.test(e));
+  assert.deepEqual(unexpected, [], 'no errors in the browser console');
+  await page.close();
+});
