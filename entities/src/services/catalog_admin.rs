@@ -571,53 +571,6 @@ pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn variant(sku: &str, price: i64, currency: &str, stock: i32) -> NewVariant {
-        NewVariant {
-            sku: sku.into(),
-            options: BTreeMap::new(),
-            price_minor: price,
-            currency: currency.into(),
-            stock,
-            allow_backorder: false,
-        }
-    }
-
-    #[test]
-    fn a_variant_is_checked_field_by_field() {
-        let mut check = Check::default();
-        let ok = check_variant(&mut check, "variants[0].", &variant("ab-12", 1999, "eur", 3));
-        assert!(check.is_ok());
-        assert_eq!((ok.sku.as_str(), ok.currency), ("AB-12", Currency::Eur));
-
-        check_variant(&mut check, "variants[1].", &variant("a", -1, "XYZ", -2));
-        let Err(ServiceError::InvalidFields(errors)) = check.done() else { panic!("expected field errors") };
-        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["variants[1].sku", "variants[1].price_minor", "variants[1].stock", "variants[1].currency"]);
-    }
-
-    #[test]
-    fn pairs_round_trip_through_the_stored_shape() {
-        let mut check = Check::default();
-        let map = BTreeMap::from([("Colour".to_owned(), "Red".to_owned()), ("Size".to_owned(), "M".to_owned())]);
-        let stored = check_pairs(&mut check, "options", &map);
-        assert!(check.is_ok());
-        assert_eq!(stored, serde_json::json!([["Colour", "Red"], ["Size", "M"]]));
-        assert_eq!(pair_map(&stored), map);
-        assert_eq!(pair_map(&serde_json::json!({"Fit": "Slim"}))["Fit"], "Slim");
-    }
-
-    #[test]
-    fn empty_names_and_values_are_refused() {
-        let mut check = Check::default();
-        check_pairs(&mut check, "attributes", &BTreeMap::from([(" ".to_owned(), "x".to_owned())]));
-        assert!(!check.is_ok());
-    }
-}
-
 /// Products in any status for the admin list: filtered, sorted, one page
 /// after the cursor, with the total that match. Vendor staff see only their
 /// own vendor's products, whatever the filter says.
@@ -847,4 +800,51 @@ pub async fn bulk_update(shop: &Shop, actor: Actor, ids: &[i64], action: &BulkAc
     }
     txn.commit().await?;
     Ok(BulkReport { changed: products.len() as u32 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(sku: &str, price: i64, currency: &str, stock: i32) -> NewVariant {
+        NewVariant {
+            sku: sku.into(),
+            options: BTreeMap::new(),
+            price_minor: price,
+            currency: currency.into(),
+            stock,
+            allow_backorder: false,
+        }
+    }
+
+    #[test]
+    fn a_variant_is_checked_field_by_field() {
+        let mut check = Check::default();
+        let ok = check_variant(&mut check, "variants[0].", &variant("ab-12", 1999, "eur", 3));
+        assert!(check.is_ok());
+        assert_eq!((ok.sku.as_str(), ok.currency), ("AB-12", Currency::Eur));
+
+        check_variant(&mut check, "variants[1].", &variant("a", -1, "XYZ", -2));
+        let Err(ServiceError::InvalidFields(errors)) = check.done() else { panic!("expected field errors") };
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["variants[1].sku", "variants[1].price_minor", "variants[1].stock", "variants[1].currency"]);
+    }
+
+    #[test]
+    fn pairs_round_trip_through_the_stored_shape() {
+        let mut check = Check::default();
+        let map = BTreeMap::from([("Colour".to_owned(), "Red".to_owned()), ("Size".to_owned(), "M".to_owned())]);
+        let stored = check_pairs(&mut check, "options", &map);
+        assert!(check.is_ok());
+        assert_eq!(stored, serde_json::json!([["Colour", "Red"], ["Size", "M"]]));
+        assert_eq!(pair_map(&stored), map);
+        assert_eq!(pair_map(&serde_json::json!({"Fit": "Slim"}))["Fit"], "Slim");
+    }
+
+    #[test]
+    fn empty_names_and_values_are_refused() {
+        let mut check = Check::default();
+        check_pairs(&mut check, "attributes", &BTreeMap::from([(" ".to_owned(), "x".to_owned())]));
+        assert!(!check.is_ok());
+    }
 }

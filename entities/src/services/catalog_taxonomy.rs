@@ -364,31 +364,6 @@ pub async fn delete_vendor(shop: &Shop, actor: Actor, slug: &str) -> ServiceResu
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_patch_tells_absent_from_null() {
-        let absent: CategoryPatch = serde_json::from_str(r#"{"name": "Shoes"}"#).unwrap();
-        let null: CategoryPatch = serde_json::from_str(r#"{"parent": null}"#).unwrap();
-        let moved: CategoryPatch = serde_json::from_str(r#"{"parent": "men"}"#).unwrap();
-        assert_eq!(absent.parent, None);
-        assert_eq!(null.parent, Some(None));
-        assert_eq!(moved.parent, Some(Some("men".to_owned())));
-    }
-
-    #[test]
-    fn slugs_come_from_names_unless_given() {
-        let mut check = Check::default();
-        assert_eq!(slug_field(&mut check, None, "Rain Jackets"), "rain-jackets");
-        assert_eq!(slug_field(&mut check, Some("coats"), "Rain Jackets"), "coats");
-        assert!(check.is_ok());
-        slug_field(&mut check, Some("Not A Slug!"), "x");
-        assert!(!check.is_ok());
-    }
-}
-
 /// Every category in tree order (each followed by the ones below it,
 /// siblings by position and name), with how many products and
 /// sub-categories each holds directly.
@@ -430,4 +405,29 @@ pub async fn list_categories(shop: &Shop, actor: Actor) -> ServiceResult<Vec<Adm
         stack.extend(children.into_iter().rev());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_tells_absent_from_null() {
+        let absent: CategoryPatch = serde_json::from_str(r#"{"name": "Shoes"}"#).unwrap();
+        let null: CategoryPatch = serde_json::from_str(r#"{"parent": null}"#).unwrap();
+        let moved: CategoryPatch = serde_json::from_str(r#"{"parent": "men"}"#).unwrap();
+        assert_eq!(absent.parent, None);
+        assert_eq!(null.parent, Some(None));
+        assert_eq!(moved.parent, Some(Some("men".to_owned())));
+    }
+
+    #[test]
+    fn slugs_come_from_names_unless_given() {
+        let mut check = Check::default();
+        assert_eq!(slug_field(&mut check, None, "Rain Jackets"), "rain-jackets");
+        assert_eq!(slug_field(&mut check, Some("coats"), "Rain Jackets"), "coats");
+        assert!(check.is_ok());
+        slug_field(&mut check, Some("Not A Slug!"), "x");
+        assert!(!check.is_ok());
+    }
 }
