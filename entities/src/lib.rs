@@ -4,6 +4,7 @@
 //! database models, ports and services sit behind the `db` feature.
 
 pub mod admin;
+pub mod checkout;
 pub mod domain;
 pub mod views;
 

@@ -7,6 +7,7 @@ mod m20261124_000002_create_carts_and_outbox;
 mod m20261124_000003_product_sort_keys;
 mod m20261124_000004_uploaded_images;
 mod m20261124_000005_product_view_counts;
+mod m20261124_000006_inventory_and_orders;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_product_sort_keys::Migration),
             Box::new(m20261124_000004_uploaded_images::Migration),
             Box::new(m20261124_000005_product_view_counts::Migration),
+            Box::new(m20261124_000006_inventory_and_orders::Migration),
         ]
     }
 }

@@ -40,6 +40,9 @@ pub enum Command {
     },
     /// Rebuild the search index from the database; search stays online.
     Reindex,
+    /// Check every stock counter against the stock ledger; exits with 1 and
+    /// lists each drift when one does not match.
+    ReconcileStock,
     /// Create an admin account; the password is read from standard input.
     CreateAdmin {
         /// The admin's email address.
@@ -106,6 +109,22 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         Command::Reindex => {
             let db = open_database(&settings).await?;
             reindex(&settings, db).await
+        }
+        Command::ReconcileStock => {
+            let db = open_database(&settings).await?;
+            let drifts = entities::services::inventory::reconcile(&db).await.map_err(|e| e.to_string())?;
+            if drifts.is_empty() {
+                println!("stock reconciled: every counter matches the ledger");
+                return Ok(());
+            }
+            for d in &drifts {
+                let place = d.warehouse_id.map_or_else(|| "all warehouses".to_owned(), |w| format!("warehouse {w}"));
+                println!(
+                    "drift: variant {} ({place}) {} is {} but should be {}",
+                    d.variant_id, d.counter, d.recorded, d.expected
+                );
+            }
+            Err(format!("{} stock counters drifted from the ledger", drifts.len()))
         }
         Command::CreateAdmin { email, name } => {
             let email = Email::parse(&email).map_err(|e| e.to_string())?;

@@ -30,6 +30,7 @@ on_empty_start = true
 [workers]
 outbox_interval_ms = 250
 view_flush_ms = 5000
+reservation_sweep_ms = 30000
 
 [log]
 format = "auto"
@@ -167,6 +168,8 @@ pub struct WorkerSettings {
     pub outbox_interval_ms: u64,
     /// How often counted product views are written (for "trending").
     pub view_flush_ms: u64,
+    /// How often unpaid orders whose stock reservation expired are cancelled.
+    pub reservation_sweep_ms: u64,
 }
 
 /// Logging.
@@ -293,6 +296,12 @@ impl Settings {
         }
         if !["auto", "json", "pretty"].contains(&self.log.format.as_str()) {
             return Err(ConfigError::Invalid { key: "log.format", reason: "must be auto, json or pretty".into() });
+        }
+        if self.workers.reservation_sweep_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "workers.reservation_sweep_ms",
+                reason: "must be at least 1".into(),
+            });
         }
         if self.workers.view_flush_ms == 0 {
             return Err(ConfigError::Invalid { key: "workers.view_flush_ms", reason: "must be at least 1".into() });

@@ -21,6 +21,9 @@ pub enum SeedError {
     /// The database failed.
     #[error("database error while seeding: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// Opening the stock levels failed.
+    #[error("opening stock levels: {0}")]
+    Stock(#[from] entities::services::ServiceError),
 }
 
 /// What the seed made.
@@ -433,6 +436,9 @@ pub async fn seed(
             .await?;
         }
     }
+    // Every variant's stock, counted into the main warehouse with its
+    // opening row in the ledger.
+    entities::services::inventory::open_missing_levels(&txn).await?;
     txn.commit().await?;
     Ok(SeedReport {
         vendors: VENDORS.len(),

@@ -8,7 +8,9 @@ use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
-use crate::workers::{cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress, view_counter};
+use crate::workers::{
+    cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress, reservation_expiry, view_counter,
+};
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
 use leptos::prelude::LeptosOptions;
@@ -142,6 +144,10 @@ impl Application {
                 Duration::from_millis(self.settings.workers.view_flush_ms),
             )),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
+            tokio::spawn(reservation_expiry::run(
+                shop.clone(),
+                Duration::from_millis(self.settings.workers.reservation_sweep_ms),
+            )),
         ])
     }
 }

@@ -90,11 +90,13 @@ pub async fn admin_update_product(id: i64, patch: ProductPatch) -> Result<AdminP
     entities::services::catalog_admin::update_product(&shop, actor, id, patch).await.map_err(super::fail)
 }
 
-/// Deletes a product.
+/// Deletes a product; one that has been ordered is archived instead. The
+/// answer says which: `true` when it was archived.
 #[server(prefix = "/_sf", endpoint = "admin/product/delete")]
-pub async fn admin_delete_product(id: i64) -> Result<(), AppError> {
+pub async fn admin_delete_product(id: i64) -> Result<bool, AppError> {
+    use entities::services::catalog_admin::{delete_product, Deletion};
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::delete_product(&shop, actor, id).await.map_err(super::fail)
+    Ok(delete_product(&shop, actor, id).await.map_err(super::fail)? == Deletion::Archived)
 }
 
 /// Adds a variant to a product.

@@ -36,12 +36,14 @@ pub(crate) use string_newtype;
 mod email;
 mod ids;
 mod money;
+mod order;
 mod sku;
 mod slug;
 
 pub use email::Email;
 pub use ids::{CategoryId, ProductId, UserId, VariantId, VendorId};
 pub use money::{Currency, Money, MoneyError};
+pub use order::OrderStatus;
 pub use sku::Sku;
 pub use slug::Slug;
 

@@ -34,6 +34,8 @@ pub enum Action {
     EditCategories,
     /// Create or delete vendors.
     ManageVendors,
+    /// Move any order through fulfilment, or cancel it.
+    ManageOrders,
     /// Change this vendor's own profile (name, description).
     EditVendorProfile {
         /// The vendor.
@@ -64,9 +66,10 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
                 }))
             }
         }
-        (Actor::VendorStaff { .. }, Action::ReassignProduct | Action::EditCategories | Action::ManageVendors) => {
-            Err(ServiceError::Forbidden)
-        }
+        (
+            Actor::VendorStaff { .. },
+            Action::ReassignProduct | Action::EditCategories | Action::ManageVendors | Action::ManageOrders,
+        ) => Err(ServiceError::Forbidden),
     }
 }
 
@@ -90,7 +93,7 @@ mod tests {
     #[test]
     fn the_rule_table() {
         let own = Actor::VendorStaff { vendor_id: 1 };
-        let cases: [(Actor, Action, &str); 15] = [
+        let cases: [(Actor, Action, &str); 18] = [
             (Actor::Admin, Action::EditProduct { vendor_id: 1 }, "ok"),
             (Actor::Admin, Action::ReassignProduct, "ok"),
             (Actor::Admin, Action::EditCategories, "ok"),
@@ -106,6 +109,9 @@ mod tests {
             (Actor::Anonymous, Action::EditProduct { vendor_id: 1 }, "unauthenticated"),
             (Actor::Anonymous, Action::EditCategories, "unauthenticated"),
             (Actor::Anonymous, Action::ManageVendors, "unauthenticated"),
+            (Actor::Admin, Action::ManageOrders, "ok"),
+            (own, Action::ManageOrders, "forbidden"),
+            (Actor::Anonymous, Action::ManageOrders, "unauthenticated"),
         ];
         for (actor, action, expected) in cases {
             let got = match authorize(actor, action) {

@@ -10,7 +10,7 @@ use super::validate::{unique_violation, Check};
 use super::{outbox, ServiceError, ServiceResult, Shop};
 use crate::admin::{AdminProductFilter, AdminProductPage, AdminProductRow, BulkAction, BulkReport, BULK_MAX};
 use crate::domain::{Currency, Sku, Slug};
-use crate::model::{cart_item, category, product, variant, vendor};
+use crate::model::{cart_item, category, product, stock_level, variant, vendor};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -279,7 +279,7 @@ async fn insert_variant<C: ConnectionTrait>(
     position: i32,
     v: ValidVariant,
 ) -> ServiceResult<variant::Model> {
-    variant::ActiveModel {
+    let row = variant::ActiveModel {
         product_id: Set(product_id),
         sku: Set(v.sku),
         options: Set(v.options),
@@ -292,7 +292,9 @@ async fn insert_variant<C: ConnectionTrait>(
     }
     .insert(txn)
     .await
-    .map_err(|e| unique_violation(e, "sku", "is already used by another variant"))
+    .map_err(|e| unique_violation(e, "sku", "is already used by another variant"))?;
+    super::inventory::open_stock(txn, row.id, row.stock).await?;
+    Ok(row)
 }
 
 /// A product in any status, as its admin or vendor sees it.
@@ -424,10 +426,22 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
 /// # Errors
 /// `NotFound` for an unknown product (or another vendor's).
 #[tracing::instrument(skip(shop))]
-pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
+pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<Deletion> {
     let txn = super::write_txn(&shop.db).await?;
     let current = product::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: current.vendor_id })?;
+    if super::orders::was_ordered(&txn, id).await? {
+        // Orders keep pointing at it: it leaves the shop but stays on record.
+        product::Entity::update_many()
+            .col_expr(product::Column::Status, Expr::value("archived"))
+            .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(product::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        changed(&txn, id, &current.slug).await?;
+        txn.commit().await?;
+        return Ok(Deletion::Archived);
+    }
     let variant_ids: Vec<i64> = variant::Entity::find()
         .select_only()
         .column(variant::Column::Id)
@@ -439,7 +453,17 @@ pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult
     product::Entity::delete_by_id(id).exec(&txn).await?;
     changed(&txn, id, &current.slug).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(Deletion::Deleted)
+}
+
+/// What deleting a product did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// It is gone, with its variants and images.
+    Deleted,
+    /// It had been ordered, so it was archived instead: off the shop, kept
+    /// for the orders that name it.
+    Archived,
 }
 
 /// Adds a variant to product `product_id`, last in display order.
@@ -535,13 +559,19 @@ pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPa
     if let Some(v) = patch.price_minor {
         row.price_minor = Set(v);
     }
-    if let Some(v) = patch.stock {
-        row.stock = Set(v);
-    }
     if let Some(v) = patch.allow_backorder {
         row.allow_backorder = Set(v);
     }
-    let saved = row.update(&txn).await.map_err(|e| unique_violation(e, "sku", "is already used by another variant"))?;
+    // Stock moves through the inventory (levels first, then this row), as
+    // an adjustment in its ledger.
+    if let Some(v) = patch.stock {
+        super::inventory::set_available(&txn, id, v, "edited by hand").await?;
+    }
+    let mut saved =
+        row.update(&txn).await.map_err(|e| unique_violation(e, "sku", "is already used by another variant"))?;
+    if let Some(v) = patch.stock {
+        saved.stock = v;
+    }
     refresh_price_from(&txn, product.id).await?;
     changed(&txn, product.id, &product.slug).await?;
     txn.commit().await?;
@@ -561,6 +591,16 @@ pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult
     if siblings.len() <= 1 {
         return Err(ServiceError::Conflict(
             "This is the product's only variant. Delete or archive the product instead.".into(),
+        ));
+    }
+    let reserved = stock_level::Entity::find()
+        .filter(stock_level::Column::VariantId.eq(id))
+        .filter(stock_level::Column::Reserved.gt(0))
+        .one(&txn)
+        .await?;
+    if reserved.is_some() {
+        return Err(ServiceError::Conflict(
+            "Units of this variant are reserved for unpaid orders; wait until they are paid or expire.".into(),
         ));
     }
     cart_item::Entity::delete_many().filter(cart_item::Column::VariantId.eq(id)).exec(&txn).await?;

@@ -11,6 +11,8 @@ pub mod catalog_api;
 pub mod catalog_csv;
 pub mod catalog_taxonomy;
 pub mod images;
+pub mod inventory;
+pub mod orders;
 pub mod outbox;
 pub mod read_cache;
 pub mod recommend;

@@ -54,12 +54,16 @@ impl Check {
 /// errors pass through. For the race that a check before the insert cannot
 /// close.
 pub fn unique_violation(e: sea_orm::DbErr, field: &str, message: &str) -> ServiceError {
-    match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            ServiceError::InvalidFields(vec![(field.to_owned(), message.to_owned())])
-        }
-        _ => ServiceError::Database(e),
+    if is_unique_violation(&e) {
+        ServiceError::InvalidFields(vec![(field.to_owned(), message.to_owned())])
+    } else {
+        ServiceError::Database(e)
     }
+}
+
+/// Whether the database refused a write for breaking a unique constraint.
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 #[cfg(test)]

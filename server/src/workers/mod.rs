@@ -7,4 +7,5 @@ pub mod image_processor;
 pub mod indexer;
 pub mod outbox_relay;
 pub mod progress;
+pub mod reservation_expiry;
 pub mod view_counter;

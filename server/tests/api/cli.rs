@@ -16,7 +16,7 @@ fn bazaar(dir: &tempfile::TempDir) -> Command {
 #[test]
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["serve", "migrate", "seed", "reindex", "create-admin"] {
+    for sub in ["serve", "migrate", "seed", "reindex", "reconcile-stock", "create-admin"] {
         let out = bazaar(&dir).args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: bazaar"), "{sub}");
@@ -68,6 +68,9 @@ fn seed_then_reindex_report_plain_progress_when_not_on_a_terminal() {
     assert!(stderr.contains("seeding: 500/500 (100%)"), "plain progress lines: {stderr}");
     assert!(reindexed.status.success());
     assert!(String::from_utf8_lossy(&reindexed.stdout).contains("indexed 500 products"));
+    let reconciled = bazaar(&dir).arg("reconcile-stock").output().unwrap();
+    assert!(reconciled.status.success(), "the seed's stock matches its ledger");
+    assert!(String::from_utf8_lossy(&reconciled.stdout).contains("every counter matches the ledger"));
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod contract_cache;
 mod contract_search;
 mod health;
 mod images;
+mod orders;
 mod outbox;
 mod pages;
 mod read_cache;

@@ -627,7 +627,7 @@ fn DeleteProduct(id: i64) -> impl IntoView {
     let delete = ServerAction::<AdminDeleteProduct>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
+        if let Some(Ok(false)) = delete.value().get() {
             navigate("/admin", Default::default());
         }
     });
@@ -635,7 +635,7 @@ fn DeleteProduct(id: i64) -> impl IntoView {
     view! {
         <section aria-labelledby="danger-heading" class="mt-8 rounded border border-red-300 p-3">
             <h2 id="danger-heading" class="text-lg font-semibold">"Delete"</h2>
-            <p class="text-sm">"Deleting removes the product, its variants and images, and takes it out of carts."</p>
+            <p class="text-sm">"Deleting removes the product, its variants and images, and takes it out of carts. A product that has been ordered is archived instead."</p>
             <Show when=move || asked.get() fallback=move || view! {
                 <button type="button" class=BUTTON_QUIET data-testid="delete-product" on:click=move |_| asked.set(true)>"Delete product…"</button>
             }>
@@ -644,7 +644,9 @@ fn DeleteProduct(id: i64) -> impl IntoView {
                     on:click=move |_| { delete.dispatch(AdminDeleteProduct { id }); }>"Yes, delete it"</button>
                 <button type="button" class=BUTTON_QUIET on:click=move |_| asked.set(false)>"Cancel"</button>
             </Show>
-            {super::outcome(result, |_| "Deleted.".to_owned())}
+            {super::outcome(result, |archived| {
+                if *archived { "Orders name this product, so it was archived instead: it is off the shop.".to_owned() } else { "Deleted.".to_owned() }
+            })}
         </section>
     }
 }

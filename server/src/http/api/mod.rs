@@ -7,6 +7,7 @@ pub mod auth;
 pub mod categories;
 pub mod images;
 pub mod openapi;
+pub mod orders;
 pub mod problem;
 pub mod products;
 pub mod search;
@@ -38,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/images/{id}", patch(images::update).delete(images::delete))
         .route("/api/v1/variants/{id}", patch(products::update_variant).delete(products::delete_variant))
+        .route("/api/v1/orders", post(orders::place))
+        .route("/api/v1/orders/{id}", get(orders::get_one))
+        .route("/api/v1/orders/{id}/status", post(orders::change_status))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))
         .route("/api/v1/categories", get(categories::tree).post(categories::create))

@@ -1,14 +1,14 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, images, products, search, vendors};
+use super::{categories, images, orders, products, search, vendors};
 use axum::Json;
 use utoipa::OpenApi;
 
 /// Every documented route and schema of the REST API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Bazaar API", description = "The catalog of a Bazaar marketplace. Errors are RFC 9457 problem details."),
+    info(title = "Bazaar API", description = "The catalog and orders of a Bazaar marketplace. Errors are RFC 9457 problem details."),
     paths(
         products::list, products::get_one, products::get_for_edit, products::create, products::update, products::delete,
         products::add_variant, products::update_variant, products::delete_variant,
@@ -17,12 +17,14 @@ use utoipa::OpenApi;
         search::search, search::suggest,
         categories::tree, categories::create, categories::update, categories::delete,
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
+        orders::place, orders::get_one, orders::change_status,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
     tags(
         (name = "catalog", description = "Products, variants, categories and vendors, as shoppers see them"),
         (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
+        (name = "orders", description = "Placing orders from carts and following them"),
     )
 )]
 pub struct ApiDoc;

@@ -4,7 +4,7 @@ use super::auth::Caller;
 use super::problem::{created, Body, Problem};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use entities::services::catalog_admin::{
     self, AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, VariantPatch,
@@ -164,7 +164,8 @@ pub async fn update(
 }
 
 /// Deletes a product with its variants and images (and the cart lines that
-/// hold it).
+/// hold it). A product that has been ordered is archived instead — off the
+/// shop, kept for its orders — and answered with its new state.
 #[utoipa::path(
     delete,
     path = "/api/v1/products/{id}",
@@ -173,6 +174,7 @@ pub async fn update(
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 200, description = "Archived instead, because orders name it", body = AdminProduct),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
     )
@@ -181,9 +183,14 @@ pub async fn delete(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<StatusCode, Problem> {
-    catalog_admin::delete_product(&shop, actor, product_id(&id)?).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<Response, Problem> {
+    let id = product_id(&id)?;
+    Ok(match catalog_admin::delete_product(&shop, actor, id).await? {
+        catalog_admin::Deletion::Deleted => StatusCode::NO_CONTENT.into_response(),
+        catalog_admin::Deletion::Archived => {
+            Json(catalog_admin::admin_product(&shop, actor, id).await?).into_response()
+        }
+    })
 }
 
 /// Adds a variant to a product.

@@ -1,0 +1,135 @@
+//! What placing an order takes and what an order looks like to the people
+//! it concerns — the shapes shared by the REST API, the pages (WASM
+//! included) and the services.
+
+use crate::OrderStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where an order goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// The recipient's name.
+    pub name: String,
+    /// Street and number.
+    pub line1: String,
+    /// Flat, floor, company… (optional).
+    #[serde(default)]
+    pub line2: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Town or city.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code (`NL`, `DE`, `US`…).
+    pub country: String,
+}
+
+/// Placing an order from a cart. Prices and totals are never part of it:
+/// the server works them out from the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlaceOrder {
+    /// The cart's token (the `bazaar_cart` cookie of the storefront).
+    pub cart_id: String,
+    /// Where the confirmation goes.
+    pub email: String,
+    /// Where the parcel goes.
+    pub shipping_address: Address,
+}
+
+/// An order as its customer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderView {
+    /// The order's public id: its address, not guessable.
+    pub id: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// Where the confirmation went.
+    pub email: String,
+    /// ISO 4217 currency of every amount.
+    pub currency: String,
+    /// The lines' total, in minor units.
+    pub subtotal_minor: i64,
+    /// Shipping, in minor units.
+    pub shipping_minor: i64,
+    /// Tax, in minor units.
+    pub tax_minor: i64,
+    /// Discounts, in minor units (0 or more; subtracted).
+    pub discount_minor: i64,
+    /// What is paid, in minor units.
+    pub total_minor: i64,
+    /// Where it goes.
+    pub shipping_address: Address,
+    /// Until when its stock is held while payment is awaited.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub pay_before: Option<DateTime<Utc>>,
+    /// One part per vendor, each fulfilled by that vendor.
+    pub sub_orders: Vec<SubOrderView>,
+    /// When it was placed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+    /// Everything that happened to it, oldest first.
+    pub timeline: Vec<OrderEventView>,
+}
+
+/// One vendor's part of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubOrderView {
+    /// The vendor's slug.
+    pub vendor: String,
+    /// The vendor's name.
+    pub vendor_name: String,
+    /// Where this part is in its life.
+    pub status: OrderStatus,
+    /// This part's lines' total, in minor units.
+    pub subtotal_minor: i64,
+    /// What was bought from this vendor.
+    pub lines: Vec<OrderLineView>,
+}
+
+/// A bought item, as it was when bought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderLineView {
+    /// The product's id.
+    pub product_id: i64,
+    /// The variant's id.
+    pub variant_id: i64,
+    /// Stock keeping unit.
+    pub sku: String,
+    /// The product's title.
+    pub title: String,
+    /// The variant's options.
+    pub options: BTreeMap<String, String>,
+    /// Price of one, in minor units.
+    pub unit_price_minor: i64,
+    /// How many.
+    pub quantity: i32,
+    /// Price × quantity, in minor units.
+    pub line_total_minor: i64,
+}
+
+/// One entry of an order's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderEventView {
+    /// When.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: DateTime<Utc>,
+    /// Who: `customer`, `admin`, `system`, `payment`.
+    pub actor: String,
+    /// What: `placed`, `status_changed`…
+    pub kind: String,
+    /// The status before, for a status change.
+    pub from: Option<OrderStatus>,
+    /// The status after, for a status change.
+    pub to: Option<OrderStatus>,
+    /// In words.
+    pub note: String,
+}

@@ -1,0 +1,562 @@
+//! Placing orders from carts and moving them through their life.
+//!
+//! Placing takes an idempotency key (unique in the database): a retried
+//! request gets the same order back and never makes a second. Prices and
+//! totals come from the catalog, never from the request. Stock is reserved
+//! in the same transaction (`inventory::reserve`), one sub-order is made per
+//! vendor with the shop's commission, the cart is emptied, and
+//! `order.placed` is written to the outbox — all or nothing.
+
+use super::access::Actor;
+use super::inventory::{self, Wanted};
+use super::validate::Check;
+use super::{outbox, ServiceError, ServiceResult, Shop};
+use crate::checkout::{Address, OrderEventView, OrderLineView, OrderView, PlaceOrder, SubOrderView};
+use crate::model::{cart_item, order, order_event, order_line, product, reservation, sub_order, variant, vendor};
+use crate::{Email, OrderStatus};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// The shortest and longest idempotency key accepted.
+const KEY_LEN: std::ops::RangeInclusive<usize> = 8..=100;
+
+fn actor_name(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "customer",
+        Actor::Admin => "admin",
+        Actor::VendorStaff { .. } => "vendor",
+    }
+}
+
+fn check_key(key: &str) -> ServiceResult<()> {
+    let fine = KEY_LEN.contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if fine {
+        Ok(())
+    } else {
+        Err(ServiceError::InvalidField {
+            field: "idempotency_key",
+            message: "must be 8 to 100 letters, digits, '-' or '_' (a UUID will do)".into(),
+        })
+    }
+}
+
+fn check_address(check: &mut Check, a: &Address) -> Address {
+    let country = a.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        check.fail("shipping_address.country", "must be a two-letter country code such as NL or US");
+    }
+    Address {
+        name: check.text("shipping_address.name", &a.name, 200),
+        line1: check.text("shipping_address.line1", &a.line1, 200),
+        line2: check.long_text("shipping_address.line2", &a.line2, 200),
+        postal_code: check.text("shipping_address.postal_code", &a.postal_code, 20),
+        city: check.text("shipping_address.city", &a.city, 100),
+        country,
+    }
+}
+
+/// Places an order for what cart `input.cart_id` holds, or — when `key` was
+/// used before for the same cart — returns that order. The boolean says
+/// whether this call created it.
+///
+/// # Errors
+/// `InvalidField(s)` for a bad key, email or address, an empty cart, or
+/// mixed currencies; `Conflict` when an item is sold out or short (nothing
+/// is reserved then) or the key was used for another cart.
+#[tracing::instrument(skip(shop, input), fields(key = %key))]
+pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder) -> ServiceResult<(OrderView, bool)> {
+    check_key(key)?;
+    let mut check = Check::default();
+    let email = match Email::parse(&input.email) {
+        Ok(e) => e.to_string(),
+        Err(e) => {
+            check.fail("email", e.to_string());
+            String::new()
+        }
+    };
+    let address = check_address(&mut check, &input.shipping_address);
+    let cart_id = Uuid::parse_str(input.cart_id.trim()).unwrap_or_else(|_| {
+        check.fail("cart_id", "is not a cart token");
+        Uuid::nil()
+    });
+    check.done()?;
+    if let Some(existing) = replay(&shop.db, key, cart_id).await? {
+        return Ok((existing, false));
+    }
+    match Box::pin(place_new(shop, actor, key, cart_id, email, address)).await {
+        Ok(view) => Ok((view, true)),
+        // Another request with the same key won the race: answer with its order.
+        Err(ServiceError::Database(e)) if super::validate::is_unique_violation(&e) => {
+            replay(&shop.db, key, cart_id).await?.map(|o| (o, false)).ok_or(ServiceError::Database(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The order placed before with `key`, if any.
+async fn replay<C: ConnectionTrait>(db: &C, key: &str, cart_id: Uuid) -> ServiceResult<Option<OrderView>> {
+    let Some(existing) = order::Entity::find().filter(order::Column::IdempotencyKey.eq(key)).one(db).await? else {
+        return Ok(None);
+    };
+    if existing.cart_id != Some(cart_id) {
+        return Err(ServiceError::Conflict("This idempotency key was already used for another order.".into()));
+    }
+    Ok(Some(view_of(db, existing).await?))
+}
+
+async fn place_new(
+    shop: &Shop,
+    actor: Actor,
+    key: &str,
+    cart_id: Uuid,
+    email: String,
+    address: Address,
+) -> ServiceResult<OrderView> {
+    let txn = super::write_txn(&shop.db).await?;
+    // Inside the lock (SQLite) a retry that queued behind its twin sees it.
+    if let Some(existing) = replay(&txn, key, cart_id).await? {
+        return Ok(existing);
+    }
+    let items = cart_item::Entity::find()
+        .filter(cart_item::Column::CartId.eq(cart_id))
+        .order_by_asc(cart_item::Column::Id)
+        .all(&txn)
+        .await?;
+    if items.is_empty() {
+        return Err(ServiceError::InvalidField { field: "cart_id", message: "the cart is empty".into() });
+    }
+    let variant_ids: Vec<i64> = items.iter().map(|i| i.variant_id).collect();
+    let variants: HashMap<i64, variant::Model> = variant::Entity::find()
+        .filter(variant::Column::Id.is_in(variant_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let product_ids: Vec<i64> = variants.values().map(|v| v.product_id).collect();
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(product_ids))
+        .filter(product::Column::Status.eq("active"))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    // Each line priced from the catalog as it is now.
+    let mut lines = Vec::with_capacity(items.len());
+    for item in &items {
+        let v = variants.get(&item.variant_id);
+        let Some((v, p)) = v.and_then(|v| products.get(&v.product_id).map(|p| (v, p))) else {
+            return Err(ServiceError::Conflict(
+                "An item in the cart is no longer for sale; remove it and try again.".into(),
+            ));
+        };
+        lines.push((item, v, p));
+    }
+    let currency = lines[0].1.currency.clone();
+    if lines.iter().any(|(_, v, _)| v.currency != currency) {
+        return Err(ServiceError::InvalidField {
+            field: "cart_id",
+            message: "holds items priced in different currencies; one order takes one currency".into(),
+        });
+    }
+    let wanted: Vec<Wanted> = lines
+        .iter()
+        .map(|(item, v, p)| Wanted {
+            variant_id: v.id,
+            quantity: item.quantity,
+            allow_backorder: v.allow_backorder,
+            label: format!("{} ({})", p.title, v.sku),
+        })
+        .collect();
+    let now = Utc::now();
+    let reservation_id = Uuid::new_v4();
+    inventory::reserve(&txn, reservation_id, &wanted, now + inventory::RESERVATION_TTL).await?;
+
+    let line_total = |item: &cart_item::Model, v: &variant::Model| v.price_minor * i64::from(item.quantity);
+    let subtotal: i64 = lines.iter().map(|(item, v, _)| line_total(item, v)).sum();
+    let public_id = Uuid::new_v4();
+    let placed = order::ActiveModel {
+        public_id: Set(public_id),
+        idempotency_key: Set(key.to_owned()),
+        cart_id: Set(Some(cart_id)),
+        user_id: Set(None),
+        email: Set(email),
+        status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
+        currency: Set(currency),
+        subtotal_minor: Set(subtotal),
+        shipping_minor: Set(0),
+        tax_minor: Set(0),
+        discount_minor: Set(0),
+        total_minor: Set(subtotal),
+        shipping_address: Set(serde_json::to_value(&address).map_err(|e| ServiceError::Corrupt(e.to_string()))?),
+        reservation_id: Set(Some(reservation_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    // One sub-order per vendor, in the order the vendors first appear.
+    let mut vendor_order: Vec<i64> = Vec::new();
+    for (_, _, p) in &lines {
+        if !vendor_order.contains(&p.vendor_id) {
+            vendor_order.push(p.vendor_id);
+        }
+    }
+    let vendors: HashMap<i64, vendor::Model> = vendor::Entity::find()
+        .filter(vendor::Column::Id.is_in(vendor_order.clone()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    for vendor_id in vendor_order {
+        let part: Vec<_> = lines.iter().filter(|(_, _, p)| p.vendor_id == vendor_id).collect();
+        let part_total: i64 = part.iter().map(|(item, v, _)| line_total(item, v)).sum();
+        let bps = vendors.get(&vendor_id).map_or(0, |v| v.commission_bps);
+        let sub = sub_order::ActiveModel {
+            order_id: Set(placed.id),
+            vendor_id: Set(vendor_id),
+            status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
+            subtotal_minor: Set(part_total),
+            commission_bps: Set(bps),
+            commission_minor: Set(commission(part_total, bps)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (item, v, p) in part {
+            order_line::ActiveModel {
+                order_id: Set(placed.id),
+                sub_order_id: Set(sub.id),
+                product_id: Set(p.id),
+                variant_id: Set(v.id),
+                sku: Set(v.sku.clone()),
+                title: Set(p.title.clone()),
+                options: Set(v.options.clone()),
+                unit_price_minor: Set(v.price_minor),
+                quantity: Set(item.quantity),
+                line_total_minor: Set(line_total(item, v)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    event(&txn, placed.id, actor_name(actor), "placed", None, Some(OrderStatus::PendingPayment), "Order placed.")
+        .await?;
+    cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart_id)).exec(&txn).await?;
+    outbox::record(&txn, "order.placed", serde_json::json!({ "order_id": placed.id, "public_id": public_id })).await?;
+    let view = view_of(&txn, placed).await?;
+    txn.commit().await?;
+    tracing::info!(order = %public_id, "order placed");
+    Ok(view)
+}
+
+/// The shop's commission on `amount` at `bps` basis points, rounded half up.
+pub fn commission(amount: i64, bps: i32) -> i64 {
+    (amount * i64::from(bps) + 5_000) / 10_000
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event<C: ConnectionTrait>(
+    txn: &C,
+    order_id: i64,
+    actor: &str,
+    kind: &str,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+    note: &str,
+) -> ServiceResult<()> {
+    order_event::ActiveModel {
+        order_id: Set(order_id),
+        at: Set(Utc::now()),
+        actor: Set(actor.to_owned()),
+        kind: Set(kind.to_owned()),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.map(|s| s.as_str().to_owned())),
+        note: Set(note.to_owned()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+fn status_of(text: &str) -> ServiceResult<OrderStatus> {
+    OrderStatus::parse(text).ok_or_else(|| ServiceError::Corrupt(format!("unknown order status {text:?}")))
+}
+
+/// The order with public id `public_id` as its customer sees it. The id is
+/// the capability: whoever has it may read the order.
+///
+/// # Errors
+/// `NotFound` for an unknown or malformed id.
+pub async fn order_by_public_id(shop: &Shop, public_id: &str) -> ServiceResult<OrderView> {
+    let row = find_public(&shop.db, public_id).await?;
+    view_of(&shop.db, row).await
+}
+
+async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
+    let id = Uuid::parse_str(public_id.trim()).map_err(|_| ServiceError::NotFound("order"))?;
+    order::Entity::find().filter(order::Column::PublicId.eq(id)).one(db).await?.ok_or(ServiceError::NotFound("order"))
+}
+
+async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<OrderView> {
+    let subs = sub_order::Entity::find()
+        .filter(sub_order::Column::OrderId.eq(o.id))
+        .order_by_asc(sub_order::Column::Id)
+        .all(db)
+        .await?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(o.id))
+        .order_by_asc(order_line::Column::Id)
+        .all(db)
+        .await?;
+    let vendors: HashMap<i64, vendor::Model> = vendor::Entity::find()
+        .filter(vendor::Column::Id.is_in(subs.iter().map(|s| s.vendor_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let events = order_event::Entity::find()
+        .filter(order_event::Column::OrderId.eq(o.id))
+        .order_by_asc(order_event::Column::Id)
+        .all(db)
+        .await?;
+    let pay_before = match (o.reservation_id, status_of(&o.status)?) {
+        (Some(id), OrderStatus::PendingPayment) => {
+            reservation::Entity::find_by_id(id).one(db).await?.map(|r| r.expires_at)
+        }
+        _ => None,
+    };
+    let mut sub_orders = Vec::with_capacity(subs.len());
+    for s in subs {
+        let vendor = vendors.get(&s.vendor_id);
+        sub_orders.push(SubOrderView {
+            vendor: vendor.map(|v| v.slug.clone()).unwrap_or_default(),
+            vendor_name: vendor.map(|v| v.name.clone()).unwrap_or_default(),
+            status: status_of(&s.status)?,
+            subtotal_minor: s.subtotal_minor,
+            lines: lines
+                .iter()
+                .filter(|l| l.sub_order_id == s.id)
+                .map(|l| OrderLineView {
+                    product_id: l.product_id,
+                    variant_id: l.variant_id,
+                    sku: l.sku.clone(),
+                    title: l.title.clone(),
+                    options: super::catalog::pairs(&l.options).into_iter().collect::<BTreeMap<_, _>>(),
+                    unit_price_minor: l.unit_price_minor,
+                    quantity: l.quantity,
+                    line_total_minor: l.line_total_minor,
+                })
+                .collect(),
+        });
+    }
+    let timeline = events
+        .into_iter()
+        .map(|e| {
+            Ok(OrderEventView {
+                at: e.at,
+                actor: e.actor,
+                kind: e.kind,
+                from: e.from_status.as_deref().map(status_of).transpose()?,
+                to: e.to_status.as_deref().map(status_of).transpose()?,
+                note: e.note,
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    Ok(OrderView {
+        id: o.public_id.to_string(),
+        status: status_of(&o.status)?,
+        email: o.email,
+        currency: o.currency,
+        subtotal_minor: o.subtotal_minor,
+        shipping_minor: o.shipping_minor,
+        tax_minor: o.tax_minor,
+        discount_minor: o.discount_minor,
+        total_minor: o.total_minor,
+        shipping_address: serde_json::from_value(o.shipping_address)
+            .map_err(|e| ServiceError::Corrupt(format!("order address: {e}")))?,
+        pay_before,
+        sub_orders,
+        created_at: o.created_at,
+        timeline,
+    })
+}
+
+/// Moves the order (and its sub-orders) from its status to `to` when the
+/// order's life allows it, with the timeline entry and `order.<status>` in
+/// the outbox; a move to the status it already has changes nothing.
+/// Returns whether it moved.
+async fn move_to<C: ConnectionTrait>(
+    txn: &C,
+    o: &order::Model,
+    to: OrderStatus,
+    actor: &str,
+    note: &str,
+) -> ServiceResult<bool> {
+    let from = status_of(&o.status)?;
+    if from == to {
+        return Ok(false);
+    }
+    if !from.can_become(to) {
+        return Err(ServiceError::Conflict(format!("An order that is {from} cannot become {to}.")));
+    }
+    // Conditional on the status read, so two racing moves cannot both apply.
+    let moved = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(order::Column::Id.eq(o.id))
+        .filter(order::Column::Status.eq(from.as_str()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(ServiceError::Conflict("The order changed meanwhile; try again.".into()));
+    }
+    sub_order::Entity::update_many()
+        .col_expr(sub_order::Column::Status, Expr::value(to.as_str()))
+        .filter(sub_order::Column::OrderId.eq(o.id))
+        .filter(sub_order::Column::Status.eq(from.as_str()))
+        .exec(txn)
+        .await?;
+    event(txn, o.id, actor, "status_changed", Some(from), Some(to), note).await?;
+    outbox::record(
+        txn,
+        &format!("order.{}", to.as_str()),
+        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "from": from.as_str() }),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Records that order `public_id` has been paid (`reference` names the
+/// payment): its reserved stock becomes sold and it moves to `paid`. Safe to
+/// repeat: a second call for a paid order changes nothing.
+///
+/// # Errors
+/// `NotFound`; `Conflict` when the order can no longer be paid (cancelled).
+#[tracing::instrument(skip(shop))]
+pub async fn record_payment(shop: &Shop, public_id: &str, reference: &str) -> ServiceResult<OrderView> {
+    let txn = super::write_txn(&shop.db).await?;
+    let o = find_public(&txn, public_id).await?;
+    if status_of(&o.status)? == OrderStatus::PendingPayment {
+        if let Some(reservation_id) = o.reservation_id {
+            inventory::finish(&txn, reservation_id, true).await?;
+        }
+        move_to(&txn, &o, OrderStatus::Paid, "payment", &format!("Payment {reference} received.")).await?;
+    } else if !matches!(status_of(&o.status)?, OrderStatus::Cancelled) {
+        // Already paid (or further along): the payment was recorded before.
+    } else {
+        return Err(ServiceError::Conflict("The order was cancelled before the payment arrived.".into()));
+    }
+    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    let view = view_of(&txn, o).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Moves order `public_id` to `to` as `actor` — fulfilment steps by staff,
+/// cancellation by the customer or staff. Cancelling an unpaid order gives
+/// its reserved stock back.
+///
+/// # Errors
+/// `Unauthenticated` when nobody signed in asks for anything but a
+/// cancellation; `NotFound`; `Conflict` for a move the order's life does
+/// not allow (a shipped order cannot be cancelled, say).
+#[tracing::instrument(skip(shop))]
+pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: OrderStatus) -> ServiceResult<OrderView> {
+    if to != OrderStatus::Cancelled {
+        super::access::authorize(actor, super::access::Action::ManageOrders)?;
+    }
+    if matches!(to, OrderStatus::Paid | OrderStatus::Refunded | OrderStatus::PartiallyRefunded) {
+        return Err(ServiceError::Conflict(format!("An order becomes {to} through its payment, not by hand.")));
+    }
+    let txn = super::write_txn(&shop.db).await?;
+    let o = find_public(&txn, public_id).await?;
+    let from = status_of(&o.status)?;
+    if actor != Actor::Admin && from != OrderStatus::PendingPayment && from != to {
+        return Err(ServiceError::Conflict(format!(
+            "An order that is {from} can only be cancelled by the shop; please contact it."
+        )));
+    }
+    let note = format!("Changed from {from} to {to}.");
+    if move_to(&txn, &o, to, actor_name(actor), &note).await? && to == OrderStatus::Cancelled {
+        if let Some(reservation_id) = o.reservation_id {
+            if from == OrderStatus::PendingPayment {
+                inventory::finish(&txn, reservation_id, false).await?;
+            } else {
+                // Sold units of a paid order go back on the shelf.
+                inventory::restock(&txn, reservation_id).await?;
+            }
+        }
+    }
+    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    let view = view_of(&txn, o).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Cancels every unpaid order whose reservation expired before `now`, giving
+/// its stock back; returns how many. Each in its own transaction, so one
+/// failure does not hold up the rest.
+///
+/// # Errors
+/// `Database` when the due reservations cannot be read.
+pub async fn expire_reservations(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<u32> {
+    let due = reservation::Entity::find()
+        .filter(reservation::Column::Status.eq("active"))
+        .filter(reservation::Column::ExpiresAt.lt(now))
+        .order_by_asc(reservation::Column::ExpiresAt)
+        .all(&shop.db)
+        .await?;
+    let mut expired = 0;
+    for r in due {
+        let txn = super::write_txn(&shop.db).await?;
+        if !inventory::finish(&txn, r.id, false).await? {
+            continue; // Paid or released meanwhile.
+        }
+        let owner = order::Entity::find().filter(order::Column::ReservationId.eq(r.id)).one(&txn).await?;
+        if let Some(o) = owner {
+            move_to(&txn, &o, OrderStatus::Cancelled, "system", "Not paid in time; the stock went back on sale.")
+                .await?;
+        }
+        txn.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
+}
+
+/// Whether any order holds product `product_id` (then it is archived, not
+/// deleted).
+pub(crate) async fn was_ordered<C: ConnectionTrait>(db: &C, product_id: i64) -> ServiceResult<bool> {
+    Ok(order_line::Entity::find().filter(order_line::Column::ProductId.eq(product_id)).one(db).await?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commission_rounds_half_up() {
+        assert_eq!(commission(10_000, 1_000), 1_000);
+        assert_eq!(commission(1_999, 1_250), 250, "249.875 rounds to 250");
+        assert_eq!(commission(3, 1_500), 0, "0.45 rounds to 0");
+        assert_eq!(commission(0, 1_000), 0);
+    }
+
+    #[test]
+    fn idempotency_keys_are_checked() {
+        assert!(check_key("0b6f2c7e-3a11-4c1a-9f0e-2b4d5e6f7a8b").is_ok());
+        assert!(check_key("short").is_err());
+        assert!(check_key("has spaces in it").is_err());
+        assert!(check_key(&"k".repeat(101)).is_err());
+    }
+}

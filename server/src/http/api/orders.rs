@@ -1,0 +1,103 @@
+//! Orders under `/api/v1/orders`: placing one from a cart (idempotent),
+//! reading it by its public id, cancelling it, and moving it through
+//! fulfilment (admins).
+
+use super::auth::Caller;
+use super::problem::{created, Body, Problem};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use entities::checkout::{OrderView, PlaceOrder};
+use entities::services::{orders, Shop};
+use entities::OrderStatus;
+use serde::Deserialize;
+
+/// The header that makes placing an order safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Places an order for what a cart holds. Prices and totals are worked out
+/// on the server from the catalog; stock is reserved for 15 minutes while
+/// payment is awaited. Send an `Idempotency-Key` header (a UUID will do):
+/// a retry with the same key returns the same order, never a second one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders",
+    tag = "orders",
+    params(("Idempotency-Key" = String, Header, description = "8–100 letters, digits, '-' or '_'; the same for every retry")),
+    request_body = PlaceOrder,
+    responses(
+        (status = 201, description = "Placed", body = OrderView),
+        (status = 200, description = "Placed before with this key: the same order", body = OrderView),
+        (status = 400, description = "Bad email, address, key or cart", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sold out or short (nothing is reserved), or the key belongs to another cart", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn place(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    headers: HeaderMap,
+    Body(input): Body<PlaceOrder>,
+) -> Result<Response, Problem> {
+    let key = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| Problem::invalid_field("Idempotency-Key", "header is required (a UUID will do)"))?;
+    let (order, fresh) = orders::place_order(&shop, actor, key, input).await?;
+    Ok(if fresh {
+        created(format!("/api/v1/orders/{}", order.id), order)
+    } else {
+        let mut response = Json(order).into_response();
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        response
+    })
+}
+
+/// An order by its public id (the id is the key: keep it private).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}",
+    tag = "orders",
+    params(("id" = String, Path, description = "The order's public id")),
+    responses(
+        (status = 200, description = "The order with its sub-orders, lines and timeline", body = OrderView),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<OrderView>, Problem> {
+    Ok(Json(orders::order_by_public_id(&shop, &id).await?))
+}
+
+/// A new status for an order.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// `fulfilling`, `shipped`, `delivered` or `cancelled`.
+    pub status: OrderStatus,
+}
+
+/// Moves an order on: `cancelled` by whoever holds its id while it is
+/// unpaid (its stock goes back on sale); `fulfilling`, `shipped`,
+/// `delivered` (or `cancelled`) by an admin. Moves its life does not allow
+/// are refused with 409.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/status",
+    tag = "orders",
+    params(("id" = String, Path, description = "The order's public id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "Moved (or already there)", body = OrderView),
+        (status = 401, description = "Only admins move orders through fulfilment", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the order's status", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn change_status(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(change): Body<StatusChange>,
+) -> Result<Json<OrderView>, Problem> {
+    Ok(Json(orders::change_status(&shop, actor, &id, change.status).await?))
+}
