@@ -56,6 +56,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/p/:slug") view=pages::product::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=pages::checkout::CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:id") view=pages::order::OrderPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/admin") view=pages::admin::AdminArea ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::admin::products::ProductsPage ssr=SsrMode::Async/>
                         <Route path=path!("products/new") view=pages::admin::editor::NewProductPage ssr=SsrMode::Async/>

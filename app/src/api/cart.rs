@@ -1,6 +1,7 @@
 //! The cart: adding items and the header badge.
 
 use crate::error::AppError;
+use entities::checkout::CartView;
 use entities::views::{CartAddition, CartSummary};
 use leptos::prelude::*;
 
@@ -34,8 +35,26 @@ pub async fn get_cart_summary() -> Result<CartSummary, AppError> {
     }
 }
 
+/// The shopper's cart, priced from the catalog as it is now.
+#[server(prefix = "/_sf", endpoint = "cart/view")]
+pub async fn get_cart() -> Result<CartView, AppError> {
+    let shop = super::shop()?;
+    match ssr::cart_id_from_cookie().await {
+        Some(id) => entities::services::cart::view(&shop, id).await.map_err(super::fail),
+        None => Ok(CartView::default()),
+    }
+}
+
+/// Sets how many of a variant the cart holds; 0 takes the line out.
+#[server(prefix = "/_sf", endpoint = "cart/set")]
+pub async fn set_cart_quantity(variant_id: i64, quantity: i32) -> Result<CartView, AppError> {
+    let shop = super::shop()?;
+    let id = ssr::cart_id_from_cookie().await.ok_or(AppError::NotFound)?;
+    entities::services::cart::set_quantity(&shop, id, variant_id, quantity).await.map_err(super::fail)
+}
+
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::CART_COOKIE;
     use http::header::{COOKIE, SET_COOKIE};
     use http::HeaderValue;

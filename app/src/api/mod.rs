@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 
 /// The shop's services, provided by the server as context.
 #[cfg(feature = "ssr")]

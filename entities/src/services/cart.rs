@@ -1,11 +1,14 @@
 //! The shopping cart: adding items and reading the badge count.
 
 use super::{outbox, ServiceError, ServiceResult, Shop};
+use crate::checkout::{CartLineView, CartView};
 use crate::model::{cart, cart_item, product, variant};
 use crate::views::CartSummary;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::QueryOrder;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// Most units of one variant a cart may hold.
@@ -77,10 +80,7 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
         return Err(ServiceError::Invalid(format!("A cart can hold at most {MAX_QUANTITY_PER_LINE} of one item.")));
     }
     if !variant.allow_backorder && wanted > variant.stock {
-        return Err(ServiceError::Conflict(match variant.stock {
-            0 => "Sorry, this item is sold out.".to_owned(),
-            n => format!("Only {n} left in stock."),
-        }));
+        return Err(short_of_stock(variant.stock));
     }
     // The cart id is the shopper's bearer token: it stays out of events and logs.
     outbox::record(&txn, "cart.item_added", serde_json::json!({ "variant_id": variant_id, "quantity": quantity }))
@@ -88,6 +88,14 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
     let summary = summary_in(&txn, cart_id).await?;
     txn.commit().await?;
     Ok(summary)
+}
+
+/// What a shopper is told when they ask for more than `available`.
+fn short_of_stock(available: i32) -> ServiceError {
+    ServiceError::Conflict(match available {
+        n if n <= 0 => "Sorry, this item is sold out.".to_owned(),
+        n => format!("Only {n} left in stock."),
+    })
 }
 
 /// The badge count of a cart; an unknown cart is empty.
@@ -108,4 +116,101 @@ async fn summary_in<C: ConnectionTrait>(db: &C, cart_id: Uuid) -> ServiceResult<
         .await?;
     let total: i64 = quantities.iter().map(|q| i64::from(*q)).sum();
     Ok(CartSummary { item_count: u32::try_from(total).unwrap_or(u32::MAX) })
+}
+
+/// The cart `cart_id` with each line priced from the catalog as it is now;
+/// lines whose product left the shop are dropped from the view (and from
+/// the order). An unknown cart is empty.
+///
+/// # Errors
+/// When the database fails.
+pub async fn view(shop: &Shop, cart_id: Uuid) -> ServiceResult<CartView> {
+    view_in(&shop.db, cart_id).await
+}
+
+async fn view_in<C: ConnectionTrait>(db: &C, cart_id: Uuid) -> ServiceResult<CartView> {
+    let items = cart_item::Entity::find()
+        .filter(cart_item::Column::CartId.eq(cart_id))
+        .order_by_asc(cart_item::Column::Id)
+        .all(db)
+        .await?;
+    let variants: HashMap<i64, variant::Model> = variant::Entity::find()
+        .filter(variant::Column::Id.is_in(items.iter().map(|i| i.variant_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
+        .filter(product::Column::Status.eq("active"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut view = CartView::default();
+    for item in items {
+        let Some(v) = variants.get(&item.variant_id) else { continue };
+        let Some(p) = products.get(&v.product_id) else { continue };
+        let line_total = v.price_minor * i64::from(item.quantity);
+        if view.currency.is_empty() {
+            view.currency = v.currency.clone();
+        } else if view.currency != v.currency {
+            view.mixed_currencies = true;
+        }
+        view.item_count += u32::try_from(item.quantity).unwrap_or(0);
+        view.subtotal_minor += line_total;
+        view.lines.push(CartLineView {
+            variant_id: v.id,
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            options: super::catalog::pairs(&v.options).into_iter().collect::<BTreeMap<_, _>>(),
+            sku: v.sku.clone(),
+            image: crate::views::variant_image_url(p.id, v.id),
+            unit_price_minor: v.price_minor,
+            currency: v.currency.clone(),
+            quantity: item.quantity,
+            line_total_minor: line_total,
+            available: v.stock,
+            allow_backorder: v.allow_backorder,
+        });
+    }
+    Ok(view)
+}
+
+/// Sets how many units of a variant the cart holds (0 takes the line out),
+/// checked against stock like [`add_item`].
+///
+/// # Errors
+/// `Invalid` for a quantity outside 0–99; `NotFound` for a variant not in
+/// the cart; `Conflict` when there is not enough stock.
+#[tracing::instrument(skip(shop, cart_id))]
+pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32) -> ServiceResult<CartView> {
+    if !(0..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
+        return Err(ServiceError::Invalid(format!("Quantity must be between 0 and {MAX_QUANTITY_PER_LINE}.")));
+    }
+    let txn = super::write_txn(&shop.db).await?;
+    let line = cart_item::Entity::find()
+        .filter(cart_item::Column::CartId.eq(cart_id))
+        .filter(cart_item::Column::VariantId.eq(variant_id))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("cart line"))?;
+    if quantity == 0 {
+        cart_item::Entity::delete_by_id(line.id).exec(&txn).await?;
+    } else {
+        let v = variant::Entity::find_by_id(variant_id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
+        if !v.allow_backorder && quantity > v.stock {
+            return Err(short_of_stock(v.stock));
+        }
+        cart_item::Entity::update_many()
+            .col_expr(cart_item::Column::Quantity, Expr::value(quantity))
+            .filter(cart_item::Column::Id.eq(line.id))
+            .exec(&txn)
+            .await?;
+    }
+    let view = view_in(&txn, cart_id).await?;
+    txn.commit().await?;
+    Ok(view)
 }

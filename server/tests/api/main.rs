@@ -23,3 +23,4 @@ mod rest_products;
 mod rest_writes;
 mod search_api;
 mod seed;
+mod storefront_checkout;

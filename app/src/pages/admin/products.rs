@@ -161,8 +161,7 @@ fn list_view(
         .into_iter()
         .map(|r| {
             let id = r.id;
-            let price =
-                entities::Money::from_minor(r.price_from_minor, r.currency.parse().unwrap_or(entities::Currency::Eur));
+            let price = crate::components::money(r.price_from_minor, &r.currency);
             let label = format!("Select {}", r.title);
             let badge = status_class(&r.status);
             view! {
@@ -180,7 +179,7 @@ fn list_view(
                     <td class="p-2"><span class=badge data-testid="row-status">{r.status}</span></td>
                     <td class="p-2 text-sm">{r.vendor}</td>
                     <td class="p-2 text-sm">{r.category}</td>
-                    <td class="p-2 text-right tabular-nums" data-testid="row-price">{price.to_string()}</td>
+                    <td class="p-2 text-right tabular-nums" data-testid="row-price">{price}</td>
                     <td class="p-2 text-right tabular-nums">{r.stock}</td>
                     <td class="p-2 text-right tabular-nums">{r.variants}</td>
                     <td class="p-2 text-sm text-stone-600">{r.updated_at.format("%Y-%m-%d %H:%M").to_string()}</td>

@@ -1,0 +1,54 @@
+//! Checkout: placing the order for the shopper's cart, and reading it back.
+
+use crate::error::AppError;
+use entities::checkout::OrderView;
+use leptos::prelude::*;
+
+/// A fresh idempotency key for one checkout attempt: rendered into the
+/// form, so a resubmitted form (a retry, a double click, a reload) places
+/// the order once.
+#[server(prefix = "/_sf", endpoint = "checkout/key")]
+pub async fn new_checkout_key() -> Result<String, AppError> {
+    Ok(uuid::Uuid::new_v4().to_string())
+}
+
+/// Places the order for the shopper's cart and sends the browser to its
+/// page. Prices come from the catalog; stock is held for 15 minutes.
+#[server(prefix = "/_sf", endpoint = "checkout/place")]
+#[allow(clippy::too_many_arguments)]
+pub async fn place_order(
+    idempotency_key: String,
+    email: String,
+    name: String,
+    line1: String,
+    line2: String,
+    postal_code: String,
+    city: String,
+    country: String,
+) -> Result<OrderView, AppError> {
+    use entities::checkout::{Address, PlaceOrder};
+    use entities::services::access::Actor;
+    let shop = super::shop()?;
+    let Some(cart_id) = super::cart::ssr::cart_id_from_cookie().await else {
+        let error = AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())]);
+        error.set_page_status();
+        return Err(error);
+    };
+    let input = PlaceOrder {
+        cart_id: cart_id.to_string(),
+        email,
+        shipping_address: Address { name, line1, line2, postal_code, city, country },
+    };
+    let (order, _) = entities::services::orders::place_order(&shop, Actor::Anonymous, &idempotency_key, input)
+        .await
+        .map_err(super::fail)?;
+    leptos_axum::redirect(&format!("/orders/{}", order.id));
+    Ok(order)
+}
+
+/// An order by its public id.
+#[server(prefix = "/_sf", endpoint = "orders/get")]
+pub async fn get_order(id: String) -> Result<OrderView, AppError> {
+    let shop = super::shop()?;
+    entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)
+}

@@ -1,0 +1,78 @@
+// A guest buys from two vendors, in Debian's Chromium through Playwright:
+// product pages -> add to cart -> cart (change a quantity) -> checkout (a
+// bad field is caught beside it, what was typed stays) -> place the order
+// -> the order page with one part per vendor, waiting for payment.
+// Payment providers come later in issue 5; the order stays unpaid here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let browser;
+before(async () => { browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); });
+after(async () => { await browser?.close(); });
+
+const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+test('a guest buys from two vendors and sees the order split per vendor', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+
+  // Two in-stock products of two vendors, found through the API.
+  const vendors = await (await page.request.get(`${BASE}/api/v1/vendors`)).json();
+  const picks = [];
+  for (const v of vendors.slice(0, 2)) {
+    const list = await (await page.request.get(`${BASE}/api/v1/products?vendor=${v.slug}&limit=20`)).json();
+    const card = list.items.find((p) => p.in_stock && p.price_from.currency === 'EUR');
+    assert.ok(card, `vendor ${v.slug} has something in stock`);
+    picks.push(card);
+  }
+  for (const card of picks) {
+    await page.goto(`${BASE}/p/${card.slug}`);
+    await hydrated(page);
+    const before = Number(await page.textContent('[data-testid=cart-count]'));
+    await page.click('[data-testid=add-to-cart]');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=cart-count]')?.textContent) === n + 1, before);
+  }
+
+  await page.click('[data-testid=cart-badge]');
+  await page.waitForURL(/\/cart$/);
+  await hydrated(page);
+  assert.equal(await page.locator('[data-testid=cart-line]').count(), 2);
+  await page.fill('[data-testid=cart-line] >> nth=0 >> [data-testid=cart-quantity]', '2');
+  await page.click('[data-testid=cart-line] >> nth=0 >> button:has-text("Update")');
+  await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '3');
+  const subtotal = await page.textContent('[data-testid=cart-subtotal]');
+
+  await page.click('[data-testid=to-checkout]');
+  await page.waitForURL(/\/checkout$/);
+  await hydrated(page);
+  assert.equal(await page.textContent('[data-testid=checkout-total]'), subtotal, 'the total is the cart\'s');
+  await page.fill('#email', 'ada@example.com');
+  await page.fill('#name', 'Ada Shopper');
+  await page.fill('#line1', 'Keizersgracht 1');
+  await page.fill('#postal_code', '1015 CJ');
+  await page.fill('#city', 'Amsterdam');
+  await page.fill('#country', 'Holland');
+  await page.click('[data-testid=place-order]');
+  await page.waitForSelector('#country-error:has-text("two-letter country code")');
+  assert.equal(await page.inputValue('#email'), 'ada@example.com', 'what was typed stays');
+  await page.fill('#country', 'NL');
+  await page.click('[data-testid=place-order]');
+
+  await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+  await page.waitForSelector('[data-testid=order-page]');
+  assert.equal(await page.textContent('[data-testid=order-status]'), 'Waiting for payment');
+  assert.equal(await page.locator('[data-testid=sub-order]').count(), 2, 'one part per vendor');
+  assert.equal(await page.textContent('[data-testid=order-total]'), subtotal);
+  assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
+  assert.deepEqual(errors, [], 'no errors in the browser console');
+  await page.close();
+});
