@@ -73,6 +73,7 @@ test('a guest buys from two vendors and sees the order split per vendor', async 
   assert.equal(await page.locator('[data-testid=sub-order]').count(), 2, 'one part per vendor');
   assert.equal(await page.textContent('[data-testid=order-total]'), subtotal);
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
-  assert.deepEqual(errors, [], 'no errors in the browser console');
+  // The 400 answering the mistyped country is expected; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors in the browser console');
   await page.close();
 });

@@ -14,6 +14,11 @@ use leptos_router::hooks::use_params_map;
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let order = Resource::new(move || params.read().get("id").unwrap_or_default(), get_order);
+    // Arriving here from the checkout, the cart was just emptied: the header's
+    // badge asks again.
+    if let Some(cart) = use_context::<crate::api::cart::CartState>() {
+        Effect::new(move |_| cart.summary.refetch());
+    }
     view! {
         <Title text="Your order"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
