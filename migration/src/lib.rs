@@ -8,6 +8,7 @@ mod m20261124_000003_product_sort_keys;
 mod m20261124_000004_uploaded_images;
 mod m20261124_000005_product_view_counts;
 mod m20261124_000006_inventory_and_orders;
+mod m20261124_000007_payments;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_uploaded_images::Migration),
             Box::new(m20261124_000005_product_view_counts::Migration),
             Box::new(m20261124_000006_inventory_and_orders::Migration),
+            Box::new(m20261124_000007_payments::Migration),
         ]
     }
 }

@@ -31,6 +31,10 @@ on_empty_start = true
 outbox_interval_ms = 250
 view_flush_ms = 5000
 reservation_sweep_ms = 30000
+payment_retry_ms = 2000
+
+[payments]
+test_webhook_secret = "whsec_bazaar_test_provider"
 
 [log]
 format = "auto"
@@ -64,8 +68,17 @@ pub struct Settings {
     pub seed: SeedSettings,
     /// Background workers.
     pub workers: WorkerSettings,
+    /// Payments.
+    pub payments: PaymentSettings,
     /// Logging.
     pub log: LogSettings,
+}
+
+/// Payments. Only the built-in test provider exists yet: no money moves.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentSettings {
+    /// The secret the test provider signs its webhook events with.
+    pub test_webhook_secret: SecretString,
 }
 
 /// HTTP listener and site files.
@@ -170,6 +183,8 @@ pub struct WorkerSettings {
     pub view_flush_ms: u64,
     /// How often unpaid orders whose stock reservation expired are cancelled.
     pub reservation_sweep_ms: u64,
+    /// How often payment events that failed or were left are tried again.
+    pub payment_retry_ms: u64,
 }
 
 /// Logging.
@@ -296,6 +311,9 @@ impl Settings {
         }
         if !["auto", "json", "pretty"].contains(&self.log.format.as_str()) {
             return Err(ConfigError::Invalid { key: "log.format", reason: "must be auto, json or pretty".into() });
+        }
+        if self.workers.payment_retry_ms == 0 {
+            return Err(ConfigError::Invalid { key: "workers.payment_retry_ms", reason: "must be at least 1".into() });
         }
         if self.workers.reservation_sweep_ms == 0 {
             return Err(ConfigError::Invalid {

@@ -9,7 +9,8 @@ use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
 use crate::workers::{
-    cache_invalidator, image_processor, indexer, outbox_relay, progress::Progress, reservation_expiry, view_counter,
+    cache_invalidator, image_processor, indexer, outbox_relay, payment_events, progress::Progress, reservation_expiry,
+    view_counter,
 };
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
@@ -144,6 +145,10 @@ impl Application {
                 Duration::from_millis(self.settings.workers.view_flush_ms),
             )),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
+            tokio::spawn(payment_events::run(
+                shop.clone(),
+                Duration::from_millis(self.settings.workers.payment_retry_ms),
+            )),
             tokio::spawn(reservation_expiry::run(
                 shop.clone(),
                 Duration::from_millis(self.settings.workers.reservation_sweep_ms),
@@ -199,7 +204,10 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };
     let objects = connect_objects(settings)?;
-    Ok(Shop { db, search, cache, bus, objects, views: Default::default() })
+    let payments = Arc::new(crate::adapters::test_payments::TestPayments::new(
+        settings.payments.test_webhook_secret.expose_secret(),
+    ));
+    Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments })
 }
 
 /// The object store: S3 when `objects.s3_bucket` is set, else the local

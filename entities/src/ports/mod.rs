@@ -4,10 +4,12 @@
 
 mod cache;
 mod event_bus;
+mod payments;
 mod search;
 
 pub use cache::Cache;
 pub use event_bus::{Event, EventBus, EventStream};
+pub use payments::{CreatedPayment, PaymentEventKind, PaymentProvider, ProviderEvent, WebhookRejection};
 pub use search::{
     rating_floors, FacetGroup, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort, OPTION_SEPARATOR,
 };

@@ -14,6 +14,7 @@ pub mod images;
 pub mod inventory;
 pub mod orders;
 pub mod outbox;
+pub mod payments;
 pub mod read_cache;
 pub mod recommend;
 pub mod search;
@@ -39,6 +40,8 @@ pub struct Shop {
     pub objects: Arc<dyn object_store::ObjectStore>,
     /// Product views not yet written (for "trending").
     pub views: recommend::ViewCounter,
+    /// The payment provider.
+    pub payments: Arc<dyn crate::ports::PaymentProvider>,
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock

@@ -302,7 +302,7 @@ pub async fn order_by_public_id(shop: &Shop, public_id: &str) -> ServiceResult<O
     view_of(&shop.db, row).await
 }
 
-async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
+pub(crate) async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
     let id = Uuid::parse_str(public_id.trim()).map_err(|_| ServiceError::NotFound("order"))?;
     order::Entity::find().filter(order::Column::PublicId.eq(id)).one(db).await?.ok_or(ServiceError::NotFound("order"))
 }
@@ -447,20 +447,33 @@ async fn move_to<C: ConnectionTrait>(
 pub async fn record_payment(shop: &Shop, public_id: &str, reference: &str) -> ServiceResult<OrderView> {
     let txn = super::write_txn(&shop.db).await?;
     let o = find_public(&txn, public_id).await?;
-    if status_of(&o.status)? == OrderStatus::PendingPayment {
-        if let Some(reservation_id) = o.reservation_id {
-            inventory::finish(&txn, reservation_id, true).await?;
-        }
-        move_to(&txn, &o, OrderStatus::Paid, "payment", &format!("Payment {reference} received.")).await?;
-    } else if !matches!(status_of(&o.status)?, OrderStatus::Cancelled) {
-        // Already paid (or further along): the payment was recorded before.
-    } else {
-        return Err(ServiceError::Conflict("The order was cancelled before the payment arrived.".into()));
-    }
+    record_payment_in(&txn, &o, reference).await?;
     let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
     let view = view_of(&txn, o).await?;
     txn.commit().await?;
     Ok(view)
+}
+
+/// [`record_payment`] inside the caller's transaction. Returns whether the
+/// order moved to paid now (false when it was paid before).
+pub(crate) async fn record_payment_in<C: ConnectionTrait>(
+    txn: &C,
+    o: &order::Model,
+    reference: &str,
+) -> ServiceResult<bool> {
+    match status_of(&o.status)? {
+        OrderStatus::PendingPayment => {
+            if let Some(reservation_id) = o.reservation_id {
+                inventory::finish(txn, reservation_id, true).await?;
+            }
+            move_to(txn, o, OrderStatus::Paid, "payment", &format!("Payment {reference} received.")).await
+        }
+        OrderStatus::Cancelled => {
+            Err(ServiceError::Conflict("The order was cancelled before the payment arrived.".into()))
+        }
+        // Already paid (or further along): the payment was recorded before.
+        _ => Ok(false),
+    }
 }
 
 /// Moves order `public_id` to `to` as `actor` — fulfilment steps by staff,

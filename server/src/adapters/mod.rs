@@ -7,3 +7,4 @@ pub mod memory_cache;
 pub mod redis_bus;
 pub mod redis_cache;
 pub mod tantivy_search;
+pub mod test_payments;

@@ -6,6 +6,7 @@ pub mod cache_invalidator;
 pub mod image_processor;
 pub mod indexer;
 pub mod outbox_relay;
+pub mod payment_events;
 pub mod progress;
 pub mod reservation_expiry;
 pub mod view_counter;

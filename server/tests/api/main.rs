@@ -16,6 +16,7 @@ mod images;
 mod orders;
 mod outbox;
 mod pages;
+mod payments;
 mod read_cache;
 mod recommendations;
 mod rest_catalog_admin;

@@ -8,6 +8,7 @@ pub mod categories;
 pub mod images;
 pub mod openapi;
 pub mod orders;
+pub mod payments;
 pub mod problem;
 pub mod products;
 pub mod search;
@@ -42,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders", post(orders::place))
         .route("/api/v1/orders/{id}", get(orders::get_one))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
+        .route("/api/v1/orders/{id}/payments", post(payments::start))
+        .route("/api/v1/webhooks/payments", post(payments::webhook))
+        .route("/api/v1/payments/events", get(payments::events))
+        .route("/api/v1/payments/events/{id}/replay", post(payments::replay))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))
         .route("/api/v1/categories", get(categories::tree).post(categories::create))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, images, orders, products, search, vendors};
+use super::{categories, images, orders, payments, products, search, vendors};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         categories::tree, categories::create, categories::update, categories::delete,
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
         orders::place, orders::get_one, orders::change_status,
+        payments::start, payments::webhook, payments::events, payments::replay,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
@@ -25,6 +26,7 @@ use utoipa::OpenApi;
         (name = "catalog", description = "Products, variants, categories and vendors, as shoppers see them"),
         (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
         (name = "orders", description = "Placing orders from carts and following them"),
+        (name = "payments", description = "Paying orders; the payment provider's webhook; received events for admins"),
     )
 )]
 pub struct ApiDoc;

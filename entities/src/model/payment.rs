@@ -1,0 +1,23 @@
+//! A payment of an order at a provider.
+use sea_orm::entity::prelude::*;
+
+/// A row of `payments`; `status` is `pending`, `succeeded`, `failed` or `refunded`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "payments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub order_id: i64,
+    pub provider: String,
+    pub provider_ref: String,
+    pub status: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

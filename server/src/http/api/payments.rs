@@ -1,0 +1,98 @@
+//! Payments: starting one for an order, the provider's webhook, and the
+//! admins' list of received events with replay.
+
+use super::auth::Caller;
+use super::problem::{created, Problem};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Json;
+use entities::services::payments::{self, EventRecord, PaymentStart, Receipt};
+use entities::services::Shop;
+use serde::Deserialize;
+
+/// Starts paying an order at the shop's payment provider (or returns the
+/// payment already started). The answer has what the browser needs to pay
+/// the provider directly; card data never passes through the shop.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/payments",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    responses(
+        (status = 201, description = "Started", body = PaymentStart),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order is not waiting for payment", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Response, Problem> {
+    let started = payments::start(&shop, &id).await?;
+    Ok(created(format!("/api/v1/orders/{id}"), started))
+}
+
+/// The payment provider's webhook. The event is verified by its signature,
+/// stored before it is processed, and applied once however often it is
+/// delivered; the answer is 200 as soon as it is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/payments",
+    tag = "payments",
+    request_body(content = String, content_type = "application/json", description = "The provider's event, as it signed it"),
+    responses(
+        (status = 200, description = "Stored (and applied, or queued for retry)", body = Receipt),
+        (status = 400, description = "Bad signature or body; nothing stored", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> Result<Json<Receipt>, Problem> {
+    let signature = headers.get(shop.payments.signature_header()).and_then(|v| v.to_str().ok());
+    Ok(Json(payments::receive(&shop, signature, &body).await?))
+}
+
+/// How many events to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+/// The latest payment events received, newest first (admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments/events",
+    tag = "payments",
+    params(EventsQuery),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The events with what applying them did", body = Vec<EventRecord>),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn events(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Query(q): Query<EventsQuery>,
+) -> Result<Json<Vec<EventRecord>>, Problem> {
+    Ok(Json(payments::list_events(&shop, actor, q.limit.unwrap_or(50)).await?))
+}
+
+/// Applies a received event again (admins): safe, as applying is idempotent.
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/events/{id}/replay",
+    tag = "payments",
+    params(("id" = i64, Path, description = "The stored event's id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Applied again", body = EventRecord),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn replay(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<EventRecord>, Problem> {
+    Ok(Json(payments::replay(&shop, actor, id).await?))
+}
