@@ -1,8 +1,8 @@
 // A guest buys from two vendors, in Debian's Chromium through Playwright:
 // product pages -> add to cart -> cart (change a quantity) -> checkout (a
 // bad field is caught beside it, what was typed stays) -> place the order
-// -> the order page with one part per vendor, waiting for payment.
-// Payment providers come later in issue 5; the order stays unpaid here.
+// -> the order page with one part per vendor, waiting for payment -> pay
+// with the built-in test provider (Stripe and PayPal come later in issue 5).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -73,6 +73,11 @@ test('a guest buys from two vendors and sees the order split per vendor', async 
   assert.equal(await page.locator('[data-testid=sub-order]').count(), 2, 'one part per vendor');
   assert.equal(await page.textContent('[data-testid=order-total]'), subtotal);
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
+
+  // Paying with the built-in test provider goes through the webhook path.
+  await page.click('[data-testid=pay-test]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Paid');
+  assert.equal(await page.locator('[data-testid=pay-box]').count(), 0, 'nothing left to pay');
   // The 400 answering the mistyped country is expected; nothing else may fail.
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors in the browser console');
   await page.close();

@@ -2,10 +2,10 @@
 //! whom, the totals, where it goes and its timeline.
 
 use super::ErrorNotice;
-use crate::api::checkout::get_order;
+use crate::api::checkout::{get_order, PayWithTestProvider};
 use crate::components::money;
 use entities::checkout::OrderView;
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -13,7 +13,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
-    let order = Resource::new(move || params.read().get("id").unwrap_or_default(), get_order);
+    let pay = ServerAction::<PayWithTestProvider>::new();
+    let order = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), pay.version().get()),
+        |(id, _)| get_order(id),
+    );
     // Arriving here from the checkout, the cart was just emptied: the header's
     // badge asks again.
     if let Some(cart) = use_context::<crate::api::cart::CartState>() {
@@ -24,7 +28,7 @@ pub fn OrderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(order) => order_view(order),
+                    Ok(order) => order_view(order, pay),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -46,7 +50,7 @@ fn status_text(status: entities::OrderStatus) -> &'static str {
     }
 }
 
-fn order_view(o: OrderView) -> AnyView {
+fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
     let currency = o.currency.clone();
     let a = &o.shipping_address;
     let address =
@@ -55,8 +59,21 @@ fn order_view(o: OrderView) -> AnyView {
             .filter(|l| !l.trim().is_empty())
             .map(|l| view! { <span class="block">{l}</span> })
             .collect_view();
+    let id = o.id.clone();
     let pay_before = o.pay_before.map(|t| {
-        view! { <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p> }
+        let error = move || pay.value().get().and_then(Result::err);
+        view! {
+            <div class="rounded border border-amber-300 bg-amber-50 p-3" data-testid="pay-box">
+                <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p>
+                <ActionForm action=pay attr:class="mt-2">
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <button type="submit" class="rounded bg-amber-700 px-4 py-2 font-medium text-white" data-testid="pay-test"
+                        disabled=move || pay.pending().get()>"Pay now — test payment"</button>
+                    <span class="ml-2 text-sm">"The built-in test provider: no money moves."</span>
+                </ActionForm>
+                {move || error().map(|e| view! { <p role="alert" class="mt-2 text-red-800">{e.to_string()}</p> })}
+            </div>
+        }
     });
     view! {
         <section class="space-y-4" data-testid="order-page">

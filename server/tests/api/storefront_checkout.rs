@@ -95,6 +95,13 @@ on_both_databases!(a_guest_goes_from_cart_to_order_through_the_storefront, |db| 
     assert_eq!(status, 404);
     let (_, html) = app.get_html("/cart").await;
     assert!(html.contains("data-testid=\"cart-empty\""), "the cart is empty after the order");
+
+    let (status, paid, _) = sf(&app, "orders/pay-test", &[("id", id.clone())]).await;
+    assert_eq!((status, paid["status"].as_str()), (200, Some("paid")), "{paid}");
+    let (status, again, _) = sf(&app, "orders/pay-test", &[("id", id.clone())]).await;
+    assert_eq!(status, 409, "a paid order takes no second payment: {again}");
+    let (_, html) = app.get_html(&format!("/orders/{id}")).await;
+    assert!(html.contains(">Paid<") && !html.contains("data-testid=\"pay-test\""), "the page says paid");
 });
 
 #[tokio::test]
