@@ -1,5 +1,10 @@
 //! Checkout: placing the order for the shopper's cart, and reading it back.
 
+// The checkout form's fields are the server function's arguments, one each,
+// so the form posts as plain fields without JavaScript; the macro's client
+// side copies them all.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use entities::checkout::OrderView;
 use leptos::prelude::*;
@@ -15,7 +20,6 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 /// Places the order for the shopper's cart and sends the browser to its
 /// page. Prices come from the catalog; stock is held for 15 minutes.
 #[server(prefix = "/_sf", endpoint = "checkout/place")]
-#[allow(clippy::too_many_arguments)]
 pub async fn place_order(
     idempotency_key: String,
     email: String,
