@@ -9,6 +9,7 @@ mod m20261124_000004_uploaded_images;
 mod m20261124_000005_product_view_counts;
 mod m20261124_000006_inventory_and_orders;
 mod m20261124_000007_payments;
+mod m20261124_000008_outgoing_webhooks;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_product_view_counts::Migration),
             Box::new(m20261124_000006_inventory_and_orders::Migration),
             Box::new(m20261124_000007_payments::Migration),
+            Box::new(m20261124_000008_outgoing_webhooks::Migration),
         ]
     }
 }

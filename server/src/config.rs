@@ -32,6 +32,8 @@ outbox_interval_ms = 250
 view_flush_ms = 5000
 reservation_sweep_ms = 30000
 payment_retry_ms = 2000
+webhook_interval_ms = 1000
+webhook_retry_base_ms = 2000
 
 [payments]
 test_webhook_secret = "whsec_bazaar_test_provider"
@@ -185,6 +187,10 @@ pub struct WorkerSettings {
     pub reservation_sweep_ms: u64,
     /// How often payment events that failed or were left are tried again.
     pub payment_retry_ms: u64,
+    /// How often merchants' webhook deliveries that are due are sent.
+    pub webhook_interval_ms: u64,
+    /// The first wait before a failed webhook delivery is tried again (then doubling).
+    pub webhook_retry_base_ms: u64,
 }
 
 /// Logging.
@@ -311,6 +317,12 @@ impl Settings {
         }
         if !["auto", "json", "pretty"].contains(&self.log.format.as_str()) {
             return Err(ConfigError::Invalid { key: "log.format", reason: "must be auto, json or pretty".into() });
+        }
+        if self.workers.webhook_interval_ms == 0 {
+            return Err(ConfigError::Invalid {
+                key: "workers.webhook_interval_ms",
+                reason: "must be at least 1".into(),
+            });
         }
         if self.workers.payment_retry_ms == 0 {
             return Err(ConfigError::Invalid { key: "workers.payment_retry_ms", reason: "must be at least 1".into() });

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod seed;
+pub mod signing;
 pub mod startup;
 pub mod telemetry;
 pub mod workers;

@@ -10,7 +10,7 @@ use crate::seed;
 use crate::telemetry;
 use crate::workers::{
     cache_invalidator, image_processor, indexer, outbox_relay, payment_events, progress::Progress, reservation_expiry,
-    view_counter,
+    view_counter, webhook_sender,
 };
 use entities::ports::{Cache, EventBus, PortError, SearchIndex};
 use entities::services::{ServiceError, Shop};
@@ -130,6 +130,12 @@ impl Application {
         let index_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let cache_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let image_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        let webhook_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        let webhook_client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(std::io::Error::other)?;
         Ok(vec![
             tokio::spawn(indexer::follow_events(
                 index_events,
@@ -145,6 +151,13 @@ impl Application {
                 Duration::from_millis(self.settings.workers.view_flush_ms),
             )),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
+            tokio::spawn(webhook_sender::follow_events(webhook_events, shop.clone())),
+            tokio::spawn(webhook_sender::run(
+                shop.clone(),
+                webhook_client,
+                Duration::from_millis(self.settings.workers.webhook_interval_ms),
+                Duration::from_millis(self.settings.workers.webhook_retry_base_ms),
+            )),
             tokio::spawn(payment_events::run(
                 shop.clone(),
                 Duration::from_millis(self.settings.workers.payment_retry_ms),

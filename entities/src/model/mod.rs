@@ -22,3 +22,5 @@ pub mod user;
 pub mod variant;
 pub mod vendor;
 pub mod warehouse;
+pub mod webhook_delivery;
+pub mod webhook_subscription;

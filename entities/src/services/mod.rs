@@ -19,6 +19,7 @@ pub mod read_cache;
 pub mod recommend;
 pub mod search;
 pub mod validate;
+pub mod webhooks;
 
 use crate::ports::{Cache, EventBus, PortError, SearchIndex};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

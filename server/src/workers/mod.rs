@@ -10,3 +10,4 @@ pub mod payment_events;
 pub mod progress;
 pub mod reservation_expiry;
 pub mod view_counter;
+pub mod webhook_sender;

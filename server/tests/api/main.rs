@@ -15,6 +15,7 @@ mod health;
 mod images;
 mod orders;
 mod outbox;
+mod outgoing_webhooks;
 mod pages;
 mod payments;
 mod read_cache;

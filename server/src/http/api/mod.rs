@@ -13,6 +13,7 @@ pub mod problem;
 pub mod products;
 pub mod search;
 pub mod vendors;
+pub mod webhooks;
 
 use super::AppState;
 use axum::routing::{any, get, patch, post};
@@ -45,6 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
         .route("/api/v1/orders/{id}/payments", post(payments::start))
         .route("/api/v1/webhooks/payments", post(payments::webhook))
+        .route("/api/v1/webhooks/subscriptions", get(webhooks::list).post(webhooks::subscribe))
+        .route("/api/v1/webhooks/subscriptions/{id}", axum::routing::delete(webhooks::remove))
+        .route("/api/v1/webhooks/subscriptions/{id}/deliveries", get(webhooks::deliveries))
         .route("/api/v1/payments/events", get(payments::events))
         .route("/api/v1/payments/events/{id}/replay", post(payments::replay))
         .route("/api/v1/search", get(search::search))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, images, orders, payments, products, search, vendors};
+use super::{categories, images, orders, payments, products, search, vendors, webhooks};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
         orders::place, orders::get_one, orders::change_status,
         payments::start, payments::webhook, payments::events, payments::replay,
+        webhooks::subscribe, webhooks::list, webhooks::remove, webhooks::deliveries,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
@@ -27,6 +28,7 @@ use utoipa::OpenApi;
         (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
         (name = "orders", description = "Placing orders from carts and following them"),
         (name = "payments", description = "Paying orders; the payment provider's webhook; received events for admins"),
+        (name = "webhooks", description = "Merchants' outgoing webhooks: signed, retried, in order per subscriber"),
     )
 )]
 pub struct ApiDoc;
