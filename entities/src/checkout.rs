@@ -39,6 +39,90 @@ pub struct PlaceOrder {
     pub email: String,
     /// Where the parcel goes.
     pub shipping_address: Address,
+    /// The shipping method per vendor (vendor slug → method code); the
+    /// cheapest where not given.
+    #[serde(default)]
+    pub shipping: BTreeMap<String, String>,
+    /// A coupon code (any case).
+    #[serde(default)]
+    pub coupon: Option<String>,
+}
+
+/// Asking what an order for a cart would cost, before placing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    /// The cart's token.
+    pub cart_id: String,
+    /// ISO 3166-1 alpha-2 destination country.
+    pub country: String,
+    /// The shipping method per vendor (vendor slug → method code).
+    #[serde(default)]
+    pub shipping: BTreeMap<String, String>,
+    /// A coupon code.
+    #[serde(default)]
+    pub coupon: Option<String>,
+}
+
+/// A way to ship one vendor's part, with its price for that part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShippingOption {
+    /// The method's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// What it costs for this part, in minor units.
+    pub price_minor: i64,
+}
+
+/// One vendor's part of a quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VendorQuote {
+    /// The vendor's slug.
+    pub vendor: String,
+    /// The vendor's name.
+    pub vendor_name: String,
+    /// The lines' total, in minor units.
+    pub subtotal_minor: i64,
+    /// The lines' weight.
+    pub weight_grams: i64,
+    /// The ways to ship it, cheapest first.
+    pub shipping_options: Vec<ShippingOption>,
+    /// The chosen way.
+    pub shipping_method: String,
+    /// What the chosen way costs.
+    pub shipping_minor: i64,
+}
+
+/// What an order for a cart costs, worked out on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Quote {
+    /// ISO 4217 currency of every amount.
+    pub currency: String,
+    /// One part per vendor.
+    pub vendors: Vec<VendorQuote>,
+    /// The lines' total.
+    pub subtotal_minor: i64,
+    /// Shipping over all parts.
+    pub shipping_minor: i64,
+    /// The coupon's discount (subtracted).
+    pub discount_minor: i64,
+    /// The coupon applied, if any.
+    pub coupon: Option<String>,
+    /// Tax: included in the total, or added to it (see `tax_included`).
+    pub tax_minor: i64,
+    /// The destination's tax rate in basis points.
+    pub tax_rate_bps: i64,
+    /// The tax's name.
+    pub tax_name: String,
+    /// Whether prices include tax (else it is added).
+    pub tax_included: bool,
+    /// What is paid.
+    pub total_minor: i64,
 }
 
 /// An order as its customer sees it.
@@ -63,6 +147,10 @@ pub struct OrderView {
     pub discount_minor: i64,
     /// What is paid, in minor units.
     pub total_minor: i64,
+    /// Whether the prices include the tax (else it was added).
+    pub tax_included: bool,
+    /// The coupon used, if any.
+    pub coupon: Option<String>,
     /// Where it goes.
     pub shipping_address: Address,
     /// Until when its stock is held while payment is awaited.
@@ -89,6 +177,10 @@ pub struct SubOrderView {
     pub status: OrderStatus,
     /// This part's lines' total, in minor units.
     pub subtotal_minor: i64,
+    /// How this part ships.
+    pub shipping_method: String,
+    /// What shipping this part costs, in minor units.
+    pub shipping_minor: i64,
     /// What was bought from this vendor.
     pub lines: Vec<OrderLineView>,
 }

@@ -10,6 +10,7 @@ mod m20261124_000005_product_view_counts;
 mod m20261124_000006_inventory_and_orders;
 mod m20261124_000007_payments;
 mod m20261124_000008_outgoing_webhooks;
+mod m20261124_000009_shipping_tax_coupons;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_inventory_and_orders::Migration),
             Box::new(m20261124_000007_payments::Migration),
             Box::new(m20261124_000008_outgoing_webhooks::Migration),
+            Box::new(m20261124_000009_shipping_tax_coupons::Migration),
         ]
     }
 }

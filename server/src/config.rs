@@ -35,6 +35,9 @@ payment_retry_ms = 2000
 webhook_interval_ms = 1000
 webhook_retry_base_ms = 2000
 
+[checkout]
+prices_include_tax = true
+
 [payments]
 test_webhook_secret = "whsec_bazaar_test_provider"
 
@@ -70,10 +73,19 @@ pub struct Settings {
     pub seed: SeedSettings,
     /// Background workers.
     pub workers: WorkerSettings,
+    /// Checkout.
+    pub checkout: CheckoutSettings,
     /// Payments.
     pub payments: PaymentSettings,
     /// Logging.
     pub log: LogSettings,
+}
+
+/// Checkout.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckoutSettings {
+    /// Whether catalog prices include tax (EU style) or tax is added at checkout.
+    pub prices_include_tax: bool,
 }
 
 /// Payments. Only the built-in test provider exists yet: no money moves.

@@ -398,6 +398,9 @@ pub async fn seed(
                 stock: Set(stock),
                 allow_backorder: Set(false),
                 position: Set(position as i32),
+                // Derived from the price, not drawn: the catalog's random
+                // stream (and so every seeded product) stays as it was.
+                weight_grams: Set(150 + (price % 2_850) as i32),
             });
         }
         let (rating_centi, rating_count) = demo_rating(&mut ratings);

@@ -220,7 +220,8 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
     let payments = Arc::new(crate::adapters::test_payments::TestPayments::new(
         settings.payments.test_webhook_secret.expose_secret(),
     ));
-    Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments })
+    let selling = entities::services::ShopSettings { prices_include_tax: settings.checkout.prices_include_tax };
+    Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments, settings: selling })
 }
 
 /// The object store: S3 when `objects.s3_bucket` is set, else the local

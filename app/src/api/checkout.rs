@@ -29,6 +29,7 @@ pub async fn place_order(
     postal_code: String,
     city: String,
     country: String,
+    coupon: String,
 ) -> Result<OrderView, AppError> {
     use entities::checkout::{Address, PlaceOrder};
     use entities::services::access::Actor;
@@ -42,6 +43,8 @@ pub async fn place_order(
         cart_id: cart_id.to_string(),
         email,
         shipping_address: Address { name, line1, line2, postal_code, city, country },
+        shipping: Default::default(),
+        coupon: Some(coupon).filter(|c| !c.trim().is_empty()),
     };
     let (order, _) = entities::services::orders::place_order(&shop, Actor::Anonymous, &idempotency_key, input)
         .await

@@ -58,6 +58,7 @@ fn checkout_view(cart: CartView, key: String, place: ServerAction<PlaceOrder>) -
             "line2" => "shipping_address.line2",
             "postal_code" => "shipping_address.postal_code",
             "city" => "shipping_address.city",
+            "coupon" => "coupon",
             _ => "shipping_address.country",
         });
         let error_id = format!("{id}-error");
@@ -91,6 +92,11 @@ fn checkout_view(cart: CartView, key: String, place: ServerAction<PlaceOrder>) -
                     {input("city", "City", "text", "address-level2", true)}
                     {input("country", "Country code (NL, DE, US…)", "text", "country", true)}
                 </fieldset>
+                <fieldset class="space-y-3">
+                    <legend class="text-lg font-semibold">"Coupon"</legend>
+                    {input("coupon", "Coupon code (optional)", "text", "off", false)}
+                </fieldset>
+                <p class="text-sm text-stone-700">"Shipping goes the cheapest way each vendor offers; it, any discount and tax are added up on the next page."</p>
                 <button type="submit" class="rounded bg-amber-700 px-4 py-2 font-medium text-white" data-testid="place-order"
                     disabled=move || place.pending().get()>"Place order"</button>
                 <p class="text-sm text-stone-700">"Your items are held for 15 minutes while you pay."</p>
@@ -104,7 +110,7 @@ fn checkout_view(cart: CartView, key: String, place: ServerAction<PlaceOrder>) -
                     }).collect_view()}
                 </ul>
                 <p class="mt-3 flex justify-between border-t border-stone-200 pt-2 font-semibold">
-                    <span>"Total"</span><span data-testid="checkout-total">{total}</span>
+                    <span>"Subtotal"</span><span data-testid="checkout-total">{total}</span>
                 </p>
             </aside>
         </div>

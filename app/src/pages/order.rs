@@ -86,6 +86,7 @@ fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
                 view! {
                     <div class="rounded border border-stone-200 bg-white p-3" data-testid="sub-order">
                         <h2 class="font-semibold">{format!("From {}", s.vendor_name)}</h2>
+                        <p class="text-sm text-stone-700">{format!("Shipping: {} — {}", s.shipping_method, money(s.shipping_minor, &c))}</p>
                         <ul class="text-sm">
                             {s.lines.into_iter().map(|l| view! {
                                 <li class="flex justify-between gap-2" data-testid="order-line">
@@ -97,6 +98,16 @@ fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
                     </div>
                 }
             }).collect_view()}
+            <dl class="grid max-w-sm grid-cols-2 gap-x-4 text-sm" data-testid="order-sums">
+                <dt>"Subtotal"</dt><dd class="text-right tabular-nums" data-testid="order-subtotal">{money(o.subtotal_minor, &currency)}</dd>
+                <dt>"Shipping"</dt><dd class="text-right tabular-nums" data-testid="order-shipping">{money(o.shipping_minor, &currency)}</dd>
+                {(o.discount_minor > 0).then(|| view! {
+                    <dt>{format!("Discount ({})", o.coupon.clone().unwrap_or_default())}</dt>
+                    <dd class="text-right tabular-nums" data-testid="order-discount">{format!("−{}", money(o.discount_minor, &currency))}</dd>
+                })}
+                <dt>{if o.tax_included { "Tax included" } else { "Tax" }}</dt>
+                <dd class="text-right tabular-nums" data-testid="order-tax">{money(o.tax_minor, &currency)}</dd>
+            </dl>
             <p class="text-lg font-semibold">"Total: " <span data-testid="order-total">{money(o.total_minor, &currency)}</span></p>
             <div><h2 class="font-semibold">"Shipping to"</h2><address class="not-italic">{address}</address></div>
             <div>

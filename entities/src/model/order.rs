@@ -24,6 +24,9 @@ pub struct Model {
     pub total_minor: i64,
     pub shipping_address: Json,
     pub reservation_id: Option<Uuid>,
+    pub coupon_code: Option<String>,
+    pub tax_included: bool,
+    pub country: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,8 @@ pub struct Model {
     pub subtotal_minor: i64,
     pub commission_bps: i32,
     pub commission_minor: i64,
+    pub shipping_method: String,
+    pub shipping_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

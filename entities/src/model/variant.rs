@@ -17,6 +17,7 @@ pub struct Model {
     pub stock: i32,
     pub allow_backorder: bool,
     pub position: i32,
+    pub weight_grams: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

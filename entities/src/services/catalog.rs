@@ -369,6 +369,11 @@ fn variant_view(v: &variant::Model) -> ServiceResult<VariantView> {
 }
 
 /// Reads `[[k, v], …]` or `{k: v, …}` JSON into ordered pairs.
+/// The strings of a JSON list (anything else is empty).
+pub(crate) fn string_list(json: &serde_json::Value) -> Vec<String> {
+    json.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
 pub(crate) fn pairs(json: &serde_json::Value) -> Vec<(String, String)> {
     match json {
         serde_json::Value::Array(items) => items

@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod pricing;
 pub mod read_cache;
 pub mod recommend;
 pub mod search;
@@ -43,6 +44,22 @@ pub struct Shop {
     pub views: recommend::ViewCounter,
     /// The payment provider.
     pub payments: Arc<dyn crate::ports::PaymentProvider>,
+    /// How the shop sells.
+    pub settings: ShopSettings,
+}
+
+/// How the shop sells (from configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShopSettings {
+    /// Whether catalog prices include tax (the part is shown), or tax is
+    /// added at checkout.
+    pub prices_include_tax: bool,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        Self { prices_include_tax: true }
+    }
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock

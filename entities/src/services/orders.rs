@@ -9,14 +9,23 @@
 
 use super::access::Actor;
 use super::inventory::{self, Wanted};
+use super::pricing::{self, PricedLine};
 use super::validate::Check;
 use super::{outbox, ServiceError, ServiceResult, Shop};
-use crate::checkout::{Address, OrderEventView, OrderLineView, OrderView, PlaceOrder, SubOrderView};
-use crate::model::{cart_item, order, order_event, order_line, product, reservation, sub_order, variant, vendor};
+use crate::checkout::{
+    Address, OrderEventView, OrderLineView, OrderView, PlaceOrder, Quote, QuoteRequest, SubOrderView,
+};
+use crate::model::{
+    cart_item, coupon, coupon_redemption, order, order_event, order_line, product, reservation, sub_order, variant,
+    vendor,
+};
 use crate::{Email, OrderStatus};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -86,7 +95,8 @@ pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder
     if let Some(existing) = replay(&shop.db, key, cart_id).await? {
         return Ok((existing, false));
     }
-    match Box::pin(place_new(shop, actor, key, cart_id, email, address)).await {
+    let choices = Choices { shipping: input.shipping, coupon: input.coupon };
+    match Box::pin(place_new(shop, actor, key, cart_id, email, address, choices)).await {
         Ok(view) => Ok((view, true)),
         // Another request with the same key won the race: answer with its order.
         Err(ServiceError::Database(e)) if super::validate::is_unique_violation(&e) => {
@@ -107,6 +117,12 @@ async fn replay<C: ConnectionTrait>(db: &C, key: &str, cart_id: Uuid) -> Service
     Ok(Some(view_of(db, existing).await?))
 }
 
+/// What the shopper chose at checkout besides the address.
+struct Choices {
+    shipping: BTreeMap<String, String>,
+    coupon: Option<String>,
+}
+
 async fn place_new(
     shop: &Shop,
     actor: Actor,
@@ -114,6 +130,7 @@ async fn place_new(
     cart_id: Uuid,
     email: String,
     address: Address,
+    choices: Choices,
 ) -> ServiceResult<OrderView> {
     let txn = super::write_txn(&shop.db).await?;
     // Inside the lock (SQLite) a retry that queued behind its twin sees it.
@@ -177,29 +194,64 @@ async fn place_new(
     inventory::reserve(&txn, reservation_id, &wanted, now + inventory::RESERVATION_TTL).await?;
 
     let line_total = |item: &cart_item::Model, v: &variant::Model| v.price_minor * i64::from(item.quantity);
-    let subtotal: i64 = lines.iter().map(|(item, v, _)| line_total(item, v)).sum();
+    let priced: Vec<PricedLine> = lines
+        .iter()
+        .map(|(item, v, p)| PricedLine {
+            vendor_id: p.vendor_id,
+            total_minor: line_total(item, v),
+            grams: i64::from(v.weight_grams) * i64::from(item.quantity),
+        })
+        .collect();
+    let (quote, coupon_row) = pricing::quote(
+        &txn,
+        &priced,
+        &currency,
+        &address.country,
+        &choices.shipping,
+        choices.coupon.as_deref(),
+        shop.settings.prices_include_tax,
+        now,
+    )
+    .await?;
+    if let Some(c) = &coupon_row {
+        redeem(&txn, c, &email).await?;
+    }
     let public_id = Uuid::new_v4();
     let placed = order::ActiveModel {
         public_id: Set(public_id),
         idempotency_key: Set(key.to_owned()),
         cart_id: Set(Some(cart_id)),
         user_id: Set(None),
-        email: Set(email),
+        email: Set(email.clone()),
         status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
         currency: Set(currency),
-        subtotal_minor: Set(subtotal),
-        shipping_minor: Set(0),
-        tax_minor: Set(0),
-        discount_minor: Set(0),
-        total_minor: Set(subtotal),
+        subtotal_minor: Set(quote.subtotal_minor),
+        shipping_minor: Set(quote.shipping_minor),
+        tax_minor: Set(quote.tax_minor),
+        discount_minor: Set(quote.discount_minor),
+        total_minor: Set(quote.total_minor),
         shipping_address: Set(serde_json::to_value(&address).map_err(|e| ServiceError::Corrupt(e.to_string()))?),
         reservation_id: Set(Some(reservation_id)),
+        coupon_code: Set(quote.coupon.clone()),
+        tax_included: Set(quote.tax_included),
+        country: Set(address.country.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    if let Some(c) = &coupon_row {
+        coupon_redemption::ActiveModel {
+            coupon_id: Set(c.id),
+            order_id: Set(placed.id),
+            email: Set(email),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
 
     // One sub-order per vendor, in the order the vendors first appear.
     let mut vendor_order: Vec<i64> = Vec::new();
@@ -219,6 +271,8 @@ async fn place_new(
         let part: Vec<_> = lines.iter().filter(|(_, _, p)| p.vendor_id == vendor_id).collect();
         let part_total: i64 = part.iter().map(|(item, v, _)| line_total(item, v)).sum();
         let bps = vendors.get(&vendor_id).map_or(0, |v| v.commission_bps);
+        let slug = vendors.get(&vendor_id).map(|v| v.slug.as_str()).unwrap_or_default();
+        let shipped = quote.vendors.iter().find(|q| q.vendor == slug);
         let sub = sub_order::ActiveModel {
             order_id: Set(placed.id),
             vendor_id: Set(vendor_id),
@@ -226,6 +280,8 @@ async fn place_new(
             subtotal_minor: Set(part_total),
             commission_bps: Set(bps),
             commission_minor: Set(commission(part_total, bps)),
+            shipping_method: Set(shipped.map(|q| q.shipping_method.clone()).unwrap_or_default()),
+            shipping_minor: Set(shipped.map_or(0, |q| q.shipping_minor)),
             ..Default::default()
         }
         .insert(&txn)
@@ -256,6 +312,104 @@ async fn place_new(
     txn.commit().await?;
     tracing::info!(order = %public_id, "order placed");
     Ok(view)
+}
+
+/// Counts one use of coupon `c` for `email`, atomically: the use count only
+/// rises while below the limit (racing orders cannot overshoot it), and the
+/// coupon's row stays locked until the order commits, so the per-customer
+/// count read next is not raced either.
+async fn redeem<C: ConnectionTrait>(txn: &C, c: &coupon::Model, email: &str) -> ServiceResult<()> {
+    let bad = |message: &str| ServiceError::InvalidField { field: "coupon", message: message.to_owned() };
+    let counted = coupon::Entity::update_many()
+        .col_expr(coupon::Column::UsedCount, Expr::col(coupon::Column::UsedCount).add(1))
+        .filter(coupon::Column::Id.eq(c.id))
+        .filter(
+            Condition::any()
+                .add(coupon::Column::MaxUses.is_null())
+                .add(Expr::col(coupon::Column::UsedCount).lt(Expr::col(coupon::Column::MaxUses))),
+        )
+        .exec(txn)
+        .await?;
+    if counted.rows_affected == 0 {
+        return Err(bad("has been used up"));
+    }
+    if let Some(per_customer) = c.max_uses_per_customer {
+        let used = coupon_redemption::Entity::find()
+            .filter(coupon_redemption::Column::CouponId.eq(c.id))
+            .filter(coupon_redemption::Column::Email.eq(email))
+            .count(txn)
+            .await?;
+        if used >= u64::try_from(per_customer).unwrap_or(0) {
+            return Err(bad("has already been used with this email address"));
+        }
+    }
+    Ok(())
+}
+
+/// What an order for a cart would cost to a destination, with the chosen
+/// shipping and coupon — the same arithmetic as placing it, nothing held.
+///
+/// # Errors
+/// `InvalidField(s)` for a bad cart token or country, an empty cart, mixed
+/// currencies, nothing shipping there, or an unusable coupon.
+pub async fn quote(shop: &Shop, req: &QuoteRequest) -> ServiceResult<Quote> {
+    let cart_id = Uuid::parse_str(req.cart_id.trim())
+        .map_err(|_| ServiceError::InvalidField { field: "cart_id", message: "is not a cart token".into() })?;
+    let country = req.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ServiceError::InvalidField {
+            field: "country",
+            message: "must be a two-letter country code".into(),
+        });
+    }
+    let cart = super::cart::view(shop, cart_id).await?;
+    if cart.lines.is_empty() {
+        return Err(ServiceError::InvalidField { field: "cart_id", message: "the cart is empty".into() });
+    }
+    if cart.mixed_currencies {
+        return Err(ServiceError::InvalidField {
+            field: "cart_id",
+            message: "holds items priced in different currencies; one order takes one currency".into(),
+        });
+    }
+    let variants: HashMap<i64, variant::Model> = variant::Entity::find()
+        .filter(variant::Column::Id.is_in(cart.lines.iter().map(|l| l.variant_id)))
+        .all(&shop.db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let products: HashMap<i64, i64> = product::Entity::find()
+        .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
+        .all(&shop.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.vendor_id))
+        .collect();
+    let priced: Vec<PricedLine> = cart
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let v = variants.get(&l.variant_id)?;
+            Some(PricedLine {
+                vendor_id: *products.get(&v.product_id)?,
+                total_minor: l.line_total_minor,
+                grams: i64::from(v.weight_grams) * i64::from(l.quantity),
+            })
+        })
+        .collect();
+    let (quote, _) = pricing::quote(
+        &shop.db,
+        &priced,
+        &cart.currency,
+        &country,
+        &req.shipping,
+        req.coupon.as_deref(),
+        shop.settings.prices_include_tax,
+        Utc::now(),
+    )
+    .await?;
+    Ok(quote)
 }
 
 /// The shop's commission on `amount` at `bps` basis points, rounded half up.
@@ -344,6 +498,8 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
             vendor_name: vendor.map(|v| v.name.clone()).unwrap_or_default(),
             status: status_of(&s.status)?,
             subtotal_minor: s.subtotal_minor,
+            shipping_method: s.shipping_method.clone(),
+            shipping_minor: s.shipping_minor,
             lines: lines
                 .iter()
                 .filter(|l| l.sub_order_id == s.id)
@@ -383,6 +539,8 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         tax_minor: o.tax_minor,
         discount_minor: o.discount_minor,
         total_minor: o.total_minor,
+        tax_included: o.tax_included,
+        coupon: o.coupon_code,
         shipping_address: serde_json::from_value(o.shipping_address)
             .map_err(|e| ServiceError::Corrupt(format!("order address: {e}")))?,
         pay_before,

@@ -71,10 +71,6 @@ pub struct DeliveryRecord {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-fn topics_of(json: &serde_json::Value) -> Vec<String> {
-    json.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default()
-}
-
 fn wants(topics: &[String], topic: &str) -> bool {
     topics.iter().any(|t| if t.ends_with('.') { topic.starts_with(t.as_str()) } else { t == topic })
 }
@@ -129,7 +125,7 @@ pub async fn subscriptions(shop: &Shop, actor: Actor) -> ServiceResult<Vec<Subsc
         .into_iter()
         .map(|r| Subscription {
             id: r.id,
-            topics: topics_of(&r.topics),
+            topics: super::catalog::string_list(&r.topics),
             url: r.url,
             secret: None,
             created_at: r.created_at,
@@ -191,7 +187,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, event: &Event) -> ServiceResult
         webhook_subscription::Entity::find().filter(webhook_subscription::Column::Active.eq(true)).all(db).await?;
     let now = Utc::now();
     let mut queued = 0;
-    for s in subs.into_iter().filter(|s| wants(&topics_of(&s.topics), &event.topic)) {
+    for s in subs.into_iter().filter(|s| wants(&super::catalog::string_list(&s.topics), &event.topic)) {
         queued += webhook_delivery::Entity::insert(webhook_delivery::ActiveModel {
             subscription_id: Set(s.id),
             event_id: Set(event.id),

@@ -7,6 +7,7 @@ mod helpers;
 mod admin_ui;
 mod cart;
 mod catalog_csv;
+mod checkout_pricing;
 mod cli;
 mod contract_bus;
 mod contract_cache;

@@ -129,7 +129,12 @@ on_both_databases!(an_order_is_priced_from_the_catalog_and_split_per_vendor, |db
     assert_eq!(headers["location"], format!("/api/v1/orders/{id}").as_str());
     let expected = a.price_minor * 2 + b.price_minor;
     assert_eq!(placed["subtotal_minor"], expected);
-    assert_eq!(placed["total_minor"], expected);
+    let shipping: i64 =
+        placed["sub_orders"].as_array().unwrap().iter().map(|s| s["shipping_minor"].as_i64().unwrap()).sum();
+    assert_eq!(placed["shipping_minor"], shipping, "each vendor's shipping adds up");
+    assert_eq!(placed["total_minor"], expected + shipping, "prices include tax (NL): nothing is added");
+    let total = expected + shipping;
+    assert_eq!(placed["tax_minor"], (total * 2_100 + 6_050) / 12_100, "the 21 % VAT inside the total");
     assert_eq!(placed["status"], "pending_payment");
     assert_eq!(placed["shipping_address"]["country"], "NL");
     assert!(placed["pay_before"].is_string(), "the stock is held until a stated time");

@@ -33,6 +33,7 @@ fn address(key: &str, email: &str, country: &str) -> Vec<(&'static str, String)>
         ("postal_code", "1015 CJ".into()),
         ("city", "Amsterdam".into()),
         ("country", country.to_owned()),
+        ("coupon", String::new()),
     ]
 }
 

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/images/{id}", patch(images::update).delete(images::delete))
         .route("/api/v1/variants/{id}", patch(products::update_variant).delete(products::delete_variant))
         .route("/api/v1/orders", post(orders::place))
+        .route("/api/v1/checkout/quote", post(orders::quote))
         .route("/api/v1/orders/{id}", get(orders::get_one))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
         .route("/api/v1/orders/{id}/payments", post(payments::start))

@@ -17,7 +17,7 @@ use utoipa::OpenApi;
         search::search, search::suggest,
         categories::tree, categories::create, categories::update, categories::delete,
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
-        orders::place, orders::get_one, orders::change_status,
+        orders::place, orders::get_one, orders::change_status, orders::quote,
         payments::start, payments::webhook, payments::events, payments::replay,
         webhooks::subscribe, webhooks::list, webhooks::remove, webhooks::deliveries,
     ),

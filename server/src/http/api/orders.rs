@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::checkout::{OrderView, PlaceOrder};
+use entities::checkout::{OrderView, PlaceOrder, Quote, QuoteRequest};
 use entities::services::{orders, Shop};
 use entities::OrderStatus;
 use serde::Deserialize;
@@ -100,4 +100,21 @@ pub async fn change_status(
     Body(change): Body<StatusChange>,
 ) -> Result<Json<OrderView>, Problem> {
     Ok(Json(orders::change_status(&shop, actor, &id, change.status).await?))
+}
+
+/// What an order for a cart would cost to a country, with a shipping
+/// method per vendor (the cheapest where not chosen) and a coupon: the same
+/// arithmetic as placing it; nothing is held or redeemed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/checkout/quote",
+    tag = "orders",
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "Subtotal, shipping options per vendor, discount, tax and total", body = Quote),
+        (status = 400, description = "Bad cart, country or coupon; nothing ships there", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn quote(State(shop): State<Shop>, Body(req): Body<QuoteRequest>) -> Result<Json<Quote>, Problem> {
+    Ok(Json(orders::quote(&shop, &req).await?))
 }

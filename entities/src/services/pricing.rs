@@ -1,0 +1,354 @@
+//! What an order costs: the lines from the catalog, shipping per vendor
+//! (the vendor's own methods, or the shop's), a coupon, and tax by
+//! destination — prices shown with tax included or excluded as the shop is
+//! configured. The arithmetic is plain functions, tested on their own; the
+//! loaders read the methods, rates and coupon from the database.
+
+use super::{ServiceError, ServiceResult};
+use crate::checkout::{ShippingOption, VendorQuote};
+use crate::model::{coupon, shipping_method, tax_rate};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// Rounds `amount × bps / 10,000` half up (amounts are never negative).
+pub fn share(amount: i64, bps: i64) -> i64 {
+    (amount * bps + 5_000) / 10_000
+}
+
+/// A shipping method as the arithmetic needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    /// Its code (`standard`).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// `flat` or `weight`.
+    pub kind: String,
+    /// The price (flat), or the price of the first kilogram's start (weight).
+    pub base_minor: i64,
+    /// Added per started kilogram (weight).
+    pub per_kg_minor: i64,
+    /// Free from this subtotal on.
+    pub free_over_minor: Option<i64>,
+}
+
+/// What `method` costs for a vendor's part of `subtotal` weighing `grams`.
+pub fn shipping_price(method: &Method, subtotal: i64, grams: i64) -> i64 {
+    if method.free_over_minor.is_some_and(|threshold| subtotal >= threshold) {
+        return 0;
+    }
+    match method.kind.as_str() {
+        "weight" => method.base_minor + method.per_kg_minor * ((grams.max(0) + 999) / 1_000),
+        _ => method.base_minor,
+    }
+}
+
+/// The options for one vendor's part, cheapest first, and the chosen one:
+/// `wanted` when offered, else the cheapest.
+///
+/// # Errors
+/// `InvalidField` (`shipping`) when nothing ships there.
+pub fn choose(
+    methods: &[Method],
+    subtotal: i64,
+    grams: i64,
+    wanted: Option<&str>,
+) -> ServiceResult<(Vec<ShippingOption>, usize)> {
+    let mut options: Vec<ShippingOption> = methods
+        .iter()
+        .map(|m| ShippingOption {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            price_minor: shipping_price(m, subtotal, grams),
+        })
+        .collect();
+    options.sort_by_key(|o| o.price_minor);
+    if options.is_empty() {
+        return Err(ServiceError::InvalidField { field: "shipping", message: "nothing ships to this address".into() });
+    }
+    let chosen = wanted.and_then(|w| options.iter().position(|o| o.code == w)).unwrap_or(0);
+    Ok((options, chosen))
+}
+
+/// A coupon as the arithmetic needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discount {
+    /// `percent` (value in basis points), `fixed` (minor units) or `free_shipping`.
+    pub kind: String,
+    /// See `kind`.
+    pub value: i64,
+    /// Applies from this subtotal on.
+    pub min_spend_minor: i64,
+}
+
+/// The discount `d` gives on `subtotal` with `shipping`.
+///
+/// # Errors
+/// `InvalidField` (`coupon`) when the subtotal is below the minimum spend.
+pub fn discount(d: &Discount, subtotal: i64, shipping: i64) -> ServiceResult<i64> {
+    if subtotal < d.min_spend_minor {
+        return Err(ServiceError::InvalidField {
+            field: "coupon",
+            message: format!("applies from a subtotal of {} minor units", d.min_spend_minor),
+        });
+    }
+    Ok(match d.kind.as_str() {
+        "percent" => share(subtotal, d.value.clamp(0, 10_000)),
+        "fixed" => d.value.clamp(0, subtotal),
+        _ => shipping,
+    })
+}
+
+/// Tax on `taxable` at `rate_bps`: the part already in it (prices include
+/// tax) or what is added (they exclude it). Returns `(tax, total)`.
+pub fn tax(taxable: i64, rate_bps: i64, included: bool) -> (i64, i64) {
+    if included {
+        let tax = (taxable * rate_bps + (10_000 + rate_bps) / 2) / (10_000 + rate_bps);
+        (tax, taxable)
+    } else {
+        let tax = share(taxable, rate_bps);
+        (tax, taxable + tax)
+    }
+}
+
+/// The shipping methods a vendor offers in `currency` to `country`: its
+/// own, or the shop's when it has none.
+pub(crate) async fn methods_for<C: ConnectionTrait>(
+    db: &C,
+    vendor_id: i64,
+    currency: &str,
+    country: &str,
+) -> ServiceResult<Vec<Method>> {
+    let own = shipping_method::Entity::find()
+        .filter(shipping_method::Column::VendorId.eq(vendor_id))
+        .order_by_asc(shipping_method::Column::Position)
+        .all(db)
+        .await?;
+    let rows = if own.is_empty() {
+        shipping_method::Entity::find()
+            .filter(shipping_method::Column::VendorId.is_null())
+            .order_by_asc(shipping_method::Column::Position)
+            .all(db)
+            .await?
+    } else {
+        own
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|m| m.currency == currency)
+        .filter(|m| {
+            let countries = super::catalog::string_list(&m.countries);
+            countries.is_empty() || countries.iter().any(|c| c == country)
+        })
+        .map(|m| Method {
+            code: m.code,
+            name: m.name,
+            kind: m.kind,
+            base_minor: m.base_minor,
+            per_kg_minor: m.per_kg_minor,
+            free_over_minor: m.free_over_minor,
+        })
+        .collect())
+}
+
+/// The tax rate for `country` in basis points and its name (0 where none
+/// is configured).
+pub(crate) async fn rate_for<C: ConnectionTrait>(db: &C, country: &str) -> ServiceResult<(i64, String)> {
+    Ok(match tax_rate::Entity::find().filter(tax_rate::Column::Country.eq(country)).one(db).await? {
+        Some(r) => (i64::from(r.rate_bps), r.name),
+        None => (0, "No tax".to_owned()),
+    })
+}
+
+/// The usable coupon `code` (any case) for an order in `currency` at `now`.
+///
+/// # Errors
+/// `InvalidField` (`coupon`) when it does not exist, is not active yet or
+/// any more, is used up, or is for another currency.
+pub(crate) async fn coupon_for<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<(coupon::Model, Discount)> {
+    let bad = |message: &str| ServiceError::InvalidField { field: "coupon", message: message.to_owned() };
+    let code = code.trim().to_uppercase();
+    let c = coupon::Entity::find()
+        .filter(coupon::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?
+        .filter(|c| c.active)
+        .ok_or_else(|| bad("is not a coupon we know"))?;
+    if c.starts_at.is_some_and(|t| now < t) || c.ends_at.is_some_and(|t| now >= t) {
+        return Err(bad("is not valid at this time"));
+    }
+    if c.max_uses.is_some_and(|max| c.used_count >= max) {
+        return Err(bad("has been used up"));
+    }
+    if c.kind == "fixed" && c.currency.as_deref().is_some_and(|cur| cur != currency) {
+        return Err(bad("is for another currency"));
+    }
+    let d = Discount { kind: c.kind.clone(), value: c.value, min_spend_minor: c.min_spend_minor };
+    Ok((c, d))
+}
+
+/// One vendor's part priced: its options and the chosen method.
+pub(crate) fn vendor_quote(
+    vendor: String,
+    vendor_name: String,
+    subtotal: i64,
+    grams: i64,
+    options: Vec<ShippingOption>,
+    chosen: usize,
+) -> VendorQuote {
+    let method = &options[chosen];
+    VendorQuote {
+        vendor,
+        vendor_name,
+        subtotal_minor: subtotal,
+        weight_grams: grams,
+        shipping_method: method.code.clone(),
+        shipping_minor: method.price_minor,
+        shipping_options: options,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn method(kind: &str, base: i64, per_kg: i64, free_over: Option<i64>) -> Method {
+        Method {
+            code: kind.into(),
+            name: kind.into(),
+            kind: kind.into(),
+            base_minor: base,
+            per_kg_minor: per_kg,
+            free_over_minor: free_over,
+        }
+    }
+
+    #[test]
+    fn shipping_is_flat_by_weight_or_free_over_a_threshold() {
+        let flat = method("flat", 495, 0, Some(5_000));
+        assert_eq!(shipping_price(&flat, 4_999, 0), 495);
+        assert_eq!(shipping_price(&flat, 5_000, 0), 0, "free from the threshold on");
+        let weight = method("weight", 995, 200, None);
+        assert_eq!(shipping_price(&weight, 100, 0), 995);
+        assert_eq!(shipping_price(&weight, 100, 1), 1_195, "a started kilogram counts");
+        assert_eq!(shipping_price(&weight, 100, 2_500), 995 + 3 * 200);
+    }
+
+    #[test]
+    fn the_cheapest_method_is_chosen_unless_another_is_asked_for() {
+        let methods = [method("weight", 995, 200, None), method("flat", 495, 0, None)];
+        let (options, chosen) = choose(&methods, 1_000, 500, None).unwrap();
+        assert_eq!((options[chosen].code.as_str(), options[chosen].price_minor), ("flat", 495));
+        let (options, chosen) = choose(&methods, 1_000, 500, Some("weight")).unwrap();
+        assert_eq!(options[chosen].code, "weight");
+        let (_, chosen) = choose(&methods, 1_000, 500, Some("pigeon")).unwrap();
+        assert_eq!(chosen, 0, "an unknown choice falls back to the cheapest");
+        assert!(choose(&[], 1_000, 0, None).is_err());
+    }
+
+    #[test]
+    fn coupons_take_a_percentage_an_amount_or_the_shipping() {
+        let percent = Discount { kind: "percent".into(), value: 1_000, min_spend_minor: 0 };
+        assert_eq!(discount(&percent, 1_995, 495).unwrap(), 200, "10 % of 19.95 is 2.00 (1.995 rounds up)");
+        let fixed = Discount { kind: "fixed".into(), value: 1_500, min_spend_minor: 2_000 };
+        assert!(discount(&fixed, 1_999, 0).is_err(), "below the minimum spend");
+        assert_eq!(discount(&fixed, 2_000, 0).unwrap(), 1_500);
+        let huge = Discount { kind: "fixed".into(), value: 99_999, min_spend_minor: 0 };
+        assert_eq!(discount(&huge, 1_000, 495).unwrap(), 1_000, "never more than the goods");
+        let free = Discount { kind: "free_shipping".into(), value: 0, min_spend_minor: 0 };
+        assert_eq!(discount(&free, 1_000, 495).unwrap(), 495);
+    }
+
+    #[test]
+    fn tax_is_the_part_included_or_an_addition() {
+        assert_eq!(tax(12_100, 2_100, true), (2_100, 12_100), "21 % VAT inside 121.00 is 21.00");
+        assert_eq!(tax(10_000, 2_100, false), (2_100, 12_100));
+        assert_eq!(tax(999, 1_900, true), (160, 999), "159.5 rounds half up");
+        assert_eq!(tax(5_000, 0, false), (0, 5_000));
+    }
+}
+
+/// One priced line as the quote needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PricedLine {
+    pub vendor_id: i64,
+    pub total_minor: i64,
+    pub grams: i64,
+}
+
+/// What an order of `lines` costs to `country`: shipping per vendor (the
+/// chosen method or the cheapest), the coupon, tax. Also answers the
+/// coupon's row, for the caller to redeem.
+///
+/// # Errors
+/// `InvalidField` (`shipping`, `coupon`) as [`choose`], [`discount`] and
+/// [`coupon_for`] say.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn quote<C: ConnectionTrait>(
+    db: &C,
+    lines: &[PricedLine],
+    currency: &str,
+    country: &str,
+    shipping: &std::collections::BTreeMap<String, String>,
+    coupon_code: Option<&str>,
+    tax_included: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<(crate::checkout::Quote, Option<coupon::Model>)> {
+    use crate::model::vendor;
+    let mut vendor_ids: Vec<i64> = Vec::new();
+    for l in lines {
+        if !vendor_ids.contains(&l.vendor_id) {
+            vendor_ids.push(l.vendor_id);
+        }
+    }
+    let vendors: std::collections::HashMap<i64, vendor::Model> = vendor::Entity::find()
+        .filter(vendor::Column::Id.is_in(vendor_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let mut parts = Vec::with_capacity(vendor_ids.len());
+    for id in vendor_ids {
+        let (slug, name) = vendors.get(&id).map(|v| (v.slug.clone(), v.name.clone())).unwrap_or_default();
+        let subtotal: i64 = lines.iter().filter(|l| l.vendor_id == id).map(|l| l.total_minor).sum();
+        let grams: i64 = lines.iter().filter(|l| l.vendor_id == id).map(|l| l.grams).sum();
+        let methods = methods_for(db, id, currency, country).await?;
+        let (options, chosen) = choose(&methods, subtotal, grams, shipping.get(&slug).map(String::as_str))?;
+        parts.push(vendor_quote(slug, name, subtotal, grams, options, chosen));
+    }
+    let subtotal: i64 = parts.iter().map(|p| p.subtotal_minor).sum();
+    let shipping_total: i64 = parts.iter().map(|p| p.shipping_minor).sum();
+    let (coupon_row, discount_total) = match coupon_code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => {
+            let (row, d) = coupon_for(db, code, currency, now).await?;
+            let off = discount(&d, subtotal, shipping_total)?;
+            (Some(row), off)
+        }
+        None => (None, 0),
+    };
+    let (rate, tax_name) = rate_for(db, country).await?;
+    let taxable = subtotal + shipping_total - discount_total;
+    let (tax_minor, total_minor) = tax(taxable, rate, tax_included);
+    Ok((
+        crate::checkout::Quote {
+            currency: currency.to_owned(),
+            vendors: parts,
+            subtotal_minor: subtotal,
+            shipping_minor: shipping_total,
+            discount_minor: discount_total,
+            coupon: coupon_row.as_ref().map(|c| c.code.clone()),
+            tax_minor,
+            tax_rate_bps: rate,
+            tax_name,
+            tax_included,
+            total_minor,
+        },
+        coupon_row,
+    ))
+}

@@ -1,0 +1,200 @@
+//! What an order costs: shipping per vendor (flat, by weight, free over a
+//! threshold; the vendor's own methods first), tax by destination included
+//! or added, and coupons whose limits hold under concurrent orders.
+
+use crate::helpers::*;
+use crate::on_both_databases;
+use entities::model::{coupon, order, product, shipping_method, variant};
+use entities::services::cart;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+async fn cheap_variant(app: &TestApp, below: i64) -> variant::Model {
+    let candidates = variant::Entity::find()
+        .filter(variant::Column::Stock.gte(30))
+        .filter(variant::Column::PriceMinor.lt(below))
+        .order_by_asc(variant::Column::Id)
+        .all(&app.shop.db)
+        .await
+        .unwrap();
+    for v in candidates {
+        let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
+        if p.status == "active" {
+            return v;
+        }
+    }
+    panic!("a cheap variant in stock");
+}
+
+async fn cart_with(app: &TestApp, v: &variant::Model, quantity: i32) -> Uuid {
+    let id = Uuid::new_v4();
+    cart::add_item(&app.shop, id, v.id, quantity).await.unwrap();
+    id
+}
+
+async fn quote(app: &TestApp, body: Value) -> (u16, Value) {
+    let response = app.client.post(app.url("/api/v1/checkout/quote")).json(&body).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+async fn add_coupon(
+    app: &TestApp,
+    code: &str,
+    kind: &str,
+    value: i64,
+    max_uses: Option<i32>,
+    per_customer: Option<i32>,
+) {
+    coupon::ActiveModel {
+        code: Set(code.into()),
+        kind: Set(kind.into()),
+        value: Set(value),
+        currency: Set(Some("EUR".into())),
+        min_spend_minor: Set(0),
+        max_uses: Set(max_uses),
+        max_uses_per_customer: Set(per_customer),
+        used_count: Set(0),
+        starts_at: Set(None),
+        ends_at: Set(None),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.shop.db)
+    .await
+    .unwrap();
+}
+
+fn order_body(cart: Uuid, email: &str, coupon: Option<&str>) -> Value {
+    json!({ "cart_id": cart.to_string(), "email": email, "coupon": coupon,
+        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "DE" } })
+}
+
+on_both_databases!(shipping_is_chosen_per_vendor_and_taxed_by_destination, |db| async move {
+    let app = spawn_app(db).await;
+    let v = cheap_variant(&app, 2_000).await;
+    let cart_id = cart_with(&app, &v, 1).await;
+
+    let (status, q) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "nl" })).await;
+    assert_eq!(status, 200, "{q}");
+    let part = &q["vendors"][0];
+    let options: Vec<(&str, i64)> = part["shipping_options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["code"].as_str().unwrap(), o["price_minor"].as_i64().unwrap()))
+        .collect();
+    let express = 995 + 200 * ((i64::from(v.weight_grams) + 999) / 1_000);
+    assert_eq!(options, [("standard", 495), ("express", express)], "flat, and by the started kilogram");
+    assert_eq!(part["shipping_method"], "standard", "the cheapest unless chosen");
+    let total = v.price_minor + 495;
+    assert_eq!(q["total_minor"], total);
+    assert_eq!(q["tax_minor"], (total * 2_100 + 6_050) / 12_100, "21 % Dutch VAT inside the total");
+
+    let vendor = part["vendor"].as_str().unwrap().to_owned();
+    let body = json!({ "cart_id": cart_id.to_string(), "country": "US", "shipping": { vendor.clone(): "express" } });
+    let (_, us) = quote(&app, body).await;
+    assert_eq!(us["vendors"][0]["shipping_minor"], express, "the chosen method");
+    assert_eq!((us["tax_minor"].as_i64(), us["tax_name"].as_str()), (Some(0), Some("No sales tax collected")));
+
+    // A vendor with its own method uses it instead of the shop's, where it ships.
+    let vendor_id = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap().vendor_id;
+    shipping_method::ActiveModel {
+        vendor_id: Set(Some(vendor_id)),
+        code: Set("local".into()),
+        name: Set("Local courier".into()),
+        kind: Set("flat".into()),
+        base_minor: Set(300),
+        per_kg_minor: Set(0),
+        free_over_minor: Set(Some(1)),
+        currency: Set("EUR".into()),
+        countries: Set(json!(["NL"])),
+        position: Set(0),
+        ..Default::default()
+    }
+    .insert(&app.shop.db)
+    .await
+    .unwrap();
+    let (_, local) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "NL" })).await;
+    assert_eq!(local["vendors"][0]["shipping_options"].as_array().unwrap().len(), 1);
+    assert_eq!(local["vendors"][0]["shipping_minor"], 0, "free over its threshold");
+    let (status, problem) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "DE" })).await;
+    assert_eq!(status, 400, "the vendor ships only to NL: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "shipping");
+
+    let (status, _) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "Germany" })).await;
+    assert_eq!(status, 400);
+    let (status, _) = quote(&app, json!({ "cart_id": Uuid::new_v4().to_string(), "country": "NL" })).await;
+    assert_eq!(status, 400, "an empty cart has no quote");
+});
+
+#[tokio::test]
+async fn prices_can_exclude_tax_and_then_it_is_added() {
+    let app = spawn_app_with(Db::Sqlite, |s| s.checkout.prices_include_tax = false).await;
+    let v = cheap_variant(&app, 2_000).await;
+    let cart_id = cart_with(&app, &v, 1).await;
+    let (_, q) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "DE" })).await;
+    let net = v.price_minor + 495;
+    let tax = (net * 1_900 + 5_000) / 10_000;
+    assert_eq!((q["tax_minor"].as_i64(), q["total_minor"].as_i64()), (Some(tax), Some(net + tax)));
+    assert_eq!(q["tax_included"], false);
+}
+
+on_both_databases!(coupons_discount_and_their_limits_hold, |db| async move {
+    let app = spawn_app(db).await;
+    let v = cheap_variant(&app, 2_000).await;
+    add_coupon(&app, "TENOFF", "percent", 1_000, None, None).await;
+    add_coupon(&app, "SHIPFREE", "free_shipping", 0, None, Some(1)).await;
+    add_coupon(&app, "FIVE", "fixed", 500, Some(5), None).await;
+    let cart_id = cart_with(&app, &v, 2).await;
+
+    let (_, q) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "NL", "coupon": "tenoff" })).await;
+    let subtotal = v.price_minor * 2;
+    let shipping = if subtotal >= 5_000 { 0 } else { 495 };
+    let off = (subtotal * 1_000 + 5_000) / 10_000;
+    assert_eq!((q["discount_minor"].as_i64(), q["coupon"].as_str()), (Some(off), Some("TENOFF")));
+    assert_eq!(q["total_minor"], subtotal + shipping - off);
+    let (status, bad) = quote(&app, json!({ "cart_id": cart_id.to_string(), "country": "NL", "coupon": "NOPE" })).await;
+    assert_eq!(status, 400);
+    assert_eq!(bad["errors"][0]["field"], "coupon");
+
+    // Free shipping, once per customer.
+    let place = |cart: Uuid, email: &'static str, coupon: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url("/api/v1/orders"))
+                .header("idempotency-key", Uuid::new_v4().to_string())
+                .json(&order_body(cart, email, coupon))
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, first) = place(cart_id, "ada@example.com", Some("shipfree")).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["discount_minor"], first["shipping_minor"]);
+    assert_eq!(first["coupon"], "SHIPFREE");
+    let (status, again) = place(cart_with(&app, &v, 1).await, "ada@example.com", Some("SHIPFREE")).await;
+    assert_eq!(status, 400, "once per customer: {again}");
+    let (status, _) = place(cart_with(&app, &v, 1).await, "bob@example.com", Some("SHIPFREE")).await;
+    assert_eq!(status, 201, "another customer may");
+
+    // Five uses in all, however many orders race for them.
+    let mut carts = Vec::new();
+    for _ in 0..12 {
+        carts.push(cart_with(&app, &v, 1).await);
+    }
+    let results = futures::future::join_all(carts.iter().map(|c| place(*c, "crowd@example.com", Some("FIVE")))).await;
+    let won = results.iter().filter(|(s, _)| *s == 201).count();
+    let used_up = results.iter().filter(|(s, b)| *s == 400 && b.to_string().contains("used up")).count();
+    assert_eq!((won, used_up), (5, 7), "{:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
+    let five = coupon::Entity::find().filter(coupon::Column::Code.eq("FIVE")).one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!(five.used_count, 5);
+    let with_five =
+        order::Entity::find().filter(order::Column::CouponCode.eq("FIVE")).count(&app.shop.db).await.unwrap();
+    assert_eq!(with_five, 5, "a refused coupon places no order and holds no stock");
+});
