@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod art;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod http;
 pub mod seed;
 pub mod signing;

@@ -147,10 +147,33 @@ pub struct Receipt {
 /// stored and will be retried.
 ///
 /// # Errors
+/// As [`store`].
+pub async fn receive(shop: &Shop, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
+    let receipt = store(shop, signature, body).await?;
+    if !receipt.duplicate {
+        apply_stored(shop, receipt.id).await;
+    }
+    Ok(receipt)
+}
+
+/// Applies stored event `id` now; a failure is recorded on the event for the
+/// retry worker and logged.
+pub async fn apply_stored(shop: &Shop, id: i64) {
+    if let Err(e) = process(shop, id, Utc::now()).await {
+        tracing::warn!(event = id, error = %e, "payment event failed; it will be retried");
+    }
+}
+
+/// Verifies an event from the provider and stores it, once per provider and
+/// event id — the first step of [`receive`]; once it returns, the event
+/// cannot be lost (a crash before it is applied leaves it for the retry
+/// worker).
+///
+/// # Errors
 /// `Invalid` for a bad signature or body (nothing is stored); `Database`
 /// when it cannot be stored (the provider will deliver it again).
 #[tracing::instrument(skip(shop, signature, body))]
-pub async fn receive(shop: &Shop, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
+pub async fn store(shop: &Shop, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
     let event = shop.payments.read_event(signature, body).map_err(|e| match e {
         WebhookRejection::BadSignature => ServiceError::Invalid("The signature is missing, wrong or too old.".into()),
         WebhookRejection::Malformed(m) => ServiceError::Invalid(format!("Not a payment event: {m}")),
@@ -185,9 +208,6 @@ pub async fn receive(shop: &Shop, signature: Option<&str>, body: &[u8]) -> Servi
     if inserted == 0 {
         tracing::info!(event = %event.event_id, "payment event delivered again; already stored");
         return Ok(Receipt { id: stored.id, duplicate: true });
-    }
-    if let Err(e) = process(shop, stored.id, now).await {
-        tracing::warn!(event = %event.event_id, error = %e, "payment event failed; it will be retried");
     }
     Ok(Receipt { id: stored.id, duplicate: false })
 }

@@ -12,6 +12,7 @@ mod cli;
 mod contract_bus;
 mod contract_cache;
 mod contract_search;
+mod crash;
 mod health;
 mod images;
 mod orders;

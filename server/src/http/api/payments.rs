@@ -46,7 +46,13 @@ pub async fn start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<R
 )]
 pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> Result<Json<Receipt>, Problem> {
     let signature = headers.get(shop.payments.signature_header()).and_then(|v| v.to_str().ok());
-    Ok(Json(payments::receive(&shop, signature, &body).await?))
+    let receipt = payments::store(&shop, signature, &body).await?;
+    // Stored: from here a crash loses nothing (the retry worker applies it).
+    crate::crash::point("after-storing-payment-event");
+    if !receipt.duplicate {
+        payments::apply_stored(&shop, receipt.id).await;
+    }
+    Ok(Json(receipt))
 }
 
 /// How many events to list.
