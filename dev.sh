@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bazaar's two set-up commands (see README):
 #   ./dev.sh store   build and start the store on the embedded defaults
-#   ./dev.sh test    run every test (needs PostgreSQL and Redis; checks them)
+#   ./dev.sh test    run every test (needs PostgreSQL, Redis and RabbitMQ; checks them)
 # Both install what is missing first: the wasm32 target, cargo-leptos,
 # wasm-bindgen-cli and the npm packages (Tailwind, wasm-opt, Playwright).
 set -euo pipefail
@@ -85,6 +85,17 @@ ensure_services() {
     port_open 127.0.0.1 6379 || die "Redis is not running on 127.0.0.1:6379.
   Debian/Ubuntu: sudo apt-get install redis-server && redis-server --daemonize yes
   Docker:        docker run -d -p 6379:6379 redis:7"
+  fi
+  if ! port_open 127.0.0.1 5672; then
+    if command -v rabbitmq-server >/dev/null 2>&1; then
+      say "starting RabbitMQ"
+      rabbitmq-server -detached || true
+      for _ in $(seq 60); do port_open 127.0.0.1 5672 && break; sleep 1; done
+    fi
+    port_open 127.0.0.1 5672 || die "RabbitMQ is not running on 127.0.0.1:5672 (guest/guest).
+  The tests need it for the RabbitMQ event bus (or set BAZAAR_TEST_AMQP=amqp://user:pass@host:5672/%2f).
+  Debian/Ubuntu: sudo apt-get install rabbitmq-server && sudo rabbitmq-server -detached
+  Docker:        docker run -d -p 5672:5672 rabbitmq:3"
   fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

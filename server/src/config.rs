@@ -1,6 +1,6 @@
 //! Layered configuration: built-in defaults → `config/bazaar.toml` →
 //! `config/<BAZAAR_ENV>.toml` → environment (`BAZAAR__SECTION__KEY`, plus the
-//! conventional `DATABASE_URL`, `REDIS_URL`, `MEILI_URL`, `MEILI_API_KEY`).
+//! conventional `DATABASE_URL`, `REDIS_URL`, `AMQP_URL`, `MEILI_URL`, `MEILI_API_KEY`).
 //! Validated at start with an error that names the key.
 
 use secrecy::{ExposeSecret, SecretString};
@@ -58,6 +58,9 @@ pub struct Settings {
     /// Redis, for cache and pub/sub when set.
     #[serde(default)]
     pub redis: RedisSettings,
+    /// RabbitMQ, for the event bus when set.
+    #[serde(default)]
+    pub amqp: AmqpSettings,
     /// Meilisearch, for search when set.
     #[serde(default)]
     pub meili: MeiliSettings,
@@ -120,6 +123,21 @@ pub struct DatabaseSettings {
 pub struct RedisSettings {
     /// `redis://…`; unset means the in-process cache and event bus.
     pub url: Option<SecretString>,
+}
+
+/// RabbitMQ.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AmqpSettings {
+    /// `amqp://user:password@host:5672/%2f`; unset means the event bus runs
+    /// on Redis (when `redis.url` is set) or in-process.
+    pub url: Option<SecretString>,
+    /// The fan-out exchange events go through.
+    #[serde(default = "default_exchange")]
+    pub exchange: String,
+}
+
+fn default_exchange() -> String {
+    "bazaar.events".to_owned()
 }
 
 /// Meilisearch.
@@ -256,6 +274,7 @@ impl Settings {
             )
             .set_override_option("database.url", conventional("DATABASE_URL"))?
             .set_override_option("redis.url", conventional("REDIS_URL"))?
+            .set_override_option("amqp.url", conventional("AMQP_URL"))?
             .set_override_option("meili.url", conventional("MEILI_URL"))?
             .set_override_option("meili.api_key", conventional("MEILI_API_KEY"))?
             .set_override_option("server.site_root", conventional("LEPTOS_SITE_ROOT"))?

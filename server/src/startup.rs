@@ -209,6 +209,13 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         }
         None => (Arc::new(MemoryCache::new(settings.cache.max_bytes)), Arc::new(MemoryBus::new(4_096))),
     };
+    // RabbitMQ, when configured, carries the events instead.
+    let bus: Arc<dyn EventBus> = match &settings.amqp.url {
+        Some(url) => {
+            Arc::new(crate::adapters::amqp_bus::AmqpBus::connect(url.expose_secret(), &settings.amqp.exchange).await?)
+        }
+        None => bus,
+    };
     let search: Arc<dyn SearchIndex> = match &settings.meili.url {
         Some(url) => {
             let key = settings.meili.api_key.as_ref().map(|k| k.expose_secret().to_owned());

@@ -1,6 +1,7 @@
 //! Adapters: implementations of the domain's ports. Each port has an
 //! embedded adapter (no set-up) and a scaled one chosen by configuration.
 
+pub mod amqp_bus;
 pub mod meili_search;
 pub mod memory_bus;
 pub mod memory_cache;

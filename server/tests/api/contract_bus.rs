@@ -53,3 +53,24 @@ async fn the_redis_bus_keeps_the_contract_across_two_nodes() {
     bus_contract(&node_a, &node_b).await;
     bus_contract(&node_b, &node_b).await;
 }
+
+/// The RabbitMQ server the tests use.
+fn amqp_url() -> String {
+    std::env::var("BAZAAR_TEST_AMQP").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned())
+}
+
+#[tokio::test]
+async fn the_rabbitmq_bus_keeps_the_contract_across_two_nodes() {
+    use server::adapters::amqp_bus::AmqpBus;
+    let exchange = format!("bazaar-test-{}", uuid::Uuid::new_v4());
+    let node_a = AmqpBus::connect(&amqp_url(), &exchange).await.expect("RabbitMQ is running (see README)");
+    let node_b = AmqpBus::connect(&amqp_url(), &exchange).await.unwrap();
+    bus_contract(&node_a, &node_b).await;
+    bus_contract(&node_b, &node_b).await;
+    assert_eq!(node_a.name(), "rabbitmq");
+
+    // The test's exchange is durable, like the real one: remove it.
+    let connection = lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default()).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    channel.exchange_delete(&exchange, lapin::options::ExchangeDeleteOptions::default()).await.unwrap();
+}

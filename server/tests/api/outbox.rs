@@ -58,3 +58,34 @@ on_both_databases!(a_product_change_reaches_the_search_index_through_the_outbox,
     assert_eq!(found.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1], "the indexer picked up the change");
     assert_eq!(found[0].title, "Zanzibar Quokka Lantern");
 });
+
+#[tokio::test]
+async fn with_rabbitmq_configured_events_travel_through_it() {
+    use entities::model::product;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let amqp = std::env::var("BAZAAR_TEST_AMQP").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
+    let exchange = format!("bazaar-test-{}", uuid::Uuid::new_v4());
+    let app = spawn_app_with(Db::Sqlite, |s| {
+        s.amqp.url = Some(amqp.clone().into());
+        s.amqp.exchange = exchange.clone();
+    })
+    .await;
+    assert_eq!(app.shop.bus.name(), "rabbitmq");
+    let p = product::Entity::find_by_id(2).one(&app.shop.db).await.unwrap().unwrap();
+    let txn = app.shop.db.begin().await.unwrap();
+    let mut changed: product::ActiveModel = p.into();
+    changed.title = Set("Rabbit Quokka Teapot".to_owned());
+    changed.update(&txn).await.unwrap();
+    relay::record(&txn, "product.changed", serde_json::json!({ "product_id": 2 })).await.unwrap();
+    txn.commit().await.unwrap();
+
+    let found = search_until_found(&app, "rabbit quokka").await;
+
+    assert_eq!(found.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2], "the indexer heard it over RabbitMQ");
+    let (status, body) = app.get_html("/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("rabbitmq"), "readiness names the bus: {body}");
+    let connection = lapin::Connection::connect(&amqp, lapin::ConnectionProperties::default()).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    channel.exchange_delete(&exchange, lapin::options::ExchangeDeleteOptions::default()).await.unwrap();
+}
