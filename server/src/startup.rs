@@ -95,7 +95,8 @@ impl Application {
         let admin_token = entities::services::admin_sessions::AdminToken::new(
             settings.api.admin_token.as_ref().map(|t| t.expose_secret()),
         );
-        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token };
+        let live = crate::http::live::LiveHub::default();
+        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token, live };
         Ok(Self { listener, port, state, settings })
     }
 
@@ -131,6 +132,7 @@ impl Application {
         let cache_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let image_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let webhook_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
+        let live_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let webhook_client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
@@ -152,6 +154,7 @@ impl Application {
             )),
             tokio::spawn(outbox_relay::run(shop.db.clone(), shop.bus.clone(), interval)),
             tokio::spawn(webhook_sender::follow_events(webhook_events, shop.clone())),
+            tokio::spawn(self.state.live.clone().follow(live_events)),
             tokio::spawn(webhook_sender::run(
                 shop.clone(),
                 webhook_client,

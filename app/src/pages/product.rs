@@ -109,7 +109,17 @@ pub fn switch_to<'a>(
 fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>, image: Signal<Option<i64>>) -> impl IntoView {
     let card = product.card.clone();
     let variants = product.variants.clone();
-    let chosen = Memo::new(move |_| chosen_variant(&variants, variant.get()).cloned());
+    // Stock as it changes (bought, restocked), pushed over a WebSocket.
+    let live = RwSignal::new(std::collections::HashMap::<i64, i32>::new());
+    follow_stock(variants.iter().map(|v| v.id).collect(), live);
+    let chosen = Memo::new(move |_| {
+        chosen_variant(&variants, variant.get()).cloned().map(|mut v| {
+            if let Some(available) = live.read().get(&v.id) {
+                v.stock = *available;
+            }
+            v
+        })
+    });
     let price = move || chosen.get().map(|v| v.price.to_string()).unwrap_or_default();
     let stock = move || {
         chosen.get().map(|v| match (v.available(), v.stock) {
@@ -348,3 +358,44 @@ mod tests {
         assert_eq!(switch_to(&variants, red_s, "Size", "M").map(|v| v.id), Some(3));
     }
 }
+
+/// A variant's stock as the server pushes it.
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct StockUpdate {
+    variant_id: i64,
+    available: i32,
+}
+
+/// Opens `/ws/stock` for `ids` once the page is live in the browser, and
+/// writes each update into `live`. The socket closes itself when the page's
+/// signals are gone (the shopper navigated away).
+#[cfg(feature = "hydrate")]
+fn follow_stock(ids: Vec<i64>, live: RwSignal<std::collections::HashMap<i64, i32>>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    Effect::new(move |_| {
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let Ok(host) = location.host() else { return };
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let Ok(socket) = web_sys::WebSocket::new(&format!("{scheme}://{host}/ws/stock?variants={list}")) else {
+            return;
+        };
+        let this = socket.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(update) = e.data().as_string().and_then(|t| serde_json::from_str::<StockUpdate>(&t).ok()) else {
+                return;
+            };
+            if live.try_update(|m| m.insert(update.variant_id, update.available)).is_none() {
+                let _ = this.close();
+            }
+        });
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+    });
+}
+
+/// On the server the page is rendered once; nothing to follow.
+#[cfg(not(feature = "hydrate"))]
+fn follow_stock(_ids: Vec<i64>, _live: RwSignal<std::collections::HashMap<i64, i32>>) {}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod health;
 pub mod images;
+pub mod live;
 
 use crate::telemetry;
 use app::{shell, App};
@@ -37,6 +38,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The admin token of the REST API, if configured.
     pub admin_token: entities::services::admin_sessions::AdminToken,
+    /// Live updates for this node's WebSockets.
+    pub live: live::LiveHub,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -67,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/images/products/{file}", get(images::product_image))
         .route("/images/products/{id}/variants/{file}", get(images::variant_image))
         .route("/media/{*key}", get(images::media))
+        .route("/ws/stock", get(live::stock))
         .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

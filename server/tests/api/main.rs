@@ -15,6 +15,7 @@ mod contract_search;
 mod crash;
 mod health;
 mod images;
+mod live;
 mod orders;
 mod outbox;
 mod outgoing_webhooks;

@@ -1,0 +1,95 @@
+//! Live updates over WebSockets. One task per node follows the event bus
+//! (so with Redis or RabbitMQ every node hears every change) and fans the
+//! updates out to the sockets on this node: `GET /ws/stock?variants=1,2,3`
+//! sends `{"variant_id":…,"available":…}` whenever those variants' stock
+//! changes — the product page shows it without a reload.
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use entities::ports::EventStream;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use tokio::sync::broadcast;
+
+/// Most variants one socket may follow.
+const MAX_VARIANTS: usize = 100;
+
+/// A variant's available units, as sent to browsers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockUpdate {
+    /// The variant.
+    pub variant_id: i64,
+    /// Units available now.
+    pub available: i32,
+}
+
+/// The node's fan-out of live updates to its sockets.
+#[derive(Clone)]
+pub struct LiveHub {
+    stock: broadcast::Sender<StockUpdate>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        Self { stock: broadcast::channel(1_024).0 }
+    }
+}
+
+impl LiveHub {
+    /// Feeds the hub from the event bus until the stream ends.
+    pub async fn follow(self, mut events: EventStream) {
+        while let Some(event) = events.next().await {
+            if event.topic != "stock.changed" {
+                continue;
+            }
+            if let Ok(update) = serde_json::from_value::<StockUpdate>(event.payload) {
+                // No socket listening is fine.
+                let _ = self.stock.send(update);
+            }
+        }
+    }
+}
+
+/// Which variants a socket follows.
+#[derive(Debug, Deserialize)]
+pub struct StockQuery {
+    /// Comma-separated variant ids.
+    pub variants: String,
+}
+
+/// `GET /ws/stock?variants=…`: upgrades to a WebSocket that receives the
+/// stock of those variants as it changes.
+pub async fn stock(ws: WebSocketUpgrade, State(hub): State<LiveHub>, Query(q): Query<StockQuery>) -> Response {
+    let ids: Option<HashSet<i64>> =
+        q.variants.split(',').filter(|s| !s.trim().is_empty()).map(|s| s.trim().parse::<i64>().ok()).collect();
+    let Some(ids) = ids.filter(|ids| !ids.is_empty() && ids.len() <= MAX_VARIANTS) else {
+        return (StatusCode::BAD_REQUEST, format!("variants must be 1 to {MAX_VARIANTS} comma-separated ids"))
+            .into_response();
+    };
+    let updates = hub.stock.subscribe();
+    ws.on_upgrade(move |socket| forward(socket, updates, ids))
+}
+
+async fn forward(mut socket: WebSocket, mut updates: broadcast::Receiver<StockUpdate>, ids: HashSet<i64>) {
+    loop {
+        tokio::select! {
+            update = updates.recv() => match update {
+                Ok(u) if ids.contains(&u.variant_id) => {
+                    let Ok(text) = serde_json::to_string(&u) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
