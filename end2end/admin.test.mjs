@@ -2,7 +2,8 @@
 // the admin token -> create a product with two variants (a bad price is
 // caught beside its field) -> change a variant -> upload an image and see
 // its rendition -> find the product in the list and archive it in bulk ->
-// add a category -> import a CSV whose bad row is reported by line.
+// add a category -> import a CSV whose bad row is reported by line -> see a
+// payment event and replay it.
 // Run by `./dev.sh test` against a freshly seeded store (BAZAAR_URL) whose
 // admin token is BAZAAR_ADMIN_TOKEN.
 import { test, before, after } from 'node:test';
@@ -163,6 +164,31 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.waitForSelector('[data-testid=import-report]');
   assert.match(await page.textContent('[data-testid=import-report] [role=status]'), /1 rows skipped/);
   assert.match(await page.textContent('[data-testid=import-error]'), /^3/);
+
+  // A paid order's payment event is listed, and can be applied again safely.
+  const inStock = (await (await page.request.get(`${BASE}/api/v1/products?limit=10`)).json()).items.find((p) => p.in_stock);
+  const detail = await (await page.request.get(`${BASE}/api/v1/products/${inStock.id}`)).json();
+  const buyable = detail.variants.find((v) => v.stock > 0);
+  const cartAdd = await page.request.post(`${BASE}/_sf/cart/add`, {
+    headers: { accept: 'application/json' }, form: { variant_id: String(buyable.id), quantity: '1' },
+  });
+  assert.equal(cartAdd.status(), 200);
+  const cart = /bazaar_cart=([^;]+)/.exec(cartAdd.headers()['set-cookie'])[1];
+  const placed = await page.request.post(`${BASE}/api/v1/orders`, {
+    headers: { 'idempotency-key': `admin-e2e-${stamp}` },
+    data: { cart_id: cart, email: 'ada@example.com',
+      shipping_address: { name: 'Ada', line1: 'Main St 1', postal_code: '1000', city: 'Town', country: 'NL' } },
+  });
+  assert.equal(placed.status(), 201);
+  const orderId = (await placed.json()).id;
+  const paid = await page.request.post(`${BASE}/_sf/orders/pay-test`, { headers: { accept: 'application/json' }, form: { id: orderId } });
+  assert.equal(paid.status(), 200);
+  await page.goto(`${BASE}/admin/payments`);
+  await hydrated(page);
+  const row = page.locator('[data-testid=payment-event]', { hasText: 'succeeded' }).first();
+  await row.locator('[data-testid=payment-event-outcome]:has-text("the order is paid")').waitFor();
+  await row.locator('[data-testid=replay]').click();
+  await page.waitForSelector('[data-testid=action-ok]:has-text("already succeeded; nothing to do")');
 
   // Signing out closes the admin again.
   await page.click('[data-testid=sign-out]');

@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("products/:id") view=pages::admin::editor::EditProductPage ssr=SsrMode::Async/>
                         <Route path=path!("categories") view=pages::admin::categories::CategoriesPage ssr=SsrMode::Async/>
                         <Route path=path!("import") view=pages::admin::csv::CsvPage ssr=SsrMode::Async/>
+                        <Route path=path!("payments") view=pages::admin::payments::PaymentsPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

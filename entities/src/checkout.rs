@@ -269,3 +269,31 @@ pub struct CartLineView {
     /// Whether it can be ordered beyond the stock.
     pub allow_backorder: bool,
 }
+
+/// A stored payment event, for the admins' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventRecord {
+    /// Our id (for replay).
+    pub id: i64,
+    /// The provider.
+    pub provider: String,
+    /// The provider's event id.
+    pub event_id: String,
+    /// What happened: `succeeded`, `failed`…
+    pub kind: String,
+    /// The provider's payment id.
+    pub provider_ref: String,
+    /// When it arrived.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub received_at: DateTime<Utc>,
+    /// When it was applied, if it was.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub processed_at: Option<DateTime<Utc>>,
+    /// What applying it did.
+    pub outcome: Option<String>,
+    /// How many times it was tried.
+    pub attempts: i32,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+}

@@ -199,6 +199,20 @@ pub async fn admin_vendors() -> Result<Vec<VendorView>, AppError> {
     entities::services::catalog_api::vendors(&shop).await.map_err(super::fail)
 }
 
+/// The latest payment events with what applying them did.
+#[server(prefix = "/_sf", endpoint = "admin/payment-events")]
+pub async fn admin_payment_events() -> Result<Vec<entities::checkout::EventRecord>, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::payments::list_events(&shop, actor, 100).await.map_err(super::fail)
+}
+
+/// Applies a payment event again (idempotent).
+#[server(prefix = "/_sf", endpoint = "admin/payment-events/replay")]
+pub async fn admin_replay_payment_event(id: i64) -> Result<entities::checkout::EventRecord, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::payments::replay(&shop, actor, id).await.map_err(super::fail)
+}
+
 /// Imports products from an uploaded CSV file (field `file`): the good rows
 /// are applied, each bad one is reported with its line and reason.
 #[server(prefix = "/_sf", endpoint = "admin/import", input = MultipartFormData)]

@@ -12,6 +12,7 @@
 
 use super::access::{authorize, Action, Actor};
 use super::{orders, ServiceError, ServiceResult, Shop};
+pub use crate::checkout::EventRecord;
 use crate::model::{order, payment, payment_audit, payment_event};
 use crate::ports::{PaymentEventKind, WebhookRejection};
 use crate::OrderStatus;
@@ -334,34 +335,6 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// A stored payment event, for the admins' list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct EventRecord {
-    /// Our id (for replay).
-    pub id: i64,
-    /// The provider.
-    pub provider: String,
-    /// The provider's event id.
-    pub event_id: String,
-    /// What happened: `succeeded`, `failed`…
-    pub kind: String,
-    /// The provider's payment id.
-    pub provider_ref: String,
-    /// When it arrived.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
-    pub received_at: DateTime<Utc>,
-    /// When it was applied, if it was.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
-    pub processed_at: Option<DateTime<Utc>>,
-    /// What applying it did.
-    pub outcome: Option<String>,
-    /// How many times it was tried.
-    pub attempts: i32,
-    /// Why the last try failed.
-    pub last_error: Option<String>,
 }
 
 /// The latest payment events, newest first, for admins.

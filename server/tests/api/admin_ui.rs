@@ -447,3 +447,63 @@ async fn images_and_csv_files_upload_through_the_admin_forms() {
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("choose a CSV file"));
 }
+
+#[tokio::test]
+async fn admins_see_payment_events_and_can_replay_one() {
+    use entities::model::{payment_event, variant};
+    let app = admin_app(Db::Sqlite).await;
+    let v = variant::Entity::find()
+        .filter(variant::Column::Stock.gte(2))
+        .order_by_asc(variant::Column::Id)
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let cart_id = uuid::Uuid::new_v4();
+    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    let input = entities::checkout::PlaceOrder {
+        cart_id: cart_id.to_string(),
+        email: "ada@example.com".into(),
+        shipping_address: entities::checkout::Address {
+            name: "Ada".into(),
+            line1: "Main St 1".into(),
+            line2: String::new(),
+            postal_code: "1000".into(),
+            city: "Town".into(),
+            country: "NL".into(),
+        },
+        shipping: Default::default(),
+        coupon: None,
+    };
+    let (order, _) = entities::services::orders::place_order(
+        &app.shop,
+        entities::services::access::Actor::Anonymous,
+        "admin-payments-1",
+        input,
+    )
+    .await
+    .unwrap();
+    let paid = app
+        .client
+        .post(app.url("/_sf/orders/pay-test"))
+        .header("accept", "application/json")
+        .form(&[("id", order.id.clone())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), 200);
+    let event = payment_event::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
+
+    let (status, _) = app.get_html("/admin/payments").await;
+    assert_eq!(status, 401, "for admins only");
+    sign_in(&app).await;
+    let (status, html) = app.get_html("/admin/payments").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&event.event_id) && html.contains("the order is paid"),
+        "the event and its outcome are listed"
+    );
+    let (status, replayed) = call_form(&app, "payment-events/replay", &[("id", event.id.to_string())]).await;
+    assert_eq!(status, 200, "{replayed}");
+    assert_eq!(replayed["outcome"], "already succeeded; nothing to do");
+}
