@@ -11,6 +11,7 @@ mod m20261124_000006_inventory_and_orders;
 mod m20261124_000007_payments;
 mod m20261124_000008_outgoing_webhooks;
 mod m20261124_000009_shipping_tax_coupons;
+mod m20261124_000010_refunds;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_payments::Migration),
             Box::new(m20261124_000008_outgoing_webhooks::Migration),
             Box::new(m20261124_000009_shipping_tax_coupons::Migration),
+            Box::new(m20261124_000010_refunds::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod payment_event;
 pub mod product;
 pub mod product_image;
 pub mod product_view_count;
+pub mod refund;
 pub mod reservation;
 pub mod reservation_line;
 pub mod shipping_method;

@@ -13,6 +13,7 @@ pub struct Model {
     pub status: String,
     pub amount_minor: i64,
     pub currency: String,
+    pub refunded_minor: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

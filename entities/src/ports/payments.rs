@@ -101,6 +101,13 @@ pub trait PaymentProvider: Send + Sync {
         currency: &str,
     ) -> Result<CreatedPayment, PortError>;
 
+    /// Gives back `amount_minor` of payment `provider_ref`; answers the
+    /// provider's id of the refund.
+    ///
+    /// # Errors
+    /// When the provider cannot be reached or refuses.
+    async fn refund(&self, provider_ref: &str, amount_minor: i64) -> Result<String, PortError>;
+
     /// Verifies and reads an event the provider sent (`signature` is the
     /// provider's signature header).
     ///

@@ -418,7 +418,7 @@ pub fn commission(amount: i64, bps: i32) -> i64 {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn event<C: ConnectionTrait>(
+pub(crate) async fn event<C: ConnectionTrait>(
     txn: &C,
     order_id: i64,
     actor: &str,
@@ -442,7 +442,7 @@ async fn event<C: ConnectionTrait>(
     Ok(())
 }
 
-fn status_of(text: &str) -> ServiceResult<OrderStatus> {
+pub(crate) fn status_of(text: &str) -> ServiceResult<OrderStatus> {
     OrderStatus::parse(text).ok_or_else(|| ServiceError::Corrupt(format!("unknown order status {text:?}")))
 }
 
@@ -452,8 +452,13 @@ fn status_of(text: &str) -> ServiceResult<OrderStatus> {
 /// # Errors
 /// `NotFound` for an unknown or malformed id.
 pub async fn order_by_public_id(shop: &Shop, public_id: &str) -> ServiceResult<OrderView> {
-    let row = find_public(&shop.db, public_id).await?;
-    view_of(&shop.db, row).await
+    view_public(&shop.db, public_id).await
+}
+
+/// The order with public id `public_id`, as its customer sees it, read on `db`.
+pub(crate) async fn view_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<OrderView> {
+    let row = find_public(db, public_id).await?;
+    view_of(db, row).await
 }
 
 pub(crate) async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
@@ -554,7 +559,7 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
 /// order's life allows it, with the timeline entry and `order.<status>` in
 /// the outbox; a move to the status it already has changes nothing.
 /// Returns whether it moved.
-async fn move_to<C: ConnectionTrait>(
+pub(crate) async fn move_to<C: ConnectionTrait>(
     txn: &C,
     o: &order::Model,
     to: OrderStatus,

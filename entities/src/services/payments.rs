@@ -400,3 +400,139 @@ mod tests {
         assert_eq!(*waits.last().unwrap(), 3_600);
     }
 }
+
+/// Gives back `amount_minor` of order `public_id`'s payment (all that is
+/// left when `None`), as an admin asks. The refund is recorded — and the
+/// payment's refunded total raised with a conditional update — before the
+/// provider is asked, so racing refunds can never together exceed what was
+/// paid; if the provider refuses, the amount is freed again. The order
+/// becomes `refunded` when nothing is left, else `partially_refunded`.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `NotFound`;
+/// `Conflict` when the order has no successful payment; `InvalidField`
+/// (`amount_minor`) for an amount not between 1 and what is left; `Port`
+/// when the provider refuses (nothing is refunded then).
+#[tracing::instrument(skip(shop, reason))]
+pub async fn refund(
+    shop: &Shop,
+    actor: Actor,
+    public_id: &str,
+    amount_minor: Option<i64>,
+    reason: &str,
+) -> ServiceResult<crate::checkout::OrderView> {
+    use crate::model::refund;
+    authorize(actor, Action::ManageOrders)?;
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let pay = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Status.is_in(["succeeded", "refunded"]))
+        .one(&shop.db)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict("The order has no payment to refund.".into()))?;
+    let left = pay.amount_minor - pay.refunded_minor;
+    if left <= 0 {
+        return Err(ServiceError::Conflict("The payment has been refunded in full.".into()));
+    }
+    let amount = amount_minor.unwrap_or(left);
+    if !(1..=left).contains(&amount) {
+        return Err(ServiceError::InvalidField {
+            field: "amount_minor",
+            message: format!("must be between 1 and {left}, what is left to refund"),
+        });
+    }
+    let reason = reason.trim().chars().take(500).collect::<String>();
+    // Recorded first, within the payment's limit.
+    let txn = super::write_txn(&shop.db).await?;
+    let held = payment::Entity::update_many()
+        .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::RefundedMinor).add(amount))
+        .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(payment::Column::Id.eq(pay.id))
+        .filter(Expr::col(payment::Column::RefundedMinor).add(amount).lte(Expr::col(payment::Column::AmountMinor)))
+        .exec(&txn)
+        .await?;
+    if held.rows_affected == 0 {
+        return Err(ServiceError::Conflict("Another refund took what was left; look at the order again.".into()));
+    }
+    let row = refund::ActiveModel {
+        payment_id: Set(pay.id),
+        order_id: Set(o.id),
+        amount_minor: Set(amount),
+        status: Set("pending".to_owned()),
+        provider_ref: Set(None),
+        reason: Set(reason.clone()),
+        actor: Set("admin".to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+
+    let asked = shop.payments.refund(&pay.provider_ref, amount).await;
+    let txn = super::write_txn(&shop.db).await?;
+    let provider_ref = match asked {
+        Ok(r) => r,
+        Err(e) => {
+            payment::Entity::update_many()
+                .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::RefundedMinor).sub(amount))
+                .filter(payment::Column::Id.eq(pay.id))
+                .exec(&txn)
+                .await?;
+            refund::Entity::update_many()
+                .col_expr(refund::Column::Status, Expr::value("failed"))
+                .filter(refund::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await?;
+            audit(
+                &txn,
+                "admin",
+                "refund.failed",
+                Some(o.id),
+                Some(pay.id),
+                serde_json::json!({ "amount_minor": amount, "error": e.to_string() }),
+            )
+            .await?;
+            txn.commit().await?;
+            return Err(e.into());
+        }
+    };
+    refund::Entity::update_many()
+        .col_expr(refund::Column::Status, Expr::value("succeeded"))
+        .col_expr(refund::Column::ProviderRef, Expr::value(provider_ref.as_str()))
+        .filter(refund::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    let now_refunded = pay.refunded_minor + amount;
+    let fully =
+        payment::Entity::find_by_id(pay.id).one(&txn).await?.is_some_and(|p| p.refunded_minor >= p.amount_minor);
+    if fully {
+        payment::Entity::update_many()
+            .col_expr(payment::Column::Status, Expr::value("refunded"))
+            .filter(payment::Column::Id.eq(pay.id))
+            .exec(&txn)
+            .await?;
+    }
+    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    let to = if fully { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
+    let note = format!(
+        "Refunded {amount} minor units ({provider_ref}){}.",
+        if reason.is_empty() { String::new() } else { format!(": {reason}") }
+    );
+    if !orders::move_to(&txn, &o, to, "admin", &note).await? {
+        // Already partially refunded: the timeline still says what happened.
+        orders::event(&txn, o.id, "admin", "refunded", None, None, &note).await?;
+    }
+    audit(
+        &txn,
+        "admin",
+        "refund.created",
+        Some(o.id),
+        Some(pay.id),
+        serde_json::json!({ "amount_minor": amount, "provider_ref": provider_ref, "refunded_minor": now_refunded, "reason": reason }),
+    )
+    .await?;
+    let view = orders::view_public(&txn, public_id).await?;
+    txn.commit().await?;
+    Ok(view)
+}

@@ -42,6 +42,10 @@ impl PaymentProvider for TestPayments {
         Ok(CreatedPayment { provider_ref: format!("test_pi_{id}"), client_secret: Some(format!("test_secret_{id}")) })
     }
 
+    async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
+        Ok(format!("test_re_{}", uuid::Uuid::new_v4().simple()))
+    }
+
     fn read_event(&self, signature: Option<&str>, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
         let header = signature.ok_or(WebhookRejection::BadSignature)?;
         if !crate::signing::verify(&self.secret, header, body, chrono::Utc::now().timestamp(), TOLERANCE_SECS) {

@@ -243,3 +243,68 @@ async fn a_payment_arriving_after_the_order_expired_is_flagged_for_refund() {
     let response = app.client.post(app.url(&format!("/api/v1/orders/{order}/payments"))).send().await.unwrap();
     assert_eq!(response.status(), 409, "a cancelled order takes no new payment");
 }
+
+/// An order paid through the test provider; answers its id and total.
+async fn paid_order(app: &TestApp) -> (String, i64) {
+    let order = unpaid_order(app).await;
+    let started = start_payment(app, &order).await;
+    let (status, _) = deliver(app, &event(app, PaymentEventKind::Succeeded, &started)).await;
+    assert_eq!(status, 200);
+    (order, started["amount_minor"].as_i64().unwrap())
+}
+
+async fn refund(app: &TestApp, order: &str, body: Value, token: Option<&str>) -> (u16, Value) {
+    let mut request = app.client.post(app.url(&format!("/api/v1/orders/{order}/refunds"))).json(&body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+on_both_databases!(refunds_give_back_at_most_what_was_paid, |db| async move {
+    let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let (order, paid) = paid_order(&app).await;
+    assert!(paid >= 3, "a total worth splitting");
+
+    assert_eq!(refund(&app, &order, json!({ "amount_minor": 1 }), None).await.0, 401, "admins only");
+    let (status, part) = refund(&app, &order, json!({ "amount_minor": 1, "reason": "scratched" }), Some(TOKEN)).await;
+    assert_eq!(status, 200, "{part}");
+    assert_eq!(part["status"], "partially_refunded");
+    let (status, second) = refund(&app, &order, json!({ "amount_minor": 1 }), Some(TOKEN)).await;
+    assert_eq!(status, 200);
+    assert_eq!(second["status"], "partially_refunded");
+    let notes: Vec<&str> = second["timeline"].as_array().unwrap().iter().filter_map(|e| e["note"].as_str()).collect();
+    assert_eq!(notes.iter().filter(|n| n.starts_with("Refunded 1 ")).count(), 2, "each refund is on the timeline");
+    let (status, problem) = refund(&app, &order, json!({ "amount_minor": paid }), Some(TOKEN)).await;
+    assert_eq!(status, 400, "more than is left: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "amount_minor");
+
+    let (status, full) = refund(&app, &order, json!({}), Some(TOKEN)).await;
+    assert_eq!(status, 200, "the rest: {full}");
+    assert_eq!(full["status"], "refunded");
+    let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!((p.refunded_minor, p.status.as_str()), (paid, "refunded"));
+    assert_eq!(refund(&app, &order, json!({}), Some(TOKEN)).await.0, 409, "nothing is left");
+    let actions = payment_audit::Entity::find()
+        .filter(payment_audit::Column::Action.eq("refund.created"))
+        .count(&app.shop.db)
+        .await
+        .unwrap();
+    assert_eq!(actions, 3, "every refund is audited");
+
+    let unpaid = unpaid_order(&app).await;
+    assert_eq!(refund(&app, &unpaid, json!({}), Some(TOKEN)).await.0, 409, "nothing was paid");
+});
+
+#[tokio::test]
+async fn racing_refunds_never_exceed_the_payment() {
+    let app = spawn_app_with(Db::Postgres, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let (order, paid) = paid_order(&app).await;
+    let results = futures::future::join_all((0..8).map(|_| refund(&app, &order, json!({}), Some(TOKEN)))).await;
+    let won = results.iter().filter(|(s, _)| *s == 200).count();
+    assert_eq!(won, 1, "one refund of the whole amount: {:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
+    assert!(results.iter().all(|(s, _)| [200, 409, 400].contains(s)));
+    let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!(p.refunded_minor, paid);
+}

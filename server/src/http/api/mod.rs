@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders/{id}", get(orders::get_one))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
         .route("/api/v1/orders/{id}/payments", post(payments::start))
+        .route("/api/v1/orders/{id}/refunds", post(payments::refund))
         .route("/api/v1/webhooks/payments", post(payments::webhook))
         .route("/api/v1/webhooks/subscriptions", get(webhooks::list).post(webhooks::subscribe))
         .route("/api/v1/webhooks/subscriptions/{id}", axum::routing::delete(webhooks::remove))

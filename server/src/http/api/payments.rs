@@ -2,7 +2,7 @@
 //! admins' list of received events with replay.
 
 use super::auth::Caller;
-use super::problem::{created, Problem};
+use super::problem::{created, Body, Problem};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -53,6 +53,42 @@ pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) 
         payments::apply_stored(&shop, receipt.id).await;
     }
     Ok(Json(receipt))
+}
+
+/// A refund asked for by an admin.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    /// Minor units to give back; all that is left when absent.
+    pub amount_minor: Option<i64>,
+    /// Why (kept in the timeline and the audit log).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Refunds an order's payment in full or in part (admins). Recorded before
+/// the provider is asked, so refunds can never together exceed the payment.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/refunds",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    request_body = RefundRequest,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Refunded; the order is refunded or partially refunded", body = entities::checkout::OrderView),
+        (status = 400, description = "An amount that is not between 1 and what is left", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing was paid, or another refund took what was left", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refund(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(req): Body<RefundRequest>,
+) -> Result<Json<entities::checkout::OrderView>, Problem> {
+    Ok(Json(payments::refund(&shop, actor, &id, req.amount_minor, &req.reason).await?))
 }
 
 /// How many events to list.
