@@ -388,19 +388,6 @@ pub async fn replay(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<EventRe
     list_events(shop, actor, 200).await?.into_iter().find(|e| e.id == id).ok_or(ServiceError::NotFound("payment event"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_wait_longer_each_time_up_to_an_hour() {
-        let waits: Vec<i64> = (1..=14).map(|n| backoff(n).num_seconds()).collect();
-        assert_eq!(&waits[..5], [2, 4, 8, 16, 32]);
-        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
-        assert_eq!(*waits.last().unwrap(), 3_600);
-    }
-}
-
 /// Gives back `amount_minor` of order `public_id`'s payment (all that is
 /// left when `None`), as an admin asks. The refund is recorded — and the
 /// payment's refunded total raised with a conditional update — before the
@@ -535,4 +522,17 @@ pub async fn refund(
     let view = orders::view_public(&txn, public_id).await?;
     txn.commit().await?;
     Ok(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        let waits: Vec<i64> = (1..=14).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(&waits[..5], [2, 4, 8, 16, 32]);
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(*waits.last().unwrap(), 3_600);
+    }
 }
