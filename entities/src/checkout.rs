@@ -151,6 +151,8 @@ pub struct OrderView {
     pub tax_included: bool,
     /// The coupon used, if any.
     pub coupon: Option<String>,
+    /// Whether a payment of it was disputed (the order is flagged for staff).
+    pub disputed: bool,
     /// Where it goes.
     pub shipping_address: Address,
     /// Until when its stock is held while payment is awaited.

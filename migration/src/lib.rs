@@ -12,6 +12,7 @@ mod m20261124_000007_payments;
 mod m20261124_000008_outgoing_webhooks;
 mod m20261124_000009_shipping_tax_coupons;
 mod m20261124_000010_refunds;
+mod m20261124_000011_order_disputes;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_outgoing_webhooks::Migration),
             Box::new(m20261124_000009_shipping_tax_coupons::Migration),
             Box::new(m20261124_000010_refunds::Migration),
+            Box::new(m20261124_000011_order_disputes::Migration),
         ]
     }
 }

@@ -27,6 +27,7 @@ pub struct Model {
     pub coupon_code: Option<String>,
     pub tax_included: bool,
     pub country: String,
+    pub disputed: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -546,6 +546,7 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         total_minor: o.total_minor,
         tax_included: o.tax_included,
         coupon: o.coupon_code,
+        disputed: o.disputed,
         shipping_address: serde_json::from_value(o.shipping_address)
             .map_err(|e| ServiceError::Corrupt(format!("order address: {e}")))?,
         pay_before,

@@ -315,7 +315,22 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             set_status("refunded").exec(&txn).await?;
             "the payment was refunded".to_owned()
         }
-        (PaymentEventKind::DisputeOpened, _) => "a dispute was opened; the order is flagged".to_owned(),
+        (PaymentEventKind::DisputeOpened, _) => {
+            order::Entity::update_many()
+                .col_expr(order::Column::Disputed, Expr::value(true))
+                .filter(order::Column::Id.eq(o.id))
+                .exec(&txn)
+                .await?;
+            orders::event(&txn, o.id, "payment", "disputed", None, None, "The cardholder disputed the payment.")
+                .await?;
+            super::outbox::record(
+                &txn,
+                "order.disputed",
+                serde_json::json!({ "order_id": o.id, "public_id": o.public_id }),
+            )
+            .await?;
+            "a dispute was opened; the order is flagged".to_owned()
+        }
     };
     payment_event::Entity::update_many()
         .col_expr(payment_event::Column::Outcome, Expr::value(outcome.as_str()))

@@ -308,3 +308,23 @@ async fn racing_refunds_never_exceed_the_payment() {
     let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
     assert_eq!(p.refunded_minor, paid);
 }
+
+#[tokio::test]
+async fn a_dispute_flags_the_order_once() {
+    let app = spawn_app(Db::Sqlite).await;
+    let order = unpaid_order(&app).await;
+    let started = start_payment(&app, &order).await;
+    deliver(&app, &event(&app, PaymentEventKind::Succeeded, &started)).await;
+    let dispute = event(&app, PaymentEventKind::DisputeOpened, &started);
+
+    let (first, _) = deliver(&app, &dispute).await;
+    let (again, receipt) = deliver(&app, &dispute).await;
+
+    assert_eq!((first, again, receipt["duplicate"].as_bool()), (200, 200, Some(true)));
+    let view = orders::order_by_public_id(&app.shop, &order).await.unwrap();
+    assert!(view.disputed, "the order is flagged");
+    assert_eq!(view.status, entities::OrderStatus::Paid, "a dispute does not move the order by itself");
+    assert_eq!(view.timeline.iter().filter(|e| e.kind == "disputed").count(), 1);
+    let flagged = outbox::Entity::find().filter(outbox::Column::Topic.eq("order.disputed")).count(&app.shop.db);
+    assert_eq!(flagged.await.unwrap(), 1, "staff are told once");
+}
