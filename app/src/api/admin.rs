@@ -239,22 +239,13 @@ pub mod session {
     use super::ADMIN_COOKIE;
     use entities::services::access::Actor;
     use entities::services::Shop;
-    use http::header::{COOKIE, HOST, ORIGIN};
+    use http::header::{HOST, ORIGIN};
     use http::request::Parts;
     use http::Method;
 
     /// The admin session id in the request's cookie, if any.
     pub fn session_id(parts: &Parts) -> Option<String> {
-        parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == ADMIN_COOKIE)
-            .map(|(_, value)| value.to_owned())
-            .filter(|v| !v.is_empty())
+        crate::api::cookie(parts, ADMIN_COOKIE)
     }
 
     /// Whether a state-changing request was sent by another site's page:
@@ -305,8 +296,6 @@ mod ssr {
     use crate::error::AppError;
     use entities::services::access::Actor;
     use entities::services::Shop;
-    use http::header::SET_COOKIE;
-    use http::HeaderValue;
     use leptos::server_fn::codec::MultipartData;
 
     async fn parts() -> Result<http::request::Parts, AppError> {
@@ -338,19 +327,13 @@ mod ssr {
     /// with another site's request), Secure over TLS, for `max_age` seconds
     /// (0 clears it).
     pub fn set_cookie(id: &str, max_age: u64) {
-        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
-            return;
-        };
         let secure = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
             p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
         });
-        let cookie = format!(
+        crate::api::send_cookie(&format!(
             "{ADMIN_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
             if secure { "; Secure" } else { "" }
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.append_header(SET_COOKIE, value);
-        }
+        ));
     }
 
     /// A multipart form read into memory: its text fields and the files of

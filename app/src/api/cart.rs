@@ -56,32 +56,16 @@ pub async fn set_cart_quantity(variant_id: i64, quantity: i32) -> Result<CartVie
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::CART_COOKIE;
-    use http::header::{COOKIE, SET_COOKIE};
-    use http::HeaderValue;
 
     /// The cart token from the request's cookie, if well formed.
     pub async fn cart_id_from_cookie() -> Option<uuid::Uuid> {
         let parts: http::request::Parts = leptos_axum::extract().await.ok()?;
-        parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == CART_COOKIE)
-            .and_then(|(_, value)| uuid::Uuid::parse_str(value).ok())
+        crate::api::cookie(&parts, CART_COOKIE).and_then(|value| uuid::Uuid::parse_str(&value).ok())
     }
 
     /// Sends the cart cookie: HttpOnly, SameSite=Lax, 30 days.
     pub fn set_cart_cookie(id: uuid::Uuid) {
-        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
-            return;
-        };
-        let cookie = format!("{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.append_header(SET_COOKIE, value);
-        }
+        crate::api::send_cookie(&format!("{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000"));
     }
 }
 

@@ -65,20 +65,6 @@ pub async fn get_order(id: String) -> Result<OrderView, AppError> {
 /// webhook path as a real provider's — verified, stored once, applied once.
 #[server(prefix = "/_sf", endpoint = "orders/pay-test")]
 pub async fn pay_with_test_provider(id: String) -> Result<OrderView, AppError> {
-    use entities::ports::PaymentEventKind;
-    use entities::services::payments;
     let shop = super::shop()?;
-    let started = payments::start(&shop, &id).await.map_err(super::fail)?;
-    let Some((signature, body)) = shop.payments.simulate_event(
-        PaymentEventKind::Succeeded,
-        &started.provider_ref,
-        started.amount_minor,
-        &started.currency,
-    ) else {
-        let error = AppError::Conflict("This shop takes real payments; the test payment is off.".into());
-        error.set_page_status();
-        return Err(error);
-    };
-    payments::receive(&shop, Some(&signature), &body).await.map_err(super::fail)?;
-    entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)
+    entities::services::payments::pay_with_test_provider(&shop, &id).await.map_err(super::fail)
 }

@@ -23,3 +23,30 @@ pub(crate) fn fail(e: entities::services::ServiceError) -> crate::error::AppErro
     error.set_page_status();
     error
 }
+
+/// The value of cookie `name` in a request, if present and not empty.
+#[cfg(feature = "ssr")]
+pub(crate) fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Adds a `Set-Cookie` header (`cookie` is its whole value) to the response
+/// being made.
+#[cfg(feature = "ssr")]
+pub(crate) fn send_cookie(cookie: &str) {
+    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(cookie) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

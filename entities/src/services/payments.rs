@@ -213,6 +213,22 @@ pub async fn store(shop: &Shop, signature: Option<&str>, body: &[u8]) -> Service
     Ok(Receipt { id: stored.id, duplicate: false })
 }
 
+/// Pays order `public_id` with the built-in test provider (no money moves):
+/// the provider signs a "succeeded" event, and it goes through [`receive`]
+/// like a real provider's webhook.
+///
+/// # Errors
+/// As [`start`]; `Conflict` when the shop's provider is a real one.
+pub async fn pay_with_test_provider(shop: &Shop, public_id: &str) -> ServiceResult<crate::checkout::OrderView> {
+    let started = start(shop, public_id).await?;
+    let (signature, body) = shop
+        .payments
+        .simulate_event(PaymentEventKind::Succeeded, &started.provider_ref, started.amount_minor, &started.currency)
+        .ok_or_else(|| ServiceError::Conflict("This shop takes real payments; the test payment is off.".into()))?;
+    receive(shop, Some(&signature), &body).await?;
+    orders::order_by_public_id(shop, public_id).await
+}
+
 /// Processes every stored event that is due (unprocessed, its retry time
 /// passed, fewer than [`MAX_ATTEMPTS`] tries); returns how many it tried.
 ///

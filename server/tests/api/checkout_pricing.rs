@@ -6,25 +6,12 @@ use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{coupon, order, product, shipping_method, variant};
 use entities::services::cart;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 async fn cheap_variant(app: &TestApp, below: i64) -> variant::Model {
-    let candidates = variant::Entity::find()
-        .filter(variant::Column::Stock.gte(30))
-        .filter(variant::Column::PriceMinor.lt(below))
-        .order_by_asc(variant::Column::Id)
-        .all(&app.shop.db)
-        .await
-        .unwrap();
-    for v in candidates {
-        let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-        if p.status == "active" {
-            return v;
-        }
-    }
-    panic!("a cheap variant in stock");
+    variant_for_sale(app, 30, Some(below)).await.0
 }
 
 async fn cart_with(app: &TestApp, v: &variant::Model, quantity: i32) -> Uuid {

@@ -161,3 +161,25 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The first variant (by id) of a product for sale with at least
+/// `min_stock` units and, when given, a price below `below`.
+pub async fn variant_for_sale(
+    app: &TestApp,
+    min_stock: i32,
+    below: Option<i64>,
+) -> (entities::model::variant::Model, entities::model::product::Model) {
+    use entities::model::{product, variant};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut query = variant::Entity::find().filter(variant::Column::Stock.gte(min_stock));
+    if let Some(price) = below {
+        query = query.filter(variant::Column::PriceMinor.lt(price));
+    }
+    for v in query.order_by_asc(variant::Column::Id).all(&app.shop.db).await.unwrap() {
+        let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
+        if p.status == "active" {
+            return (v, p);
+        }
+    }
+    panic!("no variant for sale with {min_stock} in stock");
+}

@@ -4,8 +4,8 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
-use entities::model::{order, product, variant};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use entities::model::order;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 
 async fn sf(app: &TestApp, endpoint: &str, form: &[(&str, String)]) -> (u16, Value, reqwest::header::HeaderMap) {
@@ -37,25 +37,9 @@ fn address(key: &str, email: &str, country: &str) -> Vec<(&'static str, String)>
     ]
 }
 
-async fn in_stock(app: &TestApp, at_least: i32) -> (variant::Model, product::Model) {
-    let candidates = variant::Entity::find()
-        .filter(variant::Column::Stock.gte(at_least))
-        .order_by_asc(variant::Column::Id)
-        .all(&app.shop.db)
-        .await
-        .unwrap();
-    for v in candidates {
-        let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-        if p.status == "active" {
-            return (v, p);
-        }
-    }
-    panic!("no variant in stock");
-}
-
 on_both_databases!(a_guest_goes_from_cart_to_order_through_the_storefront, |db| async move {
     let app = spawn_app(db).await;
-    let (v, p) = in_stock(&app, 3).await;
+    let (v, p) = variant_for_sale(&app, 3, None).await;
     let (status, _, _) = sf(&app, "cart/add", &[("variant_id", v.id.to_string()), ("quantity", "1".into())]).await;
     assert_eq!(status, 200);
 
@@ -108,7 +92,7 @@ on_both_databases!(a_guest_goes_from_cart_to_order_through_the_storefront, |db| 
 #[tokio::test]
 async fn without_javascript_the_checkout_form_posts_and_lands_on_the_order() {
     let app = spawn_app(Db::Sqlite).await;
-    let (v, _) = in_stock(&app, 1).await;
+    let (v, _) = variant_for_sale(&app, 1, None).await;
     sf(&app, "cart/add", &[("variant_id", v.id.to_string()), ("quantity", "1".into())]).await;
 
     let response = app
