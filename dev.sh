@@ -107,11 +107,37 @@ ensure_services() {
     fi
   fi
   ensure_s3
+  ensure_stripe
   if command -v psql >/dev/null 2>&1; then
     # Databases left by earlier test runs (each test makes its own).
     psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'bazaar_t_%'" 2>/dev/null |
       while read -r db; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
   fi
+}
+
+# Servers this script starts in the background, stopped when it exits.
+BACKGROUND=()
+trap 'for p in "${BACKGROUND[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+# localstripe, a fake Stripe API (and a fake Stripe.js) for the Stripe
+# adapter's tests and the browser journey's card payment (PyPI, in .venv).
+ensure_stripe() {
+  local port=${BAZAAR_TEST_STRIPE_PORT:-8420}
+  if [ ! -x .venv/bin/localstripe ]; then
+    say "installing localstripe (a fake Stripe for the tests) into .venv"
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/pip install --quiet "localstripe==1.15.10"
+  fi
+  if ! port_open 127.0.0.1 "$port"; then
+    say "starting localstripe on 127.0.0.1:$port"
+    # It keeps its objects in this file between runs; start empty.
+    rm -f /tmp/localstripe.pickle
+    .venv/bin/localstripe --port "$port" >"${TMPDIR:-/tmp}/bazaar-localstripe.log" 2>&1 &
+    BACKGROUND+=($!)
+    for _ in $(seq 60); do port_open 127.0.0.1 "$port" && break; sleep 0.5; done
+    port_open 127.0.0.1 "$port" || die "localstripe did not start (see ${TMPDIR:-/tmp}/bazaar-localstripe.log)"
+  fi
+  export BAZAAR_TEST_STRIPE="http://127.0.0.1:$port"
 }
 
 # moto's S3 server, for the S3 object-store tests (PyPI, in .venv).
@@ -126,8 +152,7 @@ ensure_s3() {
   if ! port_open 127.0.0.1 "$port"; then
     say "starting moto's S3 server on 127.0.0.1:$port"
     .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"${TMPDIR:-/tmp}/bazaar-moto.log" 2>&1 &
-    MOTO_PID=$!
-    trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
+    BACKGROUND+=($!)
     for _ in $(seq 60); do port_open 127.0.0.1 "$port" && break; sleep 0.5; done
     port_open 127.0.0.1 "$port" || die "moto's S3 server did not start (see ${TMPDIR:-/tmp}/bazaar-moto.log)"
   fi
@@ -174,9 +199,15 @@ run_browser_journey() {
   log="$data/server.log"
   say "starting a seeded store for the browser journey at $url"
   admin_token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+  # Card payments go to localstripe; its webhooks come back to this store.
+  curl -fsS "$BAZAAR_TEST_STRIPE/_config/webhooks/bazaar-e2e" \
+    -d "url=$url/api/v1/webhooks/payments/stripe" -d secret=whsec_bazaar_e2e >/dev/null
   BAZAAR__API__ADMIN_TOKEN="$admin_token" \
   BAZAAR__DATA_DIR="$data/data" BAZAAR__SERVER__PORT="$port" BAZAAR__LOG__FORMAT=json \
-    DATABASE_URL= REDIS_URL= MEILI_URL= "$CARGO_TARGET_DIR/debug/bazaar" serve >"$log" 2>&1 &
+  STRIPE_SECRET_KEY=sk_test_bazaar_e2e STRIPE_PUBLISHABLE_KEY=pk_test_bazaar_e2e STRIPE_WEBHOOK_SECRET=whsec_bazaar_e2e \
+  BAZAAR__PAYMENTS__STRIPE__API_BASE="$BAZAAR_TEST_STRIPE" \
+  BAZAAR__PAYMENTS__STRIPE__JS_URL="$BAZAAR_TEST_STRIPE/js.stripe.com/v3/" \
+    DATABASE_URL= REDIS_URL= MEILI_URL= AMQP_URL= "$CARGO_TARGET_DIR/debug/bazaar" serve >"$log" 2>&1 &
   pid=$!
   if ! wait_for "$url/readyz" 600; then
     tail -n 50 "$log" >&2

@@ -29,6 +29,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                // Stripe's card field on the order page (does nothing elsewhere).
+                <script src="/stripe-pay.js" defer></script>
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">

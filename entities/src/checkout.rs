@@ -165,6 +165,27 @@ pub struct OrderView {
     pub created_at: DateTime<Utc>,
     /// Everything that happened to it, oldest first.
     pub timeline: Vec<OrderEventView>,
+    /// Its payments, oldest first.
+    #[serde(default)]
+    pub payments: Vec<PaymentView>,
+}
+
+/// A payment of an order, as its customer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentView {
+    /// `stripe`, `bank_transfer`, `cash_on_delivery` or `test`.
+    pub provider: String,
+    /// `pending`, `authorized` (held, or promised: cash on delivery),
+    /// `succeeded`, `failed` or `refunded`.
+    pub status: String,
+    /// The provider's id of it — for a bank transfer, the reference to
+    /// quote with the transfer.
+    pub reference: String,
+    /// The amount, in minor units.
+    pub amount_minor: i64,
+    /// How much of it went back, in minor units.
+    pub refunded_minor: i64,
 }
 
 /// One vendor's part of an order.
@@ -298,4 +319,37 @@ pub struct EventRecord {
     pub attempts: i32,
     /// Why the last try failed.
     pub last_error: Option<String>,
+}
+
+/// What the browser needs to pay with a provider's own script (card data
+/// goes from the browser to the provider only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BrowserSetup {
+    /// The provider's script (Stripe.js).
+    pub script_url: String,
+    /// The publishable key the script is started with.
+    pub publishable_key: String,
+}
+
+/// The ways the shop takes payment, for the order page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentOptions {
+    /// Cards through Stripe, when configured.
+    pub stripe: Option<BrowserSetup>,
+    /// Local methods (bank transfer, cash on delivery), in the shop's order.
+    pub local: Vec<LocalMethod>,
+    /// The built-in test provider (no money moves), unless turned off.
+    pub test: bool,
+}
+
+/// A local payment method the shop offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocalMethod {
+    /// `bank_transfer` or `cash_on_delivery`.
+    pub provider: String,
+    /// What the shopper is told to do: label and value pairs.
+    pub instructions: Vec<(String, String)>,
 }

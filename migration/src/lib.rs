@@ -13,6 +13,7 @@ mod m20261124_000008_outgoing_webhooks;
 mod m20261124_000009_shipping_tax_coupons;
 mod m20261124_000010_refunds;
 mod m20261124_000011_order_disputes;
+mod m20261124_000012_payment_event_amounts;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_shipping_tax_coupons::Migration),
             Box::new(m20261124_000010_refunds::Migration),
             Box::new(m20261124_000011_order_disputes::Migration),
+            Box::new(m20261124_000012_payment_event_amounts::Migration),
         ]
     }
 }

@@ -32,6 +32,7 @@ outbox_interval_ms = 250
 view_flush_ms = 5000
 reservation_sweep_ms = 30000
 payment_retry_ms = 2000
+payment_reconcile_ms = 60000
 webhook_interval_ms = 1000
 webhook_retry_base_ms = 2000
 
@@ -39,7 +40,9 @@ webhook_retry_base_ms = 2000
 prices_include_tax = true
 
 [payments]
+test_provider = true
 test_webhook_secret = "whsec_bazaar_test_provider"
+reconcile_after_secs = 120
 
 [log]
 format = "auto"
@@ -91,11 +94,114 @@ pub struct CheckoutSettings {
     pub prices_include_tax: bool,
 }
 
-/// Payments. Only the built-in test provider exists yet: no money moves.
+/// Payments: Stripe when configured, and the built-in test provider (no
+/// money moves) unless turned off.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentSettings {
+    /// Offer the built-in test provider ("Pay now — test payment"). Turn it
+    /// off in a shop that takes real money.
+    pub test_provider: bool,
     /// The secret the test provider signs its webhook events with.
     pub test_webhook_secret: SecretString,
+    /// How long a payment stays open without news before the reconciliation
+    /// job asks the provider about it.
+    pub reconcile_after_secs: u64,
+    /// Stripe; on when `secret_key` is set (`STRIPE_SECRET_KEY`).
+    #[serde(default)]
+    pub stripe: StripeSettings,
+    /// Bank transfer; on when `iban` is set.
+    #[serde(default)]
+    pub bank_transfer: BankTransferSettings,
+    /// Offer cash on delivery.
+    #[serde(default)]
+    pub cash_on_delivery: bool,
+}
+
+/// Bank transfer to the shop's account.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BankTransferSettings {
+    /// The account's holder, as the bank knows it.
+    pub account_holder: Option<String>,
+    /// The account's IBAN; unset: no bank transfer.
+    pub iban: Option<String>,
+    /// The bank's BIC (optional).
+    pub bic: Option<String>,
+    /// How long an order's stock is held while its transfer is on its way.
+    #[serde(default = "default_hold_hours")]
+    pub hold_hours: u32,
+}
+
+impl Default for BankTransferSettings {
+    fn default() -> Self {
+        Self { account_holder: None, iban: None, bic: None, hold_hours: default_hold_hours() }
+    }
+}
+
+fn default_hold_hours() -> u32 {
+    72
+}
+
+/// Whether `iban` is a well-formed IBAN with a right check number (ISO 13616).
+pub fn iban_is_valid(iban: &str) -> bool {
+    let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if !(15..=34).contains(&compact.len())
+        || !compact.chars().all(|c| c.is_ascii_alphanumeric())
+        || !compact[..2].chars().all(|c| c.is_ascii_alphabetic())
+        || !compact[2..4].chars().all(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    let rearranged = compact[4..].chars().chain(compact[..4].chars());
+    let mut remainder = 0u32;
+    for c in rearranged {
+        let value = c.to_digit(36).unwrap_or(0);
+        for digit in value.to_string().chars() {
+            remainder = (remainder * 10 + digit.to_digit(10).unwrap_or(0)) % 97;
+        }
+    }
+    remainder == 1
+}
+
+/// Stripe.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StripeSettings {
+    /// `sk_live_…` or `sk_test_…` (`STRIPE_SECRET_KEY`); unset: no Stripe.
+    pub secret_key: Option<SecretString>,
+    /// `pk_…`, given to Stripe.js in the browser (`STRIPE_PUBLISHABLE_KEY`).
+    pub publishable_key: Option<String>,
+    /// `whsec_…`, the signing secret of the webhook endpoint
+    /// `/api/v1/webhooks/payments/stripe` (`STRIPE_WEBHOOK_SECRET`).
+    pub webhook_secret: Option<SecretString>,
+    /// The API's address (localstripe's in tests).
+    #[serde(default = "default_stripe_api")]
+    pub api_base: String,
+    /// Stripe.js's address (localstripe's fake one in tests).
+    #[serde(default = "default_stripe_js")]
+    pub js_url: String,
+    /// Authorize at checkout; an admin captures later.
+    #[serde(default)]
+    pub manual_capture: bool,
+}
+
+impl Default for StripeSettings {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            publishable_key: None,
+            webhook_secret: None,
+            api_base: default_stripe_api(),
+            js_url: default_stripe_js(),
+            manual_capture: false,
+        }
+    }
+}
+
+fn default_stripe_api() -> String {
+    "https://api.stripe.com".to_owned()
+}
+
+fn default_stripe_js() -> String {
+    "https://js.stripe.com/v3/".to_owned()
 }
 
 /// HTTP listener and site files.
@@ -217,6 +323,8 @@ pub struct WorkerSettings {
     pub reservation_sweep_ms: u64,
     /// How often payment events that failed or were left are tried again.
     pub payment_retry_ms: u64,
+    /// How often the providers are asked about payments left open.
+    pub payment_reconcile_ms: u64,
     /// How often merchants' webhook deliveries that are due are sent.
     pub webhook_interval_ms: u64,
     /// The first wait before a failed webhook delivery is tried again (then doubling).
@@ -278,6 +386,9 @@ impl Settings {
             .set_override_option("meili.url", conventional("MEILI_URL"))?
             .set_override_option("meili.api_key", conventional("MEILI_API_KEY"))?
             .set_override_option("server.site_root", conventional("LEPTOS_SITE_ROOT"))?
+            .set_override_option("payments.stripe.secret_key", conventional("STRIPE_SECRET_KEY"))?
+            .set_override_option("payments.stripe.publishable_key", conventional("STRIPE_PUBLISHABLE_KEY"))?
+            .set_override_option("payments.stripe.webhook_secret", conventional("STRIPE_WEBHOOK_SECRET"))?
             .build()?
             .try_deserialize()?;
         settings.validate()?;
@@ -323,6 +434,56 @@ impl Settings {
                     reason: "must start with http:// or https://".into(),
                 });
             }
+        }
+        let stripe = &self.payments.stripe;
+        if stripe.secret_key.is_some() {
+            if stripe.publishable_key.as_deref().is_none_or(|k| !k.starts_with("pk_")) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.stripe.publishable_key",
+                    reason: "must be set (pk_…) when payments.stripe.secret_key is".into(),
+                });
+            }
+            if stripe.webhook_secret.is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "payments.stripe.webhook_secret",
+                    reason: "must be set (whsec_…) when payments.stripe.secret_key is".into(),
+                });
+            }
+            if !(stripe.api_base.starts_with("http://") || stripe.api_base.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.stripe.api_base",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        let bank = &self.payments.bank_transfer;
+        if let Some(iban) = &bank.iban {
+            if !iban_is_valid(iban) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.bank_transfer.iban",
+                    reason: "is not a valid IBAN (its check digits do not match)".into(),
+                });
+            }
+            if bank.account_holder.as_deref().is_none_or(|h| h.trim().is_empty()) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.bank_transfer.account_holder",
+                    reason: "must be set when payments.bank_transfer.iban is".into(),
+                });
+            }
+            if !(1..=24 * 30).contains(&bank.hold_hours) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.bank_transfer.hold_hours",
+                    reason: "must be between 1 and 720".into(),
+                });
+            }
+        }
+        let any_real =
+            stripe.secret_key.is_some() || self.payments.bank_transfer.iban.is_some() || self.payments.cash_on_delivery;
+        if !any_real && !self.payments.test_provider {
+            return Err(ConfigError::Invalid {
+                key: "payments.test_provider",
+                reason: "is the only payment provider configured; configure Stripe, bank transfer or cash on delivery to turn it off".into(),
+            });
         }
         if self.api.admin_token.as_ref().is_some_and(|t| t.expose_secret().len() < 32) {
             return Err(ConfigError::Invalid {
@@ -432,5 +593,32 @@ mod tests {
         let mut s = Settings::defaults();
         s.server.host = "not a host".into();
         assert!(s.validate().unwrap_err().to_string().contains("server.host"));
+    }
+
+    #[test]
+    fn payment_settings_are_checked_and_name_their_key() {
+        assert!(iban_is_valid("NL91 ABNA 0417 1643 00"));
+        assert!(iban_is_valid("DE89370400440532013000"));
+        assert!(!iban_is_valid("NL91 ABNA 0417 1643 01"), "a wrong check digit");
+        assert!(!iban_is_valid("NL91"));
+
+        let mut s = Settings::defaults();
+        s.payments.stripe.secret_key = Some(SecretString::from("sk_test_x"));
+        assert!(s.validate().unwrap_err().to_string().contains("payments.stripe.publishable_key"));
+        s.payments.stripe.publishable_key = Some("pk_test_x".into());
+        assert!(s.validate().unwrap_err().to_string().contains("payments.stripe.webhook_secret"));
+        s.payments.stripe.webhook_secret = Some(SecretString::from("whsec_x"));
+        s.payments.test_provider = false;
+        assert!(s.validate().is_ok(), "Stripe alone is enough");
+
+        let mut s = Settings::defaults();
+        s.payments.bank_transfer.iban = Some("NL91 ABNA 0417 1643 01".into());
+        assert!(s.validate().unwrap_err().to_string().contains("payments.bank_transfer.iban"));
+        s.payments.bank_transfer.iban = Some("NL91 ABNA 0417 1643 00".into());
+        assert!(s.validate().unwrap_err().to_string().contains("payments.bank_transfer.account_holder"));
+
+        let mut s = Settings::defaults();
+        s.payments.test_provider = false;
+        assert!(s.validate().unwrap_err().to_string().contains("payments.test_provider"), "no way to pay at all");
     }
 }

@@ -165,6 +165,11 @@ impl Application {
                 shop.clone(),
                 Duration::from_millis(self.settings.workers.payment_retry_ms),
             )),
+            tokio::spawn(payment_events::reconcile(
+                shop.clone(),
+                Duration::from_millis(self.settings.workers.payment_reconcile_ms),
+                Duration::from_secs(self.settings.payments.reconcile_after_secs),
+            )),
             tokio::spawn(reservation_expiry::run(
                 shop.clone(),
                 Duration::from_millis(self.settings.workers.reservation_sweep_ms),
@@ -227,11 +232,51 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };
     let objects = connect_objects(settings)?;
-    let payments = Arc::new(crate::adapters::test_payments::TestPayments::new(
-        settings.payments.test_webhook_secret.expose_secret(),
-    ));
+    let payments = connect_payments(settings)?;
     let selling = entities::services::ShopSettings { prices_include_tax: settings.checkout.prices_include_tax };
     Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments, settings: selling })
+}
+
+/// The payment providers: Stripe first when configured, then the test
+/// provider unless it is turned off.
+///
+/// # Errors
+/// When the Stripe client cannot be built.
+pub fn connect_payments(settings: &Settings) -> Result<entities::ports::PaymentProviders, StartupError> {
+    let mut list: Vec<Arc<dyn entities::ports::PaymentProvider>> = Vec::new();
+    let stripe = &settings.payments.stripe;
+    if let (Some(secret_key), Some(publishable_key), Some(webhook_secret)) =
+        (&stripe.secret_key, &stripe.publishable_key, &stripe.webhook_secret)
+    {
+        list.push(Arc::new(crate::adapters::stripe_payments::StripePayments::new(
+            crate::adapters::stripe_payments::StripeConfig {
+                secret_key: secret_key.clone(),
+                publishable_key: publishable_key.clone(),
+                webhook_secret: webhook_secret.clone(),
+                api_base: stripe.api_base.clone(),
+                js_url: stripe.js_url.clone(),
+                manual_capture: stripe.manual_capture,
+            },
+        )?));
+    }
+    let bank = &settings.payments.bank_transfer;
+    if let (Some(iban), Some(holder)) = (&bank.iban, &bank.account_holder) {
+        let mut account = vec![("Account holder".to_owned(), holder.clone()), ("IBAN".to_owned(), iban.clone())];
+        account.extend(bank.bic.iter().map(|bic| ("BIC".to_owned(), bic.clone())));
+        list.push(Arc::new(crate::adapters::local_payments::BankTransfer {
+            account,
+            hold: chrono::Duration::hours(i64::from(bank.hold_hours)),
+        }));
+    }
+    if settings.payments.cash_on_delivery {
+        list.push(Arc::new(crate::adapters::local_payments::CashOnDelivery));
+    }
+    if settings.payments.test_provider {
+        list.push(Arc::new(crate::adapters::test_payments::TestPayments::new(
+            settings.payments.test_webhook_secret.expose_secret(),
+        )));
+    }
+    Ok(entities::ports::PaymentProviders::new(list))
 }
 
 /// The object store: S3 when `objects.s3_bucket` is set, else the local

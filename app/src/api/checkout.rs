@@ -53,6 +53,29 @@ pub async fn place_order(
     Ok(order)
 }
 
+/// Chooses a local way to pay order `id` (`bank_transfer`: the page then
+/// shows the account and the reference; `cash_on_delivery`: the order is
+/// confirmed at once).
+#[server(prefix = "/_sf", endpoint = "orders/choose-payment")]
+pub async fn choose_payment(id: String, provider: String) -> Result<OrderView, AppError> {
+    let shop = super::shop()?;
+    if !matches!(provider.as_str(), "bank_transfer" | "cash_on_delivery") {
+        return Err(super::fail(entities::services::ServiceError::InvalidField {
+            field: "provider",
+            message: "must be bank_transfer or cash_on_delivery".into(),
+        }));
+    }
+    entities::services::payments::start(&shop, &id, Some(&provider)).await.map_err(super::fail)?;
+    entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)
+}
+
+/// The ways the shop takes payment (Stripe's script and key, the test
+/// provider).
+#[server(prefix = "/_sf", endpoint = "orders/payment-options")]
+pub async fn payment_options() -> Result<entities::checkout::PaymentOptions, AppError> {
+    Ok(entities::services::payments::options(&super::shop()?))
+}
+
 /// An order by its public id.
 #[server(prefix = "/_sf", endpoint = "orders/get")]
 pub async fn get_order(id: String) -> Result<OrderView, AppError> {

@@ -2,9 +2,9 @@
 //! whom, the totals, where it goes and its timeline.
 
 use super::ErrorNotice;
-use crate::api::checkout::{get_order, PayWithTestProvider};
+use crate::api::checkout::{get_order, payment_options, ChoosePayment, PayWithTestProvider};
 use crate::components::money;
-use entities::checkout::OrderView;
+use entities::checkout::{OrderView, PaymentOptions};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -14,10 +14,12 @@ use leptos_router::hooks::use_params_map;
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let pay = ServerAction::<PayWithTestProvider>::new();
+    let choose = ServerAction::<ChoosePayment>::new();
     let order = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), pay.version().get()),
-        |(id, _)| get_order(id),
+        move || (params.read().get("id").unwrap_or_default(), pay.version().get(), choose.version().get()),
+        |(id, _, _)| get_order(id),
     );
+    let options = Resource::new(|| (), |_| payment_options());
     // Arriving here from the checkout, the cart was just emptied: the header's
     // badge asks again.
     if let Some(cart) = use_context::<crate::api::cart::CartState>() {
@@ -27,12 +29,30 @@ pub fn OrderPage() -> impl IntoView {
         <Title text="Your order"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let options = options.await.unwrap_or_default();
                 match order.await {
-                    Ok(order) => order_view(order, pay),
+                    Ok(order) => order_view(order, &options, Actions { pay, choose }),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The order page's actions.
+#[derive(Clone, Copy)]
+struct Actions {
+    pay: ServerAction<PayWithTestProvider>,
+    choose: ServerAction<ChoosePayment>,
+}
+
+fn method_name(provider: &str) -> &'static str {
+    match provider {
+        "bank_transfer" => "Bank transfer",
+        "cash_on_delivery" => "Cash on delivery",
+        "stripe" => "Card",
+        "test" => "Test payment",
+        _ => "Other",
     }
 }
 
@@ -50,7 +70,89 @@ fn status_text(status: entities::OrderStatus) -> &'static str {
     }
 }
 
-fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
+/// Stripe's card field, mounted by `/stripe-pay.js` (card data goes from it
+/// to Stripe only).
+fn stripe_box(order: String, setup: entities::checkout::BrowserSetup) -> impl IntoView {
+    view! {
+        <div class="rounded border border-stone-300 bg-white p-3" data-testid="stripe-box"
+            data-stripe-pay="" data-order=order data-script=setup.script_url data-key=setup.publishable_key>
+            <h2 class="font-semibold">"Pay by card"</h2>
+            <button type="button" class="rounded bg-stone-900 px-4 py-2 font-medium text-white disabled:opacity-50"
+                data-testid="use-card" disabled=true>"Enter card details"</button>
+            <div class="my-2 empty:hidden rounded border border-stone-300 p-2" data-testid="card-element"
+                role="group" aria-label="Card details"></div>
+            <button type="button" class="rounded bg-stone-900 px-4 py-2 font-medium text-white disabled:opacity-50"
+                data-testid="pay-card" hidden=true>"Pay now"</button>
+            <p role="alert" class="mt-2 text-red-800" data-testid="card-error"></p>
+            <p class="text-xs text-stone-700">"Your card details go straight to Stripe; this shop never sees them."</p>
+        </div>
+    }
+}
+
+/// What is owed by bank transfer: the shop's account and the reference.
+fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
+    let waiting = o.payments.iter().find(|p| p.provider == "bank_transfer" && p.status == "pending")?;
+    let method = options.local.iter().find(|m| m.provider == "bank_transfer")?;
+    let rows = method
+        .instructions
+        .iter()
+        .cloned()
+        .chain([
+            ("Amount".to_owned(), money(o.total_minor, &o.currency)),
+            ("Reference".to_owned(), waiting.reference.clone()),
+        ])
+        .map(|(label, value)| view! { <dt class="font-medium">{label}</dt><dd class="font-mono">{value}</dd> })
+        .collect_view();
+    Some(
+        view! {
+            <div class="rounded border border-stone-300 bg-white p-3" data-testid="transfer-box">
+                <h2 class="font-semibold">"Pay by bank transfer"</h2>
+                <p class="text-sm">"Transfer the amount with this reference; the order is confirmed when it arrives."</p>
+                <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 text-sm">{rows}</dl>
+            </div>
+        }
+        .into_any(),
+    )
+}
+
+fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions) -> AnyView {
+    let Actions { pay, choose } = actions;
+    let transfer = transfer_box(&o, options);
+    let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == "authorized");
+    let status = if cod && o.status == entities::OrderStatus::Paid {
+        "Confirmed — pay on delivery"
+    } else {
+        status_text(o.status)
+    };
+    let chosen: Vec<String> = o.payments.iter().filter(|p| p.status == "pending").map(|p| p.provider.clone()).collect();
+    let local_forms = options
+        .local
+        .iter()
+        .filter(|m| !chosen.contains(&m.provider))
+        .map(|m| {
+            let label = match m.provider.as_str() {
+                "bank_transfer" => "Pay by bank transfer",
+                _ => "Pay cash on delivery",
+            };
+            let (order_id, provider, testid) = (o.id.clone(), m.provider.clone(), format!("choose-{}", m.provider));
+            view! {
+                <ActionForm action=choose attr:class="inline-block mr-2">
+                    <input type="hidden" name="id" value=order_id/>
+                    <input type="hidden" name="provider" value=provider/>
+                    <button type="submit" class="rounded border border-stone-400 bg-white px-4 py-2 font-medium"
+                        data-testid=testid disabled=move || choose.pending().get()>{label}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let choose_error = move || choose.value().get().and_then(Result::err);
+    let paid_with = o
+        .payments
+        .iter()
+        .filter(|p| p.status != "failed" && p.status != "pending")
+        .map(|p| format!("{} ({})", method_name(&p.provider), p.reference))
+        .collect::<Vec<_>>()
+        .join(", ");
     let currency = o.currency.clone();
     let a = &o.shipping_address;
     let address =
@@ -60,18 +162,30 @@ fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
             .map(|l| view! { <span class="block">{l}</span> })
             .collect_view();
     let id = o.id.clone();
+    let stripe = options.stripe.clone();
+    let test = options.test;
     let pay_before = o.pay_before.map(|t| {
         let error = move || pay.value().get().and_then(Result::err);
-        view! {
-            <div class="rounded border border-amber-300 bg-amber-50 p-3" data-testid="pay-box">
-                <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p>
+        let test_id = id.clone();
+        let test_form = test.then(move || {
+            view! {
                 <ActionForm action=pay attr:class="mt-2">
-                    <input type="hidden" name="id" value=id.clone()/>
+                    <input type="hidden" name="id" value=test_id/>
                     <button type="submit" class="rounded bg-amber-700 px-4 py-2 font-medium text-white" data-testid="pay-test"
                         disabled=move || pay.pending().get()>"Pay now — test payment"</button>
                     <span class="ml-2 text-sm">"The built-in test provider: no money moves."</span>
                 </ActionForm>
                 {move || error().map(|e| view! { <p role="alert" class="mt-2 text-red-800">{e.to_string()}</p> })}
+            }
+        });
+        view! {
+            <div class="space-y-3 rounded border border-amber-300 bg-amber-50 p-3" data-testid="pay-box">
+                <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p>
+                {transfer}
+                {stripe.map(|setup| stripe_box(id.clone(), setup))}
+                <div>{local_forms}</div>
+                {move || choose_error().map(|e| view! { <p role="alert" class="text-red-800">{e.to_string()}</p> })}
+                {test_form}
             </div>
         }
     });
@@ -79,7 +193,8 @@ fn order_view(o: OrderView, pay: ServerAction<PayWithTestProvider>) -> AnyView {
         <section class="space-y-4" data-testid="order-page">
             <h1 class="text-2xl font-bold">"Thank you — your order is in"</h1>
             <p>"Order " <code data-testid="order-id">{o.id.clone()}</code> ". Keep this page's address: it is your order's key."</p>
-            <p class="text-lg">"Status: " <strong data-testid="order-status">{status_text(o.status)}</strong></p>
+            <p class="text-lg">"Status: " <strong data-testid="order-status">{status}</strong></p>
+            {(!paid_with.is_empty()).then(|| view! { <p class="text-sm" data-testid="paid-with">"Payment: " {paid_with}</p> })}
             {pay_before}
             {o.sub_orders.into_iter().map(|s| {
                 let c = currency.clone();

@@ -20,6 +20,8 @@ pub struct Model {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTimeUtc,
+    /// The amount the event speaks of (for "refunded", the refunded total).
+    pub amount_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

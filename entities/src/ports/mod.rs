@@ -9,7 +9,10 @@ mod search;
 
 pub use cache::Cache;
 pub use event_bus::{Event, EventBus, EventStream};
-pub use payments::{CreatedPayment, PaymentEventKind, PaymentProvider, ProviderEvent, WebhookRejection};
+pub use payments::{
+    BrowserSetup, CreatedPayment, PaymentEventKind, PaymentProvider, PaymentProviders, PaymentState, ProviderEvent,
+    ProviderStatus, WebhookRejection,
+};
 pub use search::{
     rating_floors, FacetGroup, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort, OPTION_SEPARATOR,
 };
@@ -23,6 +26,15 @@ pub enum PortError {
         /// The adapter, e.g. "redis".
         service: &'static str,
         /// What went wrong, for the log.
+        message: String,
+    },
+    /// The service refused for a reason the user should see (a card
+    /// declined, an action the provider does not support).
+    #[error("{service} declined: {message}")]
+    Declined {
+        /// The adapter.
+        service: &'static str,
+        /// The reason, fit to show.
         message: String,
     },
     /// The adapter answered with something we could not use.

@@ -1,7 +1,8 @@
-//! The payment provider port: creating a payment at the provider, and
-//! reading (and verifying) the events it sends back. Adapters: the built-in
-//! test provider (clearly labelled, for development and tests); Stripe,
-//! PayPal and local methods come next.
+//! The payment provider port: creating a payment at the provider, confirming,
+//! capturing, refunding and looking it up, and reading (and verifying) the
+//! events it sends back. Adapters: the built-in test provider (clearly
+//! labelled, for development and tests) and Stripe; PayPal and local methods
+//! come next. A shop can run several at once: [`PaymentProviders`].
 
 use super::PortError;
 use async_trait::async_trait;
@@ -13,6 +14,9 @@ use serde::{Deserialize, Serialize};
 pub enum PaymentEventKind {
     /// The payment is under way (3-D Secure, a bank transfer…).
     Processing,
+    /// The money is held on the card, to be captured later (manual capture):
+    /// the order is secured and may be fulfilled.
+    Authorized,
     /// The money is ours.
     Succeeded,
     /// The payment failed; the shopper may try again.
@@ -28,6 +32,7 @@ impl PaymentEventKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Processing => "processing",
+            Self::Authorized => "authorized",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Refunded => "refunded",
@@ -37,7 +42,7 @@ impl PaymentEventKind {
 
     /// The kind stored as `text`.
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Processing, Self::Succeeded, Self::Failed, Self::Refunded, Self::DisputeOpened]
+        [Self::Processing, Self::Authorized, Self::Succeeded, Self::Failed, Self::Refunded, Self::DisputeOpened]
             .into_iter()
             .find(|k| k.as_str() == text)
     }
@@ -79,6 +84,67 @@ pub enum WebhookRejection {
     /// The body is not an event this adapter reads.
     #[error("not an event we read: {0}")]
     Malformed(String),
+    /// A genuine, signed event of a kind the shop has no use for (the
+    /// provider sends many): acknowledged, not stored.
+    #[error("an event of a kind we do not use: {0}")]
+    Ignored(String),
+}
+
+/// Where a payment stands at the provider, as it answers when asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderStatus {
+    /// Nothing paid yet: the shopper has still to give (or give again) a
+    /// way to pay.
+    AwaitingShopper,
+    /// The shopper must act in the browser (3-D Secure).
+    RequiresAction,
+    /// Under way at the provider.
+    Processing,
+    /// Held, to be captured.
+    Authorized,
+    /// Paid.
+    Succeeded,
+    /// Given up (cancelled or expired at the provider).
+    Canceled,
+}
+
+impl ProviderStatus {
+    /// The event this status amounts to, when it settles anything.
+    pub const fn event_kind(self) -> Option<PaymentEventKind> {
+        match self {
+            Self::Authorized => Some(PaymentEventKind::Authorized),
+            Self::Succeeded => Some(PaymentEventKind::Succeeded),
+            Self::Canceled => Some(PaymentEventKind::Failed),
+            Self::AwaitingShopper | Self::RequiresAction | Self::Processing => None,
+        }
+    }
+}
+
+/// A payment as the provider describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentState {
+    /// The provider's id of the payment.
+    pub provider_ref: String,
+    /// Where it stands.
+    pub status: ProviderStatus,
+    /// The amount, in minor units.
+    pub amount_minor: i64,
+    /// ISO 4217 currency, upper case.
+    pub currency: String,
+    /// What the browser needs for a next action (3-D Secure), if any.
+    pub client_secret: Option<String>,
+    /// The provider's message about the last failed attempt, for the shopper.
+    pub last_error: Option<String>,
+    /// The provider's answer, for the record.
+    pub payload: serde_json::Value,
+}
+
+pub use crate::checkout::BrowserSetup;
+
+fn unsupported(provider: &'static str, what: &str) -> PortError {
+    PortError::Declined { service: provider, message: format!("{provider} payments cannot be {what}.") }
 }
 
 /// A payment provider.
@@ -116,6 +182,63 @@ pub trait PaymentProvider: Send + Sync {
     /// `Malformed` for a body this adapter does not read.
     fn read_event(&self, signature: Option<&str>, body: &[u8]) -> Result<ProviderEvent, WebhookRejection>;
 
+    /// What the browser needs to pay with this provider's script, if it
+    /// has one.
+    fn browser_setup(&self) -> Option<BrowserSetup> {
+        None
+    }
+
+    /// Confirms payment `provider_ref` with a payment method the browser
+    /// created at the provider (an id such as `pm_…`, never card data).
+    ///
+    /// # Errors
+    /// `Declined` (with the provider's message for the shopper) when the
+    /// payment method is refused; `Unavailable` when the provider fails.
+    async fn confirm(&self, _provider_ref: &str, _payment_method: &str) -> Result<PaymentState, PortError> {
+        Err(unsupported(self.name(), "confirmed with a payment method"))
+    }
+
+    /// Captures `amount_minor` (all when `None`) of an authorized payment.
+    ///
+    /// # Errors
+    /// `Declined` when the provider refuses; `Unavailable` when it fails.
+    async fn capture(&self, _provider_ref: &str, _amount_minor: Option<i64>) -> Result<PaymentState, PortError> {
+        Err(unsupported(self.name(), "captured"))
+    }
+
+    /// Asks the provider where payment `provider_ref` stands (for
+    /// reconciliation). `None` for providers that cannot be asked.
+    ///
+    /// # Errors
+    /// When the provider cannot be reached or answers badly.
+    async fn lookup(&self, _provider_ref: &str) -> Result<Option<PaymentState>, PortError> {
+        Ok(None)
+    }
+
+    /// Whether staff record this provider's payments by hand when the money
+    /// arrives (bank transfer): nothing tells the shop by itself.
+    fn records_by_hand(&self) -> bool {
+        false
+    }
+
+    /// Whether choosing it confirms the order at once, the money to be
+    /// collected later by capturing (cash on delivery).
+    fn confirms_at_once(&self) -> bool {
+        false
+    }
+
+    /// How long the order's stock is held once the shopper chose it, when
+    /// longer than checkout's reservation (a bank transfer takes days).
+    fn holds_stock_for(&self) -> Option<chrono::Duration> {
+        None
+    }
+
+    /// What the shopper is told to do, as label and value pairs (the shop's
+    /// bank account, say); the payment's reference is shown beside them.
+    fn instructions(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
     /// For the built-in test provider only: a signed event as the provider
     /// would send it — `(signature, body)`. Real providers answer `None`.
     fn simulate_event(
@@ -126,5 +249,38 @@ pub trait PaymentProvider: Send + Sync {
         _currency: &str,
     ) -> Option<(String, Vec<u8>)> {
         None
+    }
+}
+
+/// The payment providers a shop takes payments with, in the order it offers
+/// them (the first is the default).
+#[derive(Clone)]
+pub struct PaymentProviders {
+    list: Vec<std::sync::Arc<dyn PaymentProvider>>,
+}
+
+impl PaymentProviders {
+    /// The providers, the default first.
+    ///
+    /// # Panics
+    /// When `list` is empty: a shop has at least one provider.
+    pub fn new(list: Vec<std::sync::Arc<dyn PaymentProvider>>) -> Self {
+        assert!(!list.is_empty(), "a shop needs a payment provider");
+        Self { list }
+    }
+
+    /// The provider named `name`.
+    pub fn get(&self, name: &str) -> Option<&std::sync::Arc<dyn PaymentProvider>> {
+        self.list.iter().find(|p| p.name() == name)
+    }
+
+    /// The default provider.
+    pub fn default_provider(&self) -> &std::sync::Arc<dyn PaymentProvider> {
+        &self.list[0]
+    }
+
+    /// The providers' names, the default first.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.list.iter().map(|p| p.name()).collect()
     }
 }

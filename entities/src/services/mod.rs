@@ -42,8 +42,8 @@ pub struct Shop {
     pub objects: Arc<dyn object_store::ObjectStore>,
     /// Product views not yet written (for "trending").
     pub views: recommend::ViewCounter,
-    /// The payment provider.
-    pub payments: Arc<dyn crate::ports::PaymentProvider>,
+    /// The payment providers (the first is the default).
+    pub payments: crate::ports::PaymentProviders,
     /// How the shop sells.
     pub settings: ShopSettings,
 }
@@ -112,12 +112,25 @@ pub enum ServiceError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
-    /// A port's adapter failed.
+    /// A port's adapter failed (a refusal to show becomes `Conflict`).
     #[error(transparent)]
-    Port(#[from] PortError),
+    Port(PortError),
+    /// A genuine provider event of a kind the shop does not use: answered
+    /// as received, nothing stored.
+    #[error("ignored event kind {0}")]
+    Ignored(String),
     /// Stored data could not be read back.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+impl From<PortError> for ServiceError {
+    fn from(e: PortError) -> Self {
+        match e {
+            PortError::Declined { message, .. } => Self::Conflict(message),
+            other => Self::Port(other),
+        }
+    }
 }
 
 fn describe_fields(errors: &[(String, String)]) -> String {

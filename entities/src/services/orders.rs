@@ -495,6 +495,20 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         }
         _ => None,
     };
+    let payments = crate::model::payment::Entity::find()
+        .filter(crate::model::payment::Column::OrderId.eq(o.id))
+        .order_by_asc(crate::model::payment::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| crate::checkout::PaymentView {
+            provider: p.provider,
+            status: p.status,
+            reference: p.provider_ref,
+            amount_minor: p.amount_minor,
+            refunded_minor: p.refunded_minor,
+        })
+        .collect();
     let mut sub_orders = Vec::with_capacity(subs.len());
     for s in subs {
         let vendor = vendors.get(&s.vendor_id);
@@ -553,6 +567,7 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         sub_orders,
         created_at: o.created_at,
         timeline,
+        payments,
     })
 }
 

@@ -14,7 +14,7 @@ use super::access::{authorize, Action, Actor};
 use super::{orders, ServiceError, ServiceResult, Shop};
 pub use crate::checkout::EventRecord;
 use crate::model::{order, payment, payment_audit, payment_event};
-use crate::ports::{PaymentEventKind, WebhookRejection};
+use crate::ports::{PaymentEventKind, PaymentProvider, ProviderEvent, WebhookRejection};
 use crate::OrderStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -22,6 +22,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How many times an event is tried before it waits for a person.
 pub const MAX_ATTEMPTS: i32 = 10;
@@ -45,6 +46,9 @@ pub struct PaymentStart {
     pub amount_minor: i64,
     /// ISO 4217 currency.
     pub currency: String,
+    /// The provider's script and key, when the browser pays with one
+    /// (Stripe Elements).
+    pub browser: Option<crate::ports::BrowserSetup>,
 }
 
 async fn audit<C: ConnectionTrait>(
@@ -69,41 +73,78 @@ async fn audit<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Starts paying order `public_id` at the shop's provider, or returns the
-/// payment already started for it.
+/// The ways the shop takes payment, for the order page.
+pub fn options(shop: &Shop) -> crate::checkout::PaymentOptions {
+    crate::checkout::PaymentOptions {
+        stripe: shop.payments.get("stripe").and_then(|p| p.browser_setup()),
+        local: ["bank_transfer", "cash_on_delivery"]
+            .into_iter()
+            .filter_map(|name| shop.payments.get(name))
+            .map(|p| crate::checkout::LocalMethod { provider: p.name().to_owned(), instructions: p.instructions() })
+            .collect(),
+        test: shop.payments.get("test").is_some(),
+    }
+}
+
+/// The provider named `name` (the shop's default when `None`).
 ///
 /// # Errors
-/// `NotFound`; `Conflict` when the order is not waiting for payment;
-/// `Port` when the provider fails.
+/// `InvalidField` (`provider`) for a provider the shop does not take.
+pub fn provider<'a>(shop: &'a Shop, name: Option<&str>) -> ServiceResult<&'a Arc<dyn PaymentProvider>> {
+    match name {
+        None => Ok(shop.payments.default_provider()),
+        Some(n) => shop.payments.get(n).ok_or_else(|| ServiceError::InvalidField {
+            field: "provider",
+            message: format!("must be one of: {}", shop.payments.names().join(", ")),
+        }),
+    }
+}
+
+/// Starts paying order `public_id` at provider `provider_name` (the shop's
+/// default when `None`), or returns the payment already started there.
+///
+/// # Errors
+/// `NotFound`; `InvalidField` for an unknown provider; `Conflict` when the
+/// order is not waiting for payment; `Port` when the provider fails.
 #[tracing::instrument(skip(shop))]
-pub async fn start(shop: &Shop, public_id: &str) -> ServiceResult<PaymentStart> {
+pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) -> ServiceResult<PaymentStart> {
+    let provider = provider(shop, provider_name)?;
     let o = orders::find_public(&shop.db, public_id).await?;
     if o.status != OrderStatus::PendingPayment.as_str() {
         return Err(ServiceError::Conflict(format!("The order is {}, not waiting for payment.", o.status)));
     }
-    let provider = shop.payments.name();
+    let name = provider.name();
     let existing = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Provider.eq(provider))
+        .filter(payment::Column::Provider.eq(name))
         .filter(payment::Column::Status.eq("pending"))
         .one(&shop.db)
         .await?;
     if let Some(p) = existing {
+        // The browser needs the client secret again (a reload): the
+        // provider keeps it, we do not.
+        let state = provider.lookup(&p.provider_ref).await?;
+        if state.as_ref().is_some_and(|s| s.status == crate::ports::ProviderStatus::Canceled) {
+            mark_failed(&shop.db, p.id).await?;
+            return Box::pin(start(shop, public_id, provider_name)).await;
+        }
+        let client_secret = state.and_then(|state| state.client_secret);
         return Ok(PaymentStart {
             provider: p.provider,
             provider_ref: p.provider_ref,
-            client_secret: None,
+            client_secret,
             amount_minor: p.amount_minor,
             currency: p.currency,
+            browser: provider.browser_setup(),
         });
     }
     // The provider first (outside any transaction), then our record of it.
-    let created = shop.payments.create_payment(public_id, o.total_minor, &o.currency).await?;
+    let created = provider.create_payment(public_id, o.total_minor, &o.currency).await?;
     let txn = super::write_txn(&shop.db).await?;
     let now = Utc::now();
     let row = payment::ActiveModel {
         order_id: Set(o.id),
-        provider: Set(provider.to_owned()),
+        provider: Set(name.to_owned()),
         provider_ref: Set(created.provider_ref.clone()),
         status: Set("pending".to_owned()),
         amount_minor: Set(o.total_minor),
@@ -120,17 +161,314 @@ pub async fn start(shop: &Shop, public_id: &str) -> ServiceResult<PaymentStart> 
         "payment.created",
         Some(o.id),
         Some(row.id),
-        serde_json::json!({ "provider": provider, "provider_ref": created.provider_ref, "amount_minor": o.total_minor }),
+        serde_json::json!({ "provider": name, "provider_ref": created.provider_ref, "amount_minor": o.total_minor }),
     )
     .await?;
+    if let (Some(hold), Some(reservation_id)) = (provider.holds_stock_for(), o.reservation_id) {
+        // A bank transfer takes days: the stock waits for it.
+        let until = now + hold;
+        crate::model::reservation::Entity::update_many()
+            .col_expr(crate::model::reservation::Column::ExpiresAt, Expr::value(until))
+            .filter(crate::model::reservation::Column::Id.eq(reservation_id))
+            .filter(crate::model::reservation::Column::Status.eq("active"))
+            .filter(crate::model::reservation::Column::ExpiresAt.lt(until))
+            .exec(&txn)
+            .await?;
+        orders::event(
+            &txn,
+            o.id,
+            "customer",
+            "payment_chosen",
+            None,
+            None,
+            &format!(
+                "Paying by {} with reference {}; the items are held until {} UTC.",
+                name.replace('_', " "),
+                created.provider_ref,
+                until.format("%Y-%m-%d %H:%M")
+            ),
+        )
+        .await?;
+    }
     txn.commit().await?;
+    if provider.confirms_at_once() {
+        // Cash on delivery: promised now, collected (captured) on delivery.
+        let state = crate::ports::PaymentState {
+            provider_ref: created.provider_ref.clone(),
+            status: crate::ports::ProviderStatus::Authorized,
+            amount_minor: o.total_minor,
+            currency: o.currency.clone(),
+            client_secret: None,
+            last_error: None,
+            payload: serde_json::json!({ "provider": name, "confirmed": "at once" }),
+        };
+        settle_state(shop, name, &state).await?;
+    }
     Ok(PaymentStart {
-        provider: provider.to_owned(),
+        provider: name.to_owned(),
         provider_ref: created.provider_ref,
         client_secret: created.client_secret,
         amount_minor: o.total_minor,
         currency: o.currency,
+        browser: provider.browser_setup(),
     })
+}
+
+/// Where a payment the browser confirmed stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentProgress {
+    /// `requires_action` (the browser must run the provider's next action,
+    /// 3-D Secure, with `client_secret`), `processing`, `authorized` or
+    /// `succeeded`.
+    pub status: crate::ports::ProviderStatus,
+    /// For the next action, when there is one.
+    pub client_secret: Option<String>,
+    /// The order as it is now (paid once the provider says so).
+    pub order: crate::checkout::OrderView,
+}
+
+/// Confirms order `public_id`'s pending payment at `provider_name` with a
+/// payment method the browser created at the provider (card data never
+/// reaches us). What the provider answers is settled like its events are:
+/// an answer of "succeeded" pays the order, exactly once.
+///
+/// # Errors
+/// `InvalidField` (`payment_method`) for an empty id or a card the provider
+/// declined (with its message); `Conflict` when no payment was started;
+/// `Port` when the provider fails.
+#[tracing::instrument(skip(shop))]
+pub async fn confirm(
+    shop: &Shop,
+    public_id: &str,
+    provider_name: Option<&str>,
+    payment_method: &str,
+) -> ServiceResult<PaymentProgress> {
+    let provider = provider(shop, provider_name)?;
+    let payment_method = payment_method.trim();
+    if payment_method.is_empty() || payment_method.len() > 255 {
+        return Err(ServiceError::InvalidField {
+            field: "payment_method",
+            message: "must be the id of a payment method made in the browser".into(),
+        });
+    }
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let pay = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Provider.eq(provider.name()))
+        .filter(payment::Column::Status.eq("pending"))
+        .order_by_desc(payment::Column::Id)
+        .one(&shop.db)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict("Start the payment first.".into()))?;
+    let state = match provider.confirm(&pay.provider_ref, payment_method).await {
+        Ok(state) => state,
+        Err(crate::ports::PortError::Declined { message, .. }) => {
+            // This attempt is over; paying again starts a fresh one.
+            mark_failed(&shop.db, pay.id).await?;
+            audit(
+                &shop.db,
+                "customer",
+                "payment.declined",
+                Some(o.id),
+                Some(pay.id),
+                serde_json::json!({ "provider_ref": pay.provider_ref, "message": message }),
+            )
+            .await?;
+            return Err(ServiceError::InvalidField { field: "payment_method", message });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit(
+        &shop.db,
+        "customer",
+        "payment.confirmed",
+        Some(o.id),
+        Some(pay.id),
+        serde_json::json!({ "provider_ref": pay.provider_ref, "status": state.status }),
+    )
+    .await?;
+    settle_state(shop, provider.name(), &state).await?;
+    Ok(PaymentProgress {
+        status: state.status,
+        client_secret: state.client_secret.filter(|_| state.status == crate::ports::ProviderStatus::RequiresAction),
+        order: orders::order_by_public_id(shop, public_id).await?,
+    })
+}
+
+async fn mark_failed<C: ConnectionTrait>(db: &C, payment_id: i64) -> ServiceResult<()> {
+    payment::Entity::update_many()
+        .col_expr(payment::Column::Status, Expr::value("failed"))
+        .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(payment::Column::Id.eq(payment_id))
+        .filter(payment::Column::Status.eq("pending"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores and applies what a provider answered about a payment, as an event
+/// of its own (`check:<ref>:<kind>`), so the answer settles the order exactly
+/// once, however often it is asked and whatever webhooks also arrive.
+async fn settle_state(shop: &Shop, provider_name: &str, state: &crate::ports::PaymentState) -> ServiceResult<bool> {
+    let Some(kind) = state.status.event_kind() else { return Ok(false) };
+    let event = ProviderEvent {
+        event_id: format!("check:{}:{}", state.provider_ref, kind.as_str()),
+        kind,
+        provider_ref: state.provider_ref.clone(),
+        amount_minor: state.amount_minor,
+        currency: state.currency.clone(),
+        payload: state.payload.clone(),
+    };
+    let receipt = store_event(shop, provider_name, &event).await?;
+    if !receipt.duplicate {
+        apply_stored(shop, receipt.id).await;
+    }
+    Ok(!receipt.duplicate)
+}
+
+/// Asks the providers where order `public_id`'s open payments stand and
+/// settles what they answer — what the order page does when the shopper
+/// comes back from paying (the browser's word is never taken for it).
+///
+/// # Errors
+/// `NotFound`; `Port` when a provider cannot be asked.
+pub async fn settle(shop: &Shop, public_id: &str) -> ServiceResult<crate::checkout::OrderView> {
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let open = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Status.is_in(OPEN))
+        .all(&shop.db)
+        .await?;
+    for pay in open {
+        settle_payment(shop, &pay).await?;
+    }
+    orders::order_by_public_id(shop, public_id).await
+}
+
+/// Payment statuses the provider may still change.
+const OPEN: [&str; 3] = ["pending", "failed", "authorized"];
+
+async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool> {
+    let Some(provider) = shop.payments.get(&pay.provider) else { return Ok(false) };
+    match provider.lookup(&pay.provider_ref).await? {
+        Some(state) => settle_state(shop, provider.name(), &state).await,
+        None => Ok(false),
+    }
+}
+
+/// The reconciliation job: asks the providers about every payment left open
+/// (pending, failed or authorized) for at least `quiet_for`, and settles what
+/// they answer — a payment whose webhook never came (lost, or the server
+/// died before storing it) is completed this way. Answers how many payments
+/// it settled.
+///
+/// # Errors
+/// `Database` when the open payments cannot be read. A provider that cannot
+/// be asked is logged and skipped until the next round.
+pub async fn reconcile(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<Utc>) -> ServiceResult<u32> {
+    let open = payment::Entity::find()
+        .filter(payment::Column::Status.is_in(OPEN))
+        .filter(payment::Column::UpdatedAt.lte(now - quiet_for))
+        .filter(payment::Column::CreatedAt.gte(now - chrono::Duration::days(30)))
+        .order_by_asc(payment::Column::Id)
+        .limit(200)
+        .all(&shop.db)
+        .await?;
+    let mut settled = 0;
+    for pay in &open {
+        match settle_payment(shop, pay).await {
+            Ok(true) => settled += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(payment = pay.id, error = %e, "could not reconcile a payment; trying next round"),
+        }
+    }
+    Ok(settled)
+}
+
+/// Records that the money of order `public_id`'s open bank transfer (or
+/// other by-hand method) arrived, as an admin does on seeing it in the
+/// shop's account; the order is paid, once, through the same path as a
+/// provider's event.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `NotFound`;
+/// `Conflict` when the order has no open payment recorded by hand.
+pub async fn record_received(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<crate::checkout::OrderView> {
+    authorize(actor, Action::ManageOrders)?;
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let open = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Status.eq("pending"))
+        .all(&shop.db)
+        .await?;
+    let (pay, provider) = open
+        .into_iter()
+        .find_map(|p| shop.payments.get(&p.provider).filter(|pr| pr.records_by_hand()).map(|pr| (p, pr.clone())))
+        .ok_or_else(|| ServiceError::Conflict("The order has no bank transfer waiting to be recorded.".into()))?;
+    audit(
+        &shop.db,
+        "admin",
+        "payment.received",
+        Some(o.id),
+        Some(pay.id),
+        serde_json::json!({ "provider_ref": pay.provider_ref, "amount_minor": pay.amount_minor }),
+    )
+    .await?;
+    let state = crate::ports::PaymentState {
+        provider_ref: pay.provider_ref.clone(),
+        status: crate::ports::ProviderStatus::Succeeded,
+        amount_minor: pay.amount_minor,
+        currency: pay.currency.clone(),
+        client_secret: None,
+        last_error: None,
+        payload: serde_json::json!({ "recorded_by": "admin" }),
+    };
+    settle_state(shop, provider.name(), &state).await?;
+    orders::order_by_public_id(shop, public_id).await
+}
+
+/// Captures an authorized payment of order `public_id` (all of it, or
+/// `amount_minor`), as an admin asks; the provider's answer settles it.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `NotFound`;
+/// `Conflict` when nothing is authorized or the provider refuses.
+pub async fn capture(
+    shop: &Shop,
+    actor: Actor,
+    public_id: &str,
+    amount_minor: Option<i64>,
+) -> ServiceResult<crate::checkout::OrderView> {
+    authorize(actor, Action::ManageOrders)?;
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let pay = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Status.eq("authorized"))
+        .one(&shop.db)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict("The order has no authorized payment to capture.".into()))?;
+    if let Some(a) = amount_minor {
+        if !(1..=pay.amount_minor).contains(&a) {
+            return Err(ServiceError::InvalidField {
+                field: "amount_minor",
+                message: format!("must be between 1 and {}, what was authorized", pay.amount_minor),
+            });
+        }
+    }
+    let provider = shop.payments.get(&pay.provider).ok_or(ServiceError::NotFound("payment provider"))?;
+    let state = provider.capture(&pay.provider_ref, amount_minor).await?;
+    audit(
+        &shop.db,
+        "admin",
+        "payment.captured",
+        Some(o.id),
+        Some(pay.id),
+        serde_json::json!({ "provider_ref": pay.provider_ref, "amount_minor": amount_minor, "status": state.status }),
+    )
+    .await?;
+    settle_state(shop, provider.name(), &state).await?;
+    orders::order_by_public_id(shop, public_id).await
 }
 
 /// What happened to an incoming event.
@@ -149,8 +487,8 @@ pub struct Receipt {
 ///
 /// # Errors
 /// As [`store`].
-pub async fn receive(shop: &Shop, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
-    let receipt = store(shop, signature, body).await?;
+pub async fn receive(shop: &Shop, provider: &str, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
+    let receipt = store(shop, provider, signature, body).await?;
     if !receipt.duplicate {
         apply_stored(shop, receipt.id).await;
     }
@@ -174,12 +512,18 @@ pub async fn apply_stored(shop: &Shop, id: i64) {
 /// `Invalid` for a bad signature or body (nothing is stored); `Database`
 /// when it cannot be stored (the provider will deliver it again).
 #[tracing::instrument(skip(shop, signature, body))]
-pub async fn store(shop: &Shop, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
-    let event = shop.payments.read_event(signature, body).map_err(|e| match e {
+pub async fn store(shop: &Shop, provider: &str, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
+    let adapter = shop.payments.get(provider).ok_or(ServiceError::NotFound("payment provider"))?;
+    let event = adapter.read_event(signature, body).map_err(|e| match e {
         WebhookRejection::BadSignature => ServiceError::Invalid("The signature is missing, wrong or too old.".into()),
         WebhookRejection::Malformed(m) => ServiceError::Invalid(format!("Not a payment event: {m}")),
+        WebhookRejection::Ignored(kind) => ServiceError::Ignored(kind),
     })?;
-    let provider = shop.payments.name();
+    store_event(shop, adapter.name(), &event).await
+}
+
+/// Stores a verified event once per provider and event id.
+async fn store_event(shop: &Shop, provider: &str, event: &ProviderEvent) -> ServiceResult<Receipt> {
     let now = Utc::now();
     let inserted = payment_event::Entity::insert(payment_event::ActiveModel {
         provider: Set(provider.to_owned()),
@@ -193,6 +537,7 @@ pub async fn store(shop: &Shop, signature: Option<&str>, body: &[u8]) -> Service
         attempts: Set(0),
         last_error: Set(None),
         next_attempt_at: Set(now),
+        amount_minor: Set(event.amount_minor),
         ..Default::default()
     })
     .on_conflict(
@@ -220,12 +565,13 @@ pub async fn store(shop: &Shop, signature: Option<&str>, body: &[u8]) -> Service
 /// # Errors
 /// As [`start`]; `Conflict` when the shop's provider is a real one.
 pub async fn pay_with_test_provider(shop: &Shop, public_id: &str) -> ServiceResult<crate::checkout::OrderView> {
-    let started = start(shop, public_id).await?;
-    let (signature, body) = shop
-        .payments
+    let off = || ServiceError::Conflict("This shop takes real payments; the test payment is off.".into());
+    let test = shop.payments.get("test").ok_or_else(off)?;
+    let started = start(shop, public_id, Some("test")).await?;
+    let (signature, body) = test
         .simulate_event(PaymentEventKind::Succeeded, &started.provider_ref, started.amount_minor, &started.currency)
-        .ok_or_else(|| ServiceError::Conflict("This shop takes real payments; the test payment is off.".into()))?;
-    receive(shop, Some(&signature), &body).await?;
+        .ok_or_else(off)?;
+    receive(shop, "test", Some(&signature), &body).await?;
     orders::order_by_public_id(shop, public_id).await
 }
 
@@ -306,11 +652,29 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             .filter(payment::Column::Id.eq(pay.id))
     };
     let outcome = match (kind, pay.status.as_str()) {
-        (PaymentEventKind::Succeeded, "succeeded") => "already succeeded; nothing to do".to_owned(),
-        (PaymentEventKind::Succeeded, _) => {
-            set_status("succeeded").exec(&txn).await?;
+        (PaymentEventKind::Succeeded, "succeeded" | "refunded") => format!("already {}; nothing to do", pay.status),
+        (PaymentEventKind::Authorized, "authorized" | "succeeded" | "refunded") => {
+            format!("already {}; nothing to do", pay.status)
+        }
+        (PaymentEventKind::Succeeded | PaymentEventKind::Authorized, _) => {
+            let captured = kind == PaymentEventKind::Succeeded;
+            set_status(if captured { "succeeded" } else { "authorized" }).exec(&txn).await?;
+            let twice = payment::Entity::find()
+                .filter(payment::Column::OrderId.eq(o.id))
+                .filter(payment::Column::Id.ne(pay.id))
+                .filter(payment::Column::Status.is_in(["authorized", "succeeded"]))
+                .one(&txn)
+                .await?;
             match orders::record_payment_in(&txn, &o, &pay.provider_ref).await {
-                Ok(true) => "the order is paid".to_owned(),
+                Ok(true) if captured => "the order is paid".to_owned(),
+                Ok(true) => "the payment is authorized (to be captured); the order is paid".to_owned(),
+                Ok(false) if pay.status == "authorized" => "the payment was captured".to_owned(),
+                Ok(false) if twice.is_some() => {
+                    // A second payment for an order already paid another way.
+                    audit(&txn, "payment", "payment.needs_refund", Some(o.id), Some(pay.id), event.payload.clone())
+                        .await?;
+                    "the order was already paid by another payment; this one needs a refund".to_owned()
+                }
                 Ok(false) => "the order was paid before".to_owned(),
                 Err(ServiceError::Conflict(_)) => {
                     // Paid after it expired: the money must go back.
@@ -328,8 +692,36 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
         }
         (PaymentEventKind::Failed, status) => format!("ignored: the payment already {status}"),
         (PaymentEventKind::Refunded, _) => {
-            set_status("refunded").exec(&txn).await?;
-            "the payment was refunded".to_owned()
+            // The event carries the refunded total, whoever refunded — our
+            // own refunds come back this way too, and count once.
+            let total = Ord::min(event.amount_minor, pay.amount_minor);
+            if total <= pay.refunded_minor {
+                format!("already known: {} refunded", pay.refunded_minor)
+            } else {
+                let fully = total >= pay.amount_minor;
+                payment::Entity::update_many()
+                    .col_expr(payment::Column::RefundedMinor, Expr::value(total))
+                    .col_expr(
+                        payment::Column::Status,
+                        Expr::value(if fully { "refunded" } else { pay.status.as_str() }),
+                    )
+                    .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+                    .filter(payment::Column::Id.eq(pay.id))
+                    .exec(&txn)
+                    .await?;
+                let to = if fully { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
+                let note = format!("Refunded at the provider: {} of {} minor units.", total, pay.amount_minor);
+                match orders::move_to(&txn, &o, to, "payment", &note).await {
+                    Ok(true) => {}
+                    // Already there, or an order whose life has no such step:
+                    // the timeline still says what happened.
+                    Ok(false) | Err(ServiceError::Conflict(_)) => {
+                        orders::event(&txn, o.id, "payment", "refunded", None, None, &note).await?;
+                    }
+                    Err(e) => return Err(e),
+                }
+                format!("refunded at the provider: {total} in all")
+            }
         }
         (PaymentEventKind::DisputeOpened, _) => {
             order::Entity::update_many()
@@ -487,7 +879,13 @@ pub async fn refund(
     .await?;
     txn.commit().await?;
 
-    let asked = shop.payments.refund(&pay.provider_ref, amount).await;
+    let asked = match shop.payments.get(&pay.provider) {
+        Some(provider) => provider.refund(&pay.provider_ref, amount).await,
+        None => Err(crate::ports::PortError::Declined {
+            service: "payments",
+            message: format!("The {} provider is not configured; refund it there.", pay.provider),
+        }),
+    };
     let txn = super::write_txn(&shop.db).await?;
     let provider_ref = match asked {
         Ok(r) => r,

@@ -47,6 +47,8 @@ async fn start_payment(app: &TestApp, order: &str) -> Value {
 fn event(app: &TestApp, kind: PaymentEventKind, started: &Value) -> (String, Vec<u8>) {
     app.shop
         .payments
+        .get("test")
+        .unwrap()
         .simulate_event(
             kind,
             started["provider_ref"].as_str().unwrap(),

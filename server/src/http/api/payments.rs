@@ -6,53 +6,210 @@ use super::problem::{created, Body, Problem};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::payments::{self, EventRecord, PaymentStart, Receipt};
-use entities::services::Shop;
+use entities::services::payments::{self, EventRecord, PaymentProgress, PaymentStart, Receipt};
+use entities::services::{ServiceError, Shop};
 use serde::Deserialize;
 
-/// Starts paying an order at the shop's payment provider (or returns the
-/// payment already started). The answer has what the browser needs to pay
-/// the provider directly; card data never passes through the shop.
+/// Which provider to pay with.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ProviderQuery {
+    /// `stripe` or `test`; the shop's default (the first configured) when absent.
+    pub provider: Option<String>,
+}
+
+/// Starts paying an order at a payment provider (or returns the payment
+/// already started there). The answer has what the browser needs to pay
+/// the provider directly — for Stripe the client secret, Stripe.js's address
+/// and the publishable key; card data never passes through the shop.
 #[utoipa::path(
     post,
     path = "/api/v1/orders/{id}/payments",
     tag = "payments",
-    params(("id" = String, Path, description = "The order's public id")),
+    params(("id" = String, Path, description = "The order's public id"), ProviderQuery),
     responses(
         (status = 201, description = "Started", body = PaymentStart),
+        (status = 400, description = "A provider the shop does not take", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order is not waiting for payment", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Response, Problem> {
-    let started = payments::start(&shop, &id).await?;
+pub async fn start(
+    State(shop): State<Shop>,
+    Path(id): Path<String>,
+    Query(q): Query<ProviderQuery>,
+) -> Result<Response, Problem> {
+    let started = payments::start(&shop, &id, q.provider.as_deref()).await?;
     Ok(created(format!("/api/v1/orders/{id}"), started))
 }
 
-/// The payment provider's webhook. The event is verified by its signature,
-/// stored before it is processed, and applied once however often it is
-/// delivered; the answer is 200 as soon as it is stored.
+/// A payment method the browser made at the provider.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// The provider (default: the shop's default).
+    pub provider: Option<String>,
+    /// The provider's id of the payment method (`pm_…` from Stripe.js).
+    pub payment_method: String,
+}
+
+/// Confirms an order's started payment with a payment method made in the
+/// browser (Stripe.js). The answer says whether the browser must run a next
+/// action (3-D Secure) with the client secret; the order is paid when the
+/// provider says the payment succeeded, never on the browser's word.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/payments/confirm",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    request_body = ConfirmRequest,
+    responses(
+        (status = 200, description = "Where the payment stands, and the order", body = PaymentProgress),
+        (status = 400, description = "The card was declined (the provider's message, on `payment_method`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No payment was started", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn confirm(
+    State(shop): State<Shop>,
+    Path(id): Path<String>,
+    Body(req): Body<ConfirmRequest>,
+) -> Result<Json<PaymentProgress>, Problem> {
+    Ok(Json(payments::confirm(&shop, &id, req.provider.as_deref(), &req.payment_method).await?))
+}
+
+/// Asks the providers where the order's open payments stand and settles
+/// what they answer: what the order page calls when the shopper comes back
+/// from paying (3-D Secure done, say).
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/payments/settle",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    responses(
+        (status = 200, description = "The order as it is now", body = entities::checkout::OrderView),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn settle(
+    State(shop): State<Shop>,
+    Path(id): Path<String>,
+) -> Result<Json<entities::checkout::OrderView>, Problem> {
+    Ok(Json(payments::settle(&shop, &id).await?))
+}
+
+/// An amount to capture.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureRequest {
+    /// Minor units to capture; all that was authorized when absent.
+    pub amount_minor: Option<i64>,
+}
+
+/// Captures an order's authorized payment (admins; with
+/// `payments.stripe.manual_capture`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/capture",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    request_body = CaptureRequest,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Captured", body = entities::checkout::OrderView),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing authorized to capture, or the provider refused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn capture(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Body(req): Body<CaptureRequest>,
+) -> Result<Json<entities::checkout::OrderView>, Problem> {
+    Ok(Json(payments::capture(&shop, actor, &id, req.amount_minor).await?))
+}
+
+/// Records that an order's bank transfer arrived (admins): the order is
+/// paid, once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/payments/received",
+    tag = "payments",
+    params(("id" = String, Path, description = "The order's public id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Recorded; the order is paid", body = entities::checkout::OrderView),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No bank transfer is waiting", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn received(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<entities::checkout::OrderView>, Problem> {
+    Ok(Json(payments::record_received(&shop, actor, &id).await?))
+}
+
+/// The built-in test provider's webhook (`/api/v1/webhooks/payments`).
 #[utoipa::path(
     post,
     path = "/api/v1/webhooks/payments",
     tag = "payments",
-    request_body(content = String, content_type = "application/json", description = "The provider's event, as it signed it"),
+    request_body(content = String, content_type = "application/json", description = "The test provider's event, as it signed it"),
     responses(
         (status = 200, description = "Stored (and applied, or queued for retry)", body = Receipt),
         (status = 400, description = "Bad signature or body; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> Result<Json<Receipt>, Problem> {
-    let signature = headers.get(shop.payments.signature_header()).and_then(|v| v.to_str().ok());
-    let receipt = payments::store(&shop, signature, &body).await?;
+pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+    receive(&shop, "test", &headers, &body).await
+}
+
+/// A payment provider's webhook: `/api/v1/webhooks/payments/stripe` for
+/// Stripe. The event is verified by its signature, stored before it is
+/// processed, and applied once however often it is delivered; the answer is
+/// 200 as soon as it is stored. Genuine events of kinds the shop does not
+/// use are answered 200 and not stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/payments/{provider}",
+    tag = "payments",
+    params(("provider" = String, Path, description = "`stripe` or `test`")),
+    request_body(content = String, content_type = "application/json", description = "The provider's event, as it signed it"),
+    responses(
+        (status = 200, description = "Stored (and applied, or queued for retry)", body = Receipt),
+        (status = 400, description = "Bad signature or body; nothing stored", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The shop does not use this provider", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn provider_webhook(
+    State(shop): State<Shop>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    receive(&shop, &provider, &headers, &body).await
+}
+
+async fn receive(shop: &Shop, provider: &str, headers: &HeaderMap, body: &[u8]) -> Result<Response, Problem> {
+    let adapter = shop.payments.get(provider).ok_or(Problem::not_found("payment provider"))?;
+    let signature = headers.get(adapter.signature_header()).and_then(|v| v.to_str().ok());
+    let receipt = match payments::store(shop, provider, signature, body).await {
+        Ok(receipt) => receipt,
+        Err(ServiceError::Ignored(kind)) => {
+            return Ok(Json(serde_json::json!({ "ignored": kind })).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     // Stored: from here a crash loses nothing (the retry worker applies it).
     crate::crash::point("after-storing-payment-event");
     if !receipt.duplicate {
-        payments::apply_stored(&shop, receipt.id).await;
+        payments::apply_stored(shop, receipt.id).await;
     }
-    Ok(Json(receipt))
+    Ok(Json(receipt).into_response())
 }
 
 /// A refund asked for by an admin.

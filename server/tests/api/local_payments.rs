@@ -1,0 +1,153 @@
+//! Local payment methods: bank transfer with a reference (the stock held for
+//! days, the money recorded by staff) and cash on delivery (confirmed at
+//! once, collected by capturing on delivery).
+
+use crate::helpers::*;
+use crate::on_both_databases;
+use entities::model::{order, outbox, payment, reservation};
+use entities::services::cart;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
+
+async fn local_app(db: Db) -> TestApp {
+    spawn_app_with(db, |s| {
+        s.api.admin_token = Some(TOKEN.to_owned().into());
+        s.payments.bank_transfer.account_holder = Some("Bazaar Demo BV".into());
+        s.payments.bank_transfer.iban = Some("NL91 ABNA 0417 1643 00".into());
+        s.payments.bank_transfer.bic = Some("ABNANL2A".into());
+        s.payments.bank_transfer.hold_hours = 72;
+        s.payments.cash_on_delivery = true;
+    })
+    .await
+}
+
+async fn unpaid_order(app: &TestApp) -> String {
+    let (v, _) = variant_for_sale(app, 2, None).await;
+    let cart_id = Uuid::new_v4();
+    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
+        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
+    let r = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .header("idempotency-key", format!("local-{}", Uuid::new_v4()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+async fn post(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut request = app.client.post(app.url(path)).json(&json!({}));
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let r = request.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn paid_count(app: &TestApp, order: &str) -> usize {
+    outbox::Entity::find()
+        .filter(outbox::Column::Topic.eq("order.paid"))
+        .all(&app.shop.db)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.payload["public_id"] == order)
+        .count()
+}
+
+on_both_databases!(a_bank_transfer_holds_the_stock_for_days_and_staff_record_the_money, |db| async move {
+    let app = local_app(db).await;
+    let order = unpaid_order(&app).await;
+    let (status, started) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=bank_transfer"), None).await;
+    assert_eq!(status, 201, "{started}");
+    let reference = started["provider_ref"].as_str().unwrap().to_owned();
+    assert!(reference.starts_with("BT-") && reference.len() == 14, "{reference}");
+    // Asking again gives the same reference.
+    let (_, again) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=bank_transfer"), None).await;
+    assert_eq!(again["provider_ref"], reference.as_str());
+
+    // The stock is held for three days, not checkout's minutes.
+    let o = order::Entity::find()
+        .filter(order::Column::PublicId.eq(order.parse::<Uuid>().unwrap()))
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let held = reservation::Entity::find_by_id(o.reservation_id.unwrap()).one(&app.shop.db).await.unwrap().unwrap();
+    let hours = (held.expires_at - chrono::Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((71.5..=72.1).contains(&hours), "held for {hours} hours");
+    let (_, view) = post(&app, &format!("/api/v1/orders/{order}/payments/settle"), None).await;
+    assert_eq!(view["status"], "pending_payment");
+    assert_eq!(view["payments"][0]["reference"], reference.as_str());
+    assert!(view["timeline"].as_array().unwrap().iter().any(|e| e["note"].as_str().unwrap().contains(&reference)));
+    // The expiry sweep of checkout's 15 minutes does not cancel it.
+    let in_an_hour = chrono::Utc::now() + chrono::Duration::hours(1);
+    entities::services::orders::expire_reservations(&app.shop, in_an_hour).await.unwrap();
+    assert_eq!(
+        entities::services::orders::order_by_public_id(&app.shop, &order).await.unwrap().status,
+        entities::OrderStatus::PendingPayment
+    );
+
+    // Only staff record the money.
+    let path = format!("/api/v1/orders/{order}/payments/received");
+    assert_eq!(post(&app, &path, None).await.0, 401);
+    let (status, paid) = post(&app, &path, Some(TOKEN)).await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["payments"][0]["status"], "succeeded");
+    // Twice is not twice.
+    assert_eq!(post(&app, &path, Some(TOKEN)).await.0, 409);
+    assert_eq!(paid_count(&app, &order).await, 1);
+});
+
+on_both_databases!(cash_on_delivery_confirms_at_once_and_is_collected_on_delivery, |db| async move {
+    let app = local_app(db).await;
+    let order = unpaid_order(&app).await;
+    let (status, _) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=cash_on_delivery"), None).await;
+    assert_eq!(status, 201);
+    let view = entities::services::orders::order_by_public_id(&app.shop, &order).await.unwrap();
+    assert_eq!(view.status, entities::OrderStatus::Paid, "confirmed for fulfilment at once");
+    assert_eq!(view.payments[0].status, "authorized", "the money is still to be collected");
+    assert_eq!(paid_count(&app, &order).await, 1);
+    // Nothing to record by hand; staff capture the cash on delivery.
+    assert_eq!(post(&app, &format!("/api/v1/orders/{order}/payments/received"), Some(TOKEN)).await.0, 409);
+    let (status, collected) = post(&app, &format!("/api/v1/orders/{order}/capture"), Some(TOKEN)).await;
+    assert_eq!(status, 200, "{collected}");
+    assert_eq!(collected["payments"][0]["status"], "succeeded");
+    assert_eq!(paid_count(&app, &order).await, 1, "collected, not paid twice");
+    let p = payment::Entity::find()
+        .filter(payment::Column::Provider.eq("cash_on_delivery"))
+        .count(&app.shop.db)
+        .await
+        .unwrap();
+    assert_eq!(p, 1);
+});
+
+#[tokio::test]
+async fn the_order_page_offers_the_local_methods_and_shows_the_transfer_details() {
+    let app = local_app(Db::Sqlite).await;
+    let order = unpaid_order(&app).await;
+    let (status, html) = app.get_html(&format!("/orders/{order}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"choose-bank_transfer\""), "offered");
+    assert!(html.contains("data-testid=\"choose-cash_on_delivery\""));
+    assert!(!html.contains("data-testid=\"stripe-box\""), "no Stripe in this shop");
+
+    let (_, started) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=bank_transfer"), None).await;
+    let (_, html) = app.get_html(&format!("/orders/{order}")).await;
+    assert!(html.contains("data-testid=\"transfer-box\""));
+    assert!(html.contains("NL91 ABNA 0417 1643 00") && html.contains("Bazaar Demo BV"));
+    assert!(html.contains(started["provider_ref"].as_str().unwrap()), "the reference is shown");
+
+    let cod = unpaid_order(&app).await;
+    post(&app, &format!("/api/v1/orders/{cod}/payments?provider=cash_on_delivery"), None).await;
+    let (_, html) = app.get_html(&format!("/orders/{cod}")).await;
+    assert!(html.contains("Confirmed — pay on delivery"), "not shown as paid");
+}
