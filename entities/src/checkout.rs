@@ -338,6 +338,9 @@ pub struct BrowserSetup {
 pub struct PaymentOptions {
     /// Cards through Stripe, when configured.
     pub stripe: Option<BrowserSetup>,
+    /// PayPal, when configured.
+    #[serde(default)]
+    pub paypal: bool,
     /// Local methods (bank transfer, cash on delivery), in the shop's order.
     pub local: Vec<LocalMethod>,
     /// The built-in test provider (no money moves), unless turned off.

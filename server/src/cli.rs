@@ -153,7 +153,8 @@ async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConnectio
 }
 
 async fn reindex(settings: &Settings, db: sea_orm::DatabaseConnection) -> Result<(), String> {
-    let shop = connect_ports(settings, db).await.map_err(|e| e.to_string())?;
+    let shop =
+        connect_ports(settings, db, &settings.public_url(settings.server.port)).await.map_err(|e| e.to_string())?;
     let total = indexer::active_products(&shop.db).await.map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
     let progress = Progress::new("indexing", total);

@@ -115,6 +115,35 @@ pub struct PaymentSettings {
     /// Offer cash on delivery.
     #[serde(default)]
     pub cash_on_delivery: bool,
+    /// PayPal; on when `client_id` is set (`PAYPAL_CLIENT_ID`).
+    #[serde(default)]
+    pub paypal: PayPalSettings,
+}
+
+/// PayPal (Orders v2).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PayPalSettings {
+    /// The REST app's client id (`PAYPAL_CLIENT_ID`); unset: no PayPal.
+    pub client_id: Option<String>,
+    /// The REST app's secret (`PAYPAL_CLIENT_SECRET`).
+    pub client_secret: Option<SecretString>,
+    /// The id PayPal gave the webhook for `/api/v1/webhooks/payments/paypal`
+    /// (`PAYPAL_WEBHOOK_ID`).
+    pub webhook_id: Option<String>,
+    /// The API's address: live, sandbox (`https://api-m.sandbox.paypal.com`)
+    /// or a local stand-in.
+    #[serde(default = "default_paypal_api")]
+    pub api_base: String,
+}
+
+impl Default for PayPalSettings {
+    fn default() -> Self {
+        Self { client_id: None, client_secret: None, webhook_id: None, api_base: default_paypal_api() }
+    }
+}
+
+fn default_paypal_api() -> String {
+    "https://api-m.paypal.com".to_owned()
 }
 
 /// Bank transfer to the shop's account.
@@ -213,6 +242,11 @@ pub struct ServerSettings {
     pub port: u16,
     /// Folder with the built site (`pkg/bazaar.js`, `.wasm`, `.css`, assets).
     pub site_root: String,
+    /// The shop's address as browsers reach it (`https://shop.example`),
+    /// for links that leave the site and come back (PayPal's return link);
+    /// unset means `http://<host>:<port>`.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 /// The database.
@@ -389,6 +423,9 @@ impl Settings {
             .set_override_option("payments.stripe.secret_key", conventional("STRIPE_SECRET_KEY"))?
             .set_override_option("payments.stripe.publishable_key", conventional("STRIPE_PUBLISHABLE_KEY"))?
             .set_override_option("payments.stripe.webhook_secret", conventional("STRIPE_WEBHOOK_SECRET"))?
+            .set_override_option("payments.paypal.client_id", conventional("PAYPAL_CLIENT_ID"))?
+            .set_override_option("payments.paypal.client_secret", conventional("PAYPAL_CLIENT_SECRET"))?
+            .set_override_option("payments.paypal.webhook_id", conventional("PAYPAL_WEBHOOK_ID"))?
             .build()?
             .try_deserialize()?;
         settings.validate()?;
@@ -477,8 +514,39 @@ impl Settings {
                 });
             }
         }
-        let any_real =
-            stripe.secret_key.is_some() || self.payments.bank_transfer.iban.is_some() || self.payments.cash_on_delivery;
+        let paypal = &self.payments.paypal;
+        if paypal.client_id.is_some() {
+            if paypal.client_secret.is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "payments.paypal.client_secret",
+                    reason: "must be set when payments.paypal.client_id is".into(),
+                });
+            }
+            if paypal.webhook_id.is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "payments.paypal.webhook_id",
+                    reason: "must be set when payments.paypal.client_id is".into(),
+                });
+            }
+            if !(paypal.api_base.starts_with("http://") || paypal.api_base.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    key: "payments.paypal.api_base",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        if let Some(url) = &self.server.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    key: "server.public_url",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        let any_real = stripe.secret_key.is_some()
+            || paypal.client_id.is_some()
+            || self.payments.bank_transfer.iban.is_some()
+            || self.payments.cash_on_delivery;
         if !any_real && !self.payments.test_provider {
             return Err(ConfigError::Invalid {
                 key: "payments.test_provider",
@@ -547,6 +615,15 @@ impl Settings {
             key: "server.host",
             reason: format!("{:?} is not an IP address", self.server.host),
         })
+    }
+
+    /// The shop's address as browsers reach it, for a server listening on
+    /// `port`: `server.public_url`, else `http://<host>:<port>`.
+    pub fn public_url(&self, port: u16) -> String {
+        match &self.server.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}:{port}", self.server.host),
+        }
     }
 
     /// The database URL, with the embedded SQLite file as the default.

@@ -71,11 +71,6 @@ impl Application {
         settings.validate()?;
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| StartupError::Io { what: format!("creating {}", settings.data_dir.display()), source })?;
-        let db = connect_database(&settings).await?;
-        Migrator::up(&db, None).await?;
-        let shop = connect_ports(&settings, db).await?;
-        prepare_catalog(&settings, &shop).await?;
-
         let addr = settings.socket_addr()?;
         let listener = TcpListener::bind(addr)
             .await
@@ -84,6 +79,11 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Io { what: "reading the bound port".into(), source })?
             .port();
+        let db = connect_database(&settings).await?;
+        Migrator::up(&db, None).await?;
+        let shop = connect_ports(&settings, db, &settings.public_url(port)).await?;
+        prepare_catalog(&settings, &shop).await?;
+
         let images = shop.objects.clone();
         let leptos_options = LeptosOptions::builder()
             .output_name("bazaar")
@@ -208,7 +208,12 @@ pub async fn connect_database(settings: &Settings) -> Result<DatabaseConnection,
 ///
 /// # Errors
 /// When a configured service cannot be reached.
-pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Result<Shop, StartupError> {
+/// `public_url` is the shop's address as browsers reach it.
+pub async fn connect_ports(
+    settings: &Settings,
+    db: DatabaseConnection,
+    public_url: &str,
+) -> Result<Shop, StartupError> {
     let (cache, bus): (Arc<dyn Cache>, Arc<dyn EventBus>) = match &settings.redis.url {
         Some(url) => {
             let url = url.expose_secret();
@@ -232,7 +237,7 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
         None => Arc::new(TantivySearch::open(&settings.data_dir.join("search"))?),
     };
     let objects = connect_objects(settings)?;
-    let payments = connect_payments(settings)?;
+    let payments = connect_payments(settings, public_url)?;
     let selling = entities::services::ShopSettings { prices_include_tax: settings.checkout.prices_include_tax };
     Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments, settings: selling })
 }
@@ -242,7 +247,10 @@ pub async fn connect_ports(settings: &Settings, db: DatabaseConnection) -> Resul
 ///
 /// # Errors
 /// When the Stripe client cannot be built.
-pub fn connect_payments(settings: &Settings) -> Result<entities::ports::PaymentProviders, StartupError> {
+pub fn connect_payments(
+    settings: &Settings,
+    public_url: &str,
+) -> Result<entities::ports::PaymentProviders, StartupError> {
     let mut list: Vec<Arc<dyn entities::ports::PaymentProvider>> = Vec::new();
     let stripe = &settings.payments.stripe;
     if let (Some(secret_key), Some(publishable_key), Some(webhook_secret)) =
@@ -256,6 +264,20 @@ pub fn connect_payments(settings: &Settings) -> Result<entities::ports::PaymentP
                 api_base: stripe.api_base.clone(),
                 js_url: stripe.js_url.clone(),
                 manual_capture: stripe.manual_capture,
+            },
+        )?));
+    }
+    let paypal = &settings.payments.paypal;
+    if let (Some(client_id), Some(client_secret), Some(webhook_id)) =
+        (&paypal.client_id, &paypal.client_secret, &paypal.webhook_id)
+    {
+        list.push(Arc::new(crate::adapters::paypal_payments::PayPalPayments::new(
+            crate::adapters::paypal_payments::PayPalConfig {
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                webhook_id: webhook_id.clone(),
+                api_base: paypal.api_base.clone(),
+                public_url: public_url.to_owned(),
             },
         )?));
     }

@@ -20,6 +20,8 @@ pub fn OrderPage() -> impl IntoView {
         |(id, _, _)| get_order(id),
     );
     let options = Resource::new(|| (), |_| payment_options());
+    let query = leptos_router::hooks::use_query_map();
+    let payment_error = Memo::new(move |_| query.read().get("payment_error"));
     // Arriving here from the checkout, the cart was just emptied: the header's
     // badge asks again.
     if let Some(cart) = use_context::<crate::api::cart::CartState>() {
@@ -31,7 +33,7 @@ pub fn OrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let options = options.await.unwrap_or_default();
                 match order.await {
-                    Ok(order) => order_view(order, &options, Actions { pay, choose }),
+                    Ok(order) => order_view(order, &options, Actions { pay, choose }, payment_error.get_untracked()),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -115,7 +117,7 @@ fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
     )
 }
 
-fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions) -> AnyView {
+fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_error: Option<String>) -> AnyView {
     let Actions { pay, choose } = actions;
     let transfer = transfer_box(&o, options);
     let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == "authorized");
@@ -163,6 +165,8 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions) -> AnyVi
             .collect_view();
     let id = o.id.clone();
     let stripe = options.stripe.clone();
+    let paypal = options.paypal;
+    let paypal_error = payment_error.as_deref() == Some("paypal");
     let test = options.test;
     let pay_before = o.pay_before.map(|t| {
         let error = move || pay.value().get().and_then(Result::err);
@@ -183,6 +187,17 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions) -> AnyVi
                 <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p>
                 {transfer}
                 {stripe.map(|setup| stripe_box(id.clone(), setup))}
+                {paypal.then(|| view! {
+                    // A plain form: the server sends the shopper on to PayPal.
+                    <form method="post" action=format!("/orders/{}/paypal", id) class="inline-block">
+                        <button type="submit" class="rounded bg-sky-800 px-4 py-2 font-medium text-white"
+                            data-testid="pay-paypal">"Pay with PayPal"</button>
+                    </form>
+                })}
+                {paypal_error.then(|| view! {
+                    <p role="alert" class="text-red-800" data-testid="paypal-error">
+                        "PayPal could not be reached. Try again, or choose another way to pay."</p>
+                })}
                 <div>{local_forms}</div>
                 {move || choose_error().map(|e| view! { <p role="alert" class="text-red-800">{e.to_string()}</p> })}
                 {test_form}

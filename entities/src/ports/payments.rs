@@ -66,14 +66,20 @@ pub struct ProviderEvent {
 }
 
 /// A payment created at a provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreatedPayment {
     /// The provider's id of the payment.
     pub provider_ref: String,
     /// What the browser needs to finish paying with the provider (e.g. a
     /// client secret for Stripe Elements); card data never reaches us.
     pub client_secret: Option<String>,
+    /// Where to send the shopper to approve the payment at the provider
+    /// (PayPal), if anywhere.
+    pub redirect_url: Option<String>,
 }
+
+/// An incoming event's HTTP headers, names in lower case.
+pub type EventHeaders = std::collections::BTreeMap<String, String>;
 
 /// Why an incoming event was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,6 +108,9 @@ pub enum ProviderStatus {
     RequiresAction,
     /// Under way at the provider.
     Processing,
+    /// The shopper approved it at the provider; the shop must capture it
+    /// (PayPal) — settling does so.
+    Approved,
     /// Held, to be captured.
     Authorized,
     /// Paid.
@@ -117,7 +126,7 @@ impl ProviderStatus {
             Self::Authorized => Some(PaymentEventKind::Authorized),
             Self::Succeeded => Some(PaymentEventKind::Succeeded),
             Self::Canceled => Some(PaymentEventKind::Failed),
-            Self::AwaitingShopper | Self::RequiresAction | Self::Processing => None,
+            Self::AwaitingShopper | Self::RequiresAction | Self::Processing | Self::Approved => None,
         }
     }
 }
@@ -137,6 +146,8 @@ pub struct PaymentState {
     pub client_secret: Option<String>,
     /// The provider's message about the last failed attempt, for the shopper.
     pub last_error: Option<String>,
+    /// Where the shopper approves it at the provider, while that is pending.
+    pub redirect_url: Option<String>,
     /// The provider's answer, for the record.
     pub payload: serde_json::Value,
 }
@@ -152,9 +163,6 @@ fn unsupported(provider: &'static str, what: &str) -> PortError {
 pub trait PaymentProvider: Send + Sync {
     /// The provider's name, stored with payments and events (`test`, `stripe`…).
     fn name(&self) -> &'static str;
-
-    /// The HTTP header its events carry their signature in.
-    fn signature_header(&self) -> &'static str;
 
     /// Creates a payment of `amount_minor` for order `order_id` (public id).
     ///
@@ -174,13 +182,12 @@ pub trait PaymentProvider: Send + Sync {
     /// When the provider cannot be reached or refuses.
     async fn refund(&self, provider_ref: &str, amount_minor: i64) -> Result<String, PortError>;
 
-    /// Verifies and reads an event the provider sent (`signature` is the
-    /// provider's signature header).
+    /// Verifies and reads an event the provider sent with these headers.
     ///
     /// # Errors
     /// `BadSignature` unless it is signed with our secret and recent;
     /// `Malformed` for a body this adapter does not read.
-    fn read_event(&self, signature: Option<&str>, body: &[u8]) -> Result<ProviderEvent, WebhookRejection>;
+    async fn read_event(&self, headers: &EventHeaders, body: &[u8]) -> Result<ProviderEvent, WebhookRejection>;
 
     /// What the browser needs to pay with this provider's script, if it
     /// has one.

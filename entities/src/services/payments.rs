@@ -49,6 +49,8 @@ pub struct PaymentStart {
     /// The provider's script and key, when the browser pays with one
     /// (Stripe Elements).
     pub browser: Option<crate::ports::BrowserSetup>,
+    /// Where to send the shopper to approve the payment (PayPal).
+    pub redirect_url: Option<String>,
 }
 
 async fn audit<C: ConnectionTrait>(
@@ -77,6 +79,7 @@ async fn audit<C: ConnectionTrait>(
 pub fn options(shop: &Shop) -> crate::checkout::PaymentOptions {
     crate::checkout::PaymentOptions {
         stripe: shop.payments.get("stripe").and_then(|p| p.browser_setup()),
+        paypal: shop.payments.get("paypal").is_some(),
         local: ["bank_transfer", "cash_on_delivery"]
             .into_iter()
             .filter_map(|name| shop.payments.get(name))
@@ -128,7 +131,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
             mark_failed(&shop.db, p.id).await?;
             return Box::pin(start(shop, public_id, provider_name)).await;
         }
-        let client_secret = state.and_then(|state| state.client_secret);
+        let (client_secret, redirect_url) = state.map(|s| (s.client_secret, s.redirect_url)).unwrap_or_default();
         return Ok(PaymentStart {
             provider: p.provider,
             provider_ref: p.provider_ref,
@@ -136,6 +139,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
             amount_minor: p.amount_minor,
             currency: p.currency,
             browser: provider.browser_setup(),
+            redirect_url,
         });
     }
     // The provider first (outside any transaction), then our record of it.
@@ -200,6 +204,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
             currency: o.currency.clone(),
             client_secret: None,
             last_error: None,
+            redirect_url: None,
             payload: serde_json::json!({ "provider": name, "confirmed": "at once" }),
         };
         settle_state(shop, name, &state).await?;
@@ -211,6 +216,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         amount_minor: o.total_minor,
         currency: o.currency,
         browser: provider.browser_setup(),
+        redirect_url: created.redirect_url,
     })
 }
 
@@ -351,10 +357,61 @@ const OPEN: [&str; 3] = ["pending", "failed", "authorized"];
 
 async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool> {
     let Some(provider) = shop.payments.get(&pay.provider) else { return Ok(false) };
-    match provider.lookup(&pay.provider_ref).await? {
-        Some(state) => settle_state(shop, provider.name(), &state).await,
-        None => Ok(false),
+    let Some(mut state) = provider.lookup(&pay.provider_ref).await? else { return Ok(false) };
+    if state.status == crate::ports::ProviderStatus::Approved {
+        // Approved by the shopper, never captured (they did not come back).
+        state = provider.confirm(&pay.provider_ref, "").await?;
+        audit(
+            &shop.db,
+            "payment",
+            "payment.captured",
+            Some(pay.order_id),
+            Some(pay.id),
+            serde_json::json!({ "provider_ref": pay.provider_ref, "status": state.status, "by": "reconciliation" }),
+        )
+        .await?;
     }
+    settle_state(shop, provider.name(), &state).await
+}
+
+/// The shopper came back from approving order `public_id`'s payment at
+/// `provider_name` (PayPal), carrying the provider's id of it: the shop
+/// captures it server to server and settles the answer, exactly once —
+/// a second return (a reload) captures nothing twice.
+///
+/// # Errors
+/// `NotFound` unless `provider_ref` is a payment of this order at that
+/// provider; `Conflict` with the provider's reason when it refuses (not
+/// approved yet); `Port` when it fails.
+pub async fn return_from_provider(
+    shop: &Shop,
+    public_id: &str,
+    provider_name: &str,
+    provider_ref: &str,
+) -> ServiceResult<crate::checkout::OrderView> {
+    let provider = provider(shop, Some(provider_name))?;
+    let o = orders::find_public(&shop.db, public_id).await?;
+    let pay = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(o.id))
+        .filter(payment::Column::Provider.eq(provider.name()))
+        .filter(payment::Column::ProviderRef.eq(provider_ref))
+        .one(&shop.db)
+        .await?
+        .ok_or(ServiceError::NotFound("payment"))?;
+    if pay.status == "pending" {
+        let state = provider.confirm(&pay.provider_ref, "").await?;
+        audit(
+            &shop.db,
+            "customer",
+            "payment.captured",
+            Some(o.id),
+            Some(pay.id),
+            serde_json::json!({ "provider_ref": pay.provider_ref, "status": state.status, "by": "return" }),
+        )
+        .await?;
+        settle_state(shop, provider.name(), &state).await?;
+    }
+    orders::order_by_public_id(shop, public_id).await
 }
 
 /// The reconciliation job: asks the providers about every payment left open
@@ -422,6 +479,7 @@ pub async fn record_received(shop: &Shop, actor: Actor, public_id: &str) -> Serv
         currency: pay.currency.clone(),
         client_secret: None,
         last_error: None,
+        redirect_url: None,
         payload: serde_json::json!({ "recorded_by": "admin" }),
     };
     settle_state(shop, provider.name(), &state).await?;
@@ -487,8 +545,13 @@ pub struct Receipt {
 ///
 /// # Errors
 /// As [`store`].
-pub async fn receive(shop: &Shop, provider: &str, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
-    let receipt = store(shop, provider, signature, body).await?;
+pub async fn receive(
+    shop: &Shop,
+    provider: &str,
+    headers: &crate::ports::EventHeaders,
+    body: &[u8],
+) -> ServiceResult<Receipt> {
+    let receipt = store(shop, provider, headers, body).await?;
     if !receipt.duplicate {
         apply_stored(shop, receipt.id).await;
     }
@@ -511,10 +574,15 @@ pub async fn apply_stored(shop: &Shop, id: i64) {
 /// # Errors
 /// `Invalid` for a bad signature or body (nothing is stored); `Database`
 /// when it cannot be stored (the provider will deliver it again).
-#[tracing::instrument(skip(shop, signature, body))]
-pub async fn store(shop: &Shop, provider: &str, signature: Option<&str>, body: &[u8]) -> ServiceResult<Receipt> {
+#[tracing::instrument(skip(shop, headers, body))]
+pub async fn store(
+    shop: &Shop,
+    provider: &str,
+    headers: &crate::ports::EventHeaders,
+    body: &[u8],
+) -> ServiceResult<Receipt> {
     let adapter = shop.payments.get(provider).ok_or(ServiceError::NotFound("payment provider"))?;
-    let event = adapter.read_event(signature, body).map_err(|e| match e {
+    let event = adapter.read_event(headers, body).await.map_err(|e| match e {
         WebhookRejection::BadSignature => ServiceError::Invalid("The signature is missing, wrong or too old.".into()),
         WebhookRejection::Malformed(m) => ServiceError::Invalid(format!("Not a payment event: {m}")),
         WebhookRejection::Ignored(kind) => ServiceError::Ignored(kind),
@@ -571,7 +639,8 @@ pub async fn pay_with_test_provider(shop: &Shop, public_id: &str) -> ServiceResu
     let (signature, body) = test
         .simulate_event(PaymentEventKind::Succeeded, &started.provider_ref, started.amount_minor, &started.currency)
         .ok_or_else(off)?;
-    receive(shop, "test", Some(&signature), &body).await?;
+    let headers = crate::ports::EventHeaders::from([("bazaar-signature".to_owned(), signature)]);
+    receive(shop, "test", &headers, &body).await?;
     orders::order_by_public_id(shop, public_id).await
 }
 
@@ -638,12 +707,22 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
     let event = payment_event::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("event"))?;
     let kind = PaymentEventKind::parse(&event.kind)
         .ok_or_else(|| ServiceError::Corrupt(format!("unknown payment event kind {:?}", event.kind)))?;
-    let pay = payment::Entity::find()
+    let found = payment::Entity::find()
         .filter(payment::Column::Provider.eq(event.provider.as_str()))
         .filter(payment::Column::ProviderRef.eq(event.provider_ref.as_str()))
         .one(&txn)
         .await?
         .ok_or_else(|| ServiceError::Conflict(format!("no payment {} is known", event.provider_ref)))?;
+    // Two events about one order may be applied at once (a webhook and the
+    // shopper's return, say; PostgreSQL runs them side by side): take the
+    // order's row lock first, then read the payment and the order afresh,
+    // so the second sees what the first did.
+    order::Entity::update_many()
+        .col_expr(order::Column::Id, Expr::col(order::Column::Id))
+        .filter(order::Column::Id.eq(found.order_id))
+        .exec(&txn)
+        .await?;
+    let pay = payment::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("payment"))?;
     let o = order::Entity::find_by_id(pay.order_id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
     let set_status = |status: &'static str| {
         payment::Entity::update_many()

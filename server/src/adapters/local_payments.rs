@@ -12,7 +12,8 @@
 
 use async_trait::async_trait;
 use entities::ports::{
-    CreatedPayment, PaymentProvider, PaymentState, PortError, ProviderEvent, ProviderStatus, WebhookRejection,
+    CreatedPayment, EventHeaders, PaymentProvider, PaymentState, PortError, ProviderEvent, ProviderStatus,
+    WebhookRejection,
 };
 
 /// The payment reference for order `order_id`: short, unambiguous to type
@@ -47,12 +48,8 @@ impl PaymentProvider for BankTransfer {
         "bank_transfer"
     }
 
-    fn signature_header(&self) -> &'static str {
-        "x-no-webhooks"
-    }
-
     async fn create_payment(&self, order_id: &str, _amount: i64, _currency: &str) -> Result<CreatedPayment, PortError> {
-        Ok(CreatedPayment { provider_ref: reference("BT", order_id), client_secret: None })
+        Ok(CreatedPayment { provider_ref: reference("BT", order_id), ..Default::default() })
     }
 
     async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
@@ -60,7 +57,7 @@ impl PaymentProvider for BankTransfer {
         Ok(format!("bt_re_{}", uuid::Uuid::new_v4().simple()))
     }
 
-    fn read_event(&self, _signature: Option<&str>, _body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
+    async fn read_event(&self, _headers: &EventHeaders, _body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
         Err(WebhookRejection::BadSignature)
     }
 
@@ -86,12 +83,8 @@ impl PaymentProvider for CashOnDelivery {
         "cash_on_delivery"
     }
 
-    fn signature_header(&self) -> &'static str {
-        "x-no-webhooks"
-    }
-
     async fn create_payment(&self, order_id: &str, _amount: i64, _currency: &str) -> Result<CreatedPayment, PortError> {
-        Ok(CreatedPayment { provider_ref: reference("CD", order_id), client_secret: None })
+        Ok(CreatedPayment { provider_ref: reference("CD", order_id), ..Default::default() })
     }
 
     async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
@@ -107,11 +100,12 @@ impl PaymentProvider for CashOnDelivery {
             currency: String::new(),
             client_secret: None,
             last_error: None,
+            redirect_url: None,
             payload: serde_json::json!({ "collected": true }),
         })
     }
 
-    fn read_event(&self, _signature: Option<&str>, _body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
+    async fn read_event(&self, _headers: &EventHeaders, _body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
         Err(WebhookRejection::BadSignature)
     }
 

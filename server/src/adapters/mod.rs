@@ -6,6 +6,7 @@ pub mod local_payments;
 pub mod meili_search;
 pub mod memory_bus;
 pub mod memory_cache;
+pub mod paypal_payments;
 pub mod redis_bus;
 pub mod redis_cache;
 pub mod stripe_payments;

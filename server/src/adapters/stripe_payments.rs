@@ -12,8 +12,8 @@
 
 use async_trait::async_trait;
 use entities::ports::{
-    BrowserSetup, CreatedPayment, PaymentEventKind, PaymentProvider, PaymentState, PortError, ProviderEvent,
-    ProviderStatus, WebhookRejection,
+    BrowserSetup, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentState, PortError,
+    ProviderEvent, ProviderStatus, WebhookRejection,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
@@ -112,6 +112,7 @@ pub fn intent_state(pi: &Value) -> Result<PaymentState, PortError> {
         currency: pi["currency"].as_str().unwrap_or_default().to_ascii_uppercase(),
         client_secret: pi["client_secret"].as_str().map(str::to_owned),
         last_error: pi["last_payment_error"]["message"].as_str().map(str::to_owned),
+        redirect_url: None,
         payload: pi.clone(),
     })
 }
@@ -120,10 +121,6 @@ pub fn intent_state(pi: &Value) -> Result<PaymentState, PortError> {
 impl PaymentProvider for StripePayments {
     fn name(&self) -> &'static str {
         SERVICE
-    }
-
-    fn signature_header(&self) -> &'static str {
-        "stripe-signature"
     }
 
     fn browser_setup(&self) -> Option<BrowserSetup> {
@@ -153,7 +150,7 @@ impl PaymentProvider for StripePayments {
             )
             .await?;
         let state = intent_state(&pi)?;
-        Ok(CreatedPayment { provider_ref: state.provider_ref, client_secret: state.client_secret })
+        Ok(CreatedPayment { provider_ref: state.provider_ref, client_secret: state.client_secret, redirect_url: None })
     }
 
     async fn confirm(&self, provider_ref: &str, payment_method: &str) -> Result<PaymentState, PortError> {
@@ -183,8 +180,8 @@ impl PaymentProvider for StripePayments {
         intent_state(&pi).map(Some)
     }
 
-    fn read_event(&self, signature: Option<&str>, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
-        let header = signature.ok_or(WebhookRejection::BadSignature)?;
+    async fn read_event(&self, headers: &EventHeaders, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
+        let header = headers.get("stripe-signature").ok_or(WebhookRejection::BadSignature)?;
         let secret = self.config.webhook_secret.expose_secret().as_bytes();
         if !crate::signing::verify(secret, header, body, chrono::Utc::now().timestamp(), TOLERANCE_SECS) {
             return Err(WebhookRejection::BadSignature);

@@ -5,7 +5,17 @@
 //! in development and tests exactly as it will for Stripe.
 
 use async_trait::async_trait;
-use entities::ports::{CreatedPayment, PaymentEventKind, PaymentProvider, PortError, ProviderEvent, WebhookRejection};
+use entities::ports::{
+    CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PortError, ProviderEvent, WebhookRejection,
+};
+
+/// The header the test provider's events carry their signature in.
+pub const SIGNATURE_HEADER: &str = "bazaar-signature";
+
+/// `headers` with the test provider's signature, as its webhook sends them.
+pub fn signed(signature: &str) -> EventHeaders {
+    EventHeaders::from([(SIGNATURE_HEADER.to_owned(), signature.to_owned())])
+}
 
 /// How old a signed event may be when it arrives.
 const TOLERANCE_SECS: i64 = 300;
@@ -33,21 +43,21 @@ impl PaymentProvider for TestPayments {
         "test"
     }
 
-    fn signature_header(&self) -> &'static str {
-        "bazaar-signature"
-    }
-
     async fn create_payment(&self, _order: &str, _amount: i64, _currency: &str) -> Result<CreatedPayment, PortError> {
         let id = uuid::Uuid::new_v4().simple();
-        Ok(CreatedPayment { provider_ref: format!("test_pi_{id}"), client_secret: Some(format!("test_secret_{id}")) })
+        Ok(CreatedPayment {
+            provider_ref: format!("test_pi_{id}"),
+            client_secret: Some(format!("test_secret_{id}")),
+            ..Default::default()
+        })
     }
 
     async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
         Ok(format!("test_re_{}", uuid::Uuid::new_v4().simple()))
     }
 
-    fn read_event(&self, signature: Option<&str>, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
-        let header = signature.ok_or(WebhookRejection::BadSignature)?;
+    async fn read_event(&self, headers: &EventHeaders, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
+        let header = headers.get(SIGNATURE_HEADER).ok_or(WebhookRejection::BadSignature)?;
         if !crate::signing::verify(&self.secret, header, body, chrono::Utc::now().timestamp(), TOLERANCE_SECS) {
             return Err(WebhookRejection::BadSignature);
         }
@@ -92,26 +102,30 @@ impl PaymentProvider for TestPayments {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_fresh_events_signed_with_our_secret_are_read() {
+    #[tokio::test]
+    async fn only_fresh_events_signed_with_our_secret_are_read() {
         let ours = TestPayments::new("whsec_ours");
         let (signature, body) = ours.simulate_event(PaymentEventKind::Succeeded, "test_pi_1", 1999, "EUR").unwrap();
-        let event = ours.read_event(Some(&signature), &body).unwrap();
+        let event = ours.read_event(&signed(&signature), &body).await.unwrap();
         assert_eq!(
             (event.kind, event.provider_ref.as_str(), event.amount_minor),
             (PaymentEventKind::Succeeded, "test_pi_1", 1999)
         );
 
         let theirs = TestPayments::new("whsec_theirs");
-        assert_eq!(theirs.read_event(Some(&signature), &body), Err(WebhookRejection::BadSignature));
-        assert_eq!(ours.read_event(None, &body), Err(WebhookRejection::BadSignature));
+        assert_eq!(theirs.read_event(&signed(&signature), &body).await, Err(WebhookRejection::BadSignature));
+        assert_eq!(ours.read_event(&EventHeaders::new(), &body).await, Err(WebhookRejection::BadSignature));
         let mut tampered = body.clone();
         tampered[10] ^= 1;
-        assert_eq!(ours.read_event(Some(&signature), &tampered), Err(WebhookRejection::BadSignature));
+        assert_eq!(ours.read_event(&signed(&signature), &tampered).await, Err(WebhookRejection::BadSignature));
         let stale = ours.sign(chrono::Utc::now().timestamp() - 3_600, &body);
-        assert_eq!(ours.read_event(Some(&stale), &body), Err(WebhookRejection::BadSignature), "replayed later");
+        assert_eq!(
+            ours.read_event(&signed(&stale), &body).await,
+            Err(WebhookRejection::BadSignature),
+            "replayed later"
+        );
         let junk = b"{}";
-        let signed = ours.sign(chrono::Utc::now().timestamp(), junk);
-        assert!(matches!(ours.read_event(Some(&signed), junk), Err(WebhookRejection::Malformed(_))));
+        let signature2 = ours.sign(chrono::Utc::now().timestamp(), junk);
+        assert!(matches!(ours.read_event(&signed(&signature2), junk).await, Err(WebhookRejection::Malformed(_))));
     }
 }

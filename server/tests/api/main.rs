@@ -22,6 +22,7 @@ mod outbox;
 mod outgoing_webhooks;
 mod pages;
 mod payments;
+mod paypal;
 mod read_cache;
 mod recommendations;
 mod rest_catalog_admin;

@@ -330,3 +330,35 @@ async fn a_dispute_flags_the_order_once() {
     let flagged = outbox::Entity::find().filter(outbox::Column::Topic.eq("order.disputed")).count(&app.shop.db);
     assert_eq!(flagged.await.unwrap(), 1, "staff are told once");
 }
+
+#[tokio::test]
+async fn two_successes_applied_at_the_same_moment_pay_the_order_once() {
+    // PostgreSQL applies them side by side; the order's row lock serialises them.
+    let app = spawn_app(Db::Postgres).await;
+    for _ in 0..4 {
+        let order = unpaid_order(&app).await;
+        let started = start_payment(&app, &order).await;
+        let (a, b) =
+            (event(&app, PaymentEventKind::Succeeded, &started), event(&app, PaymentEventKind::Succeeded, &started));
+        let signed = server::adapters::test_payments::signed;
+        let first = payments::store(&app.shop, "test", &signed(&a.0), &a.1).await.unwrap();
+        let second = payments::store(&app.shop, "test", &signed(&b.0), &b.1).await.unwrap();
+        tokio::join!(payments::apply_stored(&app.shop, first.id), payments::apply_stored(&app.shop, second.id));
+        assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
+        let paid = outbox::Entity::find()
+            .filter(outbox::Column::Topic.eq("order.paid"))
+            .all(&app.shop.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.payload["public_id"] == order.as_str())
+            .count();
+        assert_eq!(paid, 1, "one confirmation");
+    }
+    let false_alarms = payment_audit::Entity::find()
+        .filter(payment_audit::Column::Action.eq("payment.needs_refund"))
+        .count(&app.shop.db)
+        .await
+        .unwrap();
+    assert_eq!(false_alarms, 0, "a lost race is not a payment after expiry");
+}

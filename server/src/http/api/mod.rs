@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders/{id}/payments/confirm", post(payments::confirm))
         .route("/api/v1/orders/{id}/payments/settle", post(payments::settle))
         .route("/api/v1/orders/{id}/payments/received", post(payments::received))
+        .route("/orders/{id}/paypal", post(payments::paypal_start))
+        .route("/orders/{id}/paypal-return", get(payments::paypal_return))
         .route("/api/v1/orders/{id}/capture", post(payments::capture))
         .route("/api/v1/orders/{id}/refunds", post(payments::refund))
         .route("/api/v1/webhooks/payments", post(payments::webhook))

@@ -131,6 +131,42 @@ pub async fn capture(
     Ok(Json(payments::capture(&shop, actor, &id, req.amount_minor).await?))
 }
 
+/// "Pay with PayPal" on the order page (a plain form, so it works without
+/// JavaScript too): starts the PayPal payment and sends the shopper to PayPal
+/// to approve it; if PayPal cannot be reached, back to the order page, which
+/// says so.
+pub async fn paypal_start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Response, Problem> {
+    match payments::start(&shop, &id, Some("paypal")).await {
+        Ok(PaymentStart { redirect_url: Some(url), .. }) => Ok(axum::response::Redirect::to(&url).into_response()),
+        Ok(_) | Err(ServiceError::Port(_) | ServiceError::Conflict(_)) => {
+            Ok(axum::response::Redirect::to(&format!("/orders/{id}?payment_error=paypal")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where PayPal sends the shopper back.
+#[derive(Debug, Deserialize)]
+pub struct PayPalReturn {
+    /// PayPal's id of the order the shopper approved.
+    pub token: String,
+}
+
+/// The shopper comes back from PayPal (`/orders/{id}/paypal-return?token=…`):
+/// the shop captures the approved payment with PayPal, then shows the order.
+/// A refusal (not approved) also leads back to the order, still waiting.
+pub async fn paypal_return(
+    State(shop): State<Shop>,
+    Path(id): Path<String>,
+    Query(q): Query<PayPalReturn>,
+) -> Result<Response, Problem> {
+    match payments::return_from_provider(&shop, &id, "paypal", &q.token).await {
+        Ok(_) | Err(ServiceError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(axum::response::Redirect::to(&format!("/orders/{id}")).into_response())
+}
+
 /// Records that an order's bank transfer arrived (admins): the order is
 /// paid, once.
 #[utoipa::path(
@@ -195,9 +231,14 @@ pub async fn provider_webhook(
 }
 
 async fn receive(shop: &Shop, provider: &str, headers: &HeaderMap, body: &[u8]) -> Result<Response, Problem> {
-    let adapter = shop.payments.get(provider).ok_or(Problem::not_found("payment provider"))?;
-    let signature = headers.get(adapter.signature_header()).and_then(|v| v.to_str().ok());
-    let receipt = match payments::store(shop, provider, signature, body).await {
+    if shop.payments.get(provider).is_none() {
+        return Err(Problem::not_found("payment provider"));
+    }
+    let headers: entities::ports::EventHeaders = headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let receipt = match payments::store(shop, provider, &headers, body).await {
         Ok(receipt) => receipt,
         Err(ServiceError::Ignored(kind)) => {
             return Ok(Json(serde_json::json!({ "ignored": kind })).into_response());
