@@ -44,9 +44,19 @@ pub struct AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The app's routes, made once per process. Making them runs the app with
+/// resource loading suppressed for the *whole process* (leptos_server's
+/// `SuppressResourceLoad`, a global flag): a page that another router in the
+/// same process renders meanwhile waits forever (leptos-rs/leptos#4773). The
+/// tests start many apps in one process; that is how two pages hung for 60 s.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let shop = state.shop.clone();
         let admin_token = state.admin_token.clone();
