@@ -46,6 +46,13 @@ pub struct PlaceOrder {
     /// A coupon code (any case).
     #[serde(default)]
     pub coupon: Option<String>,
+    /// The billing address, when it is not the shipping address.
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    /// The IP address the order comes from (set by the server, never read
+    /// from the request's body).
+    #[serde(skip)]
+    pub client_ip: Option<String>,
 }
 
 /// Asking what an order for a cart would cost, before placing it.

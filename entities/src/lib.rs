@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod checkout;
 pub mod domain;
+pub mod fraud;
 pub mod views;
 
 #[cfg(feature = "db")]

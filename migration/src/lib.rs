@@ -14,6 +14,7 @@ mod m20261124_000009_shipping_tax_coupons;
 mod m20261124_000010_refunds;
 mod m20261124_000011_order_disputes;
 mod m20261124_000012_payment_event_amounts;
+mod m20261124_000013_order_risk;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_refunds::Migration),
             Box::new(m20261124_000011_order_disputes::Migration),
             Box::new(m20261124_000012_payment_event_amounts::Migration),
+            Box::new(m20261124_000013_order_risk::Migration),
         ]
     }
 }

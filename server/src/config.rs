@@ -44,6 +44,12 @@ test_provider = true
 test_webhook_secret = "whsec_bazaar_test_provider"
 reconcile_after_secs = 120
 
+[fraud]
+review_score = 60
+large_order_minor = 100000
+email_orders_per_day = 3
+ip_orders_per_hour = 5
+
 [log]
 format = "auto"
 filter = "info,sqlx=warn,sea_orm=warn,tantivy=warn"
@@ -83,6 +89,8 @@ pub struct Settings {
     pub checkout: CheckoutSettings,
     /// Payments.
     pub payments: PaymentSettings,
+    /// Fraud screening.
+    pub fraud: entities::fraud::RiskRules,
     /// Logging.
     pub log: LogSettings,
 }
@@ -552,6 +560,9 @@ impl Settings {
                 key: "payments.test_provider",
                 reason: "is the only payment provider configured; configure Stripe, bank transfer or cash on delivery to turn it off".into(),
             });
+        }
+        if !(1..=100).contains(&self.fraud.review_score) {
+            return Err(ConfigError::Invalid { key: "fraud.review_score", reason: "must be between 1 and 100".into() });
         }
         if self.api.admin_token.as_ref().is_some_and(|t| t.expose_secret().len() < 32) {
             return Err(ConfigError::Invalid {

@@ -117,6 +117,8 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let workers = self.start_workers().await?;
         let app = router(self.state);
+        // The peer's address reaches handlers (fraud screening's IP rule).
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
         for worker in workers {
             worker.abort();
@@ -238,7 +240,10 @@ pub async fn connect_ports(
     };
     let objects = connect_objects(settings)?;
     let payments = connect_payments(settings, public_url)?;
-    let selling = entities::services::ShopSettings { prices_include_tax: settings.checkout.prices_include_tax };
+    let selling = entities::services::ShopSettings {
+        prices_include_tax: settings.checkout.prices_include_tax,
+        risk: settings.fraud,
+    };
     Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments, settings: selling })
 }
 

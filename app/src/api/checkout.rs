@@ -45,6 +45,11 @@ pub async fn place_order(
         shipping_address: Address { name, line1, line2, postal_code, city, country },
         shipping: Default::default(),
         coupon: Some(coupon).filter(|c| !c.trim().is_empty()),
+        billing_address: None,
+        client_ip: leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|peer| peer.0.ip().to_string()),
     };
     let (order, _) = entities::services::orders::place_order(&shop, Actor::Anonymous, &idempotency_key, input)
         .await

@@ -28,6 +28,16 @@ pub struct Model {
     pub tax_included: bool,
     pub country: String,
     pub disputed: bool,
+    /// The IP address the order was placed from, when known.
+    pub client_ip: Option<String>,
+    /// The billing address, when one was given.
+    pub billing_address: Option<Json>,
+    /// The risk score (0–100) from fraud screening.
+    pub risk_score: i32,
+    /// Why, one reason per line.
+    pub risk_reasons: String,
+    /// Paid but held until a person releases it.
+    pub held_for_review: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -54,11 +54,13 @@ pub struct ShopSettings {
     /// Whether catalog prices include tax (the part is shown), or tax is
     /// added at checkout.
     pub prices_include_tax: bool,
+    /// Fraud screening's limits.
+    pub risk: crate::fraud::RiskRules,
 }
 
 impl Default for ShopSettings {
     fn default() -> Self {
-        Self { prices_include_tax: true }
+        Self { prices_include_tax: true, risk: crate::fraud::RiskRules::default() }
     }
 }
 

@@ -52,17 +52,17 @@ fn check_key(key: &str) -> ServiceResult<()> {
     }
 }
 
-fn check_address(check: &mut Check, a: &Address) -> Address {
+fn check_address(check: &mut Check, a: &Address, field: &str) -> Address {
     let country = a.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        check.fail("shipping_address.country", "must be a two-letter country code such as NL or US");
+        check.fail(format!("{field}.country"), "must be a two-letter country code such as NL or US");
     }
     Address {
-        name: check.text("shipping_address.name", &a.name, 200),
-        line1: check.text("shipping_address.line1", &a.line1, 200),
-        line2: check.long_text("shipping_address.line2", &a.line2, 200),
-        postal_code: check.text("shipping_address.postal_code", &a.postal_code, 20),
-        city: check.text("shipping_address.city", &a.city, 100),
+        name: check.text(format!("{field}.name"), &a.name, 200),
+        line1: check.text(format!("{field}.line1"), &a.line1, 200),
+        line2: check.long_text(format!("{field}.line2"), &a.line2, 200),
+        postal_code: check.text(format!("{field}.postal_code"), &a.postal_code, 20),
+        city: check.text(format!("{field}.city"), &a.city, 100),
         country,
     }
 }
@@ -86,7 +86,8 @@ pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder
             String::new()
         }
     };
-    let address = check_address(&mut check, &input.shipping_address);
+    let address = check_address(&mut check, &input.shipping_address, "shipping_address");
+    let billing = input.billing_address.as_ref().map(|b| check_address(&mut check, b, "billing_address"));
     let cart_id = Uuid::parse_str(input.cart_id.trim()).unwrap_or_else(|_| {
         check.fail("cart_id", "is not a cart token");
         Uuid::nil()
@@ -95,7 +96,8 @@ pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder
     if let Some(existing) = replay(&shop.db, key, cart_id).await? {
         return Ok((existing, false));
     }
-    let choices = Choices { shipping: input.shipping, coupon: input.coupon };
+    let client_ip = input.client_ip.filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+    let choices = Choices { shipping: input.shipping, coupon: input.coupon, billing, client_ip };
     match Box::pin(place_new(shop, actor, key, cart_id, email, address, choices)).await {
         Ok(view) => Ok((view, true)),
         // Another request with the same key won the race: answer with its order.
@@ -121,6 +123,8 @@ async fn replay<C: ConnectionTrait>(db: &C, key: &str, cart_id: Uuid) -> Service
 struct Choices {
     shipping: BTreeMap<String, String>,
     coupon: Option<String>,
+    billing: Option<Address>,
+    client_ip: Option<String>,
 }
 
 async fn place_new(
@@ -217,7 +221,42 @@ async fn place_new(
         redeem(&txn, c, &email).await?;
     }
     let public_id = Uuid::new_v4();
+    // Fraud screening: how many orders this email and this IP placed lately.
+    let email_orders_24h = order::Entity::find()
+        .filter(order::Column::Email.eq(email.as_str()))
+        .filter(order::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
+        .count(&txn)
+        .await?;
+    let ip_orders_1h = match &choices.client_ip {
+        Some(ip) => {
+            order::Entity::find()
+                .filter(order::Column::ClientIp.eq(ip.as_str()))
+                .filter(order::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
+                .count(&txn)
+                .await?
+        }
+        None => 0,
+    };
+    let risk = crate::fraud::assess(
+        &crate::fraud::RiskSignals {
+            amount_minor: quote.total_minor,
+            email_orders_24h,
+            ip_orders_1h,
+            billing_country: choices.billing.as_ref().map(|b| b.country.as_str()),
+            shipping_country: &address.country,
+        },
+        &shop.settings.risk,
+    );
     let placed = order::ActiveModel {
+        client_ip: Set(choices.client_ip.clone()),
+        billing_address: Set(choices
+            .billing
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| ServiceError::Corrupt(e.to_string()))?),
+        risk_score: Set(risk.score),
+        risk_reasons: Set(risk.reasons.join("\n")),
         public_id: Set(public_id),
         idempotency_key: Set(key.to_owned()),
         cart_id: Set(Some(cart_id)),
@@ -655,6 +694,85 @@ pub(crate) async fn record_payment_in<C: ConnectionTrait>(
     }
 }
 
+/// Holds a paid order whose risk score reached the review limit: it is not
+/// fulfilled until staff release it.
+pub(crate) async fn hold_for_review<C: ConnectionTrait>(txn: &C, o: &order::Model) -> ServiceResult<()> {
+    order::Entity::update_many()
+        .col_expr(order::Column::HeldForReview, Expr::value(true))
+        .filter(order::Column::Id.eq(o.id))
+        .exec(txn)
+        .await?;
+    let reasons = o.risk_reasons.replace('\n', "; ");
+    event(txn, o.id, "fraud", "held", None, None, &format!("Held for review (risk {}): {reasons}.", o.risk_score))
+        .await?;
+    outbox::record(
+        txn,
+        "order.held_for_review",
+        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "risk_score": o.risk_score }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// An order's fraud screening, for staff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RiskView {
+    /// 0 to 100.
+    pub score: i32,
+    /// Why, one reason each.
+    pub reasons: Vec<String>,
+    /// Paid but held until released.
+    pub held_for_review: bool,
+    /// Where it was placed from.
+    pub client_ip: Option<String>,
+    /// The billing address, when one was given.
+    pub billing_address: Option<Address>,
+}
+
+/// Order `public_id`'s fraud screening (staff).
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless staff ask; `NotFound`.
+pub async fn risk_of(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<RiskView> {
+    super::access::authorize(actor, super::access::Action::ManageOrders)?;
+    let o = find_public(&shop.db, public_id).await?;
+    Ok(RiskView {
+        score: o.risk_score,
+        reasons: o.risk_reasons.lines().map(str::to_owned).collect(),
+        held_for_review: o.held_for_review,
+        client_ip: o.client_ip,
+        billing_address: o
+            .billing_address
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| ServiceError::Corrupt(e.to_string()))?,
+    })
+}
+
+/// Releases an order held for review (staff): it may be fulfilled.
+///
+/// # Errors
+/// `Unauthenticated`/`Forbidden` unless staff act; `NotFound`; `Conflict`
+/// when it is not held.
+pub async fn release_review(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<RiskView> {
+    super::access::authorize(actor, super::access::Action::ManageOrders)?;
+    let txn = super::write_txn(&shop.db).await?;
+    let o = find_public(&txn, public_id).await?;
+    let released = order::Entity::update_many()
+        .col_expr(order::Column::HeldForReview, Expr::value(false))
+        .filter(order::Column::Id.eq(o.id))
+        .filter(order::Column::HeldForReview.eq(true))
+        .exec(&txn)
+        .await?;
+    if released.rows_affected == 0 {
+        return Err(ServiceError::Conflict("The order is not held for review.".into()));
+    }
+    event(&txn, o.id, actor_name(actor), "released", None, None, "Released after review.").await?;
+    txn.commit().await?;
+    risk_of(shop, actor, public_id).await
+}
+
 /// Moves order `public_id` to `to` as `actor` — fulfilment steps by staff,
 /// cancellation by the customer or staff. Cancelling an unpaid order gives
 /// its reserved stock back.
@@ -674,6 +792,9 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
     let txn = super::write_txn(&shop.db).await?;
     let o = find_public(&txn, public_id).await?;
     let from = status_of(&o.status)?;
+    if o.held_for_review && matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::Delivered) {
+        return Err(ServiceError::Conflict("The order is held for review; release it before fulfilling it.".into()));
+    }
     if actor != Actor::Admin && from != OrderStatus::PendingPayment && from != to {
         return Err(ServiceError::Conflict(format!(
             "An order that is {from} can only be cancelled by the shop; please contact it."

@@ -744,7 +744,11 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
                 .filter(payment::Column::Status.is_in(["authorized", "succeeded"]))
                 .one(&txn)
                 .await?;
-            match orders::record_payment_in(&txn, &o, &pay.provider_ref).await {
+            let recorded = orders::record_payment_in(&txn, &o, &pay.provider_ref).await;
+            if matches!(recorded, Ok(true)) && o.risk_score >= shop.settings.risk.review_score {
+                orders::hold_for_review(&txn, &o).await?;
+            }
+            match recorded {
                 Ok(true) if captured => "the order is paid".to_owned(),
                 Ok(true) => "the payment is authorized (to be captured); the order is paid".to_owned(),
                 Ok(false) if pay.status == "authorized" => "the payment was captured".to_owned(),

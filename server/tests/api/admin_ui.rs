@@ -474,6 +474,8 @@ async fn admins_see_payment_events_and_can_replay_one() {
         },
         shipping: Default::default(),
         coupon: None,
+        billing_address: None,
+        client_ip: None,
     };
     let (order, _) = entities::services::orders::place_order(
         &app.shop,

@@ -13,6 +13,7 @@ mod contract_bus;
 mod contract_cache;
 mod contract_search;
 mod crash;
+mod fraud;
 mod health;
 mod images;
 mod live;

@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/checkout/quote", post(orders::quote))
         .route("/api/v1/orders/{id}", get(orders::get_one))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
+        .route("/api/v1/orders/{id}/risk", get(orders::risk))
+        .route("/api/v1/orders/{id}/review/release", post(orders::release))
         .route("/api/v1/orders/{id}/payments", post(payments::start))
         .route("/api/v1/orders/{id}/payments/confirm", post(payments::confirm))
         .route("/api/v1/orders/{id}/payments/settle", post(payments::settle))

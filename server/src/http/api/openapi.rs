@@ -17,7 +17,7 @@ use utoipa::OpenApi;
         search::search, search::suggest,
         categories::tree, categories::create, categories::update, categories::delete,
         vendors::list, vendors::get_one, vendors::create, vendors::update, vendors::delete,
-        orders::place, orders::get_one, orders::change_status, orders::quote,
+        orders::place, orders::get_one, orders::change_status, orders::risk, orders::release, orders::quote,
         payments::start, payments::confirm, payments::settle, payments::received, payments::capture, payments::webhook, payments::provider_webhook, payments::events, payments::replay, payments::refund,
         webhooks::subscribe, webhooks::list, webhooks::remove, webhooks::deliveries,
     ),

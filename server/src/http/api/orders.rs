@@ -37,8 +37,10 @@ pub async fn place(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     headers: HeaderMap,
-    Body(input): Body<PlaceOrder>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Body(mut input): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
+    input.client_ip = peer.map(|p| p.0 .0.ip().to_string());
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
@@ -117,4 +119,47 @@ pub async fn change_status(
 )]
 pub async fn quote(State(shop): State<Shop>, Body(req): Body<QuoteRequest>) -> Result<Json<Quote>, Problem> {
     Ok(Json(orders::quote(&shop, &req).await?))
+}
+
+/// An order's fraud screening (staff): score, reasons, whether it is held,
+/// where it was placed from and its billing address.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}/risk",
+    tag = "orders",
+    params(("id" = String, Path, description = "The order's public id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The screening", body = entities::services::orders::RiskView),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn risk(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<entities::services::orders::RiskView>, Problem> {
+    Ok(Json(orders::risk_of(&shop, actor, &id).await?))
+}
+
+/// Releases an order held for review (staff), so it can be fulfilled.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{id}/review/release",
+    tag = "orders",
+    params(("id" = String, Path, description = "The order's public id")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Released", body = entities::services::orders::RiskView),
+        (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order is not held", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn release(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<entities::services::orders::RiskView>, Problem> {
+    Ok(Json(orders::release_review(&shop, actor, &id).await?))
 }
