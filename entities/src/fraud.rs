@@ -16,11 +16,24 @@ pub struct RiskRules {
     pub email_orders_per_day: u64,
     /// More earlier orders than this from one IP address in an hour is fast.
     pub ip_orders_per_hour: u64,
+    /// A card used by this many other emails in 24 hours is suspect.
+    #[serde(default = "default_card_emails")]
+    pub card_emails_per_day: u64,
+}
+
+fn default_card_emails() -> u64 {
+    2
 }
 
 impl Default for RiskRules {
     fn default() -> Self {
-        Self { review_score: 60, large_order_minor: 100_000, email_orders_per_day: 3, ip_orders_per_hour: 5 }
+        Self {
+            review_score: 60,
+            large_order_minor: 100_000,
+            email_orders_per_day: 3,
+            ip_orders_per_hour: 5,
+            card_emails_per_day: default_card_emails(),
+        }
     }
 }
 
@@ -76,6 +89,29 @@ pub fn assess(signals: &RiskSignals<'_>, rules: &RiskRules) -> Risk {
     risk
 }
 
+/// What the card behind a payment adds to an order's risk: other emails
+/// that used the same card lately, and the provider's own verdict (Stripe
+/// Radar), recorded where present.
+pub fn assess_card(other_emails_24h: u64, provider_risk: Option<&str>, rules: &RiskRules) -> Risk {
+    let mut risk = Risk::default();
+    if rules.card_emails_per_day > 0 && other_emails_24h >= rules.card_emails_per_day {
+        risk.score += 40;
+        risk.reasons.push(format!("the card was used with {other_emails_24h} other emails in 24 hours"));
+    }
+    match provider_risk {
+        Some("elevated") => {
+            risk.score += 30;
+            risk.reasons.push("the card provider rates the payment's risk elevated".into());
+        }
+        Some("highest") => {
+            risk.score += 60;
+            risk.reasons.push("the card provider rates the payment's risk highest".into());
+        }
+        _ => {}
+    }
+    risk
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +162,19 @@ mod tests {
         assert!(risk.score >= rules.review_score);
         let two = assess(&RiskSignals { email_orders_24h: 3, billing_country: Some("US"), ..signals() }, &rules);
         assert!(two.score >= rules.review_score, "fast and billed elsewhere: {two:?}");
+    }
+
+    #[test]
+    fn a_card_shared_by_emails_and_the_providers_verdict_add_risk() {
+        let rules = RiskRules::default();
+        assert_eq!(assess_card(1, None, &rules), Risk::default());
+        assert_eq!(assess_card(0, Some("normal"), &rules), Risk::default());
+        let shared = assess_card(2, None, &rules);
+        assert_eq!(
+            (shared.score, shared.reasons[0].as_str()),
+            (40, "the card was used with 2 other emails in 24 hours")
+        );
+        assert_eq!(assess_card(0, Some("elevated"), &rules).score, 30);
+        assert!(assess_card(0, Some("highest"), &rules).score >= rules.review_score, "Radar's highest is held");
     }
 }

@@ -15,6 +15,7 @@ mod m20261124_000010_refunds;
 mod m20261124_000011_order_disputes;
 mod m20261124_000012_payment_event_amounts;
 mod m20261124_000013_order_risk;
+mod m20261124_000014_payment_card_signals;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_order_disputes::Migration),
             Box::new(m20261124_000012_payment_event_amounts::Migration),
             Box::new(m20261124_000013_order_risk::Migration),
+            Box::new(m20261124_000014_payment_card_signals::Migration),
         ]
     }
 }

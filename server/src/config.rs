@@ -49,6 +49,7 @@ review_score = 60
 large_order_minor = 100000
 email_orders_per_day = 3
 ip_orders_per_hour = 5
+card_emails_per_day = 2
 
 [log]
 format = "auto"

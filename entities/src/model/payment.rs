@@ -16,6 +16,10 @@ pub struct Model {
     pub refunded_minor: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The card's fingerprint, for card payments whose provider gives one.
+    pub card_fingerprint: Option<String>,
+    /// The provider's risk verdict (Stripe Radar's `risk_level`), if any.
+    pub risk_level: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,8 +10,8 @@ mod search;
 pub use cache::Cache;
 pub use event_bus::{Event, EventBus, EventStream};
 pub use payments::{
-    BrowserSetup, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentProviders, PaymentState,
-    ProviderEvent, ProviderStatus, WebhookRejection,
+    BrowserSetup, CardSignals, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentProviders,
+    PaymentState, ProviderEvent, ProviderStatus, WebhookRejection,
 };
 pub use search::{
     rating_floors, FacetGroup, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort, OPTION_SEPARATOR,

@@ -131,6 +131,15 @@ impl ProviderStatus {
     }
 }
 
+/// What a provider says about the card behind a payment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardSignals {
+    /// The card's fingerprint (the same card, the same fingerprint).
+    pub fingerprint: Option<String>,
+    /// The provider's risk verdict: `normal`, `elevated`, `highest` (Stripe Radar).
+    pub risk_level: Option<String>,
+}
+
 /// A payment as the provider describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentState {
@@ -244,6 +253,16 @@ pub trait PaymentProvider: Send + Sync {
     /// bank account, say); the payment's reference is shown beside them.
     fn instructions(&self) -> Vec<(String, String)> {
         Vec::new()
+    }
+
+    /// What the provider knows about the card behind a confirmed payment:
+    /// its fingerprint and the provider's risk verdict. Empty for providers
+    /// that say nothing.
+    ///
+    /// # Errors
+    /// When the provider cannot be asked.
+    async fn card_signals(&self, _provider_ref: &str, _payment_method: &str) -> Result<CardSignals, PortError> {
+        Ok(CardSignals::default())
     }
 
     /// For the built-in test provider only: a signed event as the provider

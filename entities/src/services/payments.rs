@@ -285,6 +285,13 @@ pub async fn confirm(
         }
         Err(e) => return Err(e.into()),
     };
+    if state.status != crate::ports::ProviderStatus::Canceled {
+        // Fraud screening's card rules; they never stop a payment by failing.
+        match provider.card_signals(&pay.provider_ref, payment_method).await {
+            Ok(signals) => record_card_signals(shop, &o, &pay, &signals).await?,
+            Err(e) => tracing::warn!(error = %e, payment = pay.id, "could not read the card's signals"),
+        }
+    }
     audit(
         &shop.db,
         "customer",
@@ -300,6 +307,75 @@ pub async fn confirm(
         client_secret: state.client_secret.filter(|_| state.status == crate::ports::ProviderStatus::RequiresAction),
         order: orders::order_by_public_id(shop, public_id).await?,
     })
+}
+
+/// Keeps what the provider said about the card on the payment, and adds
+/// what it means for the order's risk (a card used with other emails
+/// lately; the provider's own verdict) before the payment is applied — so a
+/// payment that makes the order suspect holds it.
+async fn record_card_signals(
+    shop: &Shop,
+    o: &order::Model,
+    pay: &payment::Model,
+    signals: &crate::ports::CardSignals,
+) -> ServiceResult<()> {
+    if signals == &crate::ports::CardSignals::default() {
+        return Ok(());
+    }
+    let txn = super::write_txn(&shop.db).await?;
+    payment::Entity::update_many()
+        .col_expr(payment::Column::CardFingerprint, Expr::value(signals.fingerprint.clone()))
+        .col_expr(payment::Column::RiskLevel, Expr::value(signals.risk_level.clone()))
+        .filter(payment::Column::Id.eq(pay.id))
+        .exec(&txn)
+        .await?;
+    let other_emails = match &signals.fingerprint {
+        Some(fingerprint) => {
+            let orders: Vec<i64> = payment::Entity::find()
+                .select_only()
+                .column(payment::Column::OrderId)
+                .filter(payment::Column::CardFingerprint.eq(fingerprint.as_str()))
+                .filter(payment::Column::CreatedAt.gt(Utc::now() - chrono::Duration::hours(24)))
+                .filter(payment::Column::OrderId.ne(o.id))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            let emails: std::collections::BTreeSet<String> = order::Entity::find()
+                .filter(order::Column::Id.is_in(orders))
+                .filter(order::Column::Email.ne(o.email.as_str()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|other| other.email)
+                .collect();
+            emails.len() as u64
+        }
+        None => 0,
+    };
+    let risk = crate::fraud::assess_card(other_emails, signals.risk_level.as_deref(), &shop.settings.risk);
+    if risk.score > 0 {
+        let current = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+        let reasons =
+            current.risk_reasons.lines().map(str::to_owned).chain(risk.reasons.iter().cloned()).collect::<Vec<_>>();
+        order::Entity::update_many()
+            .col_expr(order::Column::RiskScore, Expr::value(Ord::min(current.risk_score + risk.score, 100)))
+            .col_expr(order::Column::RiskReasons, Expr::value(reasons.join("\n")))
+            .filter(order::Column::Id.eq(o.id))
+            .exec(&txn)
+            .await?;
+    }
+    audit(
+        &txn,
+        "fraud",
+        "fraud.card_signals",
+        Some(o.id),
+        Some(pay.id),
+        serde_json::json!({ "fingerprint": signals.fingerprint, "risk_level": signals.risk_level,
+            "other_emails_24h": other_emails, "added": risk.score }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn mark_failed<C: ConnectionTrait>(db: &C, payment_id: i64) -> ServiceResult<()> {

@@ -12,8 +12,8 @@
 
 use async_trait::async_trait;
 use entities::ports::{
-    BrowserSetup, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentState, PortError,
-    ProviderEvent, ProviderStatus, WebhookRejection,
+    BrowserSetup, CardSignals, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentState,
+    PortError, ProviderEvent, ProviderStatus, WebhookRejection,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
@@ -175,6 +175,18 @@ impl PaymentProvider for StripePayments {
         refund["id"].as_str().map(str::to_owned).ok_or_else(|| PortError::bad_data(SERVICE, "a refund without id"))
     }
 
+    async fn card_signals(&self, provider_ref: &str, payment_method: &str) -> Result<CardSignals, PortError> {
+        let method = self.send(self.http.get(self.url(&format!("payment_methods/{payment_method}")))).await?;
+        let intent = self.send(self.http.get(self.url(&format!("payment_intents/{provider_ref}")))).await?;
+        // The charge: an id (Stripe), or embedded (expanded; localstripe).
+        let charge = match &intent["latest_charge"] {
+            Value::String(id) => Some(self.send(self.http.get(self.url(&format!("charges/{id}")))).await?),
+            object @ Value::Object(_) => Some(object.clone()),
+            _ => None,
+        };
+        Ok(card_signals_of(&method, charge.as_ref()))
+    }
+
     async fn lookup(&self, provider_ref: &str) -> Result<Option<PaymentState>, PortError> {
         let pi = self.send(self.http.get(self.url(&format!("payment_intents/{provider_ref}")))).await?;
         intent_state(&pi).map(Some)
@@ -187,6 +199,15 @@ impl PaymentProvider for StripePayments {
             return Err(WebhookRejection::BadSignature);
         }
         read_event_body(body)
+    }
+}
+
+/// The card's fingerprint (from the PaymentMethod) and Radar's risk level
+/// (from the charge's `outcome`), where Stripe gives them.
+pub fn card_signals_of(method: &Value, charge: Option<&Value>) -> CardSignals {
+    CardSignals {
+        fingerprint: method["card"]["fingerprint"].as_str().map(str::to_owned),
+        risk_level: charge.and_then(|c| c["outcome"]["risk_level"].as_str()).map(str::to_owned),
     }
 }
 
@@ -264,6 +285,17 @@ mod tests {
             read_event_body(&event("charge.refunded", serde_json::json!({ "id": "ch_1" }))),
             Err(WebhookRejection::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn the_cards_fingerprint_and_radars_verdict_are_read_where_present() {
+        let method =
+            serde_json::json!({ "id": "pm_1", "card": { "fingerprint": "Xt5EWLLDS7FJjR1c", "last4": "4242" } });
+        let charge = serde_json::json!({ "id": "ch_1", "outcome": { "risk_level": "elevated", "risk_score": 65 } });
+        let signals = card_signals_of(&method, Some(&charge));
+        assert_eq!(signals.fingerprint.as_deref(), Some("Xt5EWLLDS7FJjR1c"));
+        assert_eq!(signals.risk_level.as_deref(), Some("elevated"));
+        assert_eq!(card_signals_of(&serde_json::json!({ "id": "pm_2" }), None), CardSignals::default());
     }
 
     #[test]

@@ -112,10 +112,14 @@ impl StripeApp {
     }
 
     async fn order(&self) -> String {
+        self.order_for("ada@example.com").await
+    }
+
+    async fn order_for(&self, email: &str) -> String {
         let (v, _) = variant_for_sale(&self.app, 2, None).await;
         let cart_id = Uuid::new_v4();
         cart::add_item(&self.app.shop, cart_id, v.id, 1).await.unwrap();
-        let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
+        let body = json!({ "cart_id": cart_id.to_string(), "email": email,
             "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
         let r = self
             .app
@@ -500,4 +504,33 @@ async fn stripe_webhooks_need_stripes_signature_and_unused_kinds_are_acknowledge
     let unknown_provider =
         s.app.client.post(s.app.url("/api/v1/webhooks/payments/paypal")).body("{}").send().await.unwrap();
     assert_eq!(unknown_provider.status(), 404);
+}
+
+#[tokio::test]
+async fn a_card_used_with_several_emails_adds_to_the_orders_risk() {
+    let Some(s) = stripe_app(Db::Postgres, false, false).await else { return };
+    let mut orders = Vec::new();
+    for email in ["one@example.com", "two@example.com", "three@example.com"] {
+        let order = s.order_for(email).await;
+        s.start(&order).await;
+        // The same card number each time: Stripe gives it the same fingerprint.
+        let pm = s.payment_method(CARD_OK).await;
+        let (status, progress) = s
+            .post(
+                &format!("/api/v1/orders/{order}/payments/confirm"),
+                json!({ "provider": "stripe", "payment_method": pm }),
+            )
+            .await;
+        assert_eq!(status, 200, "{progress}");
+        orders.push(order);
+    }
+    let fingerprints: Vec<Option<String>> =
+        payment::Entity::find().all(&s.app.shop.db).await.unwrap().into_iter().map(|p| p.card_fingerprint).collect();
+    assert_eq!(fingerprints.len(), 3);
+    assert!(fingerprints.iter().all(|f| f.is_some() && *f == fingerprints[0]), "{fingerprints:?}");
+    let second = s.app.get_json_with_token(&format!("/api/v1/orders/{}/risk", orders[1]), TOKEN).await;
+    assert_eq!(second["score"], 0, "one other email is not yet suspect");
+    let third = s.app.get_json_with_token(&format!("/api/v1/orders/{}/risk", orders[2]), TOKEN).await;
+    assert_eq!(third["score"], 40, "{third}");
+    assert_eq!(third["reasons"][0], "the card was used with 2 other emails in 24 hours");
 }
