@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("categories") view=pages::admin::categories::CategoriesPage ssr=SsrMode::Async/>
                         <Route path=path!("import") view=pages::admin::csv::CsvPage ssr=SsrMode::Async/>
                         <Route path=path!("payments") view=pages::admin::payments::PaymentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders") view=pages::admin::orders::OrdersPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders/:id") view=pages::admin::orders::OrderPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -486,3 +486,77 @@ mod tests {
         assert_eq!(back.parent, Some(None), "an explicit null moves it to the top");
     }
 }
+
+/// Which orders the admin's order list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminOrderFilter {
+    /// Only orders in this status (`paid`, `pending_payment`…).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Only orders held for review.
+    #[serde(default)]
+    pub held: bool,
+    /// The page after this cursor (from the previous page).
+    #[serde(default)]
+    pub after: Option<i64>,
+}
+
+/// An order in the admin's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminOrderRow {
+    /// The order's public id.
+    pub id: String,
+    /// When it was placed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub placed_at: chrono::DateTime<chrono::Utc>,
+    /// The customer's email.
+    pub email: String,
+    /// Where it is in its life.
+    pub status: crate::OrderStatus,
+    /// Its total, in minor units.
+    pub total_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Fraud screening's score.
+    pub risk_score: i32,
+    /// Paid but held for review.
+    pub held_for_review: bool,
+}
+
+/// A page of the admin's order list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminOrderPage {
+    /// The orders.
+    pub items: Vec<AdminOrderRow>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<i64>,
+}
+
+/// An order's fraud screening, for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RiskView {
+    /// 0 to 100.
+    pub score: i32,
+    /// Why, one reason each.
+    pub reasons: Vec<String>,
+    /// Paid but held until released.
+    pub held_for_review: bool,
+    /// Where it was placed from.
+    pub client_ip: Option<String>,
+    /// The billing address, when one was given.
+    pub billing_address: Option<crate::checkout::Address>,
+}
+
+/// An order as staff see it: what the customer sees, and its screening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminOrder {
+    /// The order.
+    pub order: crate::checkout::OrderView,
+    /// Its fraud screening.
+    pub risk: RiskView,
+}

@@ -206,6 +206,72 @@ pub async fn admin_payment_events() -> Result<Vec<entities::checkout::EventRecor
     entities::services::payments::list_events(&shop, actor, 100).await.map_err(super::fail)
 }
 
+/// A page of orders for staff.
+#[server(prefix = "/_sf", endpoint = "admin/orders", input = Json)]
+pub async fn admin_orders(
+    filter: entities::admin::AdminOrderFilter,
+) -> Result<entities::admin::AdminOrderPage, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::orders::admin_list(&shop, actor, &filter).await.map_err(super::fail)
+}
+
+/// An order with its fraud screening, for staff.
+#[server(prefix = "/_sf", endpoint = "admin/order")]
+pub async fn admin_order(id: String) -> Result<entities::admin::AdminOrder, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::orders::admin_order(&shop, actor, &id).await.map_err(super::fail)
+}
+
+/// Captures an order's authorized payment (Stripe's manual capture; cash
+/// collected on delivery).
+#[server(prefix = "/_sf", endpoint = "admin/order/capture")]
+pub async fn admin_capture(id: String) -> Result<entities::checkout::OrderView, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::payments::capture(&shop, actor, &id, None).await.map_err(super::fail)
+}
+
+/// Records that an order's bank transfer arrived.
+#[server(prefix = "/_sf", endpoint = "admin/order/transfer-received")]
+pub async fn admin_transfer_received(id: String) -> Result<entities::checkout::OrderView, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::payments::record_received(&shop, actor, &id).await.map_err(super::fail)
+}
+
+/// Releases an order held for review.
+#[server(prefix = "/_sf", endpoint = "admin/order/release")]
+pub async fn admin_release_review(id: String) -> Result<entities::admin::RiskView, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    entities::services::orders::release_review(&shop, actor, &id).await.map_err(super::fail)
+}
+
+/// Refunds an order in full (empty amount) or in part (`amount`, in the
+/// currency's unit, e.g. `12.50`).
+#[server(prefix = "/_sf", endpoint = "admin/order/refund")]
+pub async fn admin_refund(
+    id: String,
+    amount: String,
+    reason: String,
+) -> Result<entities::checkout::OrderView, AppError> {
+    let (shop, actor) = ssr::acting().await?;
+    let order = entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)?;
+    let amount_minor = match amount.trim() {
+        "" => None,
+        text => {
+            let currency =
+                order.currency.parse::<entities::Currency>().map_err(|e| AppError::Invalid(e.to_string()))?;
+            match entities::Money::parse_decimal(text, currency) {
+                Ok(money) => Some(money.minor()),
+                Err(_) => {
+                    let error = AppError::Fields(vec![("amount".into(), "must be an amount such as 12.50".into())]);
+                    error.set_page_status();
+                    return Err(error);
+                }
+            }
+        }
+    };
+    entities::services::payments::refund(&shop, actor, &id, amount_minor, &reason).await.map_err(super::fail)
+}
+
 /// Applies a payment event again (idempotent).
 #[server(prefix = "/_sf", endpoint = "admin/payment-events/replay")]
 pub async fn admin_replay_payment_event(id: i64) -> Result<entities::checkout::EventRecord, AppError> {

@@ -509,3 +509,100 @@ async fn admins_see_payment_events_and_can_replay_one() {
     assert_eq!(status, 200, "{replayed}");
     assert_eq!(replayed["outcome"], "already succeeded; nothing to do");
 }
+
+async fn place_for(app: &TestApp, email: &str, billing: Option<&str>) -> String {
+    let (v, _) = variant_for_sale(app, 2, None).await;
+    let cart_id = uuid::Uuid::new_v4();
+    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    let mut body = json!({ "cart_id": cart_id.to_string(), "email": email,
+        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
+    if let Some(country) = billing {
+        body["billing_address"] =
+            json!({ "name": "Ada", "line1": "Elm 2", "postal_code": "10001", "city": "NYC", "country": country });
+    }
+    let r = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+async fn pay_test(app: &TestApp, order: &str) {
+    let (status, _) = call_form_at(app, "/_sf/orders/pay-test", &[("id", order.to_owned())]).await;
+    assert_eq!(status, 200);
+}
+
+async fn call_form_at(app: &TestApp, path: &str, args: &[(&str, String)]) -> (u16, Value) {
+    let response = app.client.post(app.url(path)).header("accept", "application/json").form(args).send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[tokio::test]
+async fn admins_find_orders_release_held_ones_record_transfers_and_refund() {
+    let app = spawn_app_with(Db::Sqlite, |s| {
+        s.api.admin_token = Some(TOKEN.into());
+        s.payments.bank_transfer.account_holder = Some("Bazaar Demo BV".into());
+        s.payments.bank_transfer.iban = Some("NL91ABNA0417164300".into());
+    })
+    .await;
+    let calm = place_for(&app, "calm@example.com", None).await;
+    pay_test(&app, &calm).await;
+    for _ in 0..3 {
+        place_for(&app, "fast@example.com", None).await;
+    }
+    let suspect = place_for(&app, "fast@example.com", Some("US")).await;
+    pay_test(&app, &suspect).await;
+    let transfer = place_for(&app, "slow@example.com", None).await;
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/orders/{transfer}/payments?provider=bank_transfer")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    let (status, _) = call(&app, "orders", json!({ "filter": {} })).await;
+    assert_eq!(status, 401, "for admins only");
+    sign_in(&app).await;
+    let (status, page) = call(&app, "orders", json!({ "filter": {} })).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 6);
+    assert_eq!(page["items"][0]["id"], transfer.as_str(), "newest first");
+    let (_, held) = call(&app, "orders", json!({ "filter": { "held": true } })).await;
+    let held: Vec<&str> = held["items"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(held, [suspect.as_str()]);
+    let (status, bad) = call(&app, "orders", json!({ "filter": { "status": "lost" } })).await;
+    assert_eq!(status, 400, "{bad}");
+
+    let (status, html) = app.get_html("/admin/orders?held=1").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&suspect) && !html.contains(&calm), "the filter lives in the URL");
+    let (_, html) = app.get_html(&format!("/admin/orders/{suspect}")).await;
+    assert!(html.contains("held for review") && html.contains("billed in US, shipped to NL"), "the reasons are shown");
+    assert!(html.contains("data-testid=\"release\""));
+
+    let (status, risk) = call_form(&app, "order/release", &[("id", suspect.clone())]).await;
+    assert_eq!((status, risk["held_for_review"].as_bool()), (200, Some(false)), "{risk}");
+    let (status, paid) = call_form(&app, "order/transfer-received", &[("id", transfer.clone())]).await;
+    assert_eq!((status, paid["status"].as_str()), (200, Some("paid")), "{paid}");
+
+    let (status, problem) =
+        call_form(&app, "order/refund", &[("id", calm.clone()), ("amount", "1,5x".into()), ("reason", String::new())])
+            .await;
+    assert_eq!(status, 400, "{problem}");
+    let (status, refunded) = call_form(
+        &app,
+        "order/refund",
+        &[("id", calm.clone()), ("amount", "1.00".into()), ("reason", "scratch".into())],
+    )
+    .await;
+    assert_eq!((status, refunded["status"].as_str()), (200, Some("partially_refunded")), "{refunded}");
+    assert_eq!(refunded["payments"][0]["refunded_minor"], 100);
+}

@@ -5,6 +5,7 @@
 pub mod categories;
 pub mod csv;
 pub mod editor;
+pub mod orders;
 pub mod payments;
 pub mod products;
 
@@ -61,6 +62,7 @@ fn signed_in_frame(sign_out: ServerAction<AdminSignOut>) -> AnyView {
                 <a class=link href="/admin">"Products"</a>
                 <a class=link href="/admin/categories">"Categories"</a>
                 <a class=link href="/admin/import">"Import and export"</a>
+                <a class=link href="/admin/orders">"Orders"</a>
                 <a class=link href="/admin/payments">"Payments"</a>
                 <a class=link href="/">"View the shop"</a>
             </nav>
