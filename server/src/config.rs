@@ -40,7 +40,6 @@ webhook_retry_base_ms = 2000
 prices_include_tax = true
 
 [payments]
-test_provider = true
 test_webhook_secret = "whsec_bazaar_test_provider"
 reconcile_after_secs = 120
 
@@ -107,9 +106,12 @@ pub struct CheckoutSettings {
 /// money moves) unless turned off.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentSettings {
-    /// Offer the built-in test provider ("Pay now — test payment"). Turn it
-    /// off in a shop that takes real money.
-    pub test_provider: bool,
+    /// Offer the built-in test provider ("Pay now — test payment"), with
+    /// which anyone marks an order paid without money. Unset: on only while
+    /// no real provider is configured. `true` beside a real provider is for
+    /// staging shops (a warning is logged at start).
+    #[serde(default)]
+    pub test_provider: Option<bool>,
     /// The secret the test provider signs its webhook events with.
     pub test_webhook_secret: SecretString,
     /// How long a payment stays open without news before the reconciliation
@@ -556,7 +558,7 @@ impl Settings {
             || paypal.client_id.is_some()
             || self.payments.bank_transfer.iban.is_some()
             || self.payments.cash_on_delivery;
-        if !any_real && !self.payments.test_provider {
+        if !any_real && self.payments.test_provider == Some(false) {
             return Err(ConfigError::Invalid {
                 key: "payments.test_provider",
                 reason: "is the only payment provider configured; configure Stripe, bank transfer or cash on delivery to turn it off".into(),
@@ -638,6 +640,17 @@ impl Settings {
         }
     }
 
+    /// Whether the built-in test provider is offered: as configured, else
+    /// only while no real provider is (it takes no money).
+    pub fn test_provider_on(&self) -> bool {
+        let p = &self.payments;
+        let any_real = p.stripe.secret_key.is_some()
+            || p.paypal.client_id.is_some()
+            || p.bank_transfer.iban.is_some()
+            || p.cash_on_delivery;
+        p.test_provider.unwrap_or(!any_real)
+    }
+
     /// The database URL, with the embedded SQLite file as the default.
     pub fn database_url(&self) -> String {
         match &self.database.url {
@@ -697,8 +710,11 @@ mod tests {
         s.payments.stripe.publishable_key = Some("pk_test_x".into());
         assert!(s.validate().unwrap_err().to_string().contains("payments.stripe.webhook_secret"));
         s.payments.stripe.webhook_secret = Some(SecretString::from("whsec_x"));
-        s.payments.test_provider = false;
         assert!(s.validate().is_ok(), "Stripe alone is enough");
+        assert!(!s.test_provider_on(), "no free payments beside real ones unless asked for");
+        s.payments.test_provider = Some(true);
+        assert!(s.test_provider_on(), "a staging shop may ask for both");
+        assert!(Settings::defaults().test_provider_on(), "the embedded demo shop takes test payments");
 
         let mut s = Settings::defaults();
         s.payments.bank_transfer.iban = Some("NL91 ABNA 0417 1643 01".into());
@@ -707,7 +723,7 @@ mod tests {
         assert!(s.validate().unwrap_err().to_string().contains("payments.bank_transfer.account_holder"));
 
         let mut s = Settings::defaults();
-        s.payments.test_provider = false;
+        s.payments.test_provider = Some(false);
         assert!(s.validate().unwrap_err().to_string().contains("payments.test_provider"), "no way to pay at all");
     }
 }

@@ -185,11 +185,12 @@ pub trait PaymentProvider: Send + Sync {
     ) -> Result<CreatedPayment, PortError>;
 
     /// Gives back `amount_minor` of payment `provider_ref`; answers the
-    /// provider's id of the refund.
+    /// provider's id of the refund. The same `idempotency_key` again (a retry
+    /// after a timeout) refunds nothing more.
     ///
     /// # Errors
     /// When the provider cannot be reached or refuses.
-    async fn refund(&self, provider_ref: &str, amount_minor: i64) -> Result<String, PortError>;
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<String, PortError>;
 
     /// Verifies and reads an event the provider sent with these headers.
     ///

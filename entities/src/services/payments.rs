@@ -251,14 +251,25 @@ pub async fn confirm(
     payment_method: &str,
 ) -> ServiceResult<PaymentProgress> {
     let provider = provider(shop, provider_name)?;
+    if provider.browser_setup().is_none() {
+        return Err(ServiceError::InvalidField {
+            field: "provider",
+            message: "does not take a payment method from the browser".into(),
+        });
+    }
     let payment_method = payment_method.trim();
-    if payment_method.is_empty() || payment_method.len() > 255 {
+    // An id such as `pm_…`: it goes into the provider's URLs.
+    if payment_method.is_empty()
+        || payment_method.len() > 255
+        || !payment_method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return Err(ServiceError::InvalidField {
             field: "payment_method",
             message: "must be the id of a payment method made in the browser".into(),
         });
     }
     let o = orders::find_public(&shop.db, public_id).await?;
+    waiting_for_payment(&o)?;
     let pay = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Provider.eq(provider.name()))
@@ -363,6 +374,15 @@ async fn record_card_signals(
             .filter(order::Column::Id.eq(o.id))
             .exec(&txn)
             .await?;
+        // Its payment may have been applied already (Stripe's webhook is
+        // quick): a paid order that is now suspect is held all the same.
+        let now_order = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+        if now_order.status == OrderStatus::Paid.as_str()
+            && !now_order.held_for_review
+            && now_order.risk_score >= shop.settings.risk.review_score
+        {
+            orders::hold_for_review(&txn, &now_order).await?;
+        }
     }
     audit(
         &txn,
@@ -376,6 +396,15 @@ async fn record_card_signals(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// `Conflict` unless order `o` still waits for its payment.
+fn waiting_for_payment(o: &order::Model) -> ServiceResult<()> {
+    if o.status == OrderStatus::PendingPayment.as_str() {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(format!("The order is {}, not waiting for payment.", o.status.replace('_', " "))))
+    }
 }
 
 async fn mark_failed<C: ConnectionTrait>(db: &C, payment_id: i64) -> ServiceResult<()> {
@@ -434,6 +463,21 @@ const OPEN: [&str; 3] = ["pending", "failed", "authorized"];
 async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool> {
     let Some(provider) = shop.payments.get(&pay.provider) else { return Ok(false) };
     let Some(mut state) = provider.lookup(&pay.provider_ref).await? else { return Ok(false) };
+    // Looked at now: the job turns to the payments it asked about longest ago.
+    payment::Entity::update_many()
+        .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(payment::Column::Id.eq(pay.id))
+        .exec(&shop.db)
+        .await?;
+    let order_waits = order::Entity::find_by_id(pay.order_id)
+        .one(&shop.db)
+        .await?
+        .is_some_and(|o| o.status == OrderStatus::PendingPayment.as_str());
+    if state.status == crate::ports::ProviderStatus::Approved && !order_waits {
+        // Approved at PayPal, but the order was paid another way or
+        // cancelled meanwhile: take nothing (PayPal lets the approval lapse).
+        return Ok(false);
+    }
     if state.status == crate::ports::ProviderStatus::Approved {
         // Approved by the shopper, never captured (they did not come back).
         state = provider.confirm(&pay.provider_ref, "").await?;
@@ -474,7 +518,8 @@ pub async fn return_from_provider(
         .one(&shop.db)
         .await?
         .ok_or(ServiceError::NotFound("payment"))?;
-    if pay.status == "pending" {
+    // Never take money for an order that was paid another way or cancelled.
+    if pay.status == "pending" && waiting_for_payment(&o).is_ok() {
         let state = provider.confirm(&pay.provider_ref, "").await?;
         audit(
             &shop.db,
@@ -504,7 +549,7 @@ pub async fn reconcile(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<U
         .filter(payment::Column::Status.is_in(OPEN))
         .filter(payment::Column::UpdatedAt.lte(now - quiet_for))
         .filter(payment::Column::CreatedAt.gte(now - chrono::Duration::days(30)))
-        .order_by_asc(payment::Column::Id)
+        .order_by_asc(payment::Column::UpdatedAt)
         .limit(200)
         .all(&shop.db)
         .await?;
@@ -814,6 +859,26 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
         (PaymentEventKind::Succeeded | PaymentEventKind::Authorized, _) => {
             let captured = kind == PaymentEventKind::Succeeded;
             set_status(if captured { "succeeded" } else { "authorized" }).exec(&txn).await?;
+            // Less than the payment (a partial capture, say): what was received
+            // is what counts — refunds stop there — and the order is held.
+            let short = captured && event.amount_minor > 0 && event.amount_minor < pay.amount_minor;
+            if short {
+                payment::Entity::update_many()
+                    .col_expr(payment::Column::AmountMinor, Expr::value(event.amount_minor))
+                    .filter(payment::Column::Id.eq(pay.id))
+                    .exec(&txn)
+                    .await?;
+                orders::event(
+                    &txn,
+                    o.id,
+                    "payment",
+                    "short_payment",
+                    None,
+                    None,
+                    &format!("Received {} of the {} minor units asked for.", event.amount_minor, pay.amount_minor),
+                )
+                .await?;
+            }
             let twice = payment::Entity::find()
                 .filter(payment::Column::OrderId.eq(o.id))
                 .filter(payment::Column::Id.ne(pay.id))
@@ -821,7 +886,8 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
                 .one(&txn)
                 .await?;
             let recorded = orders::record_payment_in(&txn, &o, &pay.provider_ref).await;
-            if matches!(recorded, Ok(true)) && o.risk_score >= shop.settings.risk.review_score {
+            let paid_now = matches!(recorded, Ok(true));
+            if (paid_now && o.risk_score >= shop.settings.risk.review_score) || (short && !o.held_for_review) {
                 orders::hold_for_review(&txn, &o).await?;
             }
             match recorded {
@@ -848,6 +914,31 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
         (PaymentEventKind::Failed, "pending") => {
             set_status("failed").exec(&txn).await?;
             "the payment failed; the order still waits for one".to_owned()
+        }
+        (PaymentEventKind::Failed, "authorized") => {
+            // The hold on the card lapsed or was cancelled: the order is paid
+            // on paper only. It is held so that nothing ships unpaid.
+            set_status("failed").exec(&txn).await?;
+            if o.status == OrderStatus::Paid.as_str() && !o.held_for_review {
+                orders::hold_for_review(&txn, &o).await?;
+            }
+            orders::event(
+                &txn,
+                o.id,
+                "payment",
+                "authorization_lost",
+                None,
+                None,
+                "The authorized payment was cancelled or expired before it was captured: nothing is held on the card.",
+            )
+            .await?;
+            super::outbox::record(
+                &txn,
+                "order.payment_lost",
+                serde_json::json!({ "order_id": o.id, "public_id": o.public_id }),
+            )
+            .await?;
+            "the authorization was lost; the order is held".to_owned()
         }
         (PaymentEventKind::Failed, status) => format!("ignored: the payment already {status}"),
         (PaymentEventKind::Refunded, _) => {
@@ -1039,7 +1130,8 @@ pub async fn refund(
     txn.commit().await?;
 
     let asked = match shop.payments.get(&pay.provider) {
-        Some(provider) => provider.refund(&pay.provider_ref, amount).await,
+        // Keyed by our refund's id: a retry after a timeout refunds once.
+        Some(provider) => provider.refund(&pay.provider_ref, amount, &format!("bazaar-refund-{}", row.id)).await,
         None => Err(crate::ports::PortError::Declined {
             service: "payments",
             message: format!("The {} provider is not configured; refund it there.", pay.provider),

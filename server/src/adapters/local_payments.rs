@@ -52,7 +52,7 @@ impl PaymentProvider for BankTransfer {
         Ok(CreatedPayment { provider_ref: reference("BT", order_id), ..Default::default() })
     }
 
-    async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
+    async fn refund(&self, _provider_ref: &str, _amount_minor: i64, _key: &str) -> Result<String, PortError> {
         // The shop transfers the money back itself; this records that it is owed.
         Ok(format!("bt_re_{}", uuid::Uuid::new_v4().simple()))
     }
@@ -87,7 +87,7 @@ impl PaymentProvider for CashOnDelivery {
         Ok(CreatedPayment { provider_ref: reference("CD", order_id), ..Default::default() })
     }
 
-    async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
+    async fn refund(&self, _provider_ref: &str, _amount_minor: i64, _key: &str) -> Result<String, PortError> {
         Ok(format!("cd_re_{}", uuid::Uuid::new_v4().simple()))
     }
 

@@ -241,7 +241,7 @@ impl PaymentProvider for PayPalPayments {
         }
     }
 
-    async fn refund(&self, provider_ref: &str, amount_minor: i64) -> Result<String, PortError> {
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<String, PortError> {
         let order = self.order(provider_ref).await?;
         let capture = &order["purchase_units"][0]["payments"]["captures"][0];
         let capture_id = capture["id"].as_str().ok_or_else(|| PortError::Declined {
@@ -252,7 +252,7 @@ impl PaymentProvider for PayPalPayments {
         let request = self
             .http
             .post(self.url(&format!("/v2/payments/captures/{capture_id}/refund")))
-            .header("paypal-request-id", format!("bazaar-refund-{}", uuid::Uuid::new_v4()))
+            .header("paypal-request-id", idempotency_key)
             .json(&json!({ "amount": { "currency_code": currency, "value": decimal(amount_minor, currency) } }));
         let refund = self.send(request).await?;
         refund["id"].as_str().map(str::to_owned).ok_or_else(|| PortError::bad_data(SERVICE, "a refund without id"))
@@ -265,19 +265,27 @@ impl PaymentProvider for PayPalPayments {
     async fn read_event(&self, headers: &EventHeaders, body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
         let event: Value = serde_json::from_slice(body).map_err(|e| WebhookRejection::Malformed(e.to_string()))?;
         let header = |name: &str| headers.get(name).cloned().ok_or(WebhookRejection::BadSignature);
-        // PayPal checks its own signature: the event as received, with the
-        // transmission headers and our webhook's id.
-        let check = json!({
+        // PayPal checks its own signature over the event exactly as it sent
+        // it: the body's bytes go into the request untouched (re-serialising
+        // the parsed event would reorder its keys and fail the check).
+        let raw = std::str::from_utf8(body).map_err(|e| WebhookRejection::Malformed(e.to_string()))?;
+        let head = json!({
             "auth_algo": header("paypal-auth-algo")?,
             "cert_url": header("paypal-cert-url")?,
             "transmission_id": header("paypal-transmission-id")?,
             "transmission_sig": header("paypal-transmission-sig")?,
             "transmission_time": header("paypal-transmission-time")?,
             "webhook_id": self.config.webhook_id,
-            "webhook_event": event,
-        });
+        })
+        .to_string();
+        let check = format!("{},\"webhook_event\":{raw}}}", head.trim_end_matches('}'));
         let verdict = self
-            .send(self.http.post(self.url("/v1/notifications/verify-webhook-signature")).json(&check))
+            .send(
+                self.http
+                    .post(self.url("/v1/notifications/verify-webhook-signature"))
+                    .header("content-type", "application/json")
+                    .body(check),
+            )
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, "PayPal could not check a webhook's signature");

@@ -108,7 +108,10 @@ pub fn intent_state(pi: &Value) -> Result<PaymentState, PortError> {
             .ok_or_else(|| PortError::bad_data(SERVICE, "a PaymentIntent without id"))?
             .to_owned(),
         status,
-        amount_minor: pi["amount"].as_i64().unwrap_or(0),
+        amount_minor: match (status, pi["amount_received"].as_i64()) {
+            (ProviderStatus::Succeeded, Some(received)) if received > 0 => received,
+            _ => pi["amount"].as_i64().unwrap_or(0),
+        },
         currency: pi["currency"].as_str().unwrap_or_default().to_ascii_uppercase(),
         client_secret: pi["client_secret"].as_str().map(str::to_owned),
         last_error: pi["last_payment_error"]["message"].as_str().map(str::to_owned),
@@ -168,10 +171,10 @@ impl PaymentProvider for StripePayments {
         intent_state(&pi)
     }
 
-    async fn refund(&self, provider_ref: &str, amount_minor: i64) -> Result<String, PortError> {
-        let refund = self
-            .post("refunds", &[("payment_intent", provider_ref.to_owned()), ("amount", amount_minor.to_string())])
-            .await?;
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<String, PortError> {
+        let form = [("payment_intent", provider_ref.to_owned()), ("amount", amount_minor.to_string())];
+        let request = self.http.post(self.url("refunds")).header("idempotency-key", idempotency_key).form(&form);
+        let refund = self.send(request).await?;
         refund["id"].as_str().map(str::to_owned).ok_or_else(|| PortError::bad_data(SERVICE, "a refund without id"))
     }
 
@@ -218,7 +221,12 @@ pub fn read_event_body(body: &[u8]) -> Result<ProviderEvent, WebhookRejection> {
     let kind_name = json["type"].as_str().ok_or_else(|| WebhookRejection::Malformed("missing `type`".into()))?;
     let object = &json["data"]["object"];
     let (kind, intent, amount) = match kind_name {
-        "payment_intent.succeeded" => (PaymentEventKind::Succeeded, &object["id"], &object["amount"]),
+        // What was received (less than asked after a partial capture).
+        "payment_intent.succeeded" => (
+            PaymentEventKind::Succeeded,
+            &object["id"],
+            if object["amount_received"].is_i64() { &object["amount_received"] } else { &object["amount"] },
+        ),
         "payment_intent.amount_capturable_updated" => {
             (PaymentEventKind::Authorized, &object["id"], &object["amount_capturable"])
         }

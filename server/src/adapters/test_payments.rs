@@ -52,7 +52,7 @@ impl PaymentProvider for TestPayments {
         })
     }
 
-    async fn refund(&self, _provider_ref: &str, _amount_minor: i64) -> Result<String, PortError> {
+    async fn refund(&self, _provider_ref: &str, _amount_minor: i64, _key: &str) -> Result<String, PortError> {
         Ok(format!("test_re_{}", uuid::Uuid::new_v4().simple()))
     }
 

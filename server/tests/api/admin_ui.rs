@@ -550,6 +550,8 @@ async fn admins_find_orders_release_held_ones_record_transfers_and_refund() {
         s.api.admin_token = Some(TOKEN.into());
         s.payments.bank_transfer.account_holder = Some("Bazaar Demo BV".into());
         s.payments.bank_transfer.iban = Some("NL91ABNA0417164300".into());
+        // A staging shop: the test provider beside a real method.
+        s.payments.test_provider = Some(true);
     })
     .await;
     let calm = place_for(&app, "calm@example.com", None).await;

@@ -95,6 +95,15 @@ on_both_databases!(a_bank_transfer_holds_the_stock_for_days_and_staff_record_the
         entities::OrderStatus::PendingPayment
     );
 
+    // Nobody can confirm (and so fail) a bank transfer from the browser.
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/orders/{order}/payments/confirm")))
+        .json(&json!({ "provider": "bank_transfer", "payment_method": "pm_x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
     // Only staff record the money.
     let path = format!("/api/v1/orders/{order}/payments/received");
     assert_eq!(post(&app, &path, None).await.0, 401);

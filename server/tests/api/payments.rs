@@ -362,3 +362,19 @@ async fn two_successes_applied_at_the_same_moment_pay_the_order_once() {
         .unwrap();
     assert_eq!(false_alarms, 0, "a lost race is not a payment after expiry");
 }
+
+#[tokio::test]
+async fn a_payment_short_of_the_total_is_kept_at_what_came_and_the_order_is_held() {
+    let app = spawn_app_with(Db::Sqlite, |s| s.api.admin_token = Some(TOKEN.to_owned().into())).await;
+    let order = unpaid_order(&app).await;
+    let started = start_payment(&app, &order).await;
+    let asked = started["amount_minor"].as_i64().unwrap();
+    let short = json!({ "provider_ref": started["provider_ref"], "amount_minor": asked - 100, "currency": started["currency"] });
+    let (status, _) = deliver(&app, &event(&app, PaymentEventKind::Succeeded, &short)).await;
+    assert_eq!(status, 200);
+    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
+    let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!(p.amount_minor, asked - 100, "refunds can only give back what came");
+    let risk = app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await;
+    assert_eq!(risk["held_for_review"], true, "staff look before it ships");
+}

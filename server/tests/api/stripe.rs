@@ -307,11 +307,27 @@ async fn a_declined_card_gets_stripes_message_and_the_shopper_pays_with_another(
         .unwrap();
     assert_eq!(p.status, "succeeded");
 
-    // Bad input: no payment method, an unknown provider.
+    // Paid: confirming again takes nothing more.
+    let again = s.payment_method(CARD_OK).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/orders/{order}/payments/confirm"),
+            json!({ "provider": "stripe", "payment_method": again }),
+        )
+        .await;
+    assert_eq!(status, 409, "the order no longer waits for payment");
+    // Bad input: no payment method, one that is not an id, an unknown provider.
     let (status, problem) = s
         .post(
             &format!("/api/v1/orders/{order}/payments/confirm"),
             json!({ "provider": "stripe", "payment_method": " " }),
+        )
+        .await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("payment_method")));
+    let (status, problem) = s
+        .post(
+            &format!("/api/v1/orders/{order}/payments/confirm"),
+            json!({ "provider": "stripe", "payment_method": "../charges" }),
         )
         .await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("payment_method")));
@@ -533,4 +549,45 @@ async fn a_card_used_with_several_emails_adds_to_the_orders_risk() {
     let third = s.app.get_json_with_token(&format!("/api/v1/orders/{}/risk", orders[2]), TOKEN).await;
     assert_eq!(third["score"], 40, "{third}");
     assert_eq!(third["reasons"][0], "the card was used with 2 other emails in 24 hours");
+}
+
+#[tokio::test]
+async fn an_authorization_lost_before_capture_holds_the_order() {
+    let Some(s) = stripe_app(Db::Sqlite, false, true).await else { return };
+    let order = s.order().await;
+    let started = s.start(&order).await;
+    let intent = started["provider_ref"].as_str().unwrap().to_owned();
+    let pm = s.payment_method(CARD_OK).await;
+    let (_, progress) = s
+        .post(
+            &format!("/api/v1/orders/{order}/payments/confirm"),
+            json!({ "provider": "stripe", "payment_method": pm }),
+        )
+        .await;
+    assert_eq!(progress["status"], "authorized");
+    // Stripe cancels the uncaptured PaymentIntent (after seven days, say).
+    let body = json!({ "id": format!("evt_cancel_{intent}"), "type": "payment_intent.canceled",
+        "data": { "object": { "id": intent, "amount": started["amount_minor"], "currency": "eur", "status": "canceled" } } })
+    .to_string();
+    let r = s
+        .app
+        .client
+        .post(s.app.url("/api/v1/webhooks/payments/stripe"))
+        .header("stripe-signature", stripe_signature(&s, &body))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let p = payment::Entity::find()
+        .filter(payment::Column::ProviderRef.eq(intent.as_str()))
+        .one(&s.app.shop.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.status, "failed");
+    let risk = s.app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await;
+    assert_eq!(risk["held_for_review"], true, "nothing ships without the money");
+    let view = entities::services::orders::order_by_public_id(&s.app.shop, &order).await.unwrap();
+    assert!(view.timeline.iter().any(|e| e.note.contains("cancelled or expired before it was captured")));
 }
