@@ -711,15 +711,30 @@ pub async fn store(
     store_event(shop, adapter.name(), &event).await
 }
 
+/// `value` without any `client_secret` (a PaymentIntent's, which lets its
+/// holder confirm it): it is not kept in events or the audit log.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("client_secret");
+            map.values_mut().for_each(redact);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
 /// Stores a verified event once per provider and event id.
 async fn store_event(shop: &Shop, provider: &str, event: &ProviderEvent) -> ServiceResult<Receipt> {
     let now = Utc::now();
+    let mut payload = event.payload.clone();
+    redact(&mut payload);
     let inserted = payment_event::Entity::insert(payment_event::ActiveModel {
         provider: Set(provider.to_owned()),
         event_id: Set(event.event_id.clone()),
         kind: Set(event.kind.as_str().to_owned()),
         provider_ref: Set(event.provider_ref.clone()),
-        payload: Set(event.payload.clone()),
+        payload: Set(payload),
         received_at: Set(now),
         processed_at: Set(None),
         outcome: Set(None),
@@ -972,6 +987,9 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
                 }
                 format!("refunded at the provider: {total} in all")
             }
+        }
+        (PaymentEventKind::DisputeOpened, _) if o.disputed => {
+            "the order was flagged for this dispute before".to_owned()
         }
         (PaymentEventKind::DisputeOpened, _) => {
             order::Entity::update_many()

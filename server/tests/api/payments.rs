@@ -321,6 +321,9 @@ async fn a_dispute_flags_the_order_once() {
 
     let (first, _) = deliver(&app, &dispute).await;
     let (again, receipt) = deliver(&app, &dispute).await;
+    // Another event about the same dispute (the provider's update, a replay).
+    let (other, _) = deliver(&app, &event(&app, PaymentEventKind::DisputeOpened, &started)).await;
+    assert_eq!(other, 200);
 
     assert_eq!((first, again, receipt["duplicate"].as_bool()), (200, 200, Some(true)));
     let view = orders::order_by_public_id(&app.shop, &order).await.unwrap();

@@ -227,6 +227,10 @@ async fn a_card_payment_is_started_confirmed_and_completed_by_stripes_webhook_on
         .unwrap();
     assert!(events.iter().any(|e| e.event_id.starts_with("evt_") && e.kind == "succeeded"), "{events:?}");
     assert!(events.iter().all(|e| e.processed_at.is_some()));
+    assert!(
+        events.iter().all(|e| !e.payload.to_string().contains("_secret_")),
+        "the PaymentIntent's client secret is not kept"
+    );
     assert_eq!(s.paid_events(&order).await, 1, "one confirmation, however many times Stripe tells us");
     let p = payment::Entity::find()
         .filter(payment::Column::ProviderRef.eq(intent))
