@@ -510,28 +510,6 @@ async fn admins_see_payment_events_and_can_replay_one() {
     assert_eq!(replayed["outcome"], "already succeeded; nothing to do");
 }
 
-async fn place_for(app: &TestApp, email: &str, billing: Option<&str>) -> String {
-    let (v, _) = variant_for_sale(app, 2, None).await;
-    let cart_id = uuid::Uuid::new_v4();
-    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
-    let mut body = json!({ "cart_id": cart_id.to_string(), "email": email,
-        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-    if let Some(country) = billing {
-        body["billing_address"] =
-            json!({ "name": "Ada", "line1": "Elm 2", "postal_code": "10001", "city": "NYC", "country": country });
-    }
-    let r = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
-}
-
 async fn pay_test(app: &TestApp, order: &str) {
     let (status, _) = call_form_at(app, "/_sf/orders/pay-test", &[("id", order.to_owned())]).await;
     assert_eq!(status, 200);
@@ -554,14 +532,14 @@ async fn admins_find_orders_release_held_ones_record_transfers_and_refund() {
         s.payments.test_provider = Some(true);
     })
     .await;
-    let calm = place_for(&app, "calm@example.com", None).await;
+    let calm = place_unpaid_order(&app, "calm@example.com", None).await;
     pay_test(&app, &calm).await;
     for _ in 0..3 {
-        place_for(&app, "fast@example.com", None).await;
+        place_unpaid_order(&app, "fast@example.com", None).await;
     }
-    let suspect = place_for(&app, "fast@example.com", Some("US")).await;
+    let suspect = place_unpaid_order(&app, "fast@example.com", Some("US")).await;
     pay_test(&app, &suspect).await;
-    let transfer = place_for(&app, "slow@example.com", None).await;
+    let transfer = place_unpaid_order(&app, "slow@example.com", None).await;
     let r = app
         .client
         .post(app.url(&format!("/api/v1/orders/{transfer}/payments?provider=bank_transfer")))

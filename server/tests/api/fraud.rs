@@ -12,27 +12,6 @@ use uuid::Uuid;
 
 const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
 
-async fn place(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
-    let (v, _) = variant_for_sale(app, 2, None).await;
-    let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
-    let mut body = json!({ "cart_id": cart_id.to_string(), "email": email,
-        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-    if let Some(country) = billing_country {
-        body["billing_address"] = json!({ "name": "Ada", "line1": "Elm St 2", "postal_code": "10001", "city": "New York", "country": country });
-    }
-    let r = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .header("idempotency-key", format!("fraud-{}", Uuid::new_v4()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
-}
-
 async fn risk(app: &TestApp, order: &str) -> Value {
     app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await
 }
@@ -64,7 +43,7 @@ async fn to_status(app: &TestApp, order: &str, status: &str) -> u16 {
 on_both_databases!(a_fast_buyer_billed_abroad_is_held_for_review_until_released, |db| async move {
     let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.to_owned().into())).await;
     // An ordinary order: nothing seen, paid, fulfilled.
-    let calm = place(&app, "calm@example.com", None).await;
+    let calm = place_unpaid_order(&app, "calm@example.com", None).await;
     let r = risk(&app, &calm).await;
     assert_eq!((r["score"].as_i64(), r["reasons"].as_array().map(Vec::len)), (Some(0), Some(0)), "{r}");
     assert!(r["client_ip"].as_str().unwrap().starts_with("127."), "where it came from is kept: {r}");
@@ -73,9 +52,9 @@ on_both_databases!(a_fast_buyer_billed_abroad_is_held_for_review_until_released,
 
     // Three orders from one email, then a fourth billed in another country.
     for _ in 0..3 {
-        place(&app, "fast@example.com", None).await;
+        place_unpaid_order(&app, "fast@example.com", None).await;
     }
-    let suspect = place(&app, "fast@example.com", Some("US")).await;
+    let suspect = place_unpaid_order(&app, "fast@example.com", Some("US")).await;
     let r = risk(&app, &suspect).await;
     assert_eq!(r["score"], 60, "{r}");
     let reasons: Vec<&str> = r["reasons"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();

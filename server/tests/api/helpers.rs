@@ -183,3 +183,28 @@ pub async fn variant_for_sale(
     }
     panic!("no variant for sale with {min_stock} in stock");
 }
+
+/// Places an order from `email` for one unit of the first variant for sale
+/// (at least two in stock), shipped to the Netherlands and billed in
+/// `billing_country` when given; answers its public id.
+pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
+    let (v, _) = variant_for_sale(app, 2, None).await;
+    let cart_id = uuid::Uuid::new_v4();
+    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    let mut body = serde_json::json!({ "cart_id": cart_id.to_string(), "email": email,
+        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
+    if let Some(country) = billing_country {
+        body["billing_address"] = serde_json::json!({ "name": "Ada", "line1": "Elm St 2", "postal_code": "10001",
+            "city": "New York", "country": country });
+    }
+    let response = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}

@@ -5,7 +5,6 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{order, outbox, payment, reservation};
-use entities::services::cart;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -22,24 +21,6 @@ async fn local_app(db: Db) -> TestApp {
         s.payments.cash_on_delivery = true;
     })
     .await
-}
-
-async fn unpaid_order(app: &TestApp) -> String {
-    let (v, _) = variant_for_sale(app, 2, None).await;
-    let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
-    let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
-        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-    let r = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .header("idempotency-key", format!("local-{}", Uuid::new_v4()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
 }
 
 async fn post(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
@@ -64,7 +45,7 @@ async fn paid_count(app: &TestApp, order: &str) -> usize {
 
 on_both_databases!(a_bank_transfer_holds_the_stock_for_days_and_staff_record_the_money, |db| async move {
     let app = local_app(db).await;
-    let order = unpaid_order(&app).await;
+    let order = place_unpaid_order(&app, "ada@example.com", None).await;
     let (status, started) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=bank_transfer"), None).await;
     assert_eq!(status, 201, "{started}");
     let reference = started["provider_ref"].as_str().unwrap().to_owned();
@@ -118,7 +99,7 @@ on_both_databases!(a_bank_transfer_holds_the_stock_for_days_and_staff_record_the
 
 on_both_databases!(cash_on_delivery_confirms_at_once_and_is_collected_on_delivery, |db| async move {
     let app = local_app(db).await;
-    let order = unpaid_order(&app).await;
+    let order = place_unpaid_order(&app, "ada@example.com", None).await;
     let (status, _) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=cash_on_delivery"), None).await;
     assert_eq!(status, 201);
     let view = entities::services::orders::order_by_public_id(&app.shop, &order).await.unwrap();
@@ -142,7 +123,7 @@ on_both_databases!(cash_on_delivery_confirms_at_once_and_is_collected_on_deliver
 #[tokio::test]
 async fn the_order_page_offers_the_local_methods_and_shows_the_transfer_details() {
     let app = local_app(Db::Sqlite).await;
-    let order = unpaid_order(&app).await;
+    let order = place_unpaid_order(&app, "ada@example.com", None).await;
     let (status, html) = app.get_html(&format!("/orders/{order}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"choose-bank_transfer\""), "offered");
@@ -155,7 +136,7 @@ async fn the_order_page_offers_the_local_methods_and_shows_the_transfer_details(
     assert!(html.contains("NL91 ABNA 0417 1643 00") && html.contains("Bazaar Demo BV"));
     assert!(html.contains(started["provider_ref"].as_str().unwrap()), "the reference is shown");
 
-    let cod = unpaid_order(&app).await;
+    let cod = place_unpaid_order(&app, "ada@example.com", None).await;
     post(&app, &format!("/api/v1/orders/{cod}/payments?provider=cash_on_delivery"), None).await;
     let (_, html) = app.get_html(&format!("/orders/{cod}")).await;
     assert!(html.contains("Confirmed — pay on delivery"), "not shown as paid");

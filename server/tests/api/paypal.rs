@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use entities::model::{outbox, payment, payment_event};
-use entities::services::{cart, payments};
+use entities::services::payments;
 use entities::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -275,22 +275,7 @@ async fn paypal_app(db: Db, webhooks: bool) -> PayPalApp {
 
 impl PayPalApp {
     async fn order(&self) -> String {
-        let (v, _) = variant_for_sale(&self.app, 2, None).await;
-        let cart_id = Uuid::new_v4();
-        cart::add_item(&self.app.shop, cart_id, v.id, 1).await.unwrap();
-        let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
-            "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-        let r = self
-            .app
-            .client
-            .post(self.app.url("/api/v1/orders"))
-            .header("idempotency-key", format!("paypal-{}", Uuid::new_v4()))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+        place_unpaid_order(&self.app, "ada@example.com", None).await
     }
 
     async fn start(&self, order: &str) -> Value {

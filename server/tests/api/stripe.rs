@@ -7,7 +7,7 @@
 
 use crate::helpers::*;
 use entities::model::{outbox, payment, payment_audit, payment_event};
-use entities::services::{cart, payments};
+use entities::services::payments;
 use entities::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -116,22 +116,7 @@ impl StripeApp {
     }
 
     async fn order_for(&self, email: &str) -> String {
-        let (v, _) = variant_for_sale(&self.app, 2, None).await;
-        let cart_id = Uuid::new_v4();
-        cart::add_item(&self.app.shop, cart_id, v.id, 1).await.unwrap();
-        let body = json!({ "cart_id": cart_id.to_string(), "email": email,
-            "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-        let r = self
-            .app
-            .client
-            .post(self.app.url("/api/v1/orders"))
-            .header("idempotency-key", format!("stripe-{}", Uuid::new_v4()))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+        place_unpaid_order(&self.app, email, None).await
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
