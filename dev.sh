@@ -108,6 +108,7 @@ ensure_services() {
   fi
   ensure_s3
   ensure_stripe
+  ensure_smtp
   if command -v psql >/dev/null 2>&1; then
     # Databases left by earlier test runs (each test makes its own).
     psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'bazaar_t_%'" 2>/dev/null |
@@ -138,6 +139,30 @@ ensure_stripe() {
     port_open 127.0.0.1 "$port" || die "localstripe did not start (see ${TMPDIR:-/tmp}/bazaar-localstripe.log)"
   fi
   export BAZAAR_TEST_STRIPE="http://127.0.0.1:$port"
+}
+
+# aiosmtpd, a real SMTP server, for the SMTP mailer's tests and the
+# browser journey's emails (PyPI, in .venv). It keeps every message in a
+# maildir that the tests read.
+ensure_smtp() {
+  local port=${BAZAAR_TEST_SMTP_PORT:-8025}
+  local maildir="${TMPDIR:-/tmp}/bazaar-maildir"
+  if [ ! -x .venv/bin/aiosmtpd ]; then
+    say "installing aiosmtpd (an SMTP server for the tests) into .venv"
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/pip install --quiet "aiosmtpd==1.4.6"
+  fi
+  if ! port_open 127.0.0.1 "$port"; then
+    say "starting aiosmtpd on 127.0.0.1:$port (mail kept in $maildir)"
+    rm -rf "$maildir"
+    .venv/bin/aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+      >"${TMPDIR:-/tmp}/bazaar-aiosmtpd.log" 2>&1 &
+    BACKGROUND+=($!)
+    for _ in $(seq 60); do port_open 127.0.0.1 "$port" && break; sleep 0.5; done
+    port_open 127.0.0.1 "$port" || die "aiosmtpd did not start (see ${TMPDIR:-/tmp}/bazaar-aiosmtpd.log)"
+  fi
+  export BAZAAR_TEST_SMTP="smtp://127.0.0.1:$port"
+  export BAZAAR_TEST_MAILDIR="$maildir"
 }
 
 # moto's S3 server, for the S3 object-store tests (PyPI, in .venv).
@@ -204,7 +229,7 @@ run_browser_journey() {
     -d "url=$url/api/v1/webhooks/payments/stripe" -d secret=whsec_bazaar_e2e >/dev/null
   BAZAAR__API__ADMIN_TOKEN="$admin_token" \
   BAZAAR__DATA_DIR="$data/data" BAZAAR__SERVER__PORT="$port" BAZAAR__LOG__FORMAT=json \
-  BAZAAR__PAYMENTS__TEST_PROVIDER=true \
+  BAZAAR__PAYMENTS__TEST_PROVIDER=true SMTP_URL="$BAZAAR_TEST_SMTP" \
   STRIPE_SECRET_KEY=sk_test_bazaar_e2e STRIPE_PUBLISHABLE_KEY=pk_test_bazaar_e2e STRIPE_WEBHOOK_SECRET=whsec_bazaar_e2e \
   BAZAAR__PAYMENTS__STRIPE__API_BASE="$BAZAAR_TEST_STRIPE" \
   BAZAAR__PAYMENTS__STRIPE__JS_URL="$BAZAAR_TEST_STRIPE/js.stripe.com/v3/" \
@@ -215,7 +240,7 @@ run_browser_journey() {
     kill "$pid" 2>/dev/null || true
     die "the store did not become ready"
   fi
-  BAZAAR_URL="$url" BAZAAR_ADMIN_TOKEN="$admin_token" node --test end2end/ || status=$?
+  BAZAAR_URL="$url" BAZAAR_ADMIN_TOKEN="$admin_token" BAZAAR_MAILDIR="$BAZAAR_TEST_MAILDIR" node --test end2end/ || status=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   [ "$status" = 0 ] || { tail -n 30 "$log" >&2; }

@@ -27,6 +27,9 @@ pub enum AppError {
     /// The request conflicts with the shop's state (e.g. sold out).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; the text says when to try again.
+    #[error("{0}")]
+    TooMany(String),
     /// Something failed on our side; details are in the server log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -52,6 +55,7 @@ impl From<entities::services::ServiceError> for AppError {
             E::Invalid(message) => Self::Invalid(message),
             E::InvalidField { field, message } => Self::Fields(vec![(field.to_owned(), message)]),
             E::Conflict(message) => Self::Conflict(message),
+            E::RateLimited(message) => Self::TooMany(message),
             E::InvalidFields(fields) => Self::Fields(fields),
             E::Unauthenticated => Self::SignIn,
             E::Forbidden => Self::Forbidden,
@@ -74,6 +78,7 @@ impl AppError {
                 Self::SignIn => http::StatusCode::UNAUTHORIZED,
                 Self::Forbidden => http::StatusCode::FORBIDDEN,
                 Self::Conflict(_) => http::StatusCode::CONFLICT,
+                Self::TooMany(_) => http::StatusCode::TOO_MANY_REQUESTS,
                 Self::Internal | Self::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
             });
         }

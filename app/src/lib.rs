@@ -61,6 +61,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=pages::checkout::CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:id") view=pages::order::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view=pages::account::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=pages::account::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email") view=pages::account::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot") view=pages::account::ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=pages::account::ResetPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/account") view=pages::account::AccountArea ssr=SsrMode::Async>
+                        <Route path=path!("") view=pages::account::ProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("addresses") view=pages::account::AddressesPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders") view=pages::account::OrdersPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                     <ParentRoute path=path!("/admin") view=pages::admin::AdminArea ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::admin::products::ProductsPage ssr=SsrMode::Async/>
                         <Route path=path!("products/new") view=pages::admin::editor::NewProductPage ssr=SsrMode::Async/>

@@ -3,6 +3,7 @@
 //! The plain types (`domain`, `views`) compile everywhere, WASM included. The
 //! database models, ports and services sit behind the `db` feature.
 
+pub mod account;
 pub mod admin;
 pub mod checkout;
 pub mod domain;

@@ -16,6 +16,7 @@ mod m20261124_000011_order_disputes;
 mod m20261124_000012_payment_event_amounts;
 mod m20261124_000013_order_risk;
 mod m20261124_000014_payment_card_signals;
+mod m20261124_000015_accounts;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_payment_event_amounts::Migration),
             Box::new(m20261124_000013_order_risk::Migration),
             Box::new(m20261124_000014_payment_card_signals::Migration),
+            Box::new(m20261124_000015_accounts::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ payment_retry_ms = 2000
 payment_reconcile_ms = 60000
 webhook_interval_ms = 1000
 webhook_retry_base_ms = 2000
+mail_interval_ms = 500
 
 [checkout]
 prices_include_tax = true
@@ -42,6 +43,17 @@ prices_include_tax = true
 [payments]
 test_webhook_secret = "whsec_bazaar_test_provider"
 reconcile_after_secs = 120
+
+[accounts]
+session_idle_hours = 168
+session_absolute_hours = 720
+failed_sign_ins_per_account = 5
+sign_ins_per_ip = 30
+limit_window_secs = 900
+
+[mail]
+from = "Bazaar <shop@localhost>"
+shop_name = "Bazaar"
 
 [fraud]
 review_score = 60
@@ -91,8 +103,42 @@ pub struct Settings {
     pub payments: PaymentSettings,
     /// Fraud screening.
     pub fraud: entities::fraud::RiskRules,
+    /// Accounts and sessions.
+    pub accounts: AccountsSettings,
+    /// Email.
+    pub mail: MailSettings,
     /// Logging.
     pub log: LogSettings,
+}
+
+/// Accounts and sessions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccountsSettings {
+    /// A session unused this long ends.
+    pub session_idle_hours: u64,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute_hours: u64,
+    /// Wrong passwords for one account within the window before its
+    /// sign-in pauses.
+    pub failed_sign_ins_per_account: u64,
+    /// Sign-in attempts from one IP address within the window.
+    pub sign_ins_per_ip: u64,
+    /// The window of both limits, in seconds.
+    pub limit_window_secs: u64,
+}
+
+/// Email: SMTP when `smtp_url` is set (`SMTP_URL`), else messages are
+/// written to `<data_dir>/mail` and logged.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    /// `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or
+    /// `smtps://…`; unset: the mail folder.
+    #[serde(default)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender, `Name <address>`.
+    pub from: String,
+    /// The shop's name in emails.
+    pub shop_name: String,
 }
 
 /// Checkout.
@@ -374,6 +420,8 @@ pub struct WorkerSettings {
     pub webhook_interval_ms: u64,
     /// The first wait before a failed webhook delivery is tried again (then doubling).
     pub webhook_retry_base_ms: u64,
+    /// How often the mail queue is looked at.
+    pub mail_interval_ms: u64,
 }
 
 /// Logging.
@@ -437,6 +485,7 @@ impl Settings {
             .set_override_option("payments.paypal.client_id", conventional("PAYPAL_CLIENT_ID"))?
             .set_override_option("payments.paypal.client_secret", conventional("PAYPAL_CLIENT_SECRET"))?
             .set_override_option("payments.paypal.webhook_id", conventional("PAYPAL_WEBHOOK_ID"))?
+            .set_override_option("mail.smtp_url", conventional("SMTP_URL"))?
             .build()?
             .try_deserialize()?;
         settings.validate()?;
@@ -545,6 +594,35 @@ impl Settings {
                     reason: "must start with http:// or https://".into(),
                 });
             }
+        }
+        if let Some(url) = &self.mail.smtp_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(ConfigError::Invalid {
+                    key: "mail.smtp_url",
+                    reason: "must start with smtp:// or smtps://".into(),
+                });
+            }
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid {
+                key: "mail.from",
+                reason: "must be an address such as \"Shop <shop@example.com>\"".into(),
+            });
+        }
+        let accounts = &self.accounts;
+        if accounts.session_idle_hours == 0 || accounts.session_absolute_hours < accounts.session_idle_hours {
+            return Err(ConfigError::Invalid {
+                key: "accounts.session_absolute_hours",
+                reason: "must be at least accounts.session_idle_hours, which must be above 0".into(),
+            });
+        }
+        if accounts.failed_sign_ins_per_account == 0 || accounts.sign_ins_per_ip == 0 || accounts.limit_window_secs == 0
+        {
+            return Err(ConfigError::Invalid {
+                key: "accounts.limit_window_secs",
+                reason: "the sign-in limits and their window must be above 0".into(),
+            });
         }
         if let Some(url) = &self.server.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {

@@ -9,10 +9,10 @@ use crate::http::{router, AppState};
 use crate::seed;
 use crate::telemetry;
 use crate::workers::{
-    cache_invalidator, image_processor, indexer, outbox_relay, payment_events, progress::Progress, reservation_expiry,
-    view_counter, webhook_sender,
+    cache_invalidator, image_processor, indexer, mail_sender, outbox_relay, payment_events, progress::Progress,
+    reservation_expiry, view_counter, webhook_sender,
 };
-use entities::ports::{Cache, EventBus, PortError, SearchIndex};
+use entities::ports::{Cache, EventBus, Mailer, PortError, SearchIndex, SessionStore};
 use entities::services::{ServiceError, Shop};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
@@ -59,6 +59,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     settings: Settings,
+    mailer: Arc<dyn Mailer>,
 }
 
 impl Application {
@@ -82,6 +83,7 @@ impl Application {
         let db = connect_database(&settings).await?;
         Migrator::up(&db, None).await?;
         let shop = connect_ports(&settings, db, &settings.public_url(port)).await?;
+        let mailer = connect_mailer(&settings).await?;
         prepare_catalog(&settings, &shop).await?;
 
         let images = shop.objects.clone();
@@ -97,7 +99,7 @@ impl Application {
         );
         let live = crate::http::live::LiveHub::default();
         let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token, live };
-        Ok(Self { listener, port, state, settings })
+        Ok(Self { listener, port, state, settings, mailer })
     }
 
     /// The port the server listens on (useful with port 0).
@@ -176,8 +178,47 @@ impl Application {
                 shop.clone(),
                 Duration::from_millis(self.settings.workers.reservation_sweep_ms),
             )),
+            tokio::spawn(mail_sender::run(
+                shop.clone(),
+                self.mailer.clone(),
+                Duration::from_millis(self.settings.workers.mail_interval_ms),
+            )),
+            tokio::spawn(purge_sessions(shop.db.clone())),
         ])
     }
+}
+
+/// Every ten minutes, deletes the database's ended sessions (Redis ends
+/// its own).
+async fn purge_sessions(db: DatabaseConnection) {
+    let store = crate::adapters::db_sessions::DbSessions::new(db);
+    loop {
+        match store.purge(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(sessions = n, "ended sessions deleted"),
+            Err(e) => tracing::warn!(error = %e, "could not delete ended sessions"),
+        }
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
+}
+
+/// The mailer: SMTP when `mail.smtp_url` is set (checked at start), else
+/// the mail folder `<data_dir>/mail`.
+///
+/// # Errors
+/// When the SMTP URL or sender is bad, or the server does not answer.
+pub async fn connect_mailer(settings: &Settings) -> Result<Arc<dyn Mailer>, StartupError> {
+    Ok(match &settings.mail.smtp_url {
+        Some(url) => {
+            let mailer = crate::adapters::smtp_mailer::SmtpMailer::new(url.expose_secret(), &settings.mail.from)?;
+            mailer.check().await?;
+            Arc::new(mailer)
+        }
+        None => Arc::new(crate::adapters::file_mailer::FileMailer::new(
+            settings.data_dir.join("mail"),
+            settings.mail.from.clone(),
+        )),
+    })
 }
 
 /// Opens the configured database with a pool; SQLite gets WAL so readers
@@ -216,13 +257,21 @@ pub async fn connect_ports(
     db: DatabaseConnection,
     public_url: &str,
 ) -> Result<Shop, StartupError> {
-    let (cache, bus): (Arc<dyn Cache>, Arc<dyn EventBus>) = match &settings.redis.url {
+    let (cache, bus, sessions): (Arc<dyn Cache>, Arc<dyn EventBus>, Arc<dyn SessionStore>) = match &settings.redis.url {
         Some(url) => {
             let url = url.expose_secret();
             let client = crate::adapters::redis_cache::connect(url).await?;
-            (Arc::new(RedisCache::new(client, "bazaar:")), Arc::new(RedisBus::connect(url, "bazaar:events").await?))
+            (
+                Arc::new(RedisCache::new(client.clone(), "bazaar:")),
+                Arc::new(RedisBus::connect(url, "bazaar:events").await?),
+                Arc::new(crate::adapters::redis_sessions::RedisSessions::new(client, "bazaar:")),
+            )
         }
-        None => (Arc::new(MemoryCache::new(settings.cache.max_bytes)), Arc::new(MemoryBus::new(4_096))),
+        None => (
+            Arc::new(MemoryCache::new(settings.cache.max_bytes)),
+            Arc::new(MemoryBus::new(4_096)),
+            Arc::new(crate::adapters::db_sessions::DbSessions::new(db.clone())),
+        ),
     };
     // RabbitMQ, when configured, carries the events instead.
     let bus: Arc<dyn EventBus> = match &settings.amqp.url {
@@ -244,7 +293,27 @@ pub async fn connect_ports(
         prices_include_tax: settings.checkout.prices_include_tax,
         risk: settings.fraud,
     };
-    Ok(Shop { db, search, cache, bus, objects, views: Default::default(), payments, settings: selling })
+    let accounts = entities::services::accounts::AccountSettings {
+        public_url: public_url.to_owned(),
+        shop_name: settings.mail.shop_name.clone(),
+        session_idle: Duration::from_secs(settings.accounts.session_idle_hours * 3_600),
+        session_absolute: Duration::from_secs(settings.accounts.session_absolute_hours * 3_600),
+        failed_sign_ins_per_account: settings.accounts.failed_sign_ins_per_account,
+        sign_ins_per_ip: settings.accounts.sign_ins_per_ip,
+        limit_window: Duration::from_secs(settings.accounts.limit_window_secs),
+    };
+    Ok(Shop {
+        db,
+        search,
+        cache,
+        bus,
+        objects,
+        views: Default::default(),
+        payments,
+        settings: selling,
+        sessions,
+        accounts,
+    })
 }
 
 /// The payment providers: Stripe first when configured, then the test

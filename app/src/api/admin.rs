@@ -21,7 +21,7 @@ pub const ADMIN_COOKIE: &str = "bazaar_admin";
 /// Whether this request comes from a signed-in admin.
 #[server(prefix = "/_sf", endpoint = "admin/status")]
 pub async fn admin_status() -> Result<bool, AppError> {
-    Ok(ssr::actor().await? != entities::services::access::Actor::Anonymous)
+    Ok(ssr::actor().await?.is_staff())
 }
 
 /// Opens an admin session for whoever knows the admin token (until accounts
@@ -52,6 +52,12 @@ pub async fn admin_sign_out() -> Result<(), AppError> {
         entities::services::admin_sessions::close(&shop, &id).await.map_err(super::fail)?;
     }
     ssr::set_cookie("", 0);
+    // Staff who signed in with their account leave it too.
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+    if let Some(secret) = super::cookie(&parts, super::account::SESSION_COOKIE) {
+        entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
+        super::account::ssr::clear_cookies();
+    }
     Ok(())
 }
 
@@ -195,7 +201,7 @@ pub async fn admin_delete_category(slug: String) -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/vendors")]
 pub async fn admin_vendors() -> Result<Vec<VendorView>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::access::signed_in(actor).map_err(super::fail)?;
+    entities::services::access::catalog_staff(actor).map_err(super::fail)?;
     entities::services::catalog_api::vendors(&shop).await.map_err(super::fail)
 }
 
@@ -284,7 +290,7 @@ pub async fn admin_replay_payment_event(id: i64) -> Result<entities::checkout::E
 #[server(prefix = "/_sf", endpoint = "admin/import", input = MultipartFormData)]
 pub async fn admin_import_csv(data: MultipartData) -> Result<ImportReport, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::access::signed_in(actor).map_err(super::fail)?;
+    entities::services::access::catalog_staff(actor).map_err(super::fail)?;
     let form = ssr::read_form(data, "file", 1, CSV_MAX_BYTES).await?;
     let Some((_, bytes)) = form.files.into_iter().find(|(_, bytes)| !bytes.is_empty()) else {
         let error = AppError::Fields(vec![("file".into(), "choose a CSV file".into())]);
@@ -371,16 +377,17 @@ mod ssr {
         })
     }
 
-    /// The acting party of this request.
+    /// The acting party of this request (a signed-in account, or the
+    /// admin token's session).
     pub async fn actor() -> Result<Actor, AppError> {
         let shop = crate::api::shop()?;
-        Ok(super::session::actor_from_parts(&shop, &parts().await?).await)
+        Ok(crate::api::account::session::actor(&shop, &parts().await?).await)
     }
 
     /// The shop and the acting party.
     pub async fn acting() -> Result<(Shop, Actor), AppError> {
         let shop = crate::api::shop()?;
-        let actor = super::session::actor_from_parts(&shop, &parts().await?).await;
+        let actor = crate::api::account::session::actor(&shop, &parts().await?).await;
         Ok((shop, actor))
     }
 

@@ -32,8 +32,8 @@ pub async fn place_order(
     coupon: String,
 ) -> Result<OrderView, AppError> {
     use entities::checkout::{Address, PlaceOrder};
-    use entities::services::access::Actor;
     let shop = super::shop()?;
+    let actor = acting(&shop).await?;
     let Some(cart_id) = super::cart::ssr::cart_id_from_cookie().await else {
         let error = AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())]);
         error.set_page_status();
@@ -51,9 +51,8 @@ pub async fn place_order(
             .ok()
             .map(|peer| peer.0.ip().to_string()),
     };
-    let (order, _) = entities::services::orders::place_order(&shop, Actor::Anonymous, &idempotency_key, input)
-        .await
-        .map_err(super::fail)?;
+    let (order, _) =
+        entities::services::orders::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;
     leptos_axum::redirect(&format!("/orders/{}", order.id));
     Ok(order)
 }
@@ -70,8 +69,10 @@ pub async fn choose_payment(id: String, provider: String) -> Result<OrderView, A
             message: "must be bank_transfer or cash_on_delivery".into(),
         }));
     }
+    let actor = acting(&shop).await?;
+    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)?;
     entities::services::payments::start(&shop, &id, Some(&provider)).await.map_err(super::fail)?;
-    entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)
+    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// The ways the shop takes payment (Stripe's script and key, the test
@@ -85,7 +86,16 @@ pub async fn payment_options() -> Result<entities::checkout::PaymentOptions, App
 #[server(prefix = "/_sf", endpoint = "orders/get")]
 pub async fn get_order(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
-    entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)
+    let actor = acting(&shop).await?;
+    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)
+}
+
+/// Who is acting in this request (an order placed while signed in is shown
+/// to its customer only).
+#[cfg(feature = "ssr")]
+async fn acting(shop: &entities::services::Shop) -> Result<entities::services::access::Actor, AppError> {
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+    Ok(super::account::session::actor(shop, &parts).await)
 }
 
 /// Pays an unpaid order with the built-in test provider (no money moves):
@@ -94,5 +104,6 @@ pub async fn get_order(id: String) -> Result<OrderView, AppError> {
 #[server(prefix = "/_sf", endpoint = "orders/pay-test")]
 pub async fn pay_with_test_provider(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
+    entities::services::orders::order_for(&shop, acting(&shop).await?, &id).await.map_err(super::fail)?;
     entities::services::payments::pay_with_test_provider(&shop, &id).await.map_err(super::fail)
 }

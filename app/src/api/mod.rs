@@ -1,6 +1,7 @@
 //! Server functions, grouped by area. Each is thin: take the request context,
 //! parse input, call one service, map the error.
 
+pub mod account;
 pub mod admin;
 pub mod cart;
 pub mod catalog;

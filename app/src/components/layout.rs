@@ -3,6 +3,7 @@
 use super::cart_badge::CartBadge;
 use super::product_card::Marked;
 use crate::api::{
+    account::current_account,
     cart::CartState,
     catalog::{suggest, top_categories},
 };
@@ -18,6 +19,7 @@ const SUGGEST_FROM: usize = 2;
 pub fn Header() -> impl IntoView {
     let cart = expect_context::<CartState>();
     let categories = Resource::new(|| (), |_| top_categories());
+    let me = Resource::new(|| (), |_| current_account());
     let query = use_query_map();
     let current_q = move || query.read().get("q").unwrap_or_default();
     let count =
@@ -28,6 +30,20 @@ pub fn Header() -> impl IntoView {
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
                 <a href="/" class="text-2xl font-bold tracking-tight text-amber-700">"Bazaar"</a>
                 <SearchBox current_q=Signal::derive(current_q)/>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await.ok().flatten() {
+                            Some(me) => view! {
+                                <a href="/account" class="text-sm font-medium underline" data-testid="account-link">
+                                    <span class="sr-only">"Your account: "</span>{me.name}
+                                </a>
+                            }.into_any(),
+                            None => view! {
+                                <a href="/account/sign-in" class="text-sm font-medium underline" data-testid="sign-in-link">"Sign in"</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
                 <Transition fallback=move || view! { <CartBadge count=0u32/> }>
                     <CartBadge count/>
                 </Transition>

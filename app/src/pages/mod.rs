@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod admin;
 pub mod cart;
 pub mod category;

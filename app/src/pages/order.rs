@@ -58,7 +58,7 @@ fn method_name(provider: &str) -> &'static str {
     }
 }
 
-fn status_text(status: entities::OrderStatus) -> &'static str {
+pub(crate) fn status_text(status: entities::OrderStatus) -> &'static str {
     use entities::OrderStatus::*;
     match status {
         PendingPayment => "Waiting for payment",

@@ -1,10 +1,13 @@
 //! SeaORM models, one module per table. Behaviour lives in `services`.
 
+pub mod account_token;
+pub mod address;
 pub mod cart;
 pub mod cart_item;
 pub mod category;
 pub mod coupon;
 pub mod coupon_redemption;
+pub mod email;
 pub mod order;
 pub mod order_event;
 pub mod order_line;
@@ -18,6 +21,7 @@ pub mod product_view_count;
 pub mod refund;
 pub mod reservation;
 pub mod reservation_line;
+pub mod session;
 pub mod shipping_method;
 pub mod stock_ledger;
 pub mod stock_level;

@@ -7,15 +7,24 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// Lower-cased; unique.
     #[sea_orm(unique)]
     pub email: String,
-    /// argon2id PHC string; `None` until a password is set.
+    /// argon2id PHC string; `None` until a password is set (and after erasure).
     pub password_hash: Option<String>,
     pub display_name: String,
     /// `customer`, `vendor`, `support` or `admin`.
     pub role: String,
     pub vendor_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// When the owner proved the address is theirs; sign-in needs it.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// A vendor account that owns its vendor (may manage its staff).
+    pub vendor_owner: bool,
+    /// When marketing email was agreed to; `None`: not agreed or withdrawn.
+    pub marketing_consent_at: Option<DateTimeUtc>,
+    /// When the account was erased (its personal data removed).
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,15 @@ pub trait Cache: Send + Sync {
     /// When the backing service fails.
     async fn delete(&self, key: &str) -> Result<(), PortError>;
 
+    /// Adds one to the counter under `key` and returns the new count. The
+    /// counter starts at the first increment and disappears `window` after
+    /// that, whatever happens meanwhile (a fixed window, for rate limits).
+    /// Atomic: concurrent increments are all counted.
+    ///
+    /// # Errors
+    /// When the backing service fails.
+    async fn incr(&self, key: &str, window: Duration) -> Result<u64, PortError>;
+
     /// Checks that the backing service answers.
     ///
     /// # Errors

@@ -4,11 +4,14 @@
 
 mod cache;
 mod event_bus;
+mod mail;
 mod payments;
 mod search;
+mod sessions;
 
 pub use cache::Cache;
 pub use event_bus::{Event, EventBus, EventStream};
+pub use mail::{MailMessage, Mailer};
 pub use payments::{
     BrowserSetup, CardSignals, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentProviders,
     PaymentState, ProviderEvent, ProviderStatus, WebhookRejection,
@@ -16,6 +19,7 @@ pub use payments::{
 pub use search::{
     rating_floors, FacetGroup, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort, OPTION_SEPARATOR,
 };
+pub use sessions::{SessionStore, StoredSession};
 
 /// A port's adapter failed.
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,8 @@
 //! Authorization, decided here and nowhere else. Every server function and
-//! REST route asks this module before acting. Accounts and roles (issue 4)
-//! will add customers and support and the sign-in that produces vendor staff;
-//! until then the REST API's writes are open to one admin token from
-//! configuration.
+//! REST route asks this module before acting: the role rules are
+//! [`authorize`]'s table, and a customer's own records (addresses, orders)
+//! are checked by [`own_record`]. A forbidden read of another customer's or
+//! vendor's record answers "not found", so ids cannot be probed.
 
 use super::{ServiceError, ServiceResult};
 
@@ -11,6 +11,17 @@ use super::{ServiceError, ServiceResult};
 pub enum Actor {
     /// Nobody signed in.
     Anonymous,
+    /// A signed-in customer.
+    Customer {
+        /// The customer's account.
+        user_id: i64,
+    },
+    /// Customer support: reads orders and customers, changes nothing of
+    /// the catalog or the money.
+    Support {
+        /// The support agent's account.
+        user_id: i64,
+    },
     /// A shop administrator.
     Admin,
     /// Staff of one vendor: acts on that vendor's records only.
@@ -18,6 +29,35 @@ pub enum Actor {
         /// The vendor the staff member belongs to.
         vendor_id: i64,
     },
+}
+
+impl Actor {
+    /// The actor of a signed-in account with `role` (as stored), or
+    /// `Anonymous` for a role this build does not know (never more power
+    /// than it should have).
+    pub fn from_role(role: &str, user_id: i64, vendor_id: Option<i64>) -> Self {
+        match (role, vendor_id) {
+            ("customer", _) => Self::Customer { user_id },
+            ("support", _) => Self::Support { user_id },
+            ("admin", _) => Self::Admin,
+            ("vendor", Some(vendor_id)) => Self::VendorStaff { vendor_id },
+            _ => Self::Anonymous,
+        }
+    }
+
+    /// Whether the actor works for the shop or a vendor (may open the
+    /// admin area).
+    pub fn is_staff(self) -> bool {
+        matches!(self, Self::Admin | Self::Support { .. } | Self::VendorStaff { .. })
+    }
+
+    /// The customer account acting, if a customer is.
+    pub fn customer(self) -> Option<i64> {
+        match self {
+            Self::Customer { user_id } => Some(user_id),
+            _ => None,
+        }
+    }
 }
 
 /// Things an actor may try to do.
@@ -34,8 +74,11 @@ pub enum Action {
     EditCategories,
     /// Create or delete vendors.
     ManageVendors,
-    /// Move any order through fulfilment, or cancel it.
+    /// Move any order through fulfilment, cancel it, capture or refund its
+    /// payment; merchants' webhooks.
     ManageOrders,
+    /// Read any order, its screening and the payment events.
+    ViewOrders,
     /// Change this vendor's own profile (name, description).
     EditVendorProfile {
         /// The vendor.
@@ -55,6 +98,8 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
     match (actor, action) {
         (Actor::Anonymous, _) => Err(ServiceError::Unauthenticated),
         (Actor::Admin, _) => Ok(()),
+        (Actor::Support { .. }, Action::ViewOrders) => Ok(()),
+        (Actor::Support { .. } | Actor::Customer { .. }, _) => Err(ServiceError::Forbidden),
         (Actor::VendorStaff { vendor_id }, Action::EditProduct { vendor_id: owner })
         | (Actor::VendorStaff { vendor_id }, Action::EditVendorProfile { vendor_id: owner }) => {
             if vendor_id == owner {
@@ -68,20 +113,56 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
         }
         (
             Actor::VendorStaff { .. },
-            Action::ReassignProduct | Action::EditCategories | Action::ManageVendors | Action::ManageOrders,
+            Action::ReassignProduct
+            | Action::EditCategories
+            | Action::ManageVendors
+            | Action::ManageOrders
+            | Action::ViewOrders,
         ) => Err(ServiceError::Forbidden),
     }
 }
 
-/// Refuses anonymous callers before anything else is looked at, so they
-/// learn nothing from validation messages.
+/// Lets only those who edit the catalog (admins and vendor staff) into the
+/// catalog admin's use cases, before anything else is looked at, so others
+/// learn nothing from validation messages. What each may change is then
+/// decided by [`authorize`].
 ///
 /// # Errors
-/// `Unauthenticated` for [`Actor::Anonymous`].
-pub fn signed_in(actor: Actor) -> ServiceResult<()> {
+/// `Unauthenticated` for [`Actor::Anonymous`]; `Forbidden` for customers
+/// and support.
+pub fn catalog_staff(actor: Actor) -> ServiceResult<()> {
     match actor {
         Actor::Anonymous => Err(ServiceError::Unauthenticated),
-        _ => Ok(()),
+        Actor::Customer { .. } | Actor::Support { .. } => Err(ServiceError::Forbidden),
+        Actor::Admin | Actor::VendorStaff { .. } => Ok(()),
+    }
+}
+
+/// Whether account `me` may see a record `what` that belongs to account
+/// `owner`: only its owner may; to anyone else it does not exist.
+///
+/// # Errors
+/// `NotFound(what)` when `me` is not the owner.
+pub fn own_record(me: i64, owner: i64, what: &'static str) -> ServiceResult<()> {
+    if me == owner {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound(what))
+    }
+}
+
+/// Whether `actor` may read an order placed by account `owner` (`None`: a
+/// guest's order, readable by whoever holds its unguessable id). An order
+/// placed while signed in is shown to its customer and to staff who may
+/// view orders; to anyone else it does not exist.
+///
+/// # Errors
+/// `NotFound("order")` when not allowed.
+pub fn read_order(actor: Actor, owner: Option<i64>) -> ServiceResult<()> {
+    match (owner, actor) {
+        (None, _) | (_, Actor::Admin | Actor::Support { .. }) => Ok(()),
+        (Some(owner), Actor::Customer { user_id }) if owner == user_id => Ok(()),
+        _ => Err(ServiceError::NotFound("order")),
     }
 }
 
@@ -93,7 +174,9 @@ mod tests {
     #[test]
     fn the_rule_table() {
         let own = Actor::VendorStaff { vendor_id: 1 };
-        let cases: [(Actor, Action, &str); 18] = [
+        let customer = Actor::Customer { user_id: 7 };
+        let support = Actor::Support { user_id: 8 };
+        let cases: [(Actor, Action, &str); 29] = [
             (Actor::Admin, Action::EditProduct { vendor_id: 1 }, "ok"),
             (Actor::Admin, Action::ReassignProduct, "ok"),
             (Actor::Admin, Action::EditCategories, "ok"),
@@ -112,6 +195,17 @@ mod tests {
             (Actor::Admin, Action::ManageOrders, "ok"),
             (own, Action::ManageOrders, "forbidden"),
             (Actor::Anonymous, Action::ManageOrders, "unauthenticated"),
+            (customer, Action::EditProduct { vendor_id: 1 }, "forbidden"),
+            (customer, Action::ManageOrders, "forbidden"),
+            (customer, Action::ViewOrders, "forbidden"),
+            (customer, Action::EditCategories, "forbidden"),
+            (support, Action::ViewOrders, "ok"),
+            (support, Action::ManageOrders, "forbidden"),
+            (support, Action::EditProduct { vendor_id: 1 }, "forbidden"),
+            (support, Action::ManageVendors, "forbidden"),
+            (Actor::Admin, Action::ViewOrders, "ok"),
+            (own, Action::ViewOrders, "forbidden"),
+            (Actor::Anonymous, Action::ViewOrders, "unauthenticated"),
         ];
         for (actor, action, expected) in cases {
             let got = match authorize(actor, action) {
@@ -123,5 +217,32 @@ mod tests {
             };
             assert_eq!(got, expected, "{actor:?} {action:?}");
         }
+    }
+
+    #[test]
+    fn orders_of_accounts_are_shown_to_their_customer_and_staff_only() {
+        let owner = Actor::Customer { user_id: 1 };
+        let other = Actor::Customer { user_id: 2 };
+        assert!(read_order(owner, Some(1)).is_ok());
+        assert!(matches!(read_order(other, Some(1)), Err(ServiceError::NotFound("order"))));
+        assert!(matches!(read_order(Actor::Anonymous, Some(1)), Err(ServiceError::NotFound(_))));
+        assert!(matches!(read_order(Actor::VendorStaff { vendor_id: 1 }, Some(1)), Err(ServiceError::NotFound(_))));
+        assert!(read_order(Actor::Support { user_id: 3 }, Some(1)).is_ok());
+        assert!(read_order(Actor::Admin, Some(1)).is_ok());
+        assert!(read_order(Actor::Anonymous, None).is_ok(), "a guest order is read by its id");
+        assert!(own_record(1, 1, "address").is_ok());
+        assert!(matches!(own_record(2, 1, "address"), Err(ServiceError::NotFound("address"))));
+    }
+
+    #[test]
+    fn roles_map_to_actors_and_unknown_roles_to_nobody() {
+        assert_eq!(Actor::from_role("customer", 4, None), Actor::Customer { user_id: 4 });
+        assert_eq!(Actor::from_role("admin", 4, None), Actor::Admin);
+        assert_eq!(Actor::from_role("support", 4, None), Actor::Support { user_id: 4 });
+        assert_eq!(Actor::from_role("vendor", 4, Some(9)), Actor::VendorStaff { vendor_id: 9 });
+        assert_eq!(Actor::from_role("vendor", 4, None), Actor::Anonymous, "a vendor account without a vendor");
+        assert_eq!(Actor::from_role("root", 4, None), Actor::Anonymous);
+        assert!(!Actor::Customer { user_id: 1 }.is_staff());
+        assert!(Actor::Support { user_id: 1 }.is_staff());
     }
 }

@@ -214,3 +214,78 @@ pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity:
     txn.commit().await?;
     Ok(view)
 }
+
+/// The cart that follows a shopper into account `user_id` at sign-in, and
+/// that the cart cookie should hold from now on. A guest cart (`guest`, from
+/// the cookie) becomes the account's; a cart the account kept from an
+/// earlier visit is merged into it (quantities added, at most
+/// [`MAX_QUANTITY_PER_LINE`] a line) and removed. Without a guest cart the
+/// account's own cart comes back. A cart of another account is never taken.
+///
+/// # Errors
+/// When the database fails.
+pub async fn adopt(shop: &Shop, user_id: i64, guest: Option<Uuid>) -> ServiceResult<Option<Uuid>> {
+    let txn = super::write_txn(&shop.db).await?;
+    let guest = match guest {
+        Some(id) => cart::Entity::find_by_id(id).one(&txn).await?.filter(|c| c.user_id.is_none_or(|u| u == user_id)),
+        None => None,
+    };
+    let kept = cart::Entity::find()
+        .filter(cart::Column::UserId.eq(user_id))
+        .filter(cart::Column::Id.ne(guest.as_ref().map_or(Uuid::nil(), |g| g.id)))
+        .order_by_desc(cart::Column::UpdatedAt)
+        .all(&txn)
+        .await?;
+    let Some(guest) = guest else {
+        let found = kept.first().map(|c| c.id);
+        txn.commit().await?;
+        return Ok(found);
+    };
+    let now = Utc::now();
+    for old in kept {
+        let items = cart_item::Entity::find().filter(cart_item::Column::CartId.eq(old.id)).all(&txn).await?;
+        for item in items {
+            let here = cart_item::Entity::find()
+                .filter(cart_item::Column::CartId.eq(guest.id))
+                .filter(cart_item::Column::VariantId.eq(item.variant_id))
+                .one(&txn)
+                .await?;
+            match here {
+                Some(line) => {
+                    let quantity = Ord::min(line.quantity + item.quantity, MAX_QUANTITY_PER_LINE);
+                    cart_item::Entity::update_many()
+                        .col_expr(cart_item::Column::Quantity, Expr::value(quantity))
+                        .filter(cart_item::Column::CartId.eq(guest.id))
+                        .filter(cart_item::Column::VariantId.eq(item.variant_id))
+                        .exec(&txn)
+                        .await?;
+                }
+                None => {
+                    cart_item::Entity::insert(cart_item::ActiveModel {
+                        cart_id: Set(guest.id),
+                        variant_id: Set(item.variant_id),
+                        quantity: Set(Ord::min(item.quantity, MAX_QUANTITY_PER_LINE)),
+                        ..Default::default()
+                    })
+                    .exec_without_returning(&txn)
+                    .await?;
+                }
+            }
+        }
+        cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(old.id)).exec(&txn).await?;
+        // Orders keep their cart id; such a cart stays, detached.
+        cart::Entity::update_many()
+            .col_expr(cart::Column::UserId, Expr::value(Option::<i64>::None))
+            .filter(cart::Column::Id.eq(old.id))
+            .exec(&txn)
+            .await?;
+    }
+    cart::Entity::update_many()
+        .col_expr(cart::Column::UserId, Expr::value(user_id))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .filter(cart::Column::Id.eq(guest.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Some(guest.id))
+}

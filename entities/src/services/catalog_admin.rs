@@ -5,7 +5,7 @@
 
 pub use crate::admin::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, VariantPatch};
 
-use super::access::{authorize, signed_in, Action, Actor};
+use super::access::{authorize, catalog_staff, Action, Actor};
 use super::validate::{unique_violation, Check};
 use super::{outbox, ServiceError, ServiceResult, Shop};
 use crate::admin::{AdminProductFilter, AdminProductPage, AdminProductRow, BulkAction, BulkReport, BULK_MAX};
@@ -191,7 +191,7 @@ async fn refresh_price_from<C: ConnectionTrait>(txn: &C, product_id: i64) -> Ser
 /// category, bad or taken SKU, mixed currencies…).
 #[tracing::instrument(skip(shop, new), fields(title = %new.title))]
 pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> ServiceResult<AdminProduct> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut check = Check::default();
     let title = check.text("title", &new.title, TITLE_MAX);
     let brand = check.text("brand", &new.brand, BRAND_MAX);
@@ -358,7 +358,7 @@ fn pair_map(json: &serde_json::Value) -> BTreeMap<String, String> {
 /// `InvalidFields` for unacceptable values, `NotFound` for an unknown product.
 #[tracing::instrument(skip(shop, patch))]
 pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPatch) -> ServiceResult<AdminProduct> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut check = Check::default();
     let title = patch.title.as_deref().map(|t| check.text("title", t, TITLE_MAX));
     let brand = patch.brand.as_deref().map(|b| check.text("brand", b, BRAND_MAX));
@@ -473,7 +473,7 @@ pub enum Deletion {
 /// from the product's other variants or the product has the most variants.
 #[tracing::instrument(skip(shop, new))]
 pub async fn add_variant(shop: &Shop, actor: Actor, product_id: i64, new: NewVariant) -> ServiceResult<AdminVariant> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut check = Check::default();
     let valid = check_variant(&mut check, "", &new);
     let txn = super::write_txn(&shop.db).await?;
@@ -621,7 +621,7 @@ pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult
 #[tracing::instrument(skip(shop))]
 pub async fn list_products(shop: &Shop, actor: Actor, f: &AdminProductFilter) -> ServiceResult<AdminProductPage> {
     use super::catalog_api::{in_category_and_vendor, keyset_page, ProductSort};
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let sort = match f.sort.as_str() {
         "" => ProductSort::Newest,
         name => ProductSort::parse(name)
@@ -751,7 +751,7 @@ const BULK_PRICE_RANGE: std::ops::RangeInclusive<i32> = -9_999..=100_000;
 /// that would take a price past the highest accepted.
 #[tracing::instrument(skip(shop, ids), fields(count = ids.len()))]
 pub async fn bulk_update(shop: &Shop, actor: Actor, ids: &[i64], action: &BulkAction) -> ServiceResult<BulkReport> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut ids: Vec<i64> = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();

@@ -21,7 +21,7 @@
 use crate::admin::parse_pairs;
 pub use crate::admin::{ImportReport, RowError};
 
-use super::access::{signed_in, Actor};
+use super::access::{catalog_staff, Actor};
 use super::catalog_admin::{self, NewProduct, NewVariant, ProductPatch, VariantPatch};
 use super::{ServiceError, ServiceResult, Shop};
 use crate::model::{category, product, variant, vendor};
@@ -62,7 +62,7 @@ fn pairs_text(json: &serde_json::Value) -> String {
 /// `Unauthenticated` for anonymous callers, `Forbidden` for vendor staff
 /// (who will get their own export with accounts), `Database`.
 pub async fn export(shop: &Shop, actor: Actor) -> ServiceResult<String> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     if !matches!(actor, Actor::Admin) {
         return Err(ServiceError::Forbidden);
     }
@@ -210,7 +210,7 @@ fn reason(e: &ServiceError) -> String {
 /// Problems with single rows are not errors: they are in the report.
 #[tracing::instrument(skip(shop, csv), fields(bytes = csv.len()))]
 pub async fn import(shop: &Shop, actor: Actor, csv: &str) -> ServiceResult<ImportReport> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv.as_bytes());
     let headers = reader.headers().map_err(|e| ServiceError::Invalid(format!("the header row: {e}")))?.clone();
     for h in &headers {

@@ -7,7 +7,7 @@ use crate::admin::AdminCategoryNode;
 pub use crate::admin::{AdminCategory, CategoryPatch, NewCategory};
 use std::collections::HashMap;
 
-use super::access::{authorize, signed_in, Action, Actor};
+use super::access::{authorize, catalog_staff, Action, Actor};
 use super::validate::{unique_violation, Check};
 use super::{outbox, ServiceError, ServiceResult, Shop};
 use crate::domain::Slug;
@@ -305,7 +305,7 @@ fn check_commission(check: &mut Check, bps: i32) {
 /// `Forbidden` for a commission change by vendor staff; `InvalidFields`.
 #[tracing::instrument(skip(shop, patch))]
 pub async fn update_vendor(shop: &Shop, actor: Actor, slug: &str, patch: VendorPatch) -> ServiceResult<AdminVendor> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut check = Check::default();
     let name = patch.name.as_deref().map(|n| check.text("name", n, NAME_MAX));
     let description = patch.description.as_deref().map(|d| check.long_text("description", d, DESCRIPTION_MAX));
@@ -371,7 +371,7 @@ pub async fn delete_vendor(shop: &Shop, actor: Actor, slug: &str) -> ServiceResu
 /// # Errors
 /// `Unauthenticated` for anonymous callers; `Database`.
 pub async fn list_categories(shop: &Shop, actor: Actor) -> ServiceResult<Vec<AdminCategoryNode>> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let all = category::Entity::find().all(&shop.db).await?;
     let counts: HashMap<i64, i64> = product::Entity::find()
         .select_only()

@@ -5,7 +5,7 @@
 
 pub use crate::admin::{AdminImage, ImagePatch};
 
-use super::access::{authorize, signed_in, Action, Actor};
+use super::access::{authorize, catalog_staff, Action, Actor};
 use super::catalog_admin::changed;
 use super::validate::Check;
 use super::{outbox, write_txn, ServiceError, ServiceResult, Shop};
@@ -98,7 +98,7 @@ pub async fn add_images(
     product_id: i64,
     uploads: Vec<Upload>,
 ) -> ServiceResult<Vec<AdminImage>> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let product =
         product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
@@ -177,7 +177,7 @@ pub async fn add_images(
 /// # Errors
 /// `NotFound` for an unknown product (or another vendor's).
 pub async fn list_images(shop: &Shop, actor: Actor, product_id: i64) -> ServiceResult<Vec<AdminImage>> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let product =
         product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
@@ -223,7 +223,7 @@ pub async fn update_image(
     image_id: i64,
     patch: ImagePatch,
 ) -> ServiceResult<Vec<AdminImage>> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let mut check = Check::default();
     let alt = patch.alt.as_deref().map(|a| check.text("alt", a, ALT_MAX));
     if patch.position.is_some_and(|p| p < 0) {
@@ -264,7 +264,7 @@ pub async fn update_image(
 /// `NotFound` for an unknown image (or another vendor's).
 #[tracing::instrument(skip(shop))]
 pub async fn delete_image(shop: &Shop, actor: Actor, image_id: i64) -> ServiceResult<()> {
-    signed_in(actor)?;
+    catalog_staff(actor)?;
     let txn = write_txn(&shop.db).await?;
     let (image, product) = editable_image(&txn, actor, image_id).await?;
     product_image::Entity::delete_by_id(image_id).exec(&txn).await?;

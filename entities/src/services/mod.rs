@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod addresses;
 pub mod admin_sessions;
 pub mod cart;
 pub mod catalog;
@@ -12,6 +13,7 @@ pub mod catalog_csv;
 pub mod catalog_taxonomy;
 pub mod images;
 pub mod inventory;
+pub mod mail;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
@@ -22,7 +24,7 @@ pub mod search;
 pub mod validate;
 pub mod webhooks;
 
-use crate::ports::{Cache, EventBus, PortError, SearchIndex};
+use crate::ports::{Cache, EventBus, PortError, SearchIndex, SessionStore};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::sync::Arc;
 
@@ -46,6 +48,10 @@ pub struct Shop {
     pub payments: crate::ports::PaymentProviders,
     /// How the shop sells.
     pub settings: ShopSettings,
+    /// Signed-in sessions (the database, or Redis).
+    pub sessions: Arc<dyn SessionStore>,
+    /// Accounts: links in emails, session lifetimes, sign-in limits.
+    pub accounts: accounts::AccountSettings,
 }
 
 /// How the shop sells (from configuration).
@@ -111,6 +117,9 @@ pub enum ServiceError {
     /// The request conflicts with the current state; the message is safe to show.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts in a short time; the message says when to retry.
+    #[error("{0}")]
+    RateLimited(String),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

@@ -34,7 +34,8 @@ const KEY_LEN: std::ops::RangeInclusive<usize> = 8..=100;
 
 fn actor_name(actor: Actor) -> &'static str {
     match actor {
-        Actor::Anonymous => "customer",
+        Actor::Anonymous | Actor::Customer { .. } => "customer",
+        Actor::Support { .. } => "support",
         Actor::Admin => "admin",
         Actor::VendorStaff { .. } => "vendor",
     }
@@ -52,7 +53,7 @@ fn check_key(key: &str) -> ServiceResult<()> {
     }
 }
 
-fn check_address(check: &mut Check, a: &Address, field: &str) -> Address {
+pub(crate) fn check_address(check: &mut Check, a: &Address, field: &str) -> Address {
     let country = a.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
         check.fail(format!("{field}.country"), "must be a two-letter country code such as NL or US");
@@ -260,7 +261,7 @@ async fn place_new(
         public_id: Set(public_id),
         idempotency_key: Set(key.to_owned()),
         cart_id: Set(Some(cart_id)),
-        user_id: Set(None),
+        user_id: Set(actor.customer()),
         email: Set(email.clone()),
         status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
         currency: Set(currency),
@@ -494,6 +495,70 @@ pub async fn order_by_public_id(shop: &Shop, public_id: &str) -> ServiceResult<O
     view_public(&shop.db, public_id).await
 }
 
+/// The order with public id `public_id`, when `actor` may read it: a guest's
+/// order by whoever holds its id, an account's order by its customer and by
+/// staff (`access::read_order`).
+///
+/// # Errors
+/// `NotFound` for an unknown id or an order `actor` may not read.
+pub async fn order_for(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<OrderView> {
+    let row = find_public(&shop.db, public_id).await?;
+    super::access::read_order(actor, row.user_id)?;
+    view_of(&shop.db, row).await
+}
+
+/// Most orders one page of a customer's history shows.
+pub const HISTORY_PAGE: u64 = 50;
+
+/// Account `user_id`'s orders, newest first: a page of
+/// [`HISTORY_PAGE`], older than the order with public id `before` when given.
+///
+/// # Errors
+/// When the database fails; `NotFound` for a `before` that is not theirs.
+pub async fn customer_orders(
+    shop: &Shop,
+    user_id: i64,
+    before: Option<&str>,
+) -> ServiceResult<crate::account::OrderHistory> {
+    use sea_orm::QuerySelect;
+    let mut query = order::Entity::find().filter(order::Column::UserId.eq(user_id));
+    if let Some(before) = before {
+        let anchor = find_public(&shop.db, before).await?;
+        super::access::own_record(user_id, anchor.user_id.unwrap_or(-1), "order")?;
+        query = query.filter(order::Column::Id.lt(anchor.id));
+    }
+    let rows = query.order_by_desc(order::Column::Id).limit(HISTORY_PAGE + 1).all(&shop.db).await?;
+    let more = rows.len() as u64 > HISTORY_PAGE;
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let counts: HashMap<i64, i64> = order_line::Entity::find()
+        .select_only()
+        .column(order_line::Column::OrderId)
+        .column_as(Expr::col(order_line::Column::Quantity).sum(), "units")
+        .filter(order_line::Column::OrderId.is_in(ids))
+        .group_by(order_line::Column::OrderId)
+        .into_tuple::<(i64, Option<i64>)>()
+        .all(&shop.db)
+        .await?
+        .into_iter()
+        .map(|(id, units)| (id, units.unwrap_or_default()))
+        .collect();
+    let orders = rows
+        .into_iter()
+        .take(HISTORY_PAGE as usize)
+        .map(|o| {
+            Ok(crate::account::OrderSummary {
+                id: o.public_id.to_string(),
+                status: status_of(&o.status)?,
+                units: counts.get(&o.id).copied().unwrap_or_default(),
+                total_minor: o.total_minor,
+                currency: o.currency,
+                created_at: o.created_at,
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    Ok(crate::account::OrderHistory { orders, more })
+}
+
 /// The order with public id `public_id`, as its customer sees it, read on `db`.
 pub(crate) async fn view_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<OrderView> {
     let row = find_public(db, public_id).await?;
@@ -721,7 +786,7 @@ pub use crate::admin::RiskView;
 /// # Errors
 /// `Unauthenticated`/`Forbidden` unless staff ask; `NotFound`.
 pub async fn risk_of(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<RiskView> {
-    super::access::authorize(actor, super::access::Action::ManageOrders)?;
+    super::access::authorize(actor, super::access::Action::ViewOrders)?;
     let o = find_public(&shop.db, public_id).await?;
     Ok(RiskView {
         score: o.risk_score,
@@ -748,7 +813,7 @@ pub async fn admin_list(
     filter: &crate::admin::AdminOrderFilter,
 ) -> ServiceResult<crate::admin::AdminOrderPage> {
     use sea_orm::QuerySelect;
-    super::access::authorize(actor, super::access::Action::ManageOrders)?;
+    super::access::authorize(actor, super::access::Action::ViewOrders)?;
     const PAGE: u64 = 50;
     let mut query = order::Entity::find().order_by_desc(order::Column::Id).limit(PAGE + 1);
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
@@ -835,6 +900,8 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
     }
     let txn = super::write_txn(&shop.db).await?;
     let o = find_public(&txn, public_id).await?;
+    // An account's order is not there for anyone else to cancel.
+    super::access::read_order(actor, o.user_id)?;
     let from = status_of(&o.status)?;
     if o.held_for_review && matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::Delivered) {
         return Err(ServiceError::Conflict("The order is held for review; release it before fulfilling it.".into()));

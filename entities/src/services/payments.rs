@@ -1033,7 +1033,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
 /// # Errors
 /// `Unauthenticated`/`Forbidden` unless an admin asks.
 pub async fn list_events(shop: &Shop, actor: Actor, limit: u64) -> ServiceResult<Vec<EventRecord>> {
-    authorize(actor, Action::ManageOrders)?;
+    authorize(actor, Action::ViewOrders)?;
     let rows = payment_event::Entity::find()
         .order_by_desc(payment_event::Column::Id)
         .limit(limit.clamp(1, 200))

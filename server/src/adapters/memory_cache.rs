@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 struct Entry {
     value: String,
     ttl: Duration,
+    /// A counter's fixed end: updates do not move it.
+    until: Option<Instant>,
 }
 
 struct PerEntryTtl;
@@ -22,10 +24,10 @@ impl Expiry<String, Entry> for PerEntryTtl {
         &self,
         _key: &String,
         entry: &Entry,
-        _now: Instant,
+        now: Instant,
         _left: Option<Duration>,
     ) -> Option<Duration> {
-        Some(entry.ttl)
+        Some(entry.until.map_or(entry.ttl, |until| until.saturating_duration_since(now)))
     }
 }
 
@@ -59,13 +61,31 @@ impl Cache for MemoryCache {
     }
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), PortError> {
-        self.inner.insert(key.to_owned(), Entry { value: value.to_owned(), ttl }).await;
+        self.inner.insert(key.to_owned(), Entry { value: value.to_owned(), ttl, until: None }).await;
         Ok(())
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {
         self.inner.invalidate(key).await;
         Ok(())
+    }
+
+    async fn incr(&self, key: &str, window: Duration) -> Result<u64, PortError> {
+        let entry = self
+            .inner
+            .entry(key.to_owned())
+            .and_upsert_with(|old| async move {
+                let now = Instant::now();
+                match old.map(moka::Entry::into_value) {
+                    Some(e) if e.until.is_some_and(|until| until > now) => {
+                        let count = e.value.parse::<u64>().unwrap_or(0) + 1;
+                        Entry { value: count.to_string(), ..e }
+                    }
+                    _ => Entry { value: "1".into(), ttl: window, until: Some(now + window) },
+                }
+            })
+            .await;
+        Ok(entry.into_value().value.parse().unwrap_or(1))
     }
 
     async fn ping(&self) -> Result<(), PortError> {

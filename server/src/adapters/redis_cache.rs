@@ -72,6 +72,19 @@ impl Cache for RedisCache {
         self.client.del::<i64, _>(self.key(key)).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
     }
 
+    async fn incr(&self, key: &str, window: Duration) -> Result<u64, PortError> {
+        let key = self.key(key);
+        let millis = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
+        // Create it with its expiry first (only when missing): INCR keeps the
+        // expiry, so no crash between the two leaves a counter that never ends.
+        self.client
+            .set::<(), _, _>(&key, 0, Some(Expiration::PX(millis)), Some(SetOptions::NX), false)
+            .await
+            .map_err(|e| PortError::unavailable(SERVICE, e))?;
+        let count: i64 = self.client.incr(&key).await.map_err(|e| PortError::unavailable(SERVICE, e))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn ping(&self) -> Result<(), PortError> {
         self.client.ping::<String>(None).await.map(|_| ()).map_err(|e| PortError::unavailable(SERVICE, e))
     }

@@ -5,6 +5,7 @@
 pub mod cache_invalidator;
 pub mod image_processor;
 pub mod indexer;
+pub mod mail_sender;
 pub mod outbox_relay;
 pub mod payment_events;
 pub mod progress;

@@ -23,12 +23,17 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub shop: Shop,
     pub database_name: Option<String>,
-    _data: TempDir,
+    data: TempDir,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The app's data folder (the file mailer writes to `mail/` in it).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -93,6 +98,7 @@ pub fn test_settings(data: &TempDir) -> Settings {
     settings.database.max_connections = 5;
     settings.workers.outbox_interval_ms = 20;
     settings.workers.view_flush_ms = 50;
+    settings.workers.mail_interval_ms = 20;
     settings
 }
 
@@ -131,14 +137,58 @@ pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> TestA
     let address = format!("http://127.0.0.1:{}", app.port());
     let shop = app.shop().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
+    let client = new_client();
+    TestApp { address, client, shop, database_name, data }
+}
+
+/// A browser-like client: keeps cookies, follows no redirects, gives up on
+/// a request after 60 s (a hang fails its test instead of stalling the suite).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
-        // A request that hangs fails its test instead of stalling the suite.
         .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("client");
-    TestApp { address, client, shop, database_name, _data: data }
+        .expect("client")
+}
+
+/// The newest email the app's file mailer wrote to `to` (whose subject
+/// contains `subject`) after `after` emails to that address, waiting up to
+/// 10 s: its whole text.
+pub async fn file_mail(app: &TestApp, to: &str, subject: &str, after: usize) -> String {
+    let folder = app.data_dir().join("mail");
+    for _ in 0..200 {
+        let mut found: Vec<(String, String)> = std::fs::read_dir(&folder)
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .map(|e| {
+                        (
+                            e.file_name().to_string_lossy().into_owned(),
+                            std::fs::read_to_string(e.path()).unwrap_or_default(),
+                        )
+                    })
+                    .filter(|(_, text)| text.contains(&format!("\r\nTo: {to}\r\n")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        let matching: Vec<String> = found
+            .into_iter()
+            .map(|(_, text)| text)
+            .filter(|t| t.contains(&format!("Subject: {subject}")) || subject.is_empty())
+            .collect();
+        if matching.len() > after {
+            return matching[after].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no email {subject:?} #{after} to {to} within 10 s");
+}
+
+/// The first link in `text` that starts with `prefix`.
+pub fn link_in(text: &str, prefix: &str) -> String {
+    let start = text.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in {text}"));
+    text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 /// Runs an async test body once on SQLite and once on PostgreSQL.

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod access_matrix;
+mod accounts;
 mod admin_ui;
 mod cart;
 mod catalog_csv;
@@ -11,7 +13,9 @@ mod checkout_pricing;
 mod cli;
 mod contract_bus;
 mod contract_cache;
+mod contract_mail;
 mod contract_search;
+mod contract_sessions;
 mod crash;
 mod fraud;
 mod health;

@@ -1,5 +1,5 @@
 //! Who is calling the REST API. Turns the request's credentials — the admin
-//! token as a bearer token, or the admin area's session cookie — into an
+//! token as a bearer token, or a session cookie — into an
 //! [`Actor`]; what that actor may do is decided in `entities::services::access`.
 
 use super::super::AppState;
@@ -30,9 +30,30 @@ where
         Ok(Caller(match bearer {
             Some(token) if state.admin_token.matches(token) => Actor::Admin,
             Some(_) => Actor::Anonymous,
-            // The same session as the admin pages, so their links (the CSV
-            // export) work; a cross-site write acts as nobody.
-            None => app::api::admin::session::actor_from_parts(&state.shop, parts).await,
+            // The same sessions as the pages (an account's, or the admin
+            // token's), so their links (the CSV export) work; a cross-site
+            // write acts as nobody.
+            None => app::api::account::session::actor(&state.shop, parts).await,
         }))
+    }
+}
+
+/// The signed-in account of an API request (the session cookie); without
+/// one the request answers 401.
+pub struct SignedIn(pub entities::services::accounts::SessionUser);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = super::problem::Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        app::api::account::session::user(&state.shop, parts)
+            .await
+            .map(SignedIn)
+            .ok_or_else(|| entities::services::ServiceError::Unauthenticated.into())
     }
 }

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod categories;
 pub mod images;
+pub mod me;
 pub mod openapi;
 pub mod orders;
 pub mod payments;
@@ -62,6 +63,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/webhooks/subscriptions/{id}/deliveries", get(webhooks::deliveries))
         .route("/api/v1/payments/events", get(payments::events))
         .route("/api/v1/payments/events/{id}/replay", post(payments::replay))
+        .route("/api/v1/me", get(me::get).patch(me::update))
+        .route("/api/v1/me/orders", get(me::orders))
+        .route("/api/v1/me/addresses", get(me::addresses).post(me::add_address))
+        .route("/api/v1/me/addresses/{id}", patch(me::update_address).delete(me::delete_address))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))
         .route("/api/v1/categories", get(categories::tree).post(categories::create))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, images, orders, payments, products, search, vendors, webhooks};
+use super::{categories, images, me, orders, payments, products, search, vendors, webhooks};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -20,6 +20,7 @@ use utoipa::OpenApi;
         orders::place, orders::get_one, orders::change_status, orders::risk, orders::release, orders::quote,
         payments::start, payments::confirm, payments::settle, payments::received, payments::capture, payments::webhook, payments::provider_webhook, payments::events, payments::replay, payments::refund,
         webhooks::subscribe, webhooks::list, webhooks::remove, webhooks::deliveries,
+        me::get, me::update, me::orders, me::addresses, me::add_address, me::update_address, me::delete_address,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
@@ -28,6 +29,7 @@ use utoipa::OpenApi;
         (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
         (name = "orders", description = "Placing orders from carts and following them"),
         (name = "payments", description = "Paying orders; the payment provider's webhook; received events for admins"),
+        (name = "account", description = "The signed-in customer (session cookie): profile, addresses, orders"),
         (name = "webhooks", description = "Merchants' outgoing webhooks: signed, retried, in order per subscriber"),
     )
 )]

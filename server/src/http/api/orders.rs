@@ -55,7 +55,9 @@ pub async fn place(
     })
 }
 
-/// An order by its public id (the id is the key: keep it private).
+/// An order by its public id (the id is the key: keep it private). An order
+/// placed while signed in is shown only to its customer (the session
+/// cookie) and to staff; to anyone else it does not exist.
 #[utoipa::path(
     get,
     path = "/api/v1/orders/{id}",
@@ -66,8 +68,12 @@ pub async fn place(
         (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<OrderView>, Problem> {
-    Ok(Json(orders::order_by_public_id(&shop, &id).await?))
+pub async fn get_one(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, Problem> {
+    Ok(Json(orders::order_for(&shop, actor, &id).await?))
 }
 
 /// A new status for an order.

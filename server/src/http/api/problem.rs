@@ -81,11 +81,14 @@ impl From<ServiceError> for Problem {
             }
             ServiceError::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid", "Invalid request", message),
             ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", message),
+            ServiceError::RateLimited(message) => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", message)
+            }
             ServiceError::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "Authentication required",
-                "Send an admin token as `Authorization: Bearer <token>`.",
+                "Sign in (the session cookie), or send an admin token as `Authorization: Bearer <token>`.",
             ),
             internal => {
                 tracing::error!(error = %internal, "API request failed");

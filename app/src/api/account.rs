@@ -1,0 +1,345 @@
+//! Accounts: registration, sign-in and out, email links, the profile,
+//! passwords, the address book and the order history. Who is signed in is
+//! read from the session cookie in one place ([`session`]); what they may
+//! do is decided by `entities::services::access`.
+
+// Forms post their fields one by one (so they work without JavaScript), and
+// the macro's client side copies them all.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::AppError;
+use entities::account::{AccountView, AddressView, OrderHistory};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that holds the session id.
+pub const SESSION_COOKIE: &str = "bazaar_session";
+
+/// Who is signed in, for the header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// The account's name.
+    pub name: String,
+    /// Whether the account may open the admin area.
+    pub staff: bool,
+}
+
+/// Who is signed in (nobody: `None`).
+#[server(prefix = "/_sf", endpoint = "account/me")]
+pub async fn current_account() -> Result<Option<Me>, AppError> {
+    let shop = super::shop()?;
+    Ok(session::user(&shop, &ssr::parts().await?).await.map(|u| Me { name: u.name, staff: u.actor.is_staff() }))
+}
+
+/// Registers an account and emails a link to confirm the address. The
+/// answer is the same whether the email had an account or not.
+#[server(prefix = "/_sf", endpoint = "account/register")]
+pub async fn register(
+    email: String,
+    password: String,
+    name: String,
+    marketing: Option<String>,
+) -> Result<(), AppError> {
+    use entities::services::accounts::{register, Registration};
+    let shop = super::shop()?;
+    ssr::same_site().await?;
+    register(&shop, Registration { email, password, name, marketing_consent: marketing.is_some() })
+        .await
+        .map_err(super::fail)
+}
+
+/// Confirms an email address (the link in the verification email).
+#[server(prefix = "/_sf", endpoint = "account/verify")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    entities::services::accounts::verify_email(&shop, &token).await.map_err(super::fail)
+}
+
+/// Signs in, opens a session (a new id: any earlier session of this
+/// browser ends), brings the guest cart along, and sends the browser on to
+/// `next` (a path of this shop) or the account page.
+#[server(prefix = "/_sf", endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    let parts = ssr::parts().await?;
+    ssr::same_site().await?;
+    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|peer| peer.0.ip().to_string());
+    let signed =
+        entities::services::accounts::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(super::fail)?;
+    if let Some(old) = super::cookie(&parts, SESSION_COOKIE) {
+        entities::services::accounts::sign_out(&shop, &old).await.map_err(super::fail)?;
+    }
+    ssr::set_session_cookie(&shop, &signed.session);
+    let guest = super::cart::ssr::cart_id_from_cookie().await;
+    if let Some(cart) = entities::services::cart::adopt(&shop, signed.user_id, guest).await.map_err(super::fail)? {
+        super::cart::ssr::set_cart_cookie(cart);
+    }
+    leptos_axum::redirect(&safe_next(next.as_deref(), signed.actor.is_staff()));
+    Ok(())
+}
+
+/// Where to go after signing in: `next` when it is a path of this shop
+/// (never another site), else the admin area for staff or the account.
+pub fn safe_next(next: Option<&str>, staff: bool) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ if staff => "/admin".into(),
+        _ => "/account".into(),
+    }
+}
+
+/// Signs out of this browser (the cart stays with the account).
+#[server(prefix = "/_sf", endpoint = "account/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let shop = super::shop()?;
+    ssr::same_site().await?;
+    let parts = ssr::parts().await?;
+    if let Some(secret) = super::cookie(&parts, SESSION_COOKIE) {
+        entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
+    }
+    ssr::clear_cookies();
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Signs out of every device, this one included.
+#[server(prefix = "/_sf", endpoint = "account/sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<u64, AppError> {
+    let (shop, me) = ssr::me().await?;
+    let ended = entities::services::accounts::sign_out_everywhere(&shop, me.user_id).await.map_err(super::fail)?;
+    ssr::clear_cookies();
+    leptos_axum::redirect("/account/sign-in");
+    Ok(ended)
+}
+
+/// Emails a link to set a new password, when the email has an account (the
+/// answer is the same either way).
+#[server(prefix = "/_sf", endpoint = "account/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    ssr::same_site().await?;
+    entities::services::accounts::request_password_reset(&shop, &email).await.map_err(super::fail)
+}
+
+/// Sets a new password with the token from a reset link.
+#[server(prefix = "/_sf", endpoint = "account/reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    ssr::same_site().await?;
+    entities::services::accounts::reset_password(&shop, &token, &password).await.map_err(super::fail)
+}
+
+/// The signed-in account's profile.
+#[server(prefix = "/_sf", endpoint = "account/profile")]
+pub async fn get_profile() -> Result<AccountView, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::accounts::profile(&shop, me.user_id).await.map_err(super::fail)
+}
+
+/// Changes the name and marketing consent.
+#[server(prefix = "/_sf", endpoint = "account/profile/update")]
+pub async fn update_profile(name: String, marketing: Option<String>) -> Result<AccountView, AppError> {
+    let (shop, me) = ssr::me().await?;
+    let patch = entities::account::ProfilePatch { name, marketing_consent: marketing.is_some() };
+    entities::services::accounts::update_profile(&shop, me.user_id, patch).await.map_err(super::fail)
+}
+
+/// Changes the password; every other device is signed out.
+#[server(prefix = "/_sf", endpoint = "account/password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let (shop, me) = ssr::me().await?;
+    let secret = entities::services::accounts::change_password(&shop, me.user_id, &current_password, &new_password)
+        .await
+        .map_err(super::fail)?;
+    ssr::set_session_cookie(&shop, &secret);
+    Ok(())
+}
+
+/// Starts a change of the sign-in email (a link goes to the new address).
+#[server(prefix = "/_sf", endpoint = "account/email")]
+pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::accounts::request_email_change(&shop, me.user_id, &new_email, &password)
+        .await
+        .map_err(super::fail)
+}
+
+/// Confirms a change of email (the link sent to the new address).
+#[server(prefix = "/_sf", endpoint = "account/email/confirm")]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    entities::services::accounts::confirm_email_change(&shop, &token).await.map_err(super::fail)
+}
+
+/// The address book.
+#[server(prefix = "/_sf", endpoint = "account/addresses")]
+pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::addresses::list(&shop, me.user_id).await.map_err(super::fail)
+}
+
+/// Adds (no `id`) or changes (`id`) an address of the address book.
+#[server(prefix = "/_sf", endpoint = "account/addresses/save")]
+pub async fn save_address(
+    id: Option<i64>,
+    name: String,
+    line1: String,
+    line2: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    phone: String,
+    default_shipping: Option<String>,
+    default_billing: Option<String>,
+) -> Result<AddressView, AppError> {
+    let (shop, me) = ssr::me().await?;
+    let input = entities::account::AddressInput {
+        name,
+        line1,
+        line2,
+        postal_code,
+        city,
+        country,
+        phone,
+        default_shipping: default_shipping.is_some(),
+        default_billing: default_billing.is_some(),
+    };
+    match id {
+        Some(id) => entities::services::addresses::update(&shop, me.user_id, id, &input).await,
+        None => entities::services::addresses::add(&shop, me.user_id, &input).await,
+    }
+    .map_err(super::fail)
+}
+
+/// Deletes an address of the address book.
+#[server(prefix = "/_sf", endpoint = "account/addresses/delete")]
+pub async fn delete_address(id: i64) -> Result<(), AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::addresses::delete(&shop, me.user_id, id).await.map_err(super::fail)
+}
+
+/// The signed-in customer's orders, newest first (older than `before`).
+#[server(prefix = "/_sf", endpoint = "account/orders")]
+pub async fn my_orders(before: Option<String>) -> Result<OrderHistory, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::orders::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(super::fail)
+}
+
+/// Who is acting, decided once per request from the session cookie (or,
+/// for the admin token's session, the admin cookie).
+#[cfg(feature = "ssr")]
+pub mod session {
+    use super::SESSION_COOKIE;
+    use entities::services::access::Actor;
+    use entities::services::accounts::SessionUser;
+    use entities::services::Shop;
+    use http::request::Parts;
+
+    /// The signed-in account of a request, unless the request is a
+    /// state-changing one from another site (CSRF: it acts as nobody).
+    pub async fn user(shop: &Shop, parts: &Parts) -> Option<SessionUser> {
+        let secret = crate::api::cookie(parts, SESSION_COOKIE)?;
+        if crate::api::admin::session::cross_site(parts) {
+            tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with a session cookie refused");
+            return None;
+        }
+        match entities::services::accounts::session_user(shop, &secret).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                None
+            }
+        }
+    }
+
+    /// The acting party of a request: the signed-in account's role, else
+    /// the admin token's session, else nobody.
+    pub async fn actor(shop: &Shop, parts: &Parts) -> Actor {
+        if let Some(user) = user(shop, parts).await {
+            return user.actor;
+        }
+        crate::api::admin::session::actor_from_parts(shop, parts).await
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::SESSION_COOKIE;
+    use crate::error::AppError;
+    use entities::services::accounts::SessionUser;
+    use entities::services::Shop;
+
+    pub async fn parts() -> Result<http::request::Parts, AppError> {
+        leptos_axum::extract().await.map_err(|e| {
+            tracing::error!(error = %e, "request parts missing");
+            AppError::Internal
+        })
+    }
+
+    /// Refuses a form posted from another site (login and registration
+    /// CSRF: nobody signs a victim in to an attacker's account).
+    pub async fn same_site() -> Result<(), AppError> {
+        if crate::api::admin::session::cross_site(&parts().await?) {
+            let error = AppError::Forbidden;
+            error.set_page_status();
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// The shop and the signed-in account, or "please sign in" (401).
+    pub async fn me() -> Result<(Shop, SessionUser), AppError> {
+        let shop = crate::api::shop()?;
+        match super::session::user(&shop, &parts().await?).await {
+            Some(me) => Ok((shop, me)),
+            None => {
+                let error = AppError::SignIn;
+                error.set_page_status();
+                Err(error)
+            }
+        }
+    }
+
+    fn secure() -> bool {
+        leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+            p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
+        })
+    }
+
+    /// Sends the session cookie: HttpOnly, SameSite=Lax (sent when following
+    /// a link here, never with another site's form post), Secure over TLS,
+    /// for the session's absolute lifetime.
+    pub fn set_session_cookie(shop: &Shop, secret: &str) {
+        crate::api::send_cookie(&format!(
+            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+            shop.accounts.session_absolute.as_secs(),
+            if secure() { "; Secure" } else { "" }
+        ));
+    }
+
+    /// Clears the session and cart cookies (the cart stays with the account).
+    pub fn clear_cookies() {
+        crate::api::send_cookie(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+        crate::api::send_cookie(&format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+            crate::api::cart::CART_COOKIE
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_shop_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/account/orders"), false), "/account/orders");
+        assert_eq!(safe_next(Some("//evil.example/x"), false), "/account");
+        assert_eq!(safe_next(Some("https://evil.example"), false), "/account");
+        assert_eq!(safe_next(Some("/\\evil.example"), true), "/admin");
+        assert_eq!(safe_next(None, true), "/admin");
+    }
+}

@@ -1,0 +1,115 @@
+// A shopper makes an account, in Debian's Chromium through Playwright:
+// register -> open the verification link from the email the SMTP server
+// (aiosmtpd, started by ./dev.sh test) received -> sign in (by keyboard
+// alone) -> edit the profile -> add an address, with a bad field caught
+// beside it -> see the empty order history -> sign out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
+const MAILDIR = process.env.BAZAAR_MAILDIR;
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let browser;
+before(async () => { browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }); });
+after(async () => { await browser?.close(); });
+
+const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+// Undoes quoted-printable (what SMTP mail with long lines arrives as).
+const unquote = (text) =>
+  text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+
+// The message the SMTP server kept for `to`, waiting up to 20 s.
+async function mailTo(to) {
+  for (let i = 0; i < 200; i++) {
+    for (const name of await readdir(join(MAILDIR, 'new')).catch(() => [])) {
+      const text = await readFile(join(MAILDIR, 'new', name), 'utf8');
+      if (text.includes(`X-RcptTo: ${to}`)) return unquote(text);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email to ${to}`);
+}
+
+test('register, confirm the email from the SMTP server, sign in and keep an address book', { skip: !MAILDIR && 'BAZAAR_MAILDIR is not set (./dev.sh test sets it)' }, async () => {
+  const page = await browser.newPage();
+  const email = `ada-${Date.now()}@example.com`;
+  const password = 'a long enough passphrase';
+
+  await page.goto(`${BASE}/account/register`);
+  await hydrated(page);
+  await page.fill('#name', 'Ada Lovelace');
+  await page.fill('#email', email);
+  await page.fill('#password', 'short');
+  await page.click('button:has-text("Make my account")');
+  const passwordError = page.locator('#password-error');
+  await passwordError.waitFor({ state: 'visible' });
+  assert.match(await passwordError.textContent(), /at least 12/, 'the field says what is wrong');
+  assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true', 'and is marked invalid');
+  assert.equal(await page.inputValue('#email'), email, 'what was typed stays');
+  await page.fill('#password', password);
+  await page.click('button:has-text("Make my account")');
+  await page.waitForSelector('[data-testid=register-done]');
+
+  const mail = await mailTo(email);
+  const link = mail.match(/http\S+\/account\/verify\?token=[0-9a-f]{64}/)?.[0];
+  assert.ok(link, `the email holds the link:\n${mail}`);
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, BASE));
+  await page.waitForSelector('[data-testid=link-ok]');
+
+  // Sign in by keyboard alone.
+  await page.goto(`${BASE}/account/sign-in`);
+  await hydrated(page);
+  await page.focus('#email');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/account$/);
+  await page.waitForSelector('[data-testid=profile-email]');
+  assert.equal(await page.textContent('[data-testid=profile-email]'), email);
+  await page.waitForSelector('[data-testid=account-link]');
+
+  await hydrated(page);
+  await page.fill('#name', 'Ada King');
+  await page.click('[data-testid=profile-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=profile-form] [data-testid=form-ok]');
+  await page.reload();
+  assert.equal(await page.inputValue('#name'), 'Ada King', 'the new name is kept');
+
+  await page.click('a:has-text("Addresses")');
+  await page.waitForURL(/\/account\/addresses$/);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=no-addresses]');
+  await page.fill('#name-new', 'Ada King');
+  await page.fill('#line1-new', 'Keizersgracht 1');
+  await page.fill('#postal_code-new', '1015 CJ');
+  await page.fill('#city-new', 'Amsterdam');
+  await page.fill('#country-new', 'Netherlands');
+  await page.click('section [data-testid=address-form] button[type=submit]');
+  const countryError = page.locator('#country-new-error');
+  await countryError.waitFor({ state: 'visible' });
+  assert.match(await countryError.textContent(), /two-letter/);
+  await page.fill('#country-new', 'nl');
+  await page.click('section [data-testid=address-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=address]');
+  assert.match(await page.textContent('[data-testid=address]'), /Keizersgracht 1[\s\S]*NL[\s\S]*Default shipping/);
+
+  await page.click('a:has-text("Orders")');
+  await page.waitForURL(/\/account\/orders$/);
+  await page.waitForSelector('[data-testid=no-orders]');
+
+  await page.click('[data-testid=sign-out]');
+  await page.waitForURL(`${BASE}/`);
+  await page.waitForSelector('[data-testid=sign-in-link]');
+  await page.goto(`${BASE}/account`);
+  await page.waitForSelector('[data-testid=please-sign-in]');
+  await page.close();
+});

@@ -1,0 +1,111 @@
+//! What the account pages and the `/api/v1/me` routes show and take: plain
+//! shapes that compile for the browser too.
+
+use crate::OrderStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who is signed in, for the header and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountView {
+    /// The sign-in email (lower case).
+    pub email: String,
+    /// The name shown to the shop.
+    pub name: String,
+    /// `customer`, `vendor`, `support` or `admin`.
+    pub role: String,
+    /// Whether the customer agreed to marketing email.
+    pub marketing_consent: bool,
+    /// When they agreed, if they did.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub marketing_consent_at: Option<DateTime<Utc>>,
+    /// When the account was made.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A change of the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// The name shown to the shop (1–200 characters).
+    pub name: String,
+    /// Agree to marketing email (`true`) or withdraw (`false`).
+    pub marketing_consent: bool,
+}
+
+/// An address of the address book, as entered or changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    /// The recipient's name.
+    pub name: String,
+    /// Street and number.
+    pub line1: String,
+    /// Flat, floor, company… (optional).
+    #[serde(default)]
+    pub line2: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Town or city.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// A phone number for the courier (optional).
+    #[serde(default)]
+    pub phone: String,
+    /// Make it the default shipping address.
+    #[serde(default)]
+    pub default_shipping: bool,
+    /// Make it the default billing address.
+    #[serde(default)]
+    pub default_billing: bool,
+}
+
+/// An address of the address book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddressView {
+    /// Its id.
+    pub id: i64,
+    /// The fields.
+    #[serde(flatten)]
+    pub address: AddressInput,
+}
+
+/// One order in a customer's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderSummary {
+    /// The order's public id (its page is `/orders/{id}`).
+    pub id: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// How many items.
+    pub units: i64,
+    /// What it cost, in minor units.
+    pub total_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// When it was placed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of a customer's orders, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderHistory {
+    /// The orders.
+    pub orders: Vec<OrderSummary>,
+    /// Whether older orders follow (ask with `before` = the last id).
+    pub more: bool,
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (hashing a huge one would cost the server).
+pub const MAX_PASSWORD_CHARS: usize = 256;
