@@ -43,6 +43,7 @@ ensure_tools() {
       cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
   fi
   if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+    [ ! -f node_modules/axe-core/axe.min.js ] ||
     [ ! -f "$SCALAR_BUNDLE" ]; then
     say "installing npm packages (Tailwind, wasm-opt, Playwright, the API viewer)"
     # `npm install` rather than `npm ci`: lock files written on one platform

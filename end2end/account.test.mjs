@@ -2,12 +2,14 @@
 // register -> open the verification link from the email the SMTP server
 // (aiosmtpd, started by ./dev.sh test) received -> sign in (by keyboard
 // alone) -> edit the profile -> add an address, with a bad field caught
-// beside it -> see the empty order history -> sign out.
+// beside it -> see the empty order history -> sign out. Every page it
+// visits is checked with axe-core against WCAG 2.1 A and AA: no violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { expectAccessible } from './axe.mjs';
 
 const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
 const MAILDIR = process.env.BAZAAR_MAILDIR;
@@ -54,6 +56,7 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   assert.match(await passwordError.textContent(), /at least 12/, 'the field says what is wrong');
   assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true', 'and is marked invalid');
   assert.equal(await page.inputValue('#email'), email, 'what was typed stays');
+  await expectAccessible(page, 'registration, with a field error');
   await page.fill('#password', password);
   await page.click('button:has-text("Make my account")');
   await page.waitForSelector('[data-testid=register-done]');
@@ -63,10 +66,12 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   assert.ok(link, `the email holds the link:\n${mail}`);
   await page.goto(link.replace(/^https?:\/\/[^/]+/, BASE));
   await page.waitForSelector('[data-testid=link-ok]');
+  await expectAccessible(page, 'the verification page');
 
   // Sign in by keyboard alone.
   await page.goto(`${BASE}/account/sign-in`);
   await hydrated(page);
+  await expectAccessible(page, 'sign-in');
   await page.focus('#email');
   await page.keyboard.type(email);
   await page.keyboard.press('Tab');
@@ -76,6 +81,7 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   await page.waitForSelector('[data-testid=profile-email]');
   assert.equal(await page.textContent('[data-testid=profile-email]'), email);
   await page.waitForSelector('[data-testid=account-link]');
+  await expectAccessible(page, 'the profile');
 
   await hydrated(page);
   await page.fill('#name', 'Ada King');
@@ -97,6 +103,7 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   const countryError = page.locator('#country-new-error');
   await countryError.waitFor({ state: 'visible' });
   assert.match(await countryError.textContent(), /two-letter/);
+  await expectAccessible(page, 'the address book, with a field error');
   await page.fill('#country-new', 'nl');
   await page.click('section [data-testid=address-form] button[type=submit]');
   await page.waitForSelector('[data-testid=address]');
@@ -105,11 +112,14 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   await page.click('a:has-text("Orders")');
   await page.waitForURL(/\/account\/orders$/);
   await page.waitForSelector('[data-testid=no-orders]');
+  await expectAccessible(page, 'the order history');
 
   await page.click('[data-testid=sign-out]');
   await page.waitForURL(`${BASE}/`);
   await page.waitForSelector('[data-testid=sign-in-link]');
+  await expectAccessible(page, 'the home page');
   await page.goto(`${BASE}/account`);
   await page.waitForSelector('[data-testid=please-sign-in]');
+  await expectAccessible(page, 'the dashboard when signed out');
   await page.close();
 });

@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { expectAccessible } from './axe.mjs';
 import zlib from 'node:zlib';
 
 const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
@@ -70,9 +71,11 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.fill('#admin-token', 'certainly-not-the-token-0000000000');
   await page.click('[data-testid=admin-sign-in] button[type=submit]');
   await page.waitForSelector('#admin-token-error:has-text("is not the admin token")');
+  await expectAccessible(page, 'the admin sign-in, with a field error');
   await page.fill('#admin-token', TOKEN);
   await page.click('[data-testid=admin-sign-in] button[type=submit]');
   await page.waitForSelector('[data-testid=admin-count]');
+  await expectAccessible(page, 'the admin product list');
 
   // A new product with two variants; the second price is mistyped first.
   await page.click('[data-testid=new-product]');
@@ -94,12 +97,14 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.click('[data-testid=create-product]');
   await rows.nth(1).locator('[data-testid=field-error]:has-text("not an amount")').waitFor();
   assert.match(page.url(), /\/admin\/products\/new$/, 'nothing was sent');
+  await expectAccessible(page, 'the new product editor, with a field error');
   await rows.nth(1).locator('[data-testid=variant-price]').fill('24.50');
   await page.click('[data-testid=create-product]');
   await page.waitForURL(/\/admin\/products\/\d+$/);
   const productUrl = page.url();
   await page.waitForSelector(`[data-testid=editor-title]:has-text("${title}")`);
   assert.equal(await page.locator('[data-testid=variant-row]').count(), 2);
+  await expectAccessible(page, 'the product editor');
 
   // Change the first variant's price; it is saved on its own.
   const firstVariant = page.locator('[data-testid=variant-row]').nth(0);
@@ -147,6 +152,7 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.selectOption('#new-cat-parent', { index: 1 });
   await page.click('[data-testid=add-category]');
   await page.waitForSelector(`[data-testid=category-row][data-slug="e2e-gadgets-${stamp.toLowerCase()}"]`);
+  await expectAccessible(page, 'the category tree');
 
   // Import: one good row, one bad; the bad one is named by its line.
   const exported = await page.request.get(`${BASE}/api/v1/products/export.csv`);
@@ -164,6 +170,7 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.waitForSelector('[data-testid=import-report]');
   assert.match(await page.textContent('[data-testid=import-report] [role=status]'), /1 rows skipped/);
   assert.match(await page.textContent('[data-testid=import-error]'), /^3/);
+  await expectAccessible(page, 'the import report');
 
   // A paid order's payment event is listed, and can be applied again safely.
   const inStock = (await (await page.request.get(`${BASE}/api/v1/products?limit=10`)).json()).items.find((p) => p.in_stock);
@@ -189,6 +196,15 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await row.locator('[data-testid=payment-event-outcome]:has-text("the order is paid")').waitFor();
   await row.locator('[data-testid=replay]').click();
   await page.waitForSelector('[data-testid=action-ok]:has-text("already succeeded; nothing to do")');
+  await expectAccessible(page, 'the payment events');
+  await page.goto(`${BASE}/admin/orders`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=admin-order-row]');
+  await expectAccessible(page, 'the admin order list');
+  await page.goto(`${BASE}/admin/orders/${orderId}`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=admin-risk]');
+  await expectAccessible(page, 'an admin order page');
 
   // Signing out closes the admin again.
   await page.click('[data-testid=sign-out]');

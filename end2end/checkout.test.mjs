@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { expectAccessible } from './axe.mjs';
 
 const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
 const CHROMIUM_ARGS = [
@@ -49,6 +50,7 @@ async function buyFromTwoVendors(page) {
   await page.click('[data-testid=cart-line] >> nth=0 >> button:has-text("Update")');
   await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '3');
   const subtotal = await page.textContent('[data-testid=cart-subtotal]');
+  await expectAccessible(page, 'the cart page');
 
   await page.click('[data-testid=to-checkout]');
   await page.waitForURL(/\/checkout$/);
@@ -63,6 +65,7 @@ async function buyFromTwoVendors(page) {
   await page.click('[data-testid=place-order]');
   await page.waitForSelector('#country-error:has-text("two-letter country code")');
   assert.equal(await page.inputValue('#email'), 'ada@example.com', 'what was typed stays');
+  await expectAccessible(page, 'checkout, with a field error');
   await page.fill('#country', 'NL');
   await page.click('[data-testid=place-order]');
 
@@ -78,6 +81,7 @@ async function buyFromTwoVendors(page) {
     'the total is the subtotal plus shipping (tax included)',
   );
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
+  await expectAccessible(page, 'the order page');
 }
 
 function watchErrors(page) {

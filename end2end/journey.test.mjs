@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { expectAccessible } from './axe.mjs';
 
 const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
 const CHROMIUM_ARGS = [
@@ -47,6 +48,7 @@ test('a shopper finds a product despite a typo and adds it to the cart without a
   await hydrated(page);
   assert.ok(await page.locator('[data-testid=product-card]').count() > 0, 'featured products on the home page');
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0');
+  await expectAccessible(page, 'the home page');
 
   await page.fill('[data-testid=search-input]', 'sweatr');
   await page.press('[data-testid=search-input]', 'Enter');
@@ -54,12 +56,15 @@ test('a shopper finds a product despite a typo and adds it to the cart without a
   await hydrated(page);
   const firstHit = page.locator('[data-testid=product-card]').first();
   assert.match(await firstHit.textContent(), /Sweater/, 'the typo still finds sweaters');
+  await expectAccessible(page, 'search results');
 
   await firstHit.locator('a').click();
   await page.waitForURL(/\/p\//);
   await page.waitForSelector('[data-testid=product-title]');
   const title = await page.textContent('[data-testid=product-title]');
   assert.match(title, /Sweater/);
+  await hydrated(page);
+  await expectAccessible(page, 'the product page');
 
   // A marker on window survives only if the page is not reloaded.
   await page.evaluate(() => { window.__stillTheSamePage = true; });
@@ -67,6 +72,7 @@ test('a shopper finds a product despite a typo and adds it to the cart without a
   await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '1');
   assert.equal(await page.evaluate(() => window.__stillTheSamePage), true, 'no page load happened');
   assert.match(await page.textContent('[data-testid=cart-message]'), /Added to your cart/);
+  await expectAccessible(page, 'the product page after adding to the cart');
 
   assert.deepEqual(errors, [], 'no errors in the browser console');
   await page.close();
@@ -77,6 +83,7 @@ test('a missing product shows the not-found page with status 404', async () => {
   const response = await page.goto(`${BASE}/p/this-product-does-not-exist`);
   assert.equal(response.status(), 404);
   assert.ok(await page.locator('[data-testid=not-found]').isVisible());
+  await expectAccessible(page, 'the not-found page');
   await page.close();
 });
 
@@ -120,6 +127,7 @@ test('a shopper narrows a search with facets, pages through it and picks a varia
   await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent.startsWith(`${n} `), first + second);
   assert.equal(await totalOf(page), first + second, 'values of one facet add up');
   assert.equal(await page.locator('[data-testid=facet-vendor] a[data-selected=true]').count(), 2);
+  await expectAccessible(page, 'search with facets chosen');
 
   // Pages, and back again with the browser's back button.
   if (first + second > 24) {
