@@ -2,7 +2,8 @@
 // register -> open the verification link from the email the SMTP server
 // (aiosmtpd, started by ./dev.sh test) received -> sign in (by keyboard
 // alone) -> edit the profile -> add an address, with a bad field caught
-// beside it -> see the empty order history -> sign out. Every page it
+// beside it -> save a product to the wishlist and move it to the cart ->
+// see the empty order history -> sign out. Every page it
 // visits is checked with axe-core against WCAG 2.1 A and AA: no violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +110,26 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   await page.waitForSelector('[data-testid=address]');
   assert.match(await page.textContent('[data-testid=address]'), /Keizersgracht 1[\s\S]*NL[\s\S]*Default shipping/);
 
+  // Save a product from its page, then move it from the wishlist to the cart.
+  const list = await (await page.request.get(`${BASE}/api/v1/products?limit=20`)).json();
+  const card = list.items.find((p) => p.in_stock);
+  await page.goto(`${BASE}/p/${card.slug}`);
+  await hydrated(page);
+  await page.click('main [data-testid=save-to-wishlist] >> nth=0');
+  await page.waitForSelector('main [data-testid=save-to-wishlist]:has-text("Saved")');
+  await page.click('[data-testid=wishlist-link]');
+  await page.waitForURL(/\/wishlist$/);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=wishlist-item]');
+  assert.ok((await page.textContent('[data-testid=wishlist-item]')).includes(card.title), 'the saved product is listed');
+  await expectAccessible(page, 'the wishlist');
+  const badge = Number(await page.textContent('[data-testid=cart-count]'));
+  await page.click('[data-testid=move-to-cart]');
+  await page.waitForSelector('[data-testid=wishlist-empty]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=cart-count]')?.textContent) === n + 1, badge);
+
+  await page.goto(`${BASE}/account`);
+  await hydrated(page);
   await page.click('a:has-text("Orders")');
   await page.waitForURL(/\/account\/orders$/);
   await page.waitForSelector('[data-testid=no-orders]');

@@ -45,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     api::cart::provide_cart();
+    api::wishlist::provide_wishlist();
     mark_hydrated();
 
     view! {
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=pages::checkout::CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:id") view=pages::order::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/wishlist") view=pages::wishlist::WishlistPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view=pages::account::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=pages::account::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>

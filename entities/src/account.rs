@@ -109,3 +109,34 @@ pub struct OrderHistory {
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (hashing a huge one would cost the server).
 pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// A product on a wishlist, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WishlistItemView {
+    /// The product.
+    pub product_id: i64,
+    /// Its page is `/p/{slug}`.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// The variant saved ("move to cart" adds it).
+    pub variant_id: i64,
+    /// Its price now, in minor units.
+    pub price_minor: i64,
+    /// Its price when saved.
+    pub saved_price_minor: i64,
+    /// ISO 4217 currency of both prices.
+    pub currency: String,
+    /// Whether the variant can be bought now.
+    pub in_stock: bool,
+    /// Whether the product is still for sale at all.
+    pub for_sale: bool,
+}
+
+impl WishlistItemView {
+    /// Whether the price fell since the item was saved.
+    pub fn price_dropped(&self) -> bool {
+        self.price_minor < self.saved_price_minor
+    }
+}

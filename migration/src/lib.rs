@@ -17,6 +17,7 @@ mod m20261124_000012_payment_event_amounts;
 mod m20261124_000013_order_risk;
 mod m20261124_000014_payment_card_signals;
 mod m20261124_000015_accounts;
+mod m20261124_000016_wishlists;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000013_order_risk::Migration),
             Box::new(m20261124_000014_payment_card_signals::Migration),
             Box::new(m20261124_000015_accounts::Migration),
+            Box::new(m20261124_000016_wishlists::Migration),
         ]
     }
 }

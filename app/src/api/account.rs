@@ -77,6 +77,10 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     if let Some(cart) = entities::services::cart::adopt(&shop, signed.user_id, guest).await.map_err(super::fail)? {
         super::cart::ssr::set_cart_cookie(cart);
     }
+    if let Some(saved) = super::wishlist::ssr::guest(&parts) {
+        entities::services::wishlist::adopt(&shop, signed.user_id, saved).await.map_err(super::fail)?;
+        super::wishlist::ssr::clear_cookie();
+    }
     leptos_axum::redirect(&safe_next(next.as_deref(), signed.actor.is_staff()));
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod wishlist;
 
 /// The shop's services, provided by the server as context.
 #[cfg(feature = "ssr")]

@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
                 <a href="/" class="text-2xl font-bold tracking-tight text-amber-700">"Bazaar"</a>
                 <SearchBox current_q=Signal::derive(current_q)/>
+                <a href="/wishlist" class="text-sm font-medium underline" data-testid="wishlist-link">"Wishlist"</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match me.await.ok().flatten() {

@@ -23,6 +23,8 @@ pub fn Marked(text: String, marks: Vec<Mark>) -> impl IntoView {
 #[component]
 pub fn ProductCard(card: Card, #[prop(optional)] marks: Vec<Mark>) -> impl IntoView {
     let href = format!("/p/{}", card.slug);
+    let save_label = card.title.clone();
+    let product_id = card.id;
     view! {
         <li class="overflow-hidden rounded-lg border border-stone-200 bg-white" data-testid="product-card">
             <a href=href class="block hover:opacity-90">
@@ -45,8 +47,43 @@ pub fn ProductCard(card: Card, #[prop(optional)] marks: Vec<Mark>) -> impl IntoV
                     {(!card.in_stock).then(|| view! { <p class="text-sm text-red-700">"Sold out"</p> })}
                 </div>
             </a>
+            <SaveButton product_id label=save_label/>
         </li>
     }
+}
+
+/// "Save" to the wishlist (`label`: the product's title, for screen
+/// readers): a form that works without JavaScript; with it, the button
+/// says "Saved" without a reload.
+#[component]
+pub fn SaveButton(
+    product_id: i64,
+    label: String,
+    #[prop(optional)] variant_id: Option<Signal<Option<i64>>>,
+) -> impl IntoView {
+    let wishlist = use_context::<crate::api::wishlist::WishlistState>();
+    let saved = move || wishlist.is_some_and(|w| matches!(w.add.value().get(), Some(Ok(id)) if id == product_id));
+    let failed = move || {
+        wishlist.and_then(|w| w.add.value().get()).and_then(|r| r.err()).is_some()
+            && wishlist.and_then(|w| w.add.input().get()).is_some_and(|i| i.product_id == product_id)
+    };
+    let form = move |inner: AnyView| match wishlist {
+        Some(w) => {
+            view! { <leptos::form::ActionForm action=w.add attr:class="px-3 pb-3">{inner}</leptos::form::ActionForm> }
+                .into_any()
+        }
+        None => inner,
+    };
+    form(view! {
+        <input type="hidden" name="product_id" value=product_id/>
+        {variant_id.map(|v| view! { <input type="hidden" name="variant_id" value=move || v.get().map(|id| id.to_string()).unwrap_or_default()/> })}
+        <button type="submit" class="rounded border border-stone-500 px-2 py-1 text-sm" data-testid="save-to-wishlist">
+            <span aria-hidden="true">{move || if saved() { "♥ " } else { "♡ " }}</span>
+            {move || if saved() { "Saved" } else { "Save" }}
+            <span class="sr-only">{format!(" {label} to your wishlist")}</span>
+        </button>
+        {move || failed().then(|| view! { <span role="alert" class="ml-2 text-sm text-red-800">"Could not save it."</span> })}
+    }.into_any())
 }
 
 /// A responsive grid of product cards.

@@ -135,11 +135,7 @@ pub fn RegisterPage() -> impl IntoView {
 type TokenUse = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
 
 /// A page that uses the token in its link at once (confirming an address).
-fn token_page(
-    title: &'static str,
-    ok: &'static str,
-    run: fn(String) -> TokenUse,
-) -> impl IntoView {
+fn token_page(title: &'static str, ok: &'static str, run: fn(String) -> TokenUse) -> impl IntoView {
     let query = use_query_map();
     let token = query.read_untracked().get("token").unwrap_or_default();
     let outcome = Resource::new(move || token.clone(), run);
@@ -265,6 +261,7 @@ fn dashboard_frame(name: String) -> AnyView {
                     <li><a class=link href="/account">"Profile and security"</a></li>
                     <li><a class=link href="/account/addresses">"Addresses"</a></li>
                     <li><a class=link href="/account/orders">"Orders"</a></li>
+                    <li><a class=link href="/wishlist">"Wishlist"</a></li>
                 </ul>
                 <form method="post" action="/_sf/account/sign-out" class="mt-4">
                     <button type="submit" class="rounded border border-stone-500 px-3 py-1" data-testid="sign-out">"Sign out"</button>

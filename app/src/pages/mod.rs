@@ -10,6 +10,7 @@ pub mod not_found;
 pub mod order;
 pub mod product;
 pub mod search;
+pub mod wishlist;
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -150,6 +150,11 @@ fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>, image: Sign
                 <p class="text-sm text-stone-700" data-testid="variant-stock">{stock}</p>
                 <VariantPicker variants=product.variants.clone() chosen slug=card.slug.clone()/>
                 <AddToCart product=product.clone() chosen/>
+                <div class="mt-3 -mx-3">
+                    <crate::components::product_card::SaveButton product_id=card.id
+                        label=card.title.clone()
+                        variant_id=Signal::derive(move || chosen.get().map(|v| v.id))/>
+                </div>
                 <p class="mt-6 whitespace-pre-line">{product.description.clone()}</p>
                 <dl class="mt-6 grid grid-cols-2 gap-2 text-sm">
                     {product.attributes.iter().map(|(k, v)| view! { <dt class="font-medium">{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}

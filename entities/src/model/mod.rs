@@ -33,3 +33,4 @@ pub mod vendor;
 pub mod warehouse;
 pub mod webhook_delivery;
 pub mod webhook_subscription;
+pub mod wishlist_item;

@@ -23,6 +23,7 @@ pub mod recommend;
 pub mod search;
 pub mod validate;
 pub mod webhooks;
+pub mod wishlist;
 
 use crate::ports::{Cache, EventBus, PortError, SearchIndex, SessionStore};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

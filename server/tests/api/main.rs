@@ -37,3 +37,4 @@ mod search_api;
 mod seed;
 mod storefront_checkout;
 mod stripe;
+mod wishlist;
