@@ -28,7 +28,7 @@ pub struct Me {
 #[server(prefix = "/_sf", endpoint = "account/me")]
 pub async fn current_account() -> Result<Option<Me>, AppError> {
     let shop = super::shop()?;
-    Ok(session::user(&shop, &ssr::parts().await?).await.map(|u| Me { name: u.name, staff: u.actor.is_staff() }))
+    Ok(session::user(&shop, &super::parts().await?).await.map(|u| Me { name: u.name, staff: u.actor.is_staff() }))
 }
 
 /// Registers an account and emails a link to confirm the address. The
@@ -61,7 +61,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "account/sign-in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let shop = super::shop()?;
-    let parts = ssr::parts().await?;
+    let parts = super::parts().await?;
     ssr::same_site().await?;
     let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
@@ -100,7 +100,7 @@ pub fn safe_next(next: Option<&str>, staff: bool) -> String {
 pub async fn sign_out() -> Result<(), AppError> {
     let shop = super::shop()?;
     ssr::same_site().await?;
-    let parts = ssr::parts().await?;
+    let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, SESSION_COOKIE) {
         entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
     }
@@ -276,12 +276,7 @@ pub(crate) mod ssr {
     use entities::services::accounts::SessionUser;
     use entities::services::Shop;
 
-    pub async fn parts() -> Result<http::request::Parts, AppError> {
-        leptos_axum::extract().await.map_err(|e| {
-            tracing::error!(error = %e, "request parts missing");
-            AppError::Internal
-        })
-    }
+    use crate::api::parts;
 
     /// Refuses a form posted from another site (login and registration
     /// CSRF: nobody signs a victim in to an attacker's account).
@@ -307,12 +302,6 @@ pub(crate) mod ssr {
         }
     }
 
-    fn secure() -> bool {
-        leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
-            p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
-        })
-    }
-
     /// Sends the session cookie: HttpOnly, SameSite=Lax (sent when following
     /// a link here, never with another site's form post), Secure over TLS,
     /// for the session's absolute lifetime.
@@ -320,7 +309,7 @@ pub(crate) mod ssr {
         crate::api::send_cookie(&format!(
             "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
             shop.accounts.session_absolute.as_secs(),
-            if secure() { "; Secure" } else { "" }
+            if crate::api::over_tls() { "; Secure" } else { "" }
         ));
     }
 

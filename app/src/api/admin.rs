@@ -53,7 +53,7 @@ pub async fn admin_sign_out() -> Result<(), AppError> {
     }
     ssr::set_cookie("", 0);
     // Staff who signed in with their account leave it too.
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+    let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, super::account::SESSION_COOKIE) {
         entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
         super::account::ssr::clear_cookies();
@@ -370,12 +370,7 @@ mod ssr {
     use entities::services::Shop;
     use leptos::server_fn::codec::MultipartData;
 
-    async fn parts() -> Result<http::request::Parts, AppError> {
-        leptos_axum::extract().await.map_err(|e| {
-            tracing::error!(error = %e, "request parts missing");
-            AppError::Internal
-        })
-    }
+    use crate::api::parts;
 
     /// The acting party of this request (a signed-in account, or the
     /// admin token's session).
@@ -400,9 +395,7 @@ mod ssr {
     /// with another site's request), Secure over TLS, for `max_age` seconds
     /// (0 clears it).
     pub fn set_cookie(id: &str, max_age: u64) {
-        let secure = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
-            p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
-        });
+        let secure = crate::api::over_tls();
         crate::api::send_cookie(&format!(
             "{ADMIN_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
             if secure { "; Secure" } else { "" }

@@ -94,8 +94,7 @@ pub async fn get_order(id: String) -> Result<OrderView, AppError> {
 /// to its customer only).
 #[cfg(feature = "ssr")]
 async fn acting(shop: &entities::services::Shop) -> Result<entities::services::access::Actor, AppError> {
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
-    Ok(super::account::session::actor(shop, &parts).await)
+    Ok(super::account::session::actor(shop, &super::parts().await?).await)
 }
 
 /// Pays an unpaid order with the built-in test provider (no money moves):

@@ -41,6 +41,24 @@ pub(crate) fn cookie(parts: &http::request::Parts, name: &str) -> Option<String>
         .filter(|v| !v.is_empty())
 }
 
+/// The parts (method, headers) of the request a server function serves.
+#[cfg(feature = "ssr")]
+pub(crate) async fn parts() -> Result<http::request::Parts, crate::error::AppError> {
+    leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "request parts missing");
+        crate::error::AppError::Internal
+    })
+}
+
+/// Whether the request being served came over TLS (directly, or as a proxy
+/// in front says): cookies get `Secure` then.
+#[cfg(feature = "ssr")]
+pub(crate) fn over_tls() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+        p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
+    })
+}
+
 /// Adds a `Set-Cookie` header (`cookie` is its whole value) to the response
 /// being made.
 #[cfg(feature = "ssr")]

@@ -69,7 +69,7 @@ pub(crate) mod ssr {
     /// the guest's (made, with its cookie, when `create`).
     pub async fn owner(create: bool) -> Result<(Shop, Option<Owner>), AppError> {
         let shop = crate::api::shop()?;
-        let parts = crate::api::account::ssr::parts().await?;
+        let parts = crate::api::parts().await?;
         if let Some(me) = crate::api::account::session::user(&shop, &parts).await {
             return Ok((shop, Some(Owner::Account(me.user_id))));
         }

@@ -4,7 +4,7 @@
 //! address, or another vendor's product, is "not found" (404), never a hint
 //! that it exists.
 
-use crate::accounts::{account, sf_as, signed_in_client};
+use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
 use entities::model::{product, vendor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -21,26 +21,6 @@ pub async fn account(app: &TestApp, email: &str, role: &str, vendor_id: Option<i
         .unwrap()
 }
 
-/// Posts a form to server function `endpoint` with `client`.
-pub async fn sf_as(
-    client: &reqwest::Client,
-    app: &TestApp,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let response = client
-        .post(app.url(&format!("/_sf/{endpoint}")))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), headers)
-}
-
 /// A new client signed in as `email`.
 pub async fn signed_in_client(app: &TestApp, email: &str) -> reqwest::Client {
     let client = new_client();

@@ -185,6 +185,27 @@ pub async fn file_mail(app: &TestApp, to: &str, subject: &str, after: usize) -> 
     panic!("no email {subject:?} #{after} to {to} within 10 s");
 }
 
+/// Posts a form to server function `endpoint` with `client` (its cookies):
+/// the status, the JSON answer (or the text) and the headers.
+pub async fn sf_as(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+    let response = client
+        .post(app.url(&format!("/_sf/{endpoint}")))
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)), headers)
+}
+
 /// The first link in `text` that starts with `prefix`.
 pub fn link_in(text: &str, prefix: &str) -> String {
     let start = text.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in {text}"));

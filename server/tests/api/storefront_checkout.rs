@@ -9,18 +9,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 
 async fn sf(app: &TestApp, endpoint: &str, form: &[(&str, String)]) -> (u16, Value, reqwest::header::HeaderMap) {
-    let response = app
-        .client
-        .post(app.url(&format!("/_sf/{endpoint}")))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), headers)
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sf_as(&app.client, app, endpoint, &form).await
 }
 
 fn address(key: &str, email: &str, country: &str) -> Vec<(&'static str, String)> {

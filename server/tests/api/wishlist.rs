@@ -2,7 +2,7 @@
 //! price drops and stock, moves to the cart; the list follows into the
 //! account at sign-in, and nobody else sees it.
 
-use crate::accounts::{account, sf_as, signed_in_client, PASSWORD};
+use crate::accounts::{account, signed_in_client, PASSWORD};
 use crate::helpers::*;
 use entities::model::{variant, wishlist_item};
 use sea_orm::sea_query::Expr;
