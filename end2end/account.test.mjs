@@ -3,7 +3,9 @@
 // (aiosmtpd, started by ./dev.sh test) received -> sign in (by keyboard
 // alone) -> edit the profile -> add an address, with a bad field caught
 // beside it -> save a product to the wishlist and move it to the cart ->
-// see the empty order history -> sign out. Every page it
+// review it (a too-short text caught beside the field), see the review wait
+// for moderation, an admin publish it and the product page show it -> see
+// the empty order history -> download the data -> sign out. Every page it
 // visits is checked with axe-core against WCAG 2.1 A and AA: no violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -128,12 +130,54 @@ test('register, confirm the email from the SMTP server, sign in and keep an addr
   await page.waitForSelector('[data-testid=wishlist-empty]');
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=cart-count]')?.textContent) === n + 1, badge);
 
+  // Review the product: the form on its page, by the rules.
+  await page.goto(`${BASE}/p/${card.slug}`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=review-form]');
+  await page.check('#rating-4');
+  await page.fill('#review-title', 'Does the job');
+  await page.fill('#review-body', 'meh');
+  await page.click('[data-testid=review-form] button[type=submit]');
+  const bodyError = page.locator('#review-body-error');
+  await bodyError.waitFor({ state: 'visible' });
+  assert.match(await bodyError.textContent(), /at least 10/);
+  assert.equal(await page.getAttribute('#review-body', 'aria-invalid'), 'true');
+  await expectAccessible(page, 'the product page with its review form, with a field error');
+  await page.fill('#review-body', 'Solid, well made, and it arrived quickly.');
+  await page.click('[data-testid=review-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=review-saved]');
+  await page.goto(`${BASE}/account/reviews`);
+  await page.waitForSelector('[data-testid=my-review-state]');
+  assert.match(await page.textContent('[data-testid=my-review-state]'), /Awaiting moderation/);
+  await expectAccessible(page, 'my reviews');
+  if (process.env.BAZAAR_ADMIN_TOKEN) {
+    const auth = { Authorization: `Bearer ${process.env.BAZAAR_ADMIN_TOKEN}` };
+    const queue = await (await page.request.get(`${BASE}/api/v1/reviews?status=pending`, { headers: auth })).json();
+    const mine = queue.find((r) => r.body.startsWith('Solid, well made'));
+    assert.ok(mine, 'the review is in the moderation queue');
+    const published = await page.request.post(`${BASE}/api/v1/reviews/${mine.id}/moderation`, { headers: auth, data: { status: 'published' } });
+    assert.equal(published.status(), 200);
+    await page.goto(`${BASE}/p/${card.slug}`);
+    await hydrated(page);
+    await page.waitForSelector('[data-testid=review]:has-text("Solid, well made")');
+    assert.match(await page.textContent('[data-testid=rating-count]'), /review/);
+    await expectAccessible(page, 'the product page with a published review');
+  }
+
   await page.goto(`${BASE}/account`);
   await hydrated(page);
   await page.click('a:has-text("Orders")');
   await page.waitForURL(/\/account\/orders$/);
   await page.waitForSelector('[data-testid=no-orders]');
   await expectAccessible(page, 'the order history');
+
+  await page.click('a:has-text("Privacy")');
+  await page.waitForURL(/\/account\/privacy$/);
+  await page.waitForSelector('[data-testid=download-data]');
+  await expectAccessible(page, 'the privacy page');
+  const data = await (await page.request.get(`${BASE}/api/v1/me/data`)).json();
+  assert.equal(data.account.email, email, 'the download holds the account');
+  assert.equal(data.addresses[0].city, 'Amsterdam');
 
   await page.click('[data-testid=sign-out]');
   await page.waitForURL(`${BASE}/`);

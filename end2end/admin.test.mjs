@@ -206,6 +206,27 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.waitForSelector('[data-testid=admin-risk]');
   await expectAccessible(page, 'an admin order page');
 
+  // Reviews, customers (privacy requests) and staff.
+  await page.goto(`${BASE}/admin/reviews?status=`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=review-filter]');
+  await expectAccessible(page, 'the review queue');
+  await page.goto(`${BASE}/admin/customers?email=nobody-${Date.now()}@example.com`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=no-customer]');
+  await expectAccessible(page, 'the customer look-up');
+  await page.goto(`${BASE}/admin/staff`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid=invite-form]');
+  await page.fill('#invite-email', 'not an email');
+  await page.fill('#invite-name', 'Sam Support');
+  await page.selectOption('#invite-role', 'vendor');
+  await page.evaluate(() => document.querySelector('#invite-email').setAttribute('type', 'text'));
+  await page.click('[data-testid=invite]');
+  await page.locator('#invite-email-error:has-text("not an email")').waitFor();
+  await page.locator('#invite-vendor-error:has-text("choose the vendor")').waitFor();
+  await expectAccessible(page, 'the staff page, with field errors');
+
   // Signing out closes the admin again.
   await page.click('[data-testid=sign-out]');
   await page.waitForSelector('[data-testid=admin-sign-in]');

@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=pages::order::OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/wishlist") view=pages::wishlist::WishlistPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view=pages::account::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in/code") view=pages::account::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=pages::account::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/confirm-email") view=pages::account::ConfirmEmailPage ssr=SsrMode::Async/>
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::account::ProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("addresses") view=pages::account::AddressesPage ssr=SsrMode::Async/>
                         <Route path=path!("orders") view=pages::account::OrdersPage ssr=SsrMode::Async/>
+                        <Route path=path!("reviews") view=pages::reviews::MyReviewsPage ssr=SsrMode::Async/>
+                        <Route path=path!("privacy") view=pages::account::PrivacyPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=pages::admin::AdminArea ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::admin::products::ProductsPage ssr=SsrMode::Async/>
@@ -83,6 +86,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("payments") view=pages::admin::payments::PaymentsPage ssr=SsrMode::Async/>
                         <Route path=path!("orders") view=pages::admin::orders::OrdersPage ssr=SsrMode::Async/>
                         <Route path=path!("orders/:id") view=pages::admin::orders::OrderPage ssr=SsrMode::Async/>
+                        <Route path=path!("reviews") view=pages::admin::reviews::ReviewsPage ssr=SsrMode::Async/>
+                        <Route path=path!("customers") view=pages::admin::customers::CustomersPage ssr=SsrMode::Async/>
+                        <Route path=path!("staff") view=pages::admin::staff::StaffPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -140,3 +140,37 @@ impl WishlistItemView {
         self.price_minor < self.saved_price_minor
     }
 }
+
+/// Two-factor sign-in as the account's security page shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    /// Whether this account may use it (staff accounts).
+    pub available: bool,
+    /// Whether it is on.
+    pub enabled: bool,
+    /// Whether the shop requires it of staff.
+    pub required: bool,
+    /// A set-up begun but not confirmed yet: the key to enter in an
+    /// authenticator app (base32), and its `otpauth://` link.
+    pub pending: Option<(String, String)>,
+}
+
+/// A staff account as the admin's staff page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    /// The account.
+    pub id: i64,
+    /// Its email.
+    pub email: String,
+    /// Its name.
+    pub name: String,
+    /// `admin`, `support` or `vendor`.
+    pub role: String,
+    /// The vendor of vendor staff.
+    pub vendor_id: Option<i64>,
+    /// Whether two-factor sign-in is on.
+    pub two_factor: bool,
+    /// Whether the person has set a password yet (an invitation was used).
+    pub active: bool,
+}

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod checkout;
 pub mod domain;
 pub mod fraud;
+pub mod review;
 pub mod views;
 
 #[cfg(feature = "db")]

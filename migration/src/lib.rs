@@ -18,6 +18,8 @@ mod m20261124_000013_order_risk;
 mod m20261124_000014_payment_card_signals;
 mod m20261124_000015_accounts;
 mod m20261124_000016_wishlists;
+mod m20261124_000017_reviews_and_audit;
+mod m20261124_000018_two_factor;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000014_payment_card_signals::Migration),
             Box::new(m20261124_000015_accounts::Migration),
             Box::new(m20261124_000016_wishlists::Migration),
+            Box::new(m20261124_000017_reviews_and_audit::Migration),
+            Box::new(m20261124_000018_two_factor::Migration),
         ]
     }
 }

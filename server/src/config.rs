@@ -50,6 +50,7 @@ session_absolute_hours = 720
 failed_sign_ins_per_account = 5
 sign_ins_per_ip = 30
 limit_window_secs = 900
+auto_publish_reviews = false
 
 [mail]
 from = "Bazaar <shop@localhost>"
@@ -105,6 +106,11 @@ pub struct Settings {
     pub fraud: entities::fraud::RiskRules,
     /// Accounts and sessions.
     pub accounts: AccountsSettings,
+    /// The key that seals secrets kept in the database (64 hex digits;
+    /// `BAZAAR_SECRET_KEY`). Unset: `<data_dir>/secret.key`, made on first
+    /// start. Every node of a cluster needs the same one.
+    #[serde(default)]
+    pub secret_key: Option<SecretString>,
     /// Email.
     pub mail: MailSettings,
     /// Logging.
@@ -125,6 +131,9 @@ pub struct AccountsSettings {
     pub sign_ins_per_ip: u64,
     /// The window of both limits, in seconds.
     pub limit_window_secs: u64,
+    /// Publish reviews as they are written instead of holding them for an
+    /// admin's moderation.
+    pub auto_publish_reviews: bool,
 }
 
 /// Email: SMTP when `smtp_url` is set (`SMTP_URL`), else messages are
@@ -304,6 +313,11 @@ pub struct ServerSettings {
     /// unset means `http://<host>:<port>`.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Reverse proxies and load balancers (addresses or networks such as
+    /// `10.0.0.0/8`) whose `X-Forwarded-For` header names the client; from
+    /// anyone else the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The database.
@@ -486,6 +500,7 @@ impl Settings {
             .set_override_option("payments.paypal.client_secret", conventional("PAYPAL_CLIENT_SECRET"))?
             .set_override_option("payments.paypal.webhook_id", conventional("PAYPAL_WEBHOOK_ID"))?
             .set_override_option("mail.smtp_url", conventional("SMTP_URL"))?
+            .set_override_option("secret_key", conventional("BAZAAR_SECRET_KEY"))?
             .build()?
             .try_deserialize()?;
         settings.validate()?;
@@ -506,6 +521,12 @@ impl Settings {
     /// # Errors
     /// `Invalid` naming the first bad key.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        entities::services::network::TrustedProxies::parse(&self.server.trusted_proxies)
+            .map_err(|reason| ConfigError::Invalid { key: "server.trusted_proxies", reason })?;
+        if let Some(key) = &self.secret_key {
+            entities::services::sealing::SecretKey::parse(key.expose_secret())
+                .map_err(|reason| ConfigError::Invalid { key: "secret_key", reason: reason.to_owned() })?;
+        }
         if let Some(url) = &self.database.url {
             let url = url.expose_secret();
             if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {

@@ -301,6 +301,7 @@ pub async fn connect_ports(
         failed_sign_ins_per_account: settings.accounts.failed_sign_ins_per_account,
         sign_ins_per_ip: settings.accounts.sign_ins_per_ip,
         limit_window: Duration::from_secs(settings.accounts.limit_window_secs),
+        auto_publish_reviews: settings.accounts.auto_publish_reviews,
     };
     Ok(Shop {
         db,
@@ -313,7 +314,53 @@ pub async fn connect_ports(
         settings: selling,
         sessions,
         accounts,
+        secret_key: secret_key(settings)?,
+        proxies: entities::services::network::TrustedProxies::parse(&settings.server.trusted_proxies)
+            .map_err(|reason| crate::config::ConfigError::Invalid { key: "server.trusted_proxies", reason })?,
     })
+}
+
+/// The key that seals secrets at rest: configured, or kept in
+/// `<data_dir>/secret.key` (made with owner-only permissions the first time).
+fn secret_key(settings: &Settings) -> Result<entities::services::sealing::SecretKey, StartupError> {
+    use entities::services::sealing::SecretKey;
+    use secrecy::ExposeSecret;
+    if let Some(key) = &settings.secret_key {
+        return SecretKey::parse(key.expose_secret()).map_err(|reason| {
+            crate::config::ConfigError::Invalid { key: "secret_key", reason: reason.to_owned() }.into()
+        });
+    }
+    let path = settings.data_dir.join("secret.key");
+    let io = |what: &str, source| StartupError::Io { what: format!("{what} {}", path.display()), source };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SecretKey::parse(&text).map_err(|reason| {
+            crate::config::ConfigError::Invalid { key: "secret_key", reason: format!("{}: {reason}", path.display()) }
+                .into()
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretKey::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(&path) {
+                Ok(mut file) => {
+                    std::io::Write::write_all(&mut file, key.to_hex().as_bytes()).map_err(|e| io("writing", e))?;
+                    tracing::info!(path = %path.display(), "made the secret key (set BAZAAR_SECRET_KEY to share one across nodes)");
+                    Ok(key)
+                }
+                // Another process made it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| io("reading", e))?;
+                    SecretKey::parse(&text).map_err(|reason| {
+                        crate::config::ConfigError::Invalid { key: "secret_key", reason: reason.to_owned() }.into()
+                    })
+                }
+                Err(e) => Err(io("creating", e)),
+            }
+        }
+        Err(e) => Err(io("reading", e)),
+    }
 }
 
 /// The payment providers: Stripe first when configured, then the test

@@ -22,13 +22,19 @@ pub struct Me {
     pub name: String,
     /// Whether the account may open the admin area.
     pub staff: bool,
+    /// A staff account that must set up two-factor sign-in first.
+    pub needs_two_factor: bool,
 }
 
 /// Who is signed in (nobody: `None`).
 #[server(prefix = "/_sf", endpoint = "account/me")]
 pub async fn current_account() -> Result<Option<Me>, AppError> {
     let shop = super::shop()?;
-    Ok(session::user(&shop, &super::parts().await?).await.map(|u| Me { name: u.name, staff: u.actor.is_staff() }))
+    Ok(session::user(&shop, &super::parts().await?).await.map(|u| Me {
+        name: u.name,
+        staff: u.actor.is_staff(),
+        needs_two_factor: u.needs_two_factor,
+    }))
 }
 
 /// Registers an account and emails a link to confirm the address. The
@@ -63,26 +69,85 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let shop = super::shop()?;
     let parts = super::parts().await?;
     ssr::same_site().await?;
-    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|peer| peer.0.ip().to_string());
-    let signed =
+    let ip = super::client_ip(&shop).await;
+    let step =
         entities::services::accounts::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(super::fail)?;
-    if let Some(old) = super::cookie(&parts, SESSION_COOKIE) {
-        entities::services::accounts::sign_out(&shop, &old).await.map_err(super::fail)?;
+    match step {
+        entities::services::accounts::SignInStep::Done(signed) => {
+            ssr::finish_sign_in(&shop, &parts, signed, next).await
+        }
+        entities::services::accounts::SignInStep::NeedsCode { ticket } => {
+            crate::api::send_cookie(&format!(
+                "{TICKET_COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                entities::services::two_factor::TICKET_TTL.as_secs(),
+                if crate::api::over_tls() { "; Secure" } else { "" }
+            ));
+            match next.as_deref().filter(|n| safe_next(Some(n), false) == *n) {
+                Some(next) => leptos_axum::redirect(&format!("/account/sign-in/code?next={}", urlencode(next))),
+                None => leptos_axum::redirect("/account/sign-in/code"),
+            }
+            Ok(())
+        }
     }
-    ssr::set_session_cookie(&shop, &signed.session);
-    let guest = super::cart::ssr::cart_id_from_cookie().await;
-    if let Some(cart) = entities::services::cart::adopt(&shop, signed.user_id, guest).await.map_err(super::fail)? {
-        super::cart::ssr::set_cart_cookie(cart);
-    }
-    if let Some(saved) = super::wishlist::ssr::guest(&parts) {
-        entities::services::wishlist::adopt(&shop, signed.user_id, saved).await.map_err(super::fail)?;
-        super::wishlist::ssr::clear_cookie();
-    }
-    leptos_axum::redirect(&safe_next(next.as_deref(), signed.actor.is_staff()));
-    Ok(())
+}
+
+/// Name of the cookie that carries a two-factor sign-in from the password
+/// step to the code step.
+pub const TICKET_COOKIE: &str = "bazaar_2fa";
+
+#[cfg(feature = "ssr")]
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The second step of a two-factor sign-in: the code from the
+/// authenticator app.
+#[server(prefix = "/_sf", endpoint = "account/sign-in/code")]
+pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    let shop = super::shop()?;
+    let parts = super::parts().await?;
+    ssr::same_site().await?;
+    let ticket = super::cookie(&parts, TICKET_COOKIE).ok_or_else(|| {
+        let error = AppError::Invalid("This sign-in has expired. Please sign in again.".into());
+        error.set_page_status();
+        error
+    })?;
+    let signed = entities::services::accounts::complete_sign_in(&shop, &ticket, &code).await.map_err(super::fail)?;
+    crate::api::send_cookie(&format!("{TICKET_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    ssr::finish_sign_in(&shop, &parts, signed, next).await
+}
+
+/// Two-factor sign-in of the signed-in account.
+#[server(prefix = "/_sf", endpoint = "account/two-factor")]
+pub async fn two_factor_status() -> Result<entities::account::TwoFactorStatus, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::two_factor::status(&shop, me.user_id).await.map_err(super::fail)
+}
+
+/// Begins setting up two-factor sign-in (a new key for the app).
+#[server(prefix = "/_sf", endpoint = "account/two-factor/begin")]
+pub async fn begin_two_factor() -> Result<entities::account::TwoFactorStatus, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::two_factor::begin(&shop, me.user_id).await.map_err(super::fail)
+}
+
+/// Confirms the set-up with a code from the app.
+#[server(prefix = "/_sf", endpoint = "account/two-factor/confirm")]
+pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)
+}
+
+/// Turns two-factor sign-in off (password and a current code).
+#[server(prefix = "/_sf", endpoint = "account/two-factor/disable")]
+pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)
 }
 
 /// Where to go after signing in: `next` when it is a path of this shop
@@ -232,6 +297,13 @@ pub async fn my_orders(before: Option<String>) -> Result<OrderHistory, AppError>
     entities::services::orders::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(super::fail)
 }
 
+/// "Recommended for you": from what the customer ordered and saved.
+#[server(prefix = "/_sf", endpoint = "account/recommendations")]
+pub async fn my_recommendations() -> Result<Vec<entities::views::ProductCard>, AppError> {
+    let (shop, me) = ssr::me().await?;
+    entities::services::recommend::for_customer(&shop, me.user_id).await.map_err(super::fail)
+}
+
 /// Who is acting, decided once per request from the session cookie (or,
 /// for the admin token's session, the admin cookie).
 #[cfg(feature = "ssr")]
@@ -311,6 +383,32 @@ pub(crate) mod ssr {
             shop.accounts.session_absolute.as_secs(),
             if crate::api::over_tls() { "; Secure" } else { "" }
         ));
+    }
+
+    /// Opens the browser's session after a sign-in: the cookie (ending any
+    /// earlier session of this browser), the guest cart and wishlist taken
+    /// along, and on to `next`.
+    pub async fn finish_sign_in(
+        shop: &Shop,
+        parts: &http::request::Parts,
+        signed: entities::services::accounts::SignedIn,
+        next: Option<String>,
+    ) -> Result<(), AppError> {
+        use crate::api::fail;
+        if let Some(old) = crate::api::cookie(parts, SESSION_COOKIE) {
+            entities::services::accounts::sign_out(shop, &old).await.map_err(fail)?;
+        }
+        set_session_cookie(shop, &signed.session);
+        let guest = crate::api::cart::ssr::cart_id_from_cookie().await;
+        if let Some(cart) = entities::services::cart::adopt(shop, signed.user_id, guest).await.map_err(fail)? {
+            crate::api::cart::ssr::set_cart_cookie(cart);
+        }
+        if let Some(saved) = crate::api::wishlist::ssr::guest(parts) {
+            entities::services::wishlist::adopt(shop, signed.user_id, saved).await.map_err(fail)?;
+            crate::api::wishlist::ssr::clear_cookie();
+        }
+        leptos_axum::redirect(&super::safe_next(next.as_deref(), signed.actor.is_staff()));
+        Ok(())
     }
 
     /// Clears the session and cart cookies (the cart stays with the account).

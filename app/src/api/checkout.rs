@@ -46,10 +46,7 @@ pub async fn place_order(
         shipping: Default::default(),
         coupon: Some(coupon).filter(|c| !c.trim().is_empty()),
         billing_address: None,
-        client_ip: leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .ok()
-            .map(|peer| peer.0.ip().to_string()),
+        client_ip: super::client_ip(&shop).await,
     };
     let (order, _) =
         entities::services::orders::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;

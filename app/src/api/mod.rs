@@ -6,6 +6,9 @@ pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod privacy;
+pub mod reviews;
+pub mod staff;
 pub mod wishlist;
 
 /// The shop's services, provided by the server as context.
@@ -57,6 +60,16 @@ pub(crate) fn over_tls() -> bool {
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
         p.uri.scheme_str() == Some("https") || p.headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
     })
+}
+
+/// The client's IP address: the peer's, or what a trusted proxy says in
+/// `X-Forwarded-For` (`server.trusted_proxies`).
+#[cfg(feature = "ssr")]
+pub(crate) async fn client_ip(shop: &entities::services::Shop) -> Option<String> {
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok()?.0.ip();
+    let forwarded = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).map(str::to_owned));
+    Some(shop.proxies.client_ip(peer, forwarded.as_deref()).to_string())
 }
 
 /// Adds a `Set-Cookie` header (`cookie` is its whole value) to the response

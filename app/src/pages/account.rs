@@ -17,9 +17,9 @@ use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_query_map;
 
-const INPUT: &str = "mt-1 w-full rounded border border-stone-500 px-3 py-2";
-const BUTTON: &str = "rounded bg-amber-800 px-4 py-2 font-medium text-white disabled:opacity-50";
-const CARD: &str = "rounded border border-stone-300 bg-white p-5";
+pub(crate) const INPUT: &str = "mt-1 w-full rounded border border-stone-500 px-3 py-2";
+pub(crate) const BUTTON: &str = "rounded bg-amber-800 px-4 py-2 font-medium text-white disabled:opacity-50";
+pub(crate) const CARD: &str = "rounded border border-stone-300 bg-white p-5";
 
 /// A labelled input with its error message tied to it.
 fn field(
@@ -30,11 +30,26 @@ fn field(
     value: String,
     message: Signal<Option<String>>,
 ) -> impl IntoView {
+    field_as(id, id, label, kind, autocomplete, value, message)
+}
+
+/// [`field`] whose input is named `name` (when two forms on a page send
+/// the same name, their ids must still differ).
+#[allow(clippy::too_many_arguments)]
+fn field_as(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    message: Signal<Option<String>>,
+) -> impl IntoView {
     let error_id = format!("{id}-error");
     view! {
         <div>
             <label for=id class="block font-medium">{label}</label>
-            <input id=id name=id type=kind autocomplete=autocomplete value=value class=INPUT
+            <input id=id name=name type=kind autocomplete=autocomplete value=value class=INPUT
                 required=!matches!(id, "line2" | "phone")
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=error_id.clone()/>
@@ -44,7 +59,7 @@ fn field(
 }
 
 /// The message of `field` in the latest result of an action, if it failed there.
-fn field_message<T: Clone + Send + Sync + 'static>(
+pub(crate) fn field_message<T: Clone + Send + Sync + 'static>(
     value: Signal<Option<Result<T, AppError>>>,
     names: &'static [&'static str],
 ) -> Signal<Option<String>> {
@@ -52,7 +67,7 @@ fn field_message<T: Clone + Send + Sync + 'static>(
 }
 
 /// The form-wide message of a failed action (not a field's).
-fn banner<T: Clone + Send + Sync + 'static>(value: Signal<Option<Result<T, AppError>>>) -> impl IntoView {
+pub(crate) fn banner<T: Clone + Send + Sync + 'static>(value: Signal<Option<Result<T, AppError>>>) -> impl IntoView {
     move || {
         value.get().and_then(Result::err).filter(|e| !matches!(e, AppError::Fields(_))).map(|e| {
             view! { <p role="alert" class="rounded bg-red-50 px-3 py-2 text-red-900" data-testid="form-error">{e.to_string()}</p> }
@@ -61,7 +76,7 @@ fn banner<T: Clone + Send + Sync + 'static>(value: Signal<Option<Result<T, AppEr
 }
 
 /// A success note once `value` holds `Ok`.
-fn done<T: Clone + Send + Sync + 'static>(
+pub(crate) fn done<T: Clone + Send + Sync + 'static>(
     value: Signal<Option<Result<T, AppError>>>,
     text: &'static str,
 ) -> impl IntoView {
@@ -96,6 +111,111 @@ pub fn SignInPage() -> impl IntoView {
                 <a class="underline" href="/account/register">"Make an account"</a>
             </p>
         </section>
+    }
+}
+
+/// `/account/sign-in/code`: the second step for accounts with two-factor
+/// sign-in.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let action = ServerAction::<crate::api::account::SignInCode>::new();
+    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let value = Signal::derive(move || action.value().get());
+    view! {
+        <Title text="Your sign-in code"/>
+        <section class=format!("mx-auto max-w-md {CARD}")>
+            <h1 class="mb-4 text-2xl font-bold">"Your sign-in code"</h1>
+            <p class="mb-3">"Enter the six-digit code your authenticator app shows for this shop."</p>
+            <ActionForm action attr:class="space-y-3" attr:data-testid="code-form">
+                {banner(value)}
+                <input type="hidden" name="next" value=next/>
+                <div>
+                    <label for="code" class="block font-medium">"Code"</label>
+                    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required
+                        pattern="[0-9 ]{6,8}" class=INPUT
+                        aria-invalid=move || field_message(value, &["code"]).get().is_some().then_some("true")
+                        aria-describedby="code-error"/>
+                    <p id="code-error" class="mt-1 text-sm text-red-800" aria-live="polite" data-testid="field-error">
+                        {move || field_message(value, &["code"]).get()}
+                    </p>
+                </div>
+                <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p class="mt-4 text-sm"><a class="underline" href="/account/sign-in">"Start again"</a></p>
+        </section>
+    }
+}
+
+/// The security page's two-factor section (staff accounts).
+#[component]
+fn TwoFactorSection() -> impl IntoView {
+    use crate::api::account::{two_factor_status, BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor};
+    let begin = ServerAction::<BeginTwoFactor>::new();
+    let confirm = ServerAction::<ConfirmTwoFactor>::new();
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    let (b, c, d) = (successes(begin), successes(confirm), successes(disable));
+    let state = Resource::new(move || (b.get(), c.get(), d.get()), |_| two_factor_status());
+    let (bv, cv, dv) = (
+        Signal::derive(move || begin.value().get()),
+        Signal::derive(move || confirm.value().get()),
+        Signal::derive(move || disable.value().get()),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(s) = state.await else { return ().into_any() };
+                if !s.available {
+                    return ().into_any();
+                }
+                let body = if s.enabled {
+                    view! {
+                        <p class="mb-3" data-testid="two-factor-on">"Two-factor sign-in is on: signing in asks for a code from your authenticator app."</p>
+                        {s.required.then(|| view! { <p class="text-sm">"The shop requires it for staff accounts."</p> })}
+                        {(!s.required).then(|| view! {
+                            <ActionForm action=disable attr:class="space-y-3">
+                                {banner(dv)}
+                                {field_as("off-password", "password", "Your password", "password", "current-password", String::new(), field_message(dv, &["password"]))}
+                                {field_as("off-code", "code", "A current code", "text", "one-time-code", String::new(), field_message(dv, &["code"]))}
+                                <button type="submit" class="rounded border border-stone-500 px-3 py-2">"Turn two-factor sign-in off"</button>
+                            </ActionForm>
+                        })}
+                    }.into_any()
+                } else if let Some((key, uri)) = s.pending.clone() {
+                    let grouped = key.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+                    view! {
+                        <ol class="mb-3 list-decimal space-y-2 pl-5">
+                            <li>"Add this key to your authenticator app (or open " <a class="underline" href=uri data-testid="otpauth-link">"this link"</a> " on your phone):"
+                                <code class="mt-1 block break-all rounded bg-stone-100 p-2 text-lg" data-testid="two-factor-key">{grouped}</code></li>
+                            <li>"Enter the code it shows to finish."</li>
+                        </ol>
+                        <ActionForm action=confirm attr:class="space-y-3" attr:data-testid="two-factor-confirm">
+                            {banner(cv)}
+                            {field_as("setup-code", "code", "Code from the app", "text", "one-time-code", String::new(), field_message(cv, &["code"]))}
+                            <button type="submit" class=BUTTON>"Turn two-factor sign-in on"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! {
+                        {s.required.then(|| view! {
+                            <p role="alert" class="mb-3 rounded bg-amber-50 px-3 py-2 text-amber-950" data-testid="two-factor-required">
+                                "The shop requires two-factor sign-in for staff: set it up to use the admin area."
+                            </p>
+                        })}
+                        <p class="mb-3">"Protect this staff account with a code from an authenticator app at each sign-in."</p>
+                        <ActionForm action=begin>
+                            {banner(bv)}
+                            <button type="submit" class=BUTTON data-testid="two-factor-begin">"Set up two-factor sign-in"</button>
+                        </ActionForm>
+                    }.into_any()
+                };
+                view! {
+                    <section class=format!("mt-6 {CARD}") aria-labelledby="two-factor-heading">
+                        <h2 id="two-factor-heading" class="mb-3 text-lg font-semibold">"Two-factor sign-in"</h2>
+                        {body}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
 
@@ -261,7 +381,9 @@ fn dashboard_frame(name: String) -> AnyView {
                     <li><a class=link href="/account">"Profile and security"</a></li>
                     <li><a class=link href="/account/addresses">"Addresses"</a></li>
                     <li><a class=link href="/account/orders">"Orders"</a></li>
+                    <li><a class=link href="/account/reviews">"Reviews"</a></li>
                     <li><a class=link href="/wishlist">"Wishlist"</a></li>
+                    <li><a class=link href="/account/privacy">"Privacy"</a></li>
                 </ul>
                 <form method="post" action="/_sf/account/sign-out" class="mt-4">
                     <button type="submit" class="rounded border border-stone-500 px-3 py-1" data-testid="sign-out">"Sign out"</button>
@@ -276,7 +398,7 @@ fn dashboard_frame(name: String) -> AnyView {
 /// Counts the successes of `action`, so a page reloads its data after a
 /// change went through, never after a refusal (which would wipe what was
 /// typed).
-fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
+pub(crate) fn successes<I, O>(action: ServerAction<I>) -> RwSignal<u32>
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
@@ -296,6 +418,8 @@ pub fn ProfilePage() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
     let saved = successes(update);
     let profile = Resource::new(move || saved.get(), |_| get_profile());
+    let picks = Resource::new(|| (), |_| crate::api::account::my_recommendations());
+    let two_factor = view! { <TwoFactorSection/> };
     view! {
         <h1 class="mb-4 text-2xl font-bold">"Profile and security"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -303,6 +427,20 @@ pub fn ProfilePage() -> impl IntoView {
                 match profile.await {
                     Ok(p) => profile_forms(p, update).into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {two_factor}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match picks.await {
+                    Ok(cards) if !cards.is_empty() => view! {
+                        <section class="mt-8" aria-labelledby="picks-heading" data-testid="recommended">
+                            <h2 id="picks-heading" class="mb-4 text-xl font-semibold">"Recommended for you"</h2>
+                            <crate::components::product_card::ProductGrid cards/>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
                 }
             })}
         </Suspense>
@@ -498,6 +636,34 @@ fn address_form(
             </div>
             <button type="submit" class=BUTTON>"Save the address"</button>
         </ActionForm>
+    }
+}
+
+/// `/account/privacy`: download one's data; delete the account.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let delete = ServerAction::<crate::api::privacy::DeleteAccount>::new();
+    let value = Signal::derive(move || delete.value().get());
+    view! {
+        <Title text="Privacy"/>
+        <h1 class="mb-4 text-2xl font-bold">"Privacy"</h1>
+        <div class="space-y-6">
+            <section class=CARD aria-labelledby="data-heading">
+                <h2 id="data-heading" class="mb-2 text-lg font-semibold">"Your data"</h2>
+                <p class="mb-3">"Download everything the shop holds about you — account, addresses, orders, wishlist, reviews and the emails we sent — as one JSON file."</p>
+                <a href="/api/v1/me/data" download="" rel="external" class="inline-block rounded border border-stone-500 px-3 py-2" data-testid="download-data">"Download my data"</a>
+                <p class="mt-3 text-sm">"Marketing email is agreed to or withdrawn on the " <a class="underline" href="/account">"profile"</a> " page."</p>
+            </section>
+            <section class=CARD aria-labelledby="delete-heading">
+                <h2 id="delete-heading" class="mb-2 text-lg font-semibold">"Delete the account"</h2>
+                <p class="mb-3">"Your addresses, wishlist, reviews and sign-in go for good. Orders stay in the shop's books, as the law requires, without your email or delivery details. An account with an order still on its way can be deleted once it has arrived."</p>
+                <ActionForm action=delete attr:class="space-y-3" attr:data-testid="delete-account-form">
+                    {banner(value)}
+                    {field("password", "Your password, to confirm", "password", "current-password", String::new(), field_message(value, &["password"]))}
+                    <button type="submit" class="rounded bg-red-800 px-4 py-2 font-medium text-white" disabled=move || delete.pending().get()>"Delete my account"</button>
+                </ActionForm>
+            </section>
+        </div>
     }
 }
 

@@ -9,6 +9,7 @@ pub mod home;
 pub mod not_found;
 pub mod order;
 pub mod product;
+pub mod reviews;
 pub mod search;
 pub mod wishlist;
 

@@ -24,8 +24,13 @@ pub fn ProductPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(product) => {
-                        let id = product.card.id;
-                        view! { <ProductView product variant image/> <Recommendations product_id=id/> }.into_any()
+                        let (id, slug) = (product.card.id, product.card.slug.clone());
+                        view! {
+                            <ProductView product variant image/>
+                            <super::reviews::ProductReviewsSection product_id=id slug/>
+                            <Recommendations product_id=id/>
+                        }
+                        .into_any()
                     }
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }

@@ -2,6 +2,7 @@
 
 pub mod account_token;
 pub mod address;
+pub mod audit_entry;
 pub mod cart;
 pub mod cart_item;
 pub mod category;
@@ -21,8 +22,10 @@ pub mod product_view_count;
 pub mod refund;
 pub mod reservation;
 pub mod reservation_line;
+pub mod review;
 pub mod session;
 pub mod shipping_method;
+pub mod shop_setting;
 pub mod stock_ledger;
 pub mod stock_level;
 pub mod sub_order;

@@ -25,6 +25,12 @@ pub struct Model {
     pub marketing_consent_at: Option<DateTimeUtc>,
     /// When the account was erased (its personal data removed).
     pub deleted_at: Option<DateTimeUtc>,
+    /// The TOTP secret, sealed with the shop's secret key (set up, or on).
+    pub totp_secret: Option<String>,
+    /// When two-factor sign-in was turned on (off: `None`).
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last TOTP time step accepted (a code works once).
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -84,6 +84,17 @@ pub enum Action {
         /// The vendor.
         vendor_id: i64,
     },
+    /// Publish or reject customers' reviews.
+    ModerateReviews,
+    /// Answer, in public, a review of a product of this vendor.
+    ReplyToReview {
+        /// The vendor of the product reviewed.
+        vendor_id: i64,
+    },
+    /// Export or erase a customer's personal data (GDPR), read the audit log.
+    ManageCustomers,
+    /// Invite staff accounts; require two-factor sign-in of staff.
+    ManageStaff,
 }
 
 /// Allows or refuses `action` for `actor`.
@@ -101,12 +112,14 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
         (Actor::Support { .. }, Action::ViewOrders) => Ok(()),
         (Actor::Support { .. } | Actor::Customer { .. }, _) => Err(ServiceError::Forbidden),
         (Actor::VendorStaff { vendor_id }, Action::EditProduct { vendor_id: owner })
-        | (Actor::VendorStaff { vendor_id }, Action::EditVendorProfile { vendor_id: owner }) => {
+        | (Actor::VendorStaff { vendor_id }, Action::EditVendorProfile { vendor_id: owner })
+        | (Actor::VendorStaff { vendor_id }, Action::ReplyToReview { vendor_id: owner }) => {
             if vendor_id == owner {
                 Ok(())
             } else {
                 Err(ServiceError::NotFound(match action {
                     Action::EditProduct { .. } => "product",
+                    Action::ReplyToReview { .. } => "review",
                     _ => "vendor",
                 }))
             }
@@ -117,7 +130,10 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
             | Action::EditCategories
             | Action::ManageVendors
             | Action::ManageOrders
-            | Action::ViewOrders,
+            | Action::ViewOrders
+            | Action::ModerateReviews
+            | Action::ManageCustomers
+            | Action::ManageStaff,
         ) => Err(ServiceError::Forbidden),
     }
 }
@@ -176,7 +192,20 @@ mod tests {
         let own = Actor::VendorStaff { vendor_id: 1 };
         let customer = Actor::Customer { user_id: 7 };
         let support = Actor::Support { user_id: 8 };
-        let cases: [(Actor, Action, &str); 29] = [
+        let cases: [(Actor, Action, &str); 42] = [
+            (Actor::Admin, Action::ManageStaff, "ok"),
+            (own, Action::ManageStaff, "forbidden"),
+            (support, Action::ManageStaff, "forbidden"),
+            (Actor::Admin, Action::ModerateReviews, "ok"),
+            (Actor::Admin, Action::ManageCustomers, "ok"),
+            (Actor::Admin, Action::ReplyToReview { vendor_id: 2 }, "ok"),
+            (own, Action::ReplyToReview { vendor_id: 1 }, "ok"),
+            (own, Action::ReplyToReview { vendor_id: 2 }, "not found"),
+            (own, Action::ModerateReviews, "forbidden"),
+            (own, Action::ManageCustomers, "forbidden"),
+            (support, Action::ModerateReviews, "forbidden"),
+            (customer, Action::ManageCustomers, "forbidden"),
+            (Actor::Anonymous, Action::ModerateReviews, "unauthenticated"),
             (Actor::Admin, Action::EditProduct { vendor_id: 1 }, "ok"),
             (Actor::Admin, Action::ReassignProduct, "ok"),
             (Actor::Admin, Action::EditCategories, "ok"),

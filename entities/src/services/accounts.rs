@@ -14,6 +14,7 @@ use argon2::{Argon2, PasswordVerifier};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use sha2::{Digest, Sha256};
 use std::time::Duration as StdDuration;
@@ -38,6 +39,9 @@ pub struct AccountSettings {
     pub sign_ins_per_ip: u64,
     /// The window of both limits.
     pub limit_window: StdDuration,
+    /// Publish reviews as they are written (moderators may still reject
+    /// them) instead of holding them for moderation.
+    pub auto_publish_reviews: bool,
 }
 
 impl Default for AccountSettings {
@@ -50,6 +54,7 @@ impl Default for AccountSettings {
             failed_sign_ins_per_account: 5,
             sign_ins_per_ip: 30,
             limit_window: StdDuration::from_secs(15 * 60),
+            auto_publish_reviews: false,
         }
     }
 }
@@ -160,7 +165,7 @@ async fn hash_off_thread(password: String) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Corrupt(format!("hashing task failed: {e}")))?
 }
 
-async fn matches_off_thread(password: String, stored: Option<String>) -> bool {
+pub(crate) async fn matches_off_thread(password: String, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || password_matches(&password, stored.as_deref())).await.unwrap_or(false)
 }
 
@@ -172,7 +177,7 @@ async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> ServiceResult
         .await?)
 }
 
-async fn live_user<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<user::Model> {
+pub(crate) async fn live_user<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<user::Model> {
     user::Entity::find_by_id(id)
         .filter(user::Column::DeletedAt.is_null())
         .one(db)
@@ -382,6 +387,19 @@ pub struct SignedIn {
     pub actor: Actor,
 }
 
+/// Where a sign-in stands after the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(SignedIn),
+    /// The account uses two-factor sign-in: send the code from the app with
+    /// this ticket ([`complete_sign_in`]).
+    NeedsCode {
+        /// The ticket (five minutes, five tries).
+        ticket: String,
+    },
+}
+
 fn too_many() -> ServiceError {
     ServiceError::RateLimited("Too many sign-in attempts. Please wait 15 minutes and try again.".into())
 }
@@ -396,7 +414,7 @@ fn too_many() -> ServiceError {
 /// (the same words and time for both); `RateLimited` past a limit;
 /// `Conflict` when the email is not confirmed yet.
 #[tracing::instrument(skip_all)]
-pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>) -> ServiceResult<SignedIn> {
+pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>) -> ServiceResult<SignInStep> {
     let settings = &shop.accounts;
     if let Some(ip) = ip {
         if shop.cache.incr(&format!("sign-in-ip:{ip}"), settings.limit_window).await? > settings.sign_ins_per_ip {
@@ -436,8 +454,28 @@ pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>)
         ));
     }
     shop.cache.delete(&failures_key).await?;
+    if user.totp_enabled_at.is_some() {
+        return Ok(SignInStep::NeedsCode { ticket: super::two_factor::issue_ticket(shop, user.id).await? });
+    }
     let session = open_session(shop, user.id).await?;
     tracing::info!(user = user.id, "signed in");
+    Ok(SignInStep::Done(SignedIn {
+        session,
+        user_id: user.id,
+        actor: Actor::from_role(&user.role, user.id, user.vendor_id),
+    }))
+}
+
+/// The second step of a two-factor sign-in: the code from the app with the
+/// ticket the password step gave.
+///
+/// # Errors
+/// `Invalid` for an expired ticket, `InvalidFields("code")` for a wrong
+/// code, `RateLimited` after five wrong codes.
+pub async fn complete_sign_in(shop: &Shop, ticket: &str, code: &str) -> ServiceResult<SignedIn> {
+    let user = super::two_factor::redeem_ticket(shop, ticket, code).await?;
+    let session = open_session(shop, user.id).await?;
+    tracing::info!(user = user.id, "signed in with two factors");
     Ok(SignedIn { session, user_id: user.id, actor: Actor::from_role(&user.role, user.id, user.vendor_id) })
 }
 
@@ -464,6 +502,9 @@ pub struct SessionUser {
     pub actor: Actor,
     /// Its name, for the header.
     pub name: String,
+    /// A staff account without two-factor sign-in while the shop requires
+    /// it: it acts as nobody until it sets it up.
+    pub needs_two_factor: bool,
 }
 
 /// The account of session `secret`, while the session lasts: not past its
@@ -495,10 +536,14 @@ pub async fn session_user(shop: &Shop, secret: &str) -> ServiceResult<Option<Ses
         shop.sessions.remove(&key).await?;
         return Ok(None);
     };
+    let needs_two_factor = super::two_factor::for_role(&user.role)
+        && user.totp_enabled_at.is_none()
+        && super::two_factor::required(&shop.db).await?;
     Ok(Some(SessionUser {
         user_id: user.id,
-        actor: Actor::from_role(&user.role, user.id, user.vendor_id),
+        actor: if needs_two_factor { Actor::Anonymous } else { Actor::from_role(&user.role, user.id, user.vendor_id) },
         name: user.display_name,
+        needs_two_factor,
     }))
 }
 
@@ -831,6 +876,123 @@ pub async fn create_staff(
     .insert(db)
     .await?;
     Ok(created.id)
+}
+
+/// Days an invitation link to a staff account lasts.
+pub const INVITATION_DAYS: i64 = 3;
+
+/// An admin invites a staff member: the account is made without a
+/// password, and an emailed link lets them choose one (logged).
+///
+/// # Errors
+/// `Forbidden` for anyone but admins; `InvalidFields` for a bad email, name
+/// or role (a vendor role needs its vendor, by slug); `Conflict` when the
+/// email has an account.
+pub async fn invite_staff(
+    shop: &Shop,
+    actor: Actor,
+    email: &str,
+    name: &str,
+    role: &str,
+    vendor: Option<&str>,
+) -> ServiceResult<i64> {
+    super::access::authorize(actor, super::access::Action::ManageStaff)?;
+    let vendor = vendor.map(str::trim).filter(|v| !v.is_empty());
+    let mut errors = Vec::new();
+    let email = match account_email(email) {
+        Ok(e) => Some(e),
+        Err(_) => {
+            errors.push(("email".to_owned(), "is not an email address".to_owned()));
+            None
+        }
+    };
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(("name".to_owned(), "must be 1 to 200 characters".to_owned()));
+    }
+    if !super::two_factor::for_role(role) {
+        errors.push(("role".to_owned(), "must be admin, support or vendor".to_owned()));
+    } else if (role == "vendor") != vendor.is_some() {
+        errors.push(("vendor".to_owned(), "choose the vendor of vendor staff (and only theirs)".to_owned()));
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(ServiceError::InvalidFields(errors));
+    };
+    let txn = write_txn(&shop.db).await?;
+    if find_by_email(&txn, &email).await?.is_some() {
+        return Err(ServiceError::Conflict(format!("{email} already has an account.")));
+    }
+    let vendor_id = match vendor {
+        Some(slug) => Some(
+            crate::model::vendor::Entity::find()
+                .filter(crate::model::vendor::Column::Slug.eq(slug))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ServiceError::InvalidFields(vec![("vendor".into(), "is not a vendor".into())]))?
+                .id,
+        ),
+        None => None,
+    };
+    let now = Utc::now();
+    let created = user::ActiveModel {
+        email: Set(email.clone()),
+        password_hash: Set(None),
+        display_name: Set(name.clone()),
+        role: Set(role.to_owned()),
+        vendor_id: Set(vendor_id),
+        created_at: Set(now),
+        email_verified_at: Set(Some(now)),
+        vendor_owner: Set(false),
+        marketing_consent_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let secret = new_token(&txn, created.id, "reset", None, Duration::days(INVITATION_DAYS)).await?;
+    let shop_name = &shop.accounts.shop_name;
+    send(
+        &txn,
+        &email,
+        format!("You are invited to {shop_name}"),
+        format!(
+            "Hello {name},\n\nYou have a staff account at {shop_name}. Choose your password with this link (it works once, for {INVITATION_DAYS} days):\n\n{}\n\nThen sign in at {}/account/sign-in.\n",
+            link(shop, "/account/reset", &secret),
+            shop.accounts.public_url
+        ),
+        "invitation",
+    )
+    .await?;
+    super::audit::record(&txn, actor, "staff.invite", &format!("user:{}", created.id), &format!("{role} {email}"))
+        .await?;
+    txn.commit().await?;
+    Ok(created.id)
+}
+
+/// The staff accounts (admins, support, vendor staff), for admins.
+///
+/// # Errors
+/// `Forbidden` for anyone but admins.
+pub async fn staff_list(shop: &Shop, actor: Actor) -> ServiceResult<Vec<crate::account::StaffMember>> {
+    super::access::authorize(actor, super::access::Action::ManageStaff)?;
+    let rows = user::Entity::find()
+        .filter(user::Column::Role.is_in(["admin", "support", "vendor"]))
+        .filter(user::Column::DeletedAt.is_null())
+        .order_by_asc(user::Column::Id)
+        .all(&shop.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| crate::account::StaffMember {
+            id: u.id,
+            email: u.email,
+            name: u.display_name,
+            role: u.role,
+            vendor_id: u.vendor_id,
+            two_factor: u.totp_enabled_at.is_some(),
+            active: u.password_hash.is_some(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

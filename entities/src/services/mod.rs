@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod addresses;
 pub mod admin_sessions;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;
@@ -14,13 +15,18 @@ pub mod catalog_taxonomy;
 pub mod images;
 pub mod inventory;
 pub mod mail;
+pub mod network;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod pricing;
+pub mod privacy;
 pub mod read_cache;
 pub mod recommend;
+pub mod reviews;
+pub mod sealing;
 pub mod search;
+pub mod two_factor;
 pub mod validate;
 pub mod webhooks;
 pub mod wishlist;
@@ -53,6 +59,10 @@ pub struct Shop {
     pub sessions: Arc<dyn SessionStore>,
     /// Accounts: links in emails, session lifetimes, sign-in limits.
     pub accounts: accounts::AccountSettings,
+    /// The key that seals secrets kept in the database.
+    pub secret_key: sealing::SecretKey,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub proxies: network::TrustedProxies,
 }
 
 /// How the shop sells (from configuration).

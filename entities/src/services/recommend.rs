@@ -129,6 +129,74 @@ pub async fn for_product(shop: &Shop, id: i64) -> ServiceResult<ProductRecommend
     .await
 }
 
+/// "Recommended for you" on the customer's dashboard: products bought
+/// together with, or similar to, what account `user_id` ordered or saved
+/// lately (newest first), leaving out those; trending products when there
+/// is nothing to go on yet.
+///
+/// # Errors
+/// When the database fails.
+pub async fn for_customer(shop: &Shop, user_id: i64) -> ServiceResult<Vec<ProductCard>> {
+    use crate::model::{order, order_line, wishlist_item};
+    let orders: Vec<i64> = order::Entity::find()
+        .select_only()
+        .column(order::Column::Id)
+        .filter(order::Column::UserId.eq(user_id))
+        .order_by_desc(order::Column::Id)
+        .limit(10)
+        .into_tuple()
+        .all(&shop.db)
+        .await?;
+    let mut seeds: Vec<i64> = order_line::Entity::find()
+        .select_only()
+        .column(order_line::Column::ProductId)
+        .filter(order_line::Column::OrderId.is_in(orders))
+        .order_by_desc(order_line::Column::Id)
+        .into_tuple()
+        .all(&shop.db)
+        .await?;
+    let saved: Vec<i64> = wishlist_item::Entity::find()
+        .select_only()
+        .column(wishlist_item::Column::ProductId)
+        .filter(wishlist_item::Column::UserId.eq(user_id))
+        .order_by_desc(wishlist_item::Column::Id)
+        .limit(20)
+        .into_tuple()
+        .all(&shop.db)
+        .await?;
+    seeds.extend(saved);
+    let mut known = std::collections::HashSet::new();
+    seeds.retain(|id| known.insert(*id));
+    if seeds.is_empty() {
+        return trending(shop, SHOWN).await;
+    }
+    // Round-robin over the three newest seeds' rows, so one purchase does
+    // not fill the list.
+    let mut rows = Vec::new();
+    for seed in seeds.iter().take(3) {
+        match for_product(shop, *seed).await {
+            Ok(r) => rows.push(r.together.into_iter().chain(r.similar).collect::<Vec<_>>()),
+            Err(ServiceError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut picked: Vec<ProductCard> = Vec::new();
+    let longest = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..longest {
+        for row in &rows {
+            if let Some(card) = row.get(i) {
+                if picked.len() < SHOWN && !known.contains(&card.id) && !picked.iter().any(|c| c.id == card.id) {
+                    picked.push(card.clone());
+                }
+            }
+        }
+    }
+    if picked.is_empty() {
+        return trending(shop, SHOWN).await;
+    }
+    Ok(picked)
+}
+
 /// Cards of the products for sale among `ids`, in that order, at most `limit`.
 async fn in_order<C: ConnectionTrait>(db: &C, ids: &[i64], limit: usize) -> ServiceResult<Vec<ProductCard>> {
     if ids.is_empty() {

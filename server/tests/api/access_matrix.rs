@@ -90,6 +90,30 @@ async fn every_role_against_every_protected_route() {
     let a_order = placed["id"].as_str().unwrap().to_owned();
     let guest_order = place_unpaid_order(&app, "guest@example.com", None).await;
 
+    // Reviews: A's of the staff's vendor's product, B's of another vendor's.
+    let review = json!({ "rating": 4, "title": "Good", "body": "It does what it says." });
+    let written: Value = customer_a
+        .post(app.url(&format!("/api/v1/products/{own_product}/reviews")))
+        .json(&review)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own_review = written["id"].as_i64().unwrap();
+    let written: Value = clients[2]
+        .post(app.url(&format!("/api/v1/products/{other_product}/reviews")))
+        .json(&review)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let other_review = written["id"].as_i64().unwrap();
+    let erasable = account(&app, "c@example.com", "customer", None).await;
+
     let category = json!({ "name": "Matrix Category" });
     let new_product = json!({
         "vendor": own_vendor.slug, "category": "women", "title": "Matrix Lamp", "description": "", "brand": "B",
@@ -200,6 +224,72 @@ async fn every_role_against_every_protected_route() {
             "/_sf/admin/orders".into(),
             Some(json!({ "filter": {} })),
             [401, 403, 403, 403, 200, 200],
+        ),
+        case(
+            "write a review",
+            "POST",
+            format!("/api/v1/products/{own_product}/reviews"),
+            Some(review.clone()),
+            // A reviewed it already; staff do not review.
+            [401, 409, 201, 403, 403, 403],
+        ),
+        case(
+            "change A's review",
+            "PUT",
+            format!("/api/v1/me/reviews/{own_review}"),
+            Some(review.clone()),
+            [401, 200, 404, 403, 403, 403],
+        ),
+        case(
+            "read the review queue",
+            "GET",
+            "/api/v1/reviews?status=pending".into(),
+            None,
+            [401, 403, 403, 200, 403, 200],
+        ),
+        case(
+            "moderate a review",
+            "POST",
+            format!("/api/v1/reviews/{own_review}/moderation"),
+            Some(json!({ "status": "published" })),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(
+            "reply to a review of own vendor's product",
+            "PUT",
+            format!("/api/v1/reviews/{own_review}/reply"),
+            Some(json!({ "reply": "Thank you!" })),
+            [401, 403, 403, 200, 403, 200],
+        ),
+        case(
+            "reply to a review of another vendor's product",
+            "PUT",
+            format!("/api/v1/reviews/{other_review}/reply"),
+            // The admin passes authorization; the review is not published.
+            Some(json!({ "reply": "Thank you!" })),
+            [401, 403, 403, 404, 403, 409],
+        ),
+        case("download my data", "GET", "/api/v1/me/data".into(), None, [401, 200, 200, 200, 200, 200]),
+        case(
+            "export a customer's data",
+            "GET",
+            format!("/api/v1/customers/{erasable}/export"),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(
+            "read a customer's audit log",
+            "GET",
+            format!("/api/v1/customers/{erasable}/audit"),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(
+            "erase a customer",
+            "POST",
+            format!("/api/v1/customers/{erasable}/erase"),
+            None,
+            [401, 403, 403, 403, 403, 200],
         ),
         Case {
             name: "read my profile (server function)",

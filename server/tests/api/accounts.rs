@@ -168,6 +168,53 @@ async fn sign_in_is_limited_per_account_and_per_ip() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_the_ip_limit_counts_each_shopper() {
+    let app = spawn_app_with(Db::Sqlite, |s| {
+        s.accounts.sign_ins_per_ip = 2;
+        s.server.trusted_proxies = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    account(&app, "proxied@example.com", "customer", None).await;
+    let attempt = |forwarded: &'static str| {
+        let url = app.url("/_sf/account/sign-in");
+        async move {
+            new_client()
+                .post(url)
+                .header("accept", "application/json")
+                .header("x-forwarded-for", forwarded)
+                .form(&[("email", "proxied@example.com"), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(attempt("203.0.113.1").await, 200);
+    assert_eq!(attempt("203.0.113.1").await, 200);
+    assert_eq!(attempt("203.0.113.1").await, 429, "one shopper's third attempt");
+    assert_eq!(attempt("203.0.113.2").await, 200, "another shopper behind the same proxy is not limited");
+    assert_eq!(attempt("198.51.100.9, 203.0.113.1").await, 429, "a spoofed first entry changes nothing");
+
+    // Without trusting the proxy, the header is ignored: one address, one limit.
+    let strict = spawn_app_with(Db::Sqlite, |s| s.accounts.sign_ins_per_ip = 2).await;
+    account(&strict, "direct@example.com", "customer", None).await;
+    let mut statuses = Vec::new();
+    for forwarded in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        let r = new_client()
+            .post(strict.url("/_sf/account/sign-in"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", forwarded)
+            .form(&[("email", "direct@example.com"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429], "a made-up header does not escape the limit");
+}
+
+#[tokio::test]
 async fn a_password_reset_by_emailed_link_signs_out_every_device() {
     let app = spawn_app(Db::Sqlite).await;
     account(&app, "reset@example.com", "customer", None).await;
@@ -354,11 +401,43 @@ async fn a_state_changing_request_from_another_site_acts_as_nobody() {
     assert_eq!(same.status(), 200, "the shop's own pages work");
 }
 
-async fn add_to_cart(client: &reqwest::Client, app: &TestApp, variant: i64, quantity: i32) {
+pub async fn add_to_cart(client: &reqwest::Client, app: &TestApp, variant: i64, quantity: i32) {
     let (status, body, _) =
         sf_as(client, app, "cart/add", &[("variant_id", &variant.to_string()), ("quantity", &quantity.to_string())])
             .await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// Places an order as the signed-in `client` for one unit of variant
+/// `variant` (shipped to the Netherlands); answers its public id.
+pub async fn order_as(client: &reqwest::Client, app: &TestApp, email: &str, variant: i64) -> String {
+    add_to_cart(client, app, variant, 1).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let form = [
+        ("idempotency_key", key.as_str()),
+        ("email", email),
+        ("name", "Ann Smith"),
+        ("line1", "Main St 1"),
+        ("line2", ""),
+        ("postal_code", "1000"),
+        ("city", "Town"),
+        ("country", "NL"),
+        ("coupon", ""),
+    ];
+    let (status, placed, _) = sf_as(client, app, "checkout/place", &form).await;
+    assert_eq!(status, 200, "{placed}");
+    placed["id"].as_str().unwrap().to_owned()
+}
+
+/// Moves order `public_id` to `status` directly (a test's short cut past
+/// payment and fulfilment).
+pub async fn set_order_status(app: &TestApp, public_id: &str, status: &str) {
+    order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(status))
+        .filter(order::Column::PublicId.eq(uuid::Uuid::parse_str(public_id).unwrap()))
+        .exec(&app.shop.db)
+        .await
+        .unwrap();
 }
 
 fn cart_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {

@@ -110,3 +110,37 @@ on_both_databases!(the_most_viewed_products_trend, |db| async move {
     let (_, home) = app.get_html("/").await;
     assert!(home.contains("Trending now"));
 });
+
+#[tokio::test]
+async fn the_dashboard_recommends_from_what_the_customer_saved_and_bought() {
+    let app = spawn_app(Db::Sqlite).await;
+    crate::accounts::account(&app, "picks@example.com", "customer", None).await;
+    let client = crate::accounts::signed_in_client(&app, "picks@example.com").await;
+    let picks = |client: reqwest::Client| {
+        let url = app.url("/_sf/account/recommendations");
+        async move {
+            let r = client.post(url).header("accept", "application/json").send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let (_, saved) = variant_for_sale(&app, 1, None).await;
+    let (status, ..) = sf_as(&client, &app, "wishlist/add", &[("product_id", &saved.id.to_string())]).await;
+    assert_eq!(status, 200);
+    let got = picks(client.clone()).await;
+    let ids: Vec<i64> = got.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert!(!ids.is_empty(), "something to recommend");
+    assert!(!ids.contains(&saved.id), "not what is saved already");
+    let like = entities::services::recommend::for_product(&app.shop, saved.id).await.unwrap();
+    let closest = like.together.first().or(like.similar.first()).map(|c| c.id);
+    assert_eq!(ids.first().copied(), closest, "the saved product's closest match leads");
+    let html = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"recommended\""), "the dashboard shows them");
+    let r = new_client()
+        .post(app.url("/_sf/account/recommendations"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "for signed-in customers only");
+}

@@ -4,10 +4,13 @@
 
 pub mod categories;
 pub mod csv;
+pub mod customers;
 pub mod editor;
 pub mod orders;
 pub mod payments;
 pub mod products;
+pub mod reviews;
+pub mod staff;
 
 use crate::api::admin::{admin_status, AdminSignIn, AdminSignOut};
 use crate::error::AppError;
@@ -64,6 +67,9 @@ fn signed_in_frame(sign_out: ServerAction<AdminSignOut>) -> AnyView {
                 <a class=link href="/admin/import">"Import and export"</a>
                 <a class=link href="/admin/orders">"Orders"</a>
                 <a class=link href="/admin/payments">"Payments"</a>
+                <a class=link href="/admin/reviews">"Reviews"</a>
+                <a class=link href="/admin/customers">"Customers"</a>
+                <a class=link href="/admin/staff">"Staff"</a>
                 <a class=link href="/">"View the shop"</a>
             </nav>
             <ActionForm action=sign_out attr:class="ml-auto">

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod categories;
+pub mod customers;
 pub mod images;
 pub mod me;
 pub mod openapi;
@@ -12,6 +13,7 @@ pub mod orders;
 pub mod payments;
 pub mod problem;
 pub mod products;
+pub mod reviews;
 pub mod search;
 pub mod vendors;
 pub mod webhooks;
@@ -67,6 +69,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me/orders", get(me::orders))
         .route("/api/v1/me/addresses", get(me::addresses).post(me::add_address))
         .route("/api/v1/me/addresses/{id}", patch(me::update_address).delete(me::delete_address))
+        .route("/api/v1/me/reviews", get(reviews::mine))
+        .route("/api/v1/me/reviews/{id}", axum::routing::put(reviews::update).delete(reviews::delete))
+        .route("/api/v1/me/data", get(customers::my_data))
+        .route("/api/v1/me/delete", post(customers::delete_me))
+        .route("/api/v1/products/{id}/reviews", get(reviews::for_product).post(reviews::create))
+        .route("/api/v1/reviews", get(reviews::staff_list))
+        .route("/api/v1/reviews/{id}/moderation", post(reviews::moderate))
+        .route("/api/v1/reviews/{id}/reply", axum::routing::put(reviews::reply))
+        .route("/api/v1/customers", get(customers::find))
+        .route("/api/v1/customers/{id}/export", get(customers::export))
+        .route("/api/v1/customers/{id}/erase", post(customers::erase))
+        .route("/api/v1/customers/{id}/audit", get(customers::audit))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search/suggest", get(search::suggest))
         .route("/api/v1/categories", get(categories::tree).post(categories::create))

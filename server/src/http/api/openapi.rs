@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, images, me, orders, payments, products, search, vendors, webhooks};
+use super::{categories, customers, images, me, orders, payments, products, reviews, search, vendors, webhooks};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -21,6 +21,8 @@ use utoipa::OpenApi;
         payments::start, payments::confirm, payments::settle, payments::received, payments::capture, payments::webhook, payments::provider_webhook, payments::events, payments::replay, payments::refund,
         webhooks::subscribe, webhooks::list, webhooks::remove, webhooks::deliveries,
         me::get, me::update, me::orders, me::addresses, me::add_address, me::update_address, me::delete_address,
+        reviews::for_product, reviews::create, reviews::mine, reviews::update, reviews::delete, reviews::staff_list, reviews::moderate, reviews::reply,
+        customers::find, customers::export, customers::erase, customers::audit, customers::my_data, customers::delete_me,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
@@ -30,6 +32,8 @@ use utoipa::OpenApi;
         (name = "orders", description = "Placing orders from carts and following them"),
         (name = "payments", description = "Paying orders; the payment provider's webhook; received events for admins"),
         (name = "account", description = "The signed-in customer (session cookie): profile, addresses, orders"),
+        (name = "reviews", description = "Ratings and reviews: reading, writing one's own, moderation and vendors' replies"),
+        (name = "privacy", description = "Personal data (GDPR): export and erasure, by the customer or an admin (logged)"),
         (name = "webhooks", description = "Merchants' outgoing webhooks: signed, retried, in order per subscriber"),
     )
 )]

@@ -40,7 +40,8 @@ pub async fn place(
     peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Body(mut input): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
-    input.client_ip = peer.map(|p| p.0 .0.ip().to_string());
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    input.client_ip = peer.map(|p| shop.proxies.client_ip(p.0 .0.ip(), forwarded).to_string());
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
