@@ -9,13 +9,11 @@
 // visits is checked with axe-core against WCAG 2.1 A and AA: no violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { expectAccessible } from './axe.mjs';
+import { MAILDIR, mailTo } from './mail.mjs';
 
 const BASE = process.env.BAZAAR_URL ?? 'http://127.0.0.1:3000';
-const MAILDIR = process.env.BAZAAR_MAILDIR;
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -26,22 +24,6 @@ before(async () => { browser = await chromium.launch({ executablePath: '/usr/bin
 after(async () => { await browser?.close(); });
 
 const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-
-// Undoes quoted-printable (what SMTP mail with long lines arrives as).
-const unquote = (text) =>
-  text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-
-// The message the SMTP server kept for `to`, waiting up to 20 s.
-async function mailTo(to) {
-  for (let i = 0; i < 200; i++) {
-    for (const name of await readdir(join(MAILDIR, 'new')).catch(() => [])) {
-      const text = await readFile(join(MAILDIR, 'new', name), 'utf8');
-      if (text.includes(`X-RcptTo: ${to}`)) return unquote(text);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no email to ${to}`);
-}
 
 test('register, confirm the email from the SMTP server, sign in and keep an address book', { skip: !MAILDIR && 'BAZAAR_MAILDIR is not set (./dev.sh test sets it)' }, async () => {
   const page = await browser.newPage();
