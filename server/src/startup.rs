@@ -338,18 +338,25 @@ fn secret_key(settings: &Settings) -> Result<entities::services::sealing::Secret
                 .into()
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Written whole to a file of our own, then linked into place in
+            // one step: a second process starting at the same moment either
+            // links first (and we read its key) or finds ours complete.
             let key = SecretKey::generate();
+            let tmp = settings.data_dir.join(format!("secret.key.{}.tmp", std::process::id()));
             let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
+            options.write(true).create(true).truncate(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(&path) {
-                Ok(mut file) => {
-                    std::io::Write::write_all(&mut file, key.to_hex().as_bytes()).map_err(|e| io("writing", e))?;
+            let mut file = options.open(&tmp).map_err(|e| io("creating", e))?;
+            std::io::Write::write_all(&mut file, key.to_hex().as_bytes()).map_err(|e| io("writing", e))?;
+            file.sync_all().map_err(|e| io("writing", e))?;
+            let linked = std::fs::hard_link(&tmp, &path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => {
                     tracing::info!(path = %path.display(), "made the secret key (set BAZAAR_SECRET_KEY to share one across nodes)");
                     Ok(key)
                 }
-                // Another process made it first: use theirs.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let text = std::fs::read_to_string(&path).map_err(|e| io("reading", e))?;
                     SecretKey::parse(&text).map_err(|reason| {

@@ -136,18 +136,26 @@ pub async fn begin_two_factor() -> Result<entities::account::TwoFactorStatus, Ap
     entities::services::two_factor::begin(&shop, me.user_id).await.map_err(super::fail)
 }
 
-/// Confirms the set-up with a code from the app.
+/// Confirms the set-up with a code from the app (other devices are signed
+/// out; this one gets a new session).
 #[server(prefix = "/_sf", endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)
+    let session = entities::services::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)?;
+    ssr::set_session_cookie(&shop, &session);
+    Ok(())
 }
 
 /// Turns two-factor sign-in off (password and a current code).
 #[server(prefix = "/_sf", endpoint = "account/two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)
+    if let Some(session) =
+        entities::services::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)?
+    {
+        ssr::set_session_cookie(&shop, &session);
+    }
+    Ok(())
 }
 
 /// Where to go after signing in: `next` when it is a path of this shop

@@ -67,8 +67,11 @@ pub(crate) fn over_tls() -> bool {
 #[cfg(feature = "ssr")]
 pub(crate) async fn client_ip(shop: &entities::services::Shop) -> Option<String> {
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok()?.0.ip();
-    let forwarded = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).map(str::to_owned));
+    let forwarded = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| {
+        entities::services::network::forwarded_for(
+            p.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
+        )
+    });
     Some(shop.proxies.client_ip(peer, forwarded.as_deref()).to_string())
 }
 

@@ -8,6 +8,14 @@ use entities::review::{MyReview, ProductReviews, StaffReview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A 400 with `message` (the status is set for the response).
+#[cfg(feature = "ssr")]
+fn refused(message: &str) -> AppError {
+    let error = AppError::Invalid(message.into());
+    error.set_page_status();
+    error
+}
+
 /// What the product page's review form shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reviewer {
@@ -72,9 +80,7 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
     let actor = super::account::session::actor(&shop, &super::parts().await?).await;
     let status = match status.as_str() {
         "" => None,
-        text => Some(
-            entities::review::ReviewStatus::parse(text).ok_or_else(|| AppError::Invalid("Unknown status.".into()))?,
-        ),
+        text => Some(entities::review::ReviewStatus::parse(text).ok_or_else(|| refused("Unknown status."))?),
     };
     entities::services::reviews::staff_list(&shop, actor, status, before).await.map_err(super::fail)
 }
@@ -84,8 +90,7 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
 pub async fn moderate_review(id: i64, status: String, note: String) -> Result<StaffReview, AppError> {
     let shop = super::shop()?;
     let actor = super::account::session::actor(&shop, &super::parts().await?).await;
-    let status =
-        entities::review::ReviewStatus::parse(&status).ok_or_else(|| AppError::Invalid("Unknown decision.".into()))?;
+    let status = entities::review::ReviewStatus::parse(&status).ok_or_else(|| refused("Unknown decision."))?;
     let decision = entities::review::Moderation { status, note };
     entities::services::reviews::moderate(&shop, actor, id, &decision).await.map_err(super::fail)
 }

@@ -99,9 +99,15 @@ fn well_formed(secret: &str) -> bool {
 /// # Errors
 /// `InvalidField("email")` when it is not an email address.
 pub fn account_email(input: &str) -> ServiceResult<String> {
-    Email::parse(input)
+    let email = Email::parse(input)
         .map(|e| e.as_str().to_lowercase())
-        .map_err(|e| ServiceError::InvalidField { field: "email", message: e.to_string() })
+        .map_err(|e| ServiceError::InvalidField { field: "email", message: e.to_string() })?;
+    // `.invalid` is reserved (RFC 2606) and is what erased accounts are left
+    // with: nobody may register one.
+    if email.ends_with(".invalid") {
+        return Err(ServiceError::InvalidField { field: "email", message: "is not a deliverable address".into() });
+    }
+    Ok(email)
 }
 
 fn check_password(field: &'static str, password: &str, email: &str) -> Result<(), (String, String)> {
@@ -455,6 +461,9 @@ pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>)
     }
     shop.cache.delete(&failures_key).await?;
     if user.totp_enabled_at.is_some() {
+        if super::two_factor::codes_paused(shop, user.id).await? {
+            return Err(too_many());
+        }
         return Ok(SignInStep::NeedsCode { ticket: super::two_factor::issue_ticket(shop, user.id).await? });
     }
     let session = open_session(shop, user.id).await?;
@@ -480,7 +489,7 @@ pub async fn complete_sign_in(shop: &Shop, ticket: &str, code: &str) -> ServiceR
 }
 
 /// Opens a new session for `user_id` and returns its secret.
-async fn open_session(shop: &Shop, user_id: i64) -> ServiceResult<String> {
+pub(crate) async fn open_session(shop: &Shop, user_id: i64) -> ServiceResult<String> {
     let secret = random_secret();
     let now = Utc::now();
     let absolute = Duration::from_std(shop.accounts.session_absolute).unwrap_or(Duration::days(30));
@@ -948,7 +957,14 @@ pub async fn invite_staff(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if super::validate::is_unique_violation(&e) {
+            ServiceError::Conflict(format!("{email} already has an account."))
+        } else {
+            e.into()
+        }
+    })?;
     let secret = new_token(&txn, created.id, "reset", None, Duration::days(INVITATION_DAYS)).await?;
     let shop_name = &shop.accounts.shop_name;
     send(
@@ -963,8 +979,7 @@ pub async fn invite_staff(
         "invitation",
     )
     .await?;
-    super::audit::record(&txn, actor, "staff.invite", &format!("user:{}", created.id), &format!("{role} {email}"))
-        .await?;
+    super::audit::record(&txn, actor, "staff.invite", &format!("user:{}", created.id), role).await?;
     txn.commit().await?;
     Ok(created.id)
 }
@@ -1023,6 +1038,7 @@ mod tests {
     fn account_emails_are_lower_case() {
         assert_eq!(account_email(" Ann@Example.COM ").unwrap(), "ann@example.com");
         assert!(account_email("not an email").is_err());
+        assert!(account_email("erased-7@erased.invalid").is_err(), "the erased accounts' domain");
     }
 
     #[test]

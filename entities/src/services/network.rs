@@ -57,6 +57,13 @@ impl TrustedProxies {
     }
 }
 
+/// Every `X-Forwarded-For` line of a request, joined in order (a proxy may
+/// add its own line rather than append to the client's).
+pub fn forwarded_for<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lines: Vec<&str> = lines.into_iter().collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +88,8 @@ mod tests {
         assert_eq!(TrustedProxies::default().client_ip(ip("10.1.2.3"), Some("203.0.113.7")), ip("10.1.2.3"));
         assert!(TrustedProxies::parse(&["10.0.0.0/33".into()]).unwrap_err().contains("10.0.0.0/33"));
         assert!(TrustedProxies::parse(&["::1".into(), "fd00::/8".into()]).is_ok());
+        let joined = forwarded_for(["198.51.100.9", "203.0.113.7"]).unwrap();
+        assert_eq!(proxies.client_ip(ip("10.1.2.3"), Some(&joined)), shopper, "a proxy's own header line counts");
+        assert_eq!(forwarded_for([]), None);
     }
 }

@@ -3,16 +3,20 @@
 //! request, and the audit log keeps who did it and when.
 //!
 //! Erasure deletes what the shop needs no longer — addresses, wishlist,
-//! reviews, one-time links, sessions, unsent mail — and anonymises what
-//! the law makes it keep: orders stay (amounts, lines, tax, payments, for
-//! the books) without the email, IP address or delivery details; the
-//! billing address an invoice must show is kept. The account row stays,
+//! reviews, one-time links, sessions, two-factor seed, unsent mail (to the
+//! account's address, its orders' and a pending new one) — and anonymises
+//! what the law makes it keep: orders stay (amounts, lines, tax, payments,
+//! for the books) without the email, IP address or delivery details; the
+//! billing address an invoice must show is kept; coupon redemptions lose
+//! their email. The account row stays,
 //! emptied, so orders still point at something and the email can register
 //! again.
 
 use super::access::{authorize, Action, Actor};
 use super::{accounts, audit, reviews, write_txn, ServiceError, ServiceResult, Shop};
-use crate::model::{account_token, address, cart, email, order, order_line, review, user, wishlist_item};
+use crate::model::{
+    account_token, address, cart, coupon_redemption, email, order, order_line, review, user, wishlist_item,
+};
 use crate::OrderStatus;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -277,6 +281,20 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
         .await?
         .rows_affected;
     report.reviews = reviews::erase_author(&txn, user_id).await?;
+    // Every address this person was written to: the account's, each order's,
+    // and a change of email still pending.
+    let mut addresses_used: Vec<String> = vec![u.email.clone()];
+    addresses_used.extend(orders.iter().map(|o| o.email.clone()));
+    addresses_used.extend(
+        account_token::Entity::find()
+            .filter(account_token::Column::UserId.eq(user_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|t| t.new_email),
+    );
+    addresses_used.sort();
+    addresses_used.dedup();
     account_token::Entity::delete_many().filter(account_token::Column::UserId.eq(user_id)).exec(&txn).await?;
     cart::Entity::update_many()
         .col_expr(cart::Column::UserId, Expr::value(Option::<i64>::None))
@@ -286,14 +304,19 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
     // Mail: what was not sent yet never will be; what was sent keeps its
     // subject and time, not the address or the text.
     email::Entity::delete_many()
-        .filter(email::Column::Recipient.eq(u.email.clone()))
+        .filter(email::Column::Recipient.is_in(addresses_used.clone()))
         .filter(email::Column::Status.ne("sent"))
         .exec(&txn)
         .await?;
     email::Entity::update_many()
         .col_expr(email::Column::Recipient, Expr::value(gone.clone()))
         .col_expr(email::Column::Body, Expr::value(String::new()))
-        .filter(email::Column::Recipient.eq(u.email.clone()))
+        .filter(email::Column::Recipient.is_in(addresses_used))
+        .exec(&txn)
+        .await?;
+    coupon_redemption::Entity::update_many()
+        .col_expr(coupon_redemption::Column::Email, Expr::value(gone.clone()))
+        .filter(coupon_redemption::Column::OrderId.is_in(orders.iter().map(|o| o.id)))
         .exec(&txn)
         .await?;
     for o in orders {
@@ -312,6 +335,8 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
     a.password_hash = Set(None);
     a.marketing_consent_at = Set(None);
     a.email_verified_at = Set(None);
+    a.totp_secret = Set(None);
+    a.totp_enabled_at = Set(None);
     a.deleted_at = Set(Some(Utc::now()));
     a.update(&txn).await?;
     audit::record(

@@ -193,6 +193,9 @@ pub async fn update(shop: &Shop, actor: Actor, id: i64, input: &ReviewInput) -> 
     r.status = Set(status.as_str().to_owned());
     r.moderation_note = Set(String::new());
     r.moderated_at = Set(None);
+    // The seller's answer was to the old text.
+    r.reply = Set(None);
+    r.replied_at = Set(None);
     r.updated_at = Set(Utc::now());
     let saved = r.update(&txn).await?;
     let products = products_of(&txn, std::iter::once(saved.product_id)).await?;
@@ -390,8 +393,10 @@ pub async fn moderate(shop: &Shop, actor: Actor, id: i64, decision: &Moderation)
 /// `NotFound` for a review of another vendor's product; `Conflict` for a
 /// review not published; `InvalidFields` for a reply over 4000 characters.
 pub async fn reply(shop: &Shop, actor: Actor, id: i64, input: &ReplyInput) -> ServiceResult<StaffReview> {
-    if matches!(actor, Actor::Customer { .. } | Actor::Support { .. }) {
-        return Err(ServiceError::Forbidden);
+    match actor {
+        Actor::Anonymous => return Err(ServiceError::Unauthenticated),
+        Actor::Customer { .. } | Actor::Support { .. } => return Err(ServiceError::Forbidden),
+        Actor::Admin | Actor::VendorStaff { .. } => {}
     }
     let mut c = Check::default();
     let text = c.long_text("reply", &input.reply, MAX_BODY_CHARS);

@@ -27,6 +27,19 @@ pub const REQUIRE_FOR_STAFF: &str = "require_staff_two_factor";
 pub const TICKET_TTL: StdDuration = StdDuration::from_secs(300);
 /// Codes tried per ticket before the sign-in must start again.
 pub const TRIES: u64 = 5;
+/// Wrong codes for one account, over all its tickets, within the sign-in
+/// limit's window before its sign-in pauses (new tickets cannot reset it).
+pub const WRONG_CODES_PER_ACCOUNT: u64 = 10;
+
+fn wrong_codes_key(user_id: i64) -> String {
+    format!("2fa-wrong:{user_id}")
+}
+
+/// Whether account `user_id` has had too many wrong codes lately.
+pub(crate) async fn codes_paused(shop: &Shop, user_id: i64) -> ServiceResult<bool> {
+    let wrong = shop.cache.get(&wrong_codes_key(user_id)).await?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    Ok(wrong >= WRONG_CODES_PER_ACCOUNT)
+}
 
 /// Whether an account of `role` may (and, when required, must) use it.
 pub fn for_role(role: &str) -> bool {
@@ -163,11 +176,13 @@ fn wrong_code() -> ServiceError {
     ServiceError::InvalidFields(vec![("code".into(), "is not the current code from your authenticator app".into())])
 }
 
-/// Confirms the set-up with a code from the app: two-factor sign-in is on.
+/// Confirms the set-up with a code from the app: two-factor sign-in is on,
+/// and every other session of the account ends (one opened before, by
+/// whoever, does not carry on); answers the caller's new session.
 ///
 /// # Errors
 /// `Conflict` when no set-up was begun; `InvalidFields("code")`.
-pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<()> {
+pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<String> {
     let u = live_user(&shop.db, user_id).await?;
     if u.totp_secret.is_none() || u.totp_enabled_at.is_some() {
         return Err(ServiceError::Conflict("Begin the set-up first.".into()));
@@ -181,18 +196,20 @@ pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<()>
         .exec(&shop.db)
         .await?;
     tracing::info!(user = user_id, "two-factor sign-in turned on");
-    Ok(())
+    shop.sessions.remove_user(user_id).await?;
+    super::accounts::open_session(shop, user_id).await
 }
 
 /// Turns it off, with the password and a current code; not while the shop
-/// requires it of staff.
+/// requires it of staff. Other sessions end; answers the caller's new one
+/// (`None` when it was off already).
 ///
 /// # Errors
 /// `Conflict` when required; `InvalidFields` for a wrong password or code.
-pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> ServiceResult<()> {
+pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> ServiceResult<Option<String>> {
     let u = live_user(&shop.db, user_id).await?;
     if u.totp_enabled_at.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     if required(&shop.db).await? {
         return Err(ServiceError::Conflict("The shop requires two-factor sign-in for staff.".into()));
@@ -209,7 +226,8 @@ pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> S
         .filter(user::Column::Id.eq(user_id))
         .exec(&shop.db)
         .await?;
-    Ok(())
+    shop.sessions.remove_user(user_id).await?;
+    Ok(Some(super::accounts::open_session(shop, user_id).await?))
 }
 
 /// Issues the ticket for the code step of a sign-in by account `user_id`.
@@ -236,8 +254,15 @@ pub(crate) async fn redeem_ticket(shop: &Shop, ticket: &str, code: &str) -> Serv
         shop.cache.delete(&key).await?;
         return Err(ServiceError::RateLimited("Too many wrong codes. Please sign in again.".into()));
     }
+    if codes_paused(shop, user_id).await? {
+        shop.cache.delete(&key).await?;
+        return Err(ServiceError::RateLimited(
+            "Too many wrong codes. Please wait 15 minutes and sign in again.".into(),
+        ));
+    }
     let u = live_user(&shop.db, user_id).await.map_err(|_| expired())?;
     if !accept(shop, &u, code).await? {
+        shop.cache.incr(&wrong_codes_key(user_id), shop.accounts.limit_window).await?;
         return Err(wrong_code());
     }
     shop.cache.delete(&key).await?;

@@ -195,6 +195,17 @@ async fn behind_a_trusted_proxy_the_ip_limit_counts_each_shopper() {
     assert_eq!(attempt("203.0.113.1").await, 429, "one shopper's third attempt");
     assert_eq!(attempt("203.0.113.2").await, 200, "another shopper behind the same proxy is not limited");
     assert_eq!(attempt("198.51.100.9, 203.0.113.1").await, 429, "a spoofed first entry changes nothing");
+    // A proxy that adds its own header line: the client's line comes first.
+    let two_lines = new_client()
+        .post(app.url("/_sf/account/sign-in"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", "203.0.113.1")
+        .header("x-forwarded-for", "203.0.113.5")
+        .form(&[("email", "proxied@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(two_lines.status(), 200, "the proxy's line names the shopper");
 
     // Without trusting the proxy, the header is ignored: one address, one limit.
     let strict = spawn_app_with(Db::Sqlite, |s| s.accounts.sign_ins_per_ip = 2).await;

@@ -101,6 +101,17 @@ on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db|
         .collect();
     assert_eq!(actions, [format!("customer:{id} gdpr.export"), format!("customer:{id} gdpr.erase")]);
 
+    // Nobody can take the erased accounts' addresses.
+    let (status, ..) = sf_as(
+        &new_client(),
+        &app,
+        "account/register",
+        &[("email", &entities::services::privacy::erased_email(id + 1)), ("password", PASSWORD), ("name", "Squatter")],
+    )
+    .await;
+    assert_eq!(status, 400, "an .invalid address is refused");
+    assert!(u.totp_secret.is_none());
+
     // The address is free for a new account.
     let (status, body, _) =
         sf_as(&new_client(), &app, "account/register", &[("email", email), ("password", PASSWORD), ("name", "Lea")])
@@ -169,6 +180,15 @@ async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
     let html =
         staff.get(app.url(&format!("/admin/customers?email={gone}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"erased\"") && html.contains("gdpr.erase"), "{html}");
+
+    // The page's erase button: the box must be ticked.
+    let other = account(&app, "also@example.com", "customer", None).await.to_string();
+    let (status, body, _) = sf_as(&staff, &app, "admin/customers/erase", &[("id", &other)]).await;
+    assert_eq!(status, 400);
+    assert!(body.to_string().contains("confirm"), "{body}");
+    let (status, body, _) = sf_as(&staff, &app, "admin/customers/erase", &[("id", &other), ("confirm", "yes")]).await;
+    assert_eq!(status, 200);
+    assert!(body.as_str().unwrap().starts_with("Erased:"), "{body}");
 }
 
 #[tokio::test]
@@ -181,6 +201,10 @@ async fn deleting_from_the_privacy_page_signs_out_and_goes_home() {
     let (status, body, _) = sf_as(&client, &app, "account/delete", &[("password", "wrong password here")]).await;
     assert_eq!(status, 400, "{body}");
     assert!(body.to_string().contains("password"));
+    let (status, ..) = sf_as(&new_client(), &app, "admin/customers/find", &[("email", "page@example.com")]).await;
+    assert_eq!(status, 401, "nobody signed in finds no one");
+    let (status, ..) = sf_as(&client, &app, "admin/customers/erase", &[("id", "1"), ("confirm", "yes")]).await;
+    assert_eq!(status, 403, "customers erase no one");
     let (status, _, headers) = sf_as(&client, &app, "account/delete", &[("password", PASSWORD)]).await;
     assert_eq!(status, 200);
     assert_eq!(headers.get("location").and_then(|v| v.to_str().ok()), Some("/?account=deleted"));

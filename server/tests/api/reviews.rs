@@ -132,6 +132,7 @@ on_both_databases!(reviews_are_moderated_verified_answered_and_summed_up, |db| a
     send(moderate(buyer_review, json!({ "status": "published" }))).await;
     let (_, public) = send(new_client().get(app.url(&reviews))).await;
     assert_eq!(public["summary"]["average"], 3.0);
+    assert_eq!(public["reviews"][0]["reply"], Value::Null, "the reply was to the old text");
 
     // The product page shows the summary and the review, server-rendered.
     let (status, html) = app.get_html(&format!("/p/{}", p.slug)).await;
@@ -233,4 +234,58 @@ async fn reviews_can_be_published_at_once_by_configuration() {
     let (_, public) = send(new_client().get(app.url(&format!("/api/v1/products/{}/reviews", p.id)))).await;
     assert_eq!(public["summary"]["count"], 1);
     assert_eq!(public["reviews"][0]["verified_purchase"], false);
+}
+
+#[tokio::test]
+async fn the_review_screens_render_and_act_through_their_server_functions() {
+    let app = spawn_app_with(Db::Sqlite, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let (_, p) = variant_for_sale(&app, 1, None).await;
+    account(&app, "screens@example.com", "customer", None).await;
+    let customer = signed_in_client(&app, "screens@example.com").await;
+    let html = customer.get(app.url("/account/reviews")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"no-my-reviews\""), "the empty state");
+    let (status, body, _) = sf_as(
+        &customer,
+        &app,
+        "reviews/save",
+        &[("product_id", &p.id.to_string()), ("rating", "5"), ("title", "Great"), ("body", "Better than I hoped for.")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["id"].as_i64().unwrap().to_string();
+    let html = customer.get(app.url("/account/reviews")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Awaiting moderation") && html.contains("Better than I hoped for."), "listed with its state");
+    let html = customer.get(app.url(&format!("/p/{}", p.slug))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"review-form\"") && html.contains("Awaiting moderation"), "the form shows it");
+
+    let admin = new_client();
+    let (status, ..) = sf_as(&admin, &app, "admin/sign-in", &[("token", TOKEN)]).await;
+    assert_eq!(status, 200);
+    let html = admin.get(app.url("/admin/reviews")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"queued-review\"") && html.contains("Better than I hoped for."), "queued");
+    let (status, body, _) = sf_as(&admin, &app, "admin/reviews", &[("status", "lost")]).await;
+    assert_eq!(status, 400, "an unknown status: {body}");
+    let (status, ..) =
+        sf_as(&admin, &app, "admin/reviews/moderate", &[("id", &id), ("status", "maybe"), ("note", "")]).await;
+    assert_eq!(status, 400, "an unknown decision");
+    let (status, ..) =
+        sf_as(&customer, &app, "admin/reviews/moderate", &[("id", &id), ("status", "published"), ("note", "")]).await;
+    assert_eq!(status, 403, "customers do not moderate");
+    let (status, body, _) =
+        sf_as(&admin, &app, "admin/reviews/moderate", &[("id", &id), ("status", "published"), ("note", "")]).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("published")), "{body}");
+    let (status, body, _) =
+        sf_as(&admin, &app, "admin/reviews/reply", &[("id", &id), ("reply", "Glad to hear it!")]).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, listed, _) = sf_as(&admin, &app, "admin/reviews", &[("status", "published")]).await;
+    assert_eq!(listed[0]["reply"], "Glad to hear it!");
+    let html = admin.get(app.url("/admin/reviews?status=published")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"send-reply\""), "a published review takes a reply");
+    let html = new_client().get(app.url(&format!("/p/{}", p.slug))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Glad to hear it!") && html.contains("data-testid=\"rating-row\""), "the page shows both");
+
+    let (status, ..) = sf_as(&customer, &app, "reviews/delete", &[("id", &id)]).await;
+    assert_eq!(status, 200);
+    let (_, mine, _) = sf_as(&customer, &app, "reviews/mine", &[]).await;
+    assert_eq!(mine, json!([]));
 }

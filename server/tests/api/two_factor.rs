@@ -88,6 +88,22 @@ async fn staff_sign_in_with_a_code_that_works_once_and_few_wrong_tries() {
     let (status, ..) = sf_as(&new_client(), &app, "account/sign-in/code", &[("code", "123456")]).await;
     assert_eq!(status, 400, "no ticket at all");
 
+    // New tickets do not start the count again: ten wrong codes in the
+    // window pause the account's sign-in.
+    let tablet = new_client();
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        sign_in(&tablet).await;
+        let (status, ..) = sf_as(&tablet, &app, "account/sign-in/code", &[("code", "999999")]).await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [400, 400, 400, 400, 429], "6 wrong so far, 4 more reach 10");
+    let (status, body, _) = sign_in(&new_client()).await;
+    assert_eq!(status, 429, "even the right password gets no new ticket: {body}");
+
+    // (The window passes.)
+    app.shop.cache.delete(&format!("2fa-wrong:{id}")).await.unwrap();
+
     // Off again with the password and a fresh code.
     let (status, ..) =
         sf_as(&boss, &app, "account/two-factor/disable", &[("password", "wrong password!!"), ("code", "000000")]).await;
@@ -177,6 +193,13 @@ async fn admins_require_it_of_staff_and_invite_staff() {
     assert_eq!((helper["role"].as_str(), helper["active"].as_bool()), (Some("support"), Some(false)));
     assert_eq!(listed[1], true, "required");
 
+    let logged = entities::model::audit_entry::Entity::find()
+        .filter(entities::model::audit_entry::Column::Action.eq("staff.invite"))
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((logged.actor.as_str(), logged.detail.as_str()), ("admin", "support"), "no email in the log");
     let mail = file_mail(&app, "helper@example.com", "You are invited", 0).await;
     let token = link_in(&mail, &app.address).split("token=").nth(1).unwrap().to_owned();
     let (status, ..) =

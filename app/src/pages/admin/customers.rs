@@ -78,6 +78,7 @@ fn customer_card(c: CustomerCard, erase: ServerAction<EraseCustomer>) -> impl In
                 view! { <p class="text-sm">"Nothing recorded yet."</p> }.into_any()
             } else {
                 view! {
+                    <div class="overflow-x-auto">
                     <table class="mt-1 w-full text-left text-sm" data-testid="audit">
                         <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>
                         <tbody>
@@ -86,6 +87,7 @@ fn customer_card(c: CustomerCard, erase: ServerAction<EraseCustomer>) -> impl In
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
         </section>

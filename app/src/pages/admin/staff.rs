@@ -35,6 +35,7 @@ pub fn StaffPage() -> impl IntoView {
                                 <button type="submit" class=BUTTON_QUIET data-testid="save-require">"Save"</button>
                             </ActionForm>
                         </section>
+                        <div class="overflow-x-auto">
                         <table class="w-full border-collapse text-left text-sm" data-testid="staff">
                             <thead><tr class="border-b border-stone-300">
                                 <th scope="col" class="py-2">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
@@ -51,6 +52,7 @@ pub fn StaffPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
                 }

@@ -40,8 +40,10 @@ pub async fn place(
     peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Body(mut input): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    input.client_ip = peer.map(|p| shop.proxies.client_ip(p.0 .0.ip(), forwarded).to_string());
+    let forwarded = entities::services::network::forwarded_for(
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
+    );
+    input.client_ip = peer.map(|p| shop.proxies.client_ip(p.0 .0.ip(), forwarded.as_deref()).to_string());
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
