@@ -20,6 +20,7 @@ mod m20261124_000015_accounts;
 mod m20261124_000016_wishlists;
 mod m20261124_000017_reviews_and_audit;
 mod m20261124_000018_two_factor;
+mod m20261124_000019_sealed_webhook_secrets;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000016_wishlists::Migration),
             Box::new(m20261124_000017_reviews_and_audit::Migration),
             Box::new(m20261124_000018_two_factor::Migration),
+            Box::new(m20261124_000019_sealed_webhook_secrets::Migration),
         ]
     }
 }

@@ -90,6 +90,28 @@ impl SecretKey {
     }
 }
 
+impl SecretKey {
+    /// Seals a text secret.
+    ///
+    /// # Errors
+    /// As [`SecretKey::seal`].
+    pub fn seal_text(&self, plain: &str) -> ServiceResult<String> {
+        self.seal(plain.as_bytes())
+    }
+
+    /// Opens a text secret; a value stored before sealing began (no `v1:`
+    /// prefix) is returned as it is.
+    ///
+    /// # Errors
+    /// `Corrupt` when a sealed value does not open or is not UTF-8.
+    pub fn open_text(&self, stored: &str) -> ServiceResult<String> {
+        if !stored.starts_with("v1:") {
+            return Ok(stored.to_owned());
+        }
+        String::from_utf8(self.open(stored)?).map_err(|_| ServiceError::Corrupt("sealed text is not UTF-8".into()))
+    }
+}
+
 impl Default for SecretKey {
     fn default() -> Self {
         Self::generate()
@@ -115,6 +137,9 @@ mod tests {
         let again = SecretKey::parse(&key.to_hex()).unwrap();
         assert_eq!(again.open(&sealed).unwrap(), b"totp seed");
         assert!(SecretKey::parse("abc").is_err());
+        let text = key.seal_text("whsec_123").unwrap();
+        assert_eq!(key.open_text(&text).unwrap(), "whsec_123");
+        assert_eq!(key.open_text("whsec_legacy").unwrap(), "whsec_legacy", "stored before sealing");
         assert_eq!(format!("{key:?}"), "SecretKey(…)");
     }
 }

@@ -99,7 +99,7 @@ pub async fn subscribe(shop: &Shop, actor: Actor, new: NewSubscription) -> Servi
     let secret = format!("whsec_{}", uuid::Uuid::new_v4().simple());
     let row = webhook_subscription::ActiveModel {
         url: Set(url),
-        secret: Set(secret.clone()),
+        secret: Set(shop.secret_key.seal_text(&secret)?),
         topics: Set(serde_json::json!(topics)),
         active: Set(true),
         created_at: Set(Utc::now()),
@@ -257,7 +257,7 @@ pub async fn due(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<Vec<DueDelive
             out.push(DueDelivery {
                 id: d.id,
                 url: s.url,
-                secret: s.secret,
+                secret: shop.secret_key.open_text(&s.secret)?,
                 event_id: d.event_id.to_string(),
                 body: serde_json::to_vec(&body).map_err(|e| ServiceError::Corrupt(e.to_string()))?,
             });

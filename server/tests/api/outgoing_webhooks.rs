@@ -79,6 +79,13 @@ async fn subscribers_get_signed_events_in_order_with_retries() {
     let (status, sub) = subscribe(&app, &url, &["order.placed"]).await;
     assert_eq!(status, 201, "{sub}");
     let secret = sub["secret"].as_str().unwrap().to_owned();
+    let stored = entities::model::webhook_subscription::Entity::find_by_id(sub["id"].as_i64().unwrap())
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret;
+    assert!(stored.starts_with("v1:") && !stored.contains(&secret), "the signing secret is sealed at rest");
     let (status, carts_sub) = subscribe(&app, "http://127.0.0.1:9/unreachable", &["cart."]).await;
     assert_eq!(status, 201);
     assert_eq!(subscribe(&app, "ftp://example.com/x", &["order."]).await.0, 400);
@@ -140,4 +147,19 @@ async fn subscribers_get_signed_events_in_order_with_retries() {
     assert_eq!(head["status"], "pending", "still being retried");
     assert!(head["attempts"].as_i64().unwrap() >= 1 && head["last_error"].is_string(), "{head}");
     assert!(failing[..2].iter().all(|d| d["attempts"] == 0), "later events wait behind the first");
+}
+
+#[tokio::test]
+async fn sealed_signing_secrets_fit_and_open_on_postgres() {
+    let app = spawn_app_with(Db::Postgres, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let (status, sub) = subscribe(&app, "https://merchant.example/hooks", &["order."]).await;
+    assert_eq!(status, 201, "{sub}");
+    let stored = entities::model::webhook_subscription::Entity::find_by_id(sub["id"].as_i64().unwrap())
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret;
+    assert!(stored.len() > 100, "longer than the old varchar(100)");
+    assert_eq!(app.shop.secret_key.open_text(&stored).unwrap(), sub["secret"].as_str().unwrap());
 }
