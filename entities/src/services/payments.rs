@@ -103,6 +103,32 @@ pub fn provider<'a>(shop: &'a Shop, name: Option<&str>) -> ServiceResult<&'a Arc
     }
 }
 
+/// `start` found the provider's reference taken: a payment being made (a
+/// request that raced this one) is answered as `start` answers a reload;
+/// one that ended cannot be made again with this method.
+async fn same_reference(
+    shop: &Shop,
+    public_id: &str,
+    provider_name: Option<&str>,
+    name: &str,
+    provider_ref: &str,
+) -> ServiceResult<PaymentStart> {
+    let taken = payment::Entity::find()
+        .filter(payment::Column::Provider.eq(name))
+        .filter(payment::Column::ProviderRef.eq(provider_ref))
+        .one(&shop.db)
+        .await?
+        .ok_or_else(|| ServiceError::Corrupt(format!("payment reference {provider_ref} collides but is not stored")))?;
+    if taken.status == "pending" {
+        return Box::pin(start(shop, public_id, provider_name)).await;
+    }
+    Err(ServiceError::Conflict(format!(
+        "This order's {} payment has already {}; please choose another way to pay.",
+        name.replace('_', " "),
+        if taken.status == "failed" { "failed" } else { "been made" }
+    )))
+}
+
 /// Starts paying order `public_id` at provider `provider_name` (the shop's
 /// default when `None`), or returns the payment already started there.
 ///
@@ -158,7 +184,18 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let row = match row {
+        Ok(row) => row,
+        // The provider gave a reference we hold already (bank transfer and
+        // cash on delivery derive it from the order): another request made
+        // this payment a moment ago, or it was made before and ended.
+        Err(e) if super::validate::is_unique_violation(&e) => {
+            txn.rollback().await?;
+            return same_reference(shop, public_id, provider_name, name, &created.provider_ref).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     audit(
         &txn,
         "customer",

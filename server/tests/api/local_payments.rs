@@ -141,3 +141,36 @@ async fn the_order_page_offers_the_local_methods_and_shows_the_transfer_details(
     let (_, html) = app.get_html(&format!("/orders/{cod}")).await;
     assert!(html.contains("Confirmed — pay on delivery"), "not shown as paid");
 }
+
+on_both_databases!(
+    bank_transfers_started_together_share_one_payment_and_an_ended_one_is_a_clear_409,
+    |db| async move {
+        let app = local_app(db).await;
+        let order = place_unpaid_order(&app, "twice@example.com", None).await;
+        let path = format!("/api/v1/orders/{order}/payments?provider=bank_transfer");
+        let (a, b) = tokio::join!(post(&app, &path, None), post(&app, &path, None));
+        assert!(matches!(a.0, 200 | 201) && matches!(b.0, 200 | 201), "both answered: {a:?} {b:?}");
+        assert_eq!(a.1["provider_ref"], b.1["provider_ref"], "one reference");
+        let o = order::Entity::find()
+            .filter(order::Column::PublicId.eq(order.parse::<Uuid>().unwrap()))
+            .one(&app.shop.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            payment::Entity::find().filter(payment::Column::OrderId.eq(o.id)).count(&app.shop.db).await.unwrap(),
+            1
+        );
+
+        // A transfer that ended (failed) cannot be started again: 409, not 500.
+        payment::Entity::update_many()
+            .col_expr(payment::Column::Status, sea_orm::sea_query::Expr::value("failed"))
+            .filter(payment::Column::OrderId.eq(o.id))
+            .exec(&app.shop.db)
+            .await
+            .unwrap();
+        let (status, body) = post(&app, &path, None).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("choose another way to pay"), "{body}");
+    }
+);
