@@ -83,7 +83,10 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
                 if crate::api::over_tls() { "; Secure" } else { "" }
             ));
             match next.as_deref().filter(|n| safe_next(Some(n), false) == *n) {
-                Some(next) => leptos_axum::redirect(&format!("/account/sign-in/code?next={}", urlencode(next))),
+                Some(next) => leptos_axum::redirect(&format!(
+                    "/account/sign-in/code?next={}",
+                    entities::services::two_factor::percent_encode(next)
+                )),
                 None => leptos_axum::redirect("/account/sign-in/code"),
             }
             Ok(())
@@ -94,16 +97,6 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 /// Name of the cookie that carries a two-factor sign-in from the password
 /// step to the code step.
 pub const TICKET_COOKIE: &str = "bazaar_2fa";
-
-#[cfg(feature = "ssr")]
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// The second step of a two-factor sign-in: the code from the
 /// authenticator app.

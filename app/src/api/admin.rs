@@ -363,7 +363,7 @@ pub mod session {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::ADMIN_COOKIE;
     use crate::error::AppError;
     use entities::services::access::Actor;

@@ -40,8 +40,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 /// An admin finds an account by email (with its audit log).
 #[server(prefix = "/_sf", endpoint = "admin/customers/find")]
 pub async fn find_customer(email: String) -> Result<CustomerCard, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     let found = entities::services::privacy::find(&shop, actor, &email).await.map_err(super::fail)?;
     let audit = entities::services::audit::entries(&shop.db, actor, Some(&format!("user:{}", found.id)))
         .await
@@ -64,8 +63,7 @@ pub async fn find_customer(email: String) -> Result<CustomerCard, AppError> {
 /// answer says what went.
 #[server(prefix = "/_sf", endpoint = "admin/customers/erase")]
 pub async fn erase_customer(id: i64, confirm: Option<String>) -> Result<String, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     if confirm.is_none() {
         let error = AppError::Fields(vec![("confirm".into(), "tick the box to confirm the erasure".into())]);
         error.set_page_status();

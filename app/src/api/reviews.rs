@@ -8,14 +8,6 @@ use entities::review::{MyReview, ProductReviews, StaffReview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A 400 with `message` (the status is set for the response).
-#[cfg(feature = "ssr")]
-fn refused(message: &str) -> AppError {
-    let error = AppError::Invalid(message.into());
-    error.set_page_status();
-    error
-}
-
 /// What the product page's review form shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reviewer {
@@ -76,11 +68,13 @@ pub async fn delete_review(id: i64) -> Result<(), AppError> {
 /// empty for all), older than `before`.
 #[server(prefix = "/_sf", endpoint = "admin/reviews")]
 pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<StaffReview>, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     let status = match status.as_str() {
         "" => None,
-        text => Some(entities::review::ReviewStatus::parse(text).ok_or_else(|| refused("Unknown status."))?),
+        text => Some(
+            entities::review::ReviewStatus::parse(text)
+                .ok_or_else(|| super::fail(entities::services::ServiceError::Invalid("Unknown status.".into())))?,
+        ),
     };
     entities::services::reviews::staff_list(&shop, actor, status, before).await.map_err(super::fail)
 }
@@ -88,9 +82,9 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
 /// An admin publishes (`published`) or rejects (`rejected`) a review.
 #[server(prefix = "/_sf", endpoint = "admin/reviews/moderate")]
 pub async fn moderate_review(id: i64, status: String, note: String) -> Result<StaffReview, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
-    let status = entities::review::ReviewStatus::parse(&status).ok_or_else(|| refused("Unknown decision."))?;
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    let status = entities::review::ReviewStatus::parse(&status)
+        .ok_or_else(|| super::fail(entities::services::ServiceError::Invalid("Unknown decision.".into())))?;
     let decision = entities::review::Moderation { status, note };
     entities::services::reviews::moderate(&shop, actor, id, &decision).await.map_err(super::fail)
 }
@@ -98,8 +92,7 @@ pub async fn moderate_review(id: i64, status: String, note: String) -> Result<St
 /// The product's vendor (or an admin) answers a published review.
 #[server(prefix = "/_sf", endpoint = "admin/reviews/reply")]
 pub async fn reply_to_review(id: i64, reply: String) -> Result<StaffReview, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     entities::services::reviews::reply(&shop, actor, id, &entities::review::ReplyInput { reply })
         .await
         .map_err(super::fail)

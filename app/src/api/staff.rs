@@ -8,8 +8,7 @@ use leptos::prelude::*;
 /// The staff accounts, and whether two-factor sign-in is required.
 #[server(prefix = "/_sf", endpoint = "admin/staff")]
 pub async fn staff_members() -> Result<(Vec<StaffMember>, bool), AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     let list = entities::services::accounts::staff_list(&shop, actor).await.map_err(super::fail)?;
     let required = entities::services::two_factor::required(&shop.db).await.map_err(super::fail)?;
     Ok((list, required))
@@ -18,8 +17,7 @@ pub async fn staff_members() -> Result<(Vec<StaffMember>, bool), AppError> {
 /// Invites a staff member (`vendor`: the vendor's slug, for vendor staff).
 #[server(prefix = "/_sf", endpoint = "admin/staff/invite")]
 pub async fn invite_staff(email: String, name: String, role: String, vendor: String) -> Result<i64, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     entities::services::accounts::invite_staff(&shop, actor, &email, &name, &role, Some(&vendor))
         .await
         .map_err(super::fail)
@@ -29,8 +27,7 @@ pub async fn invite_staff(email: String, name: String, role: String, vendor: Str
 /// staff.
 #[server(prefix = "/_sf", endpoint = "admin/staff/two-factor")]
 pub async fn require_two_factor(required: Option<String>) -> Result<bool, AppError> {
-    let shop = super::shop()?;
-    let actor = super::account::session::actor(&shop, &super::parts().await?).await;
+    let (shop, actor) = super::admin::ssr::acting().await?;
     let on = required.is_some();
     entities::services::two_factor::set_required(&shop, actor, on).await.map_err(super::fail)?;
     Ok(on)

@@ -72,13 +72,13 @@ const RESETS_PER_HOUR: u64 = 3;
 pub const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 
 /// A new random secret: 32 bytes from the OS, as 64 hex digits.
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut bytes = [0_u8; 32];
     OsRng.fill_bytes(&mut bytes);
     hex(&bytes)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -869,10 +869,24 @@ pub async fn create_staff(
     }
     let hash = hash_password(password)?;
     let now = Utc::now();
-    let created = user::ActiveModel {
+    let created = staff_row(email, Some(hash), display_name.to_owned(), role, vendor_id, now).insert(db).await?;
+    Ok(created.id)
+}
+
+/// A new staff account's row: its email counts as confirmed (an admin, or
+/// whoever runs the command, vouches for it); no password until one is set.
+fn staff_row(
+    email: String,
+    password_hash: Option<String>,
+    name: String,
+    role: &str,
+    vendor_id: Option<i64>,
+    now: chrono::DateTime<Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
         email: Set(email),
-        password_hash: Set(Some(hash)),
-        display_name: Set(display_name.to_owned()),
+        password_hash: Set(password_hash),
+        display_name: Set(name),
         role: Set(role.to_owned()),
         vendor_id: Set(vendor_id),
         created_at: Set(now),
@@ -882,9 +896,6 @@ pub async fn create_staff(
         deleted_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(created.id)
 }
 
 /// Days an invitation link to a staff account lasts.
@@ -943,28 +954,14 @@ pub async fn invite_staff(
         None => None,
     };
     let now = Utc::now();
-    let created = user::ActiveModel {
-        email: Set(email.clone()),
-        password_hash: Set(None),
-        display_name: Set(name.clone()),
-        role: Set(role.to_owned()),
-        vendor_id: Set(vendor_id),
-        created_at: Set(now),
-        email_verified_at: Set(Some(now)),
-        vendor_owner: Set(false),
-        marketing_consent_at: Set(None),
-        deleted_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        if super::validate::is_unique_violation(&e) {
-            ServiceError::Conflict(format!("{email} already has an account."))
-        } else {
-            e.into()
-        }
-    })?;
+    let created =
+        staff_row(email.clone(), None, name.clone(), role, vendor_id, now).insert(&txn).await.map_err(|e| {
+            if super::validate::is_unique_violation(&e) {
+                ServiceError::Conflict(format!("{email} already has an account."))
+            } else {
+                e.into()
+            }
+        })?;
     let secret = new_token(&txn, created.id, "reset", None, Duration::days(INVITATION_DAYS)).await?;
     let shop_name = &shop.accounts.shop_name;
     send(

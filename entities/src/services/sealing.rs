@@ -4,6 +4,7 @@
 //! them away; the key lives in configuration (`BAZAAR_SECRET_KEY`) or,
 //! on a single machine, in `<data_dir>/secret.key`.
 
+use super::accounts::hex;
 use super::{ServiceError, ServiceResult};
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -19,10 +20,6 @@ impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretKey(…)")
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

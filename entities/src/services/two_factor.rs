@@ -53,7 +53,7 @@ fn totp(seed: Vec<u8>) -> ServiceResult<Totp> {
 /// The `otpauth://` link an authenticator app reads (as a QR code or tapped
 /// on the phone).
 pub fn otpauth_uri(issuer: &str, account: &str, base32: &str) -> String {
-    let enc = |s: &str| form_encode(s);
+    let enc = percent_encode;
     format!(
         "otpauth://totp/{}:{}?secret={base32}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),
@@ -62,8 +62,9 @@ pub fn otpauth_uri(issuer: &str, account: &str, base32: &str) -> String {
     )
 }
 
-/// Percent-encodes everything but unreserved characters.
-fn form_encode(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986's unreserved characters (for a
+/// path segment or a query value).
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
@@ -232,9 +233,7 @@ pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> S
 
 /// Issues the ticket for the code step of a sign-in by account `user_id`.
 pub(crate) async fn issue_ticket(shop: &Shop, user_id: i64) -> ServiceResult<String> {
-    let mut bytes = [0_u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let ticket: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let ticket = super::accounts::random_secret();
     shop.cache.set(&format!("2fa-ticket:{}", digest(&ticket)), &user_id.to_string(), TICKET_TTL).await?;
     Ok(ticket)
 }
