@@ -137,3 +137,34 @@ test('a guest buys from two vendors and pays with the built-in test provider', a
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors in the browser console');
   await page.close();
 });
+
+test('a guest pays part of an order with a gift card and the rest with the test provider', { skip: !process.env.BAZAAR_ADMIN_TOKEN && 'BAZAAR_ADMIN_TOKEN is set by ./dev.sh test' }, async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  const issued = await page.request.post(`${BASE}/api/v1/gift-cards`, {
+    headers: { authorization: `Bearer ${process.env.BAZAAR_ADMIN_TOKEN}` },
+    data: { amount_minor: 500, currency: 'EUR', note: 'e2e' },
+  });
+  assert.equal(issued.status(), 201, await issued.text());
+  const { code } = await issued.json();
+  await buyFromTwoVendors(page);
+  await hydrated(page);
+
+  await page.fill('#gift-code', 'AAAA-BBBB-CCCC-DDDD');
+  await page.click('[data-testid=apply-gift-card]');
+  await page.waitForSelector('#gift-code-error:has-text("not a gift card code we know")');
+  await expectAccessible(page, 'the order page, with a gift card error');
+  await page.fill('#gift-code', code.toLowerCase());
+  await page.click('[data-testid=apply-gift-card]');
+  await page.waitForSelector('[data-testid=order-due]');
+  const euros = async (id) => Number((await page.textContent(`[data-testid=${id}]`)).replace(/[^0-9.]/g, ''));
+  assert.equal(Math.round(await euros('order-due') * 100), Math.round(await euros('order-total') * 100) - 500, 'the card paid €5');
+  assert.equal(await page.textContent('[data-testid=order-status]'), 'Waiting for payment');
+
+  await page.click('[data-testid=pay-test]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Paid');
+  assert.match(await page.textContent("[data-testid=paid-with]"), /Gift card/);
+  // The 400s answering the mistyped country and the unknown code are expected.
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors in the browser console');
+  await page.close();
+});

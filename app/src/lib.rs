@@ -89,6 +89,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("reviews") view=pages::admin::reviews::ReviewsPage ssr=SsrMode::Async/>
                         <Route path=path!("customers") view=pages::admin::customers::CustomersPage ssr=SsrMode::Async/>
                         <Route path=path!("staff") view=pages::admin::staff::StaffPage ssr=SsrMode::Async/>
+                        <Route path=path!("fulfilment") view=pages::admin::fulfilment::FulfilmentPage ssr=SsrMode::Async/>
+                        <Route path=path!("fulfilment/:id") view=pages::admin::fulfilment::PartPage ssr=SsrMode::Async/>
+                        <Route path=path!("gift-cards") view=pages::admin::gift_cards::GiftCardsPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -175,6 +175,214 @@ pub struct OrderView {
     /// Its payments, oldest first.
     #[serde(default)]
     pub payments: Vec<PaymentView>,
+    /// Its parcels, oldest first, with their tracking numbers.
+    #[serde(default)]
+    pub shipments: Vec<ShipmentView>,
+    /// What the customer sends (or sent) back, oldest first.
+    #[serde(default)]
+    pub returns: Vec<ReturnView>,
+    /// What is left to pay, in minor units: the total less what gift cards,
+    /// store credit and other payments already cover.
+    #[serde(default)]
+    pub due_minor: i64,
+}
+
+/// A gift card (or store credit) to issue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewGiftCard {
+    /// Its value, in minor units (1 to 1,000,000,00).
+    pub amount_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Store credit of the account with this email (it is emailed the
+    /// code); absent: a gift card whose code is in the answer.
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    /// When it stops being accepted.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// For staff.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A gift card as issued: the only time its code is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedGiftCard {
+    /// The code (`XXXX-XXXX-XXXX-XXXX`); only its hash is kept.
+    pub code: String,
+    /// The card as staff see it.
+    pub card: GiftCardView,
+}
+
+/// A gift card or store credit, as staff (or its owner) see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GiftCardView {
+    /// The card's id.
+    pub id: i64,
+    /// The code's last four characters.
+    pub last4: String,
+    /// `gift_card` or `store_credit`.
+    pub kind: String,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// What it was worth, in minor units.
+    pub initial_minor: i64,
+    /// What is left, in minor units.
+    pub balance_minor: i64,
+    /// `active` or `disabled`.
+    pub status: String,
+    /// When it stops being accepted.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// For staff.
+    pub note: String,
+    /// When it was issued.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a gift card holds, for whoever has its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GiftCardBalance {
+    /// The code's last four characters.
+    pub last4: String,
+    /// What is left, in minor units.
+    pub balance_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// When it stops being accepted.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Paying part (or all) of an order with a gift card's code, or with the
+/// signed-in customer's store credit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Redeem {
+    /// The gift card's code; absent: the customer's store credit.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A parcel: some or all of one vendor's part of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShipmentView {
+    /// The shipment's id.
+    pub id: String,
+    /// The vendor's slug.
+    pub vendor: String,
+    /// Who carries it (`DHL`, `PostNL`…).
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
+    /// Where to follow it, when the carrier has such a page.
+    pub tracking_url: Option<String>,
+    /// `shipped` or `delivered`.
+    pub status: String,
+    /// When it left.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub shipped_at: DateTime<Utc>,
+    /// When it arrived.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// What is in it.
+    pub lines: Vec<ItemCount>,
+}
+
+/// A number of units of one bought item (by SKU).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemCount {
+    /// The item's SKU, as on the order.
+    pub sku: String,
+    /// How many.
+    pub quantity: i32,
+}
+
+/// A return (RMA) of units of one vendor's part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnView {
+    /// The return's id.
+    pub id: String,
+    /// The vendor's slug: each vendor handles its own returns.
+    pub vendor: String,
+    /// `requested`, `approved` (send it back), `rejected` or `received`.
+    pub status: String,
+    /// Why, in the customer's words.
+    pub reason: String,
+    /// The shop's answer.
+    pub note: String,
+    /// Whether the units went back on sale.
+    pub restocked: bool,
+    /// What was refunded for it, in minor units.
+    pub refund_minor: i64,
+    /// What goes back.
+    pub lines: Vec<ItemCount>,
+    /// When it was asked for.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A parcel a vendor (or an admin) sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewShipment {
+    /// Who carries it, 1–60 characters.
+    pub carrier: String,
+    /// The carrier's tracking number: 3–100 letters, digits, spaces or `-`.
+    pub tracking_number: String,
+    /// An `https://` page to follow it.
+    #[serde(default)]
+    pub tracking_url: Option<String>,
+    /// The vendor whose part ships (its slug); needed only when the order
+    /// has several vendors and `lines` is empty.
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// What is in it; empty: every unit of the vendor's part not shipped yet.
+    /// All lines must be one vendor's.
+    #[serde(default)]
+    pub lines: Vec<ItemCount>,
+}
+
+/// A customer's request to send units back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    /// Why, 3–1000 characters.
+    pub reason: String,
+    /// What goes back: units that were shipped and not returned yet.
+    pub lines: Vec<ItemCount>,
+}
+
+/// Staff's answer to a return.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnDecision {
+    /// `approve`, `reject` or `receive` (the parcel came back).
+    pub action: String,
+    /// A word to the customer (required to reject).
+    #[serde(default)]
+    pub note: String,
+    /// On `receive`: put the units back on sale.
+    #[serde(default)]
+    pub restock: bool,
+    /// On `receive`: refund the units' share of what was paid.
+    #[serde(default)]
+    pub refund: bool,
 }
 
 /// A payment of an order, as its customer sees it.
@@ -235,6 +443,12 @@ pub struct OrderLineView {
     pub quantity: i32,
     /// Price × quantity, in minor units.
     pub line_total_minor: i64,
+    /// How many of them have shipped.
+    #[serde(default)]
+    pub shipped: i32,
+    /// How many of them are being or were sent back (returns not rejected).
+    #[serde(default)]
+    pub returned: i32,
 }
 
 /// One entry of an order's timeline.

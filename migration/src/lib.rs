@@ -21,6 +21,9 @@ mod m20261124_000016_wishlists;
 mod m20261124_000017_reviews_and_audit;
 mod m20261124_000018_two_factor;
 mod m20261124_000019_sealed_webhook_secrets;
+mod m20261124_000020_shipments_and_returns;
+mod m20261124_000021_one_open_payment;
+mod m20261124_000022_gift_cards;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -48,6 +51,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000017_reviews_and_audit::Migration),
             Box::new(m20261124_000018_two_factor::Migration),
             Box::new(m20261124_000019_sealed_webhook_secrets::Migration),
+            Box::new(m20261124_000020_shipments_and_returns::Migration),
+            Box::new(m20261124_000021_one_open_payment::Migration),
+            Box::new(m20261124_000022_gift_cards::Migration),
         ]
     }
 }

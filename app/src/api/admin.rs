@@ -275,7 +275,7 @@ pub async fn admin_refund(
             }
         }
     };
-    entities::services::payments::refund(&shop, actor, &id, amount_minor, &reason).await.map_err(super::fail)
+    entities::services::payments::refund(&shop, actor, &id, amount_minor, &reason, None).await.map_err(super::fail)
 }
 
 /// Applies a payment event again (idempotent).

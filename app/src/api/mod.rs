@@ -6,6 +6,8 @@ pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod fulfilment;
+pub mod gift_cards;
 pub mod privacy;
 pub mod reviews;
 pub mod staff;

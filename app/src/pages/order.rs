@@ -3,6 +3,8 @@
 
 use super::ErrorNotice;
 use crate::api::checkout::{get_order, payment_options, ChoosePayment, PayWithTestProvider};
+use crate::api::fulfilment::RequestReturn;
+use crate::api::gift_cards::{my_store_credit, RedeemGiftCard, UseStoreCredit};
 use crate::components::money;
 use entities::checkout::{OrderView, PaymentOptions};
 use leptos::{form::ActionForm, prelude::*};
@@ -15,11 +17,22 @@ pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let pay = ServerAction::<PayWithTestProvider>::new();
     let choose = ServerAction::<ChoosePayment>::new();
+    let send_back = ServerAction::<RequestReturn>::new();
+    let redeem = ServerAction::<RedeemGiftCard>::new();
+    let credit = ServerAction::<UseStoreCredit>::new();
     let order = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), pay.version().get(), choose.version().get()),
-        |(id, _, _)| get_order(id),
+        move || {
+            let versions = pay.version().get()
+                + choose.version().get()
+                + send_back.version().get()
+                + redeem.version().get()
+                + credit.version().get();
+            (params.read().get("id").unwrap_or_default(), versions)
+        },
+        |(id, _)| get_order(id),
     );
     let options = Resource::new(|| (), |_| payment_options());
+    let store_credit = Resource::new(move || credit.version().get(), |_| my_store_credit());
     let query = leptos_router::hooks::use_query_map();
     let payment_error = Memo::new(move |_| query.read().get("payment_error"));
     // Arriving here from the checkout, the cart was just emptied: the header's
@@ -32,8 +45,10 @@ pub fn OrderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let options = options.await.unwrap_or_default();
+                let store_credit = store_credit.await.unwrap_or_default();
+                let actions = Actions { pay, choose, send_back, redeem, credit };
                 match order.await {
-                    Ok(order) => order_view(order, &options, Actions { pay, choose }, payment_error.get_untracked()),
+                    Ok(order) => order_view(order, &options, &store_credit, actions, payment_error.get_untracked()),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -46,6 +61,9 @@ pub fn OrderPage() -> impl IntoView {
 struct Actions {
     pay: ServerAction<PayWithTestProvider>,
     choose: ServerAction<ChoosePayment>,
+    send_back: ServerAction<RequestReturn>,
+    redeem: ServerAction<RedeemGiftCard>,
+    credit: ServerAction<UseStoreCredit>,
 }
 
 fn method_name(provider: &str) -> &'static str {
@@ -54,6 +72,7 @@ fn method_name(provider: &str) -> &'static str {
         "cash_on_delivery" => "Cash on delivery",
         "stripe" => "Card",
         "test" => "Test payment",
+        "gift_card" => "Gift card",
         _ => "Other",
     }
 }
@@ -100,7 +119,7 @@ fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
         .iter()
         .cloned()
         .chain([
-            ("Amount".to_owned(), money(o.total_minor, &o.currency)),
+            ("Amount".to_owned(), money(waiting.amount_minor, &o.currency)),
             ("Reference".to_owned(), waiting.reference.clone()),
         ])
         .map(|(label, value)| view! { <dt class="font-medium">{label}</dt><dd class="font-mono">{value}</dd> })
@@ -117,8 +136,15 @@ fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
     )
 }
 
-fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_error: Option<String>) -> AnyView {
-    let Actions { pay, choose } = actions;
+fn order_view(
+    o: OrderView,
+    options: &PaymentOptions,
+    store_credit: &[entities::checkout::GiftCardView],
+    actions: Actions,
+    payment_error: Option<String>,
+) -> AnyView {
+    let Actions { pay, choose, send_back, redeem, credit } = actions;
+    let gift = gift_card_box(&o, store_credit, redeem, credit);
     let transfer = transfer_box(&o, options);
     let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == "authorized");
     let status = if cod && o.status == entities::OrderStatus::Paid {
@@ -185,6 +211,7 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_
         view! {
             <div class="space-y-3 rounded border border-amber-300 bg-amber-50 p-3" data-testid="pay-box">
                 <p class="text-sm">{format!("Your items are held until {} UTC.", t.format("%H:%M"))}</p>
+                {gift}
                 {transfer}
                 {stripe.map(|setup| stripe_box(id.clone(), setup))}
                 {paypal.then(|| view! {
@@ -204,8 +231,22 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_
             </div>
         }
     });
+    let return_outcome = move || match send_back.value().get() {
+        Some(Ok(_)) => Some(
+            view! { <p role="status" class="rounded bg-green-50 px-3 py-2 text-green-800" data-testid="return-asked">
+            "We have your return request; the seller will tell you where to send the item."</p> }
+            .into_any(),
+        ),
+        Some(Err(e)) if e.field("quantity").is_none() && e.field("reason").is_none() => Some(
+            view! {
+            <p role="alert" class="rounded bg-red-50 px-3 py-2 text-red-800">{e.to_string()}</p> }
+            .into_any(),
+        ),
+        _ => None,
+    };
     view! {
         <section class="space-y-4" data-testid="order-page">
+            {return_outcome}
             <h1 class="text-2xl font-bold">"Thank you — your order is in"</h1>
             <p>"Order " <code data-testid="order-id">{o.id.clone()}</code> ". Keep this page's address: it is your order's key."</p>
             <p class="text-lg">"Status: " <strong data-testid="order-status">{status}</strong></p>
@@ -213,6 +254,9 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_
             {pay_before}
             {o.sub_orders.into_iter().map(|s| {
                 let c = currency.clone();
+                let parcels = parcels_of(&o.shipments, &s.vendor);
+                let returns = returns_of(&o.returns, &s.vendor, &c);
+                let forms = return_forms(&o.id, &s.lines, send_back);
                 view! {
                     <div class="rounded border border-stone-200 bg-white p-3" data-testid="sub-order">
                         <h2 class="font-semibold">{format!("From {}", s.vendor_name)}</h2>
@@ -225,6 +269,9 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_
                                 </li>
                             }).collect_view()}
                         </ul>
+                        {parcels}
+                        {returns}
+                        {forms}
                     </div>
                 }
             }).collect_view()}
@@ -251,4 +298,153 @@ fn order_view(o: OrderView, options: &PaymentOptions, actions: Actions, payment_
         </section>
     }
     .into_any()
+}
+
+/// A vendor's parcels, with their tracking links.
+fn parcels_of(shipments: &[entities::checkout::ShipmentView], vendor: &str) -> Option<AnyView> {
+    let mine: Vec<_> = shipments.iter().filter(|s| s.vendor == vendor).cloned().collect();
+    (!mine.is_empty()).then(|| {
+        view! {
+            <ul class="mt-2 space-y-1 text-sm" data-testid="parcels">
+                {mine.into_iter().map(|s| {
+                    let when = match s.delivered_at {
+                        Some(at) => format!("delivered {}", at.format("%Y-%m-%d")),
+                        None => format!("shipped {}", s.shipped_at.format("%Y-%m-%d")),
+                    };
+                    let items = s.lines.iter().map(|l| format!("{} × {}", l.quantity, l.sku)).collect::<Vec<_>>().join(", ");
+                    let number = s.tracking_number.clone();
+                    view! {
+                        <li data-testid="parcel">{format!("{} · {when} · {items} · {} ", s.carrier, "tracking")}
+                            {match s.tracking_url {
+                                Some(url) => view! { <a class="underline" href=url rel="noopener noreferrer" target="_blank" data-testid="tracking-link">{number}</a> }.into_any(),
+                                None => view! { <span class="font-mono" data-testid="tracking-number">{number}</span> }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    })
+}
+
+/// A vendor's returns and where they stand.
+fn returns_of(returns: &[entities::checkout::ReturnView], vendor: &str, currency: &str) -> Option<AnyView> {
+    let mine: Vec<_> = returns.iter().filter(|r| r.vendor == vendor).cloned().collect();
+    (!mine.is_empty()).then(|| {
+        let currency = currency.to_owned();
+        view! {
+            <ul class="mt-2 space-y-1 text-sm" data-testid="my-returns">
+                {mine.into_iter().map(|r| {
+                    let items = r.lines.iter().map(|l| format!("{} × {}", l.quantity, l.sku)).collect::<Vec<_>>().join(", ");
+                    let state = match r.status.as_str() {
+                        "requested" => "asked for".to_owned(),
+                        "approved" => "approved: please send it back".to_owned(),
+                        "rejected" => format!("refused: {}", r.note),
+                        _ if r.refund_minor > 0 => format!("received; {} refunded", money(r.refund_minor, &currency)),
+                        _ => "received".to_owned(),
+                    };
+                    view! { <li data-testid="my-return">{format!("Return of {items}: {state}")}</li> }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    })
+}
+
+/// A form per item that shipped and can still be sent back.
+fn return_forms(
+    order_id: &str,
+    lines: &[entities::checkout::OrderLineView],
+    send_back: ServerAction<RequestReturn>,
+) -> Option<AnyView> {
+    let open: Vec<_> = lines.iter().filter(|l| l.shipped > l.returned).cloned().collect();
+    (!open.is_empty()).then(|| {
+        let order_id = order_id.to_owned();
+        // Which item the last request was for: its form shows the errors.
+        let last = RwSignal::new(String::new());
+        Effect::new(move |_| {
+            if let Some(asked) = send_back.input().get() {
+                last.set(asked.sku);
+            }
+        });
+        view! {
+            <details class="mt-2 text-sm" data-testid="return-forms">
+                <summary class="cursor-pointer underline">"Send an item back"</summary>
+                {open.into_iter().map(|l| {
+                    let left = l.shipped - l.returned;
+                    let (q_id, r_id) = (format!("return-qty-{}", l.sku), format!("return-reason-{}", l.sku));
+                    // The errors of the last request, when it was this item's.
+                    let field = {
+                        let sku = l.sku.clone();
+                        move |name: &'static str| {
+                            let sku = sku.clone();
+                            move || {
+                                let mine = last.get() == sku;
+                                send_back.value().get().and_then(Result::err).filter(|_| mine).and_then(|e| e.field(name))
+                            }
+                        }
+                    };
+                    let order_id = order_id.clone();
+                    view! {
+                        <ActionForm action=send_back attr:class="mt-2 flex flex-wrap items-end gap-2" attr:data-testid="return-form">
+                            <input type="hidden" name="id" value=order_id/>
+                            <input type="hidden" name="sku" value=l.sku.clone()/>
+                            <span class="w-full font-medium">{format!("{} ({})", l.title, l.sku)}</span>
+                            <label for=q_id.clone()>"How many"</label>
+                            <input id=q_id.clone() name="quantity" type="number" min="1" max=left value="1"
+                                class="w-20 rounded border border-stone-400 px-2 py-1" aria-describedby=format!("{q_id}-error")/>
+                            <label for=r_id.clone()>"Why"</label>
+                            <input id=r_id.clone() name="reason" class="rounded border border-stone-400 px-2 py-1" aria-describedby=format!("{r_id}-error")/>
+                            <button type="submit" class="rounded border border-stone-400 bg-white px-3 py-1" data-testid="ask-return">"Ask to return"</button>
+                            <p id=format!("{q_id}-error") class="w-full text-red-700" aria-live="polite">{field("quantity")}</p>
+                            <p id=format!("{r_id}-error") class="w-full text-red-700" aria-live="polite" data-testid="return-reason-error">{field("reason")}</p>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+            </details>
+        }
+        .into_any()
+    })
+}
+
+/// "Pay with a gift card" and, for a signed-in customer with store credit in
+/// the order's currency, "Use my store credit"; what is left to pay once
+/// part of it is paid.
+fn gift_card_box(
+    o: &OrderView,
+    store_credit: &[entities::checkout::GiftCardView],
+    redeem: ServerAction<RedeemGiftCard>,
+    credit: ServerAction<UseStoreCredit>,
+) -> impl IntoView {
+    let available: i64 = store_credit.iter().filter(|c| c.currency == o.currency).map(|c| c.balance_minor).sum();
+    let (id_code, id_credit) = (o.id.clone(), o.id.clone());
+    let code_error = Signal::derive(move || {
+        redeem.value().get().and_then(Result::err).map(|e| e.field("code").unwrap_or_else(|| e.to_string()))
+    });
+    let credit_error =
+        move || credit.value().get().and_then(Result::err).map(|e| e.field("code").unwrap_or_else(|| e.to_string()));
+    let left = (o.due_minor < o.total_minor).then(|| {
+        view! { <p class="font-medium" data-testid="order-due">{format!("Left to pay: {}", money(o.due_minor, &o.currency))}</p> }
+    });
+    let currency = o.currency.clone();
+    view! {
+        {left}
+        <ActionForm action=redeem attr:class="flex flex-wrap items-end gap-2" attr:data-testid="gift-card-form">
+            <input type="hidden" name="id" value=id_code/>
+            <label for="gift-code" class="text-sm font-medium">"Gift card code"</label>
+            <input id="gift-code" name="code" class="rounded border border-stone-400 px-2 py-1 font-mono" autocomplete="off"
+                placeholder="XXXX-XXXX-XXXX-XXXX" aria-describedby="gift-code-error"/>
+            <button type="submit" class="rounded border border-stone-400 bg-white px-3 py-1" data-testid="apply-gift-card">"Apply"</button>
+            <p id="gift-code-error" class="w-full text-sm text-red-700" aria-live="polite">{move || code_error.get()}</p>
+        </ActionForm>
+        {(available > 0).then(|| view! {
+            <ActionForm action=credit>
+                <input type="hidden" name="id" value=id_credit/>
+                <button type="submit" class="rounded border border-stone-400 bg-white px-3 py-1" data-testid="use-store-credit">
+                    {format!("Use my store credit ({})", money(available, &currency))}</button>
+            </ActionForm>
+            <p role="alert" class="text-sm text-red-700">{credit_error}</p>
+        })}
+    }
 }

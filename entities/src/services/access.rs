@@ -95,6 +95,12 @@ pub enum Action {
     ManageCustomers,
     /// Invite staff accounts; require two-factor sign-in of staff.
     ManageStaff,
+    /// Ship this vendor's part of an order, mark it delivered, and handle
+    /// its returns (with their restock and refund).
+    FulfilOrder {
+        /// The vendor of the part.
+        vendor_id: i64,
+    },
 }
 
 /// Allows or refuses `action` for `actor`.
@@ -113,13 +119,15 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
         (Actor::Support { .. } | Actor::Customer { .. }, _) => Err(ServiceError::Forbidden),
         (Actor::VendorStaff { vendor_id }, Action::EditProduct { vendor_id: owner })
         | (Actor::VendorStaff { vendor_id }, Action::EditVendorProfile { vendor_id: owner })
-        | (Actor::VendorStaff { vendor_id }, Action::ReplyToReview { vendor_id: owner }) => {
+        | (Actor::VendorStaff { vendor_id }, Action::ReplyToReview { vendor_id: owner })
+        | (Actor::VendorStaff { vendor_id }, Action::FulfilOrder { vendor_id: owner }) => {
             if vendor_id == owner {
                 Ok(())
             } else {
                 Err(ServiceError::NotFound(match action {
                     Action::EditProduct { .. } => "product",
                     Action::ReplyToReview { .. } => "review",
+                    Action::FulfilOrder { .. } => "order",
                     _ => "vendor",
                 }))
             }
@@ -192,7 +200,12 @@ mod tests {
         let own = Actor::VendorStaff { vendor_id: 1 };
         let customer = Actor::Customer { user_id: 7 };
         let support = Actor::Support { user_id: 8 };
-        let cases: [(Actor, Action, &str); 42] = [
+        let cases: [(Actor, Action, &str); 47] = [
+            (Actor::Admin, Action::FulfilOrder { vendor_id: 2 }, "ok"),
+            (own, Action::FulfilOrder { vendor_id: 1 }, "ok"),
+            (own, Action::FulfilOrder { vendor_id: 2 }, "not found"),
+            (support, Action::FulfilOrder { vendor_id: 1 }, "forbidden"),
+            (customer, Action::FulfilOrder { vendor_id: 1 }, "forbidden"),
             (Actor::Admin, Action::ManageStaff, "ok"),
             (own, Action::ManageStaff, "forbidden"),
             (support, Action::ManageStaff, "forbidden"),

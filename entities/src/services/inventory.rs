@@ -423,6 +423,46 @@ pub(crate) async fn restock<C: ConnectionTrait>(txn: &C, reservation_id: Uuid) -
     Ok(())
 }
 
+/// Puts `quantity` units of variant `variant_id` that a customer sent back
+/// on the shelf, as a `return` in the ledger: into the warehouse the order's
+/// reservation took them from (`reservation_id`), else the default one.
+/// Returns false, changing nothing, when the variant no longer exists.
+///
+/// # Errors
+/// `Database`.
+pub(crate) async fn return_units<C: ConnectionTrait>(
+    txn: &C,
+    reservation_id: Option<Uuid>,
+    variant_id: i64,
+    quantity: i32,
+    reference: &str,
+) -> ServiceResult<bool> {
+    let taken_from = match reservation_id {
+        Some(id) => reservation_line::Entity::find()
+            .filter(reservation_line::Column::ReservationId.eq(id))
+            .filter(reservation_line::Column::VariantId.eq(variant_id))
+            .order_by_asc(reservation_line::Column::Id)
+            .one(txn)
+            .await?
+            .map(|l| l.warehouse_id),
+        None => None,
+    };
+    let warehouse_id = match taken_from {
+        Some(id) => id,
+        None => default_warehouse(txn).await?,
+    };
+    let level = stock_level::Entity::find()
+        .filter(stock_level::Column::VariantId.eq(variant_id))
+        .filter(stock_level::Column::WarehouseId.eq(warehouse_id))
+        .one(txn)
+        .await?;
+    if level.is_none() {
+        return Ok(false);
+    }
+    movement(txn, variant_id, warehouse_id, kind::RETURN, quantity, 0, reference).await?;
+    Ok(true)
+}
+
 /// A counter that does not match the ledger (or the variant's available
 /// count that does not match its levels).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,8 @@ pub mod catalog_admin;
 pub mod catalog_api;
 pub mod catalog_csv;
 pub mod catalog_taxonomy;
+pub mod fulfilment;
+pub mod gift_cards;
 pub mod images;
 pub mod inventory;
 pub mod mail;

@@ -482,6 +482,19 @@ pub(crate) async fn event<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Takes order `order_id`'s row lock until the transaction ends (a no-op
+/// update: PostgreSQL locks the row, SQLite's writer already holds the
+/// database), so use cases that read and then change an order run one
+/// after the other.
+pub(crate) async fn lock<C: ConnectionTrait>(txn: &C, order_id: i64) -> ServiceResult<()> {
+    order::Entity::update_many()
+        .col_expr(order::Column::Id, Expr::col(order::Column::Id))
+        .filter(order::Column::Id.eq(order_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 pub(crate) fn status_of(text: &str) -> ServiceResult<OrderStatus> {
     OrderStatus::parse(text).ok_or_else(|| ServiceError::Corrupt(format!("unknown order status {text:?}")))
 }
@@ -613,6 +626,9 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
             refunded_minor: p.refunded_minor,
         })
         .collect();
+    let parts = super::fulfilment::parts(db, o.id, &subs, &lines, &vendors).await?;
+    let due_minor =
+        if o.status == OrderStatus::PendingPayment.as_str() { super::gift_cards::due(db, &o).await? } else { 0 };
     let mut sub_orders = Vec::with_capacity(subs.len());
     for s in subs {
         let vendor = vendors.get(&s.vendor_id);
@@ -635,6 +651,8 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
                     unit_price_minor: l.unit_price_minor,
                     quantity: l.quantity,
                     line_total_minor: l.line_total_minor,
+                    shipped: parts.counts.get(&l.id).map_or(0, |c| c.0),
+                    returned: parts.counts.get(&l.id).map_or(0, |c| c.1),
                 })
                 .collect(),
         });
@@ -672,6 +690,9 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         created_at: o.created_at,
         timeline,
         payments,
+        shipments: parts.shipments,
+        returns: parts.returns,
+        due_minor,
     })
 }
 
@@ -685,6 +706,19 @@ pub(crate) async fn move_to<C: ConnectionTrait>(
     to: OrderStatus,
     actor: &str,
     note: &str,
+) -> ServiceResult<bool> {
+    move_order(txn, o, to, actor, note, true).await
+}
+
+/// [`move_to`]; `with_parts` false leaves the sub-orders as they are (their
+/// fulfilment moves them one by one).
+pub(crate) async fn move_order<C: ConnectionTrait>(
+    txn: &C,
+    o: &order::Model,
+    to: OrderStatus,
+    actor: &str,
+    note: &str,
+    with_parts: bool,
 ) -> ServiceResult<bool> {
     let from = status_of(&o.status)?;
     if from == to {
@@ -704,12 +738,14 @@ pub(crate) async fn move_to<C: ConnectionTrait>(
     if moved.rows_affected != 1 {
         return Err(ServiceError::Conflict("The order changed meanwhile; try again.".into()));
     }
-    sub_order::Entity::update_many()
-        .col_expr(sub_order::Column::Status, Expr::value(to.as_str()))
-        .filter(sub_order::Column::OrderId.eq(o.id))
-        .filter(sub_order::Column::Status.eq(from.as_str()))
-        .exec(txn)
-        .await?;
+    if with_parts {
+        sub_order::Entity::update_many()
+            .col_expr(sub_order::Column::Status, Expr::value(to.as_str()))
+            .filter(sub_order::Column::OrderId.eq(o.id))
+            .filter(sub_order::Column::Status.eq(from.as_str()))
+            .exec(txn)
+            .await?;
+    }
     event(txn, o.id, actor, "status_changed", Some(from), Some(to), note).await?;
     outbox::record(
         txn,
@@ -912,7 +948,12 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
         )));
     }
     let note = format!("Changed from {from} to {to}.");
-    if move_to(&txn, &o, to, actor_name(actor), &note).await? && to == OrderStatus::Cancelled {
+    let moved = move_to(&txn, &o, to, actor_name(actor), &note).await?;
+    if moved && to == OrderStatus::Cancelled && from == OrderStatus::PendingPayment {
+        // What gift cards paid of it goes back onto them.
+        super::gift_cards::give_back(&txn, &o).await?;
+    }
+    if moved && to == OrderStatus::Cancelled {
         if let Some(reservation_id) = o.reservation_id {
             if from == OrderStatus::PendingPayment {
                 inventory::finish(&txn, reservation_id, false).await?;
@@ -944,13 +985,22 @@ pub async fn expire_reservations(shop: &Shop, now: DateTime<Utc>) -> ServiceResu
     let mut expired = 0;
     for r in due {
         let txn = super::write_txn(&shop.db).await?;
+        // The order's lock first, then the reservation: as payments do.
+        let owner = order::Entity::find().filter(order::Column::ReservationId.eq(r.id)).one(&txn).await?;
+        if let Some(o) = &owner {
+            lock(&txn, o.id).await?;
+        }
         if !inventory::finish(&txn, r.id, false).await? {
             continue; // Paid or released meanwhile.
         }
-        let owner = order::Entity::find().filter(order::Column::ReservationId.eq(r.id)).one(&txn).await?;
+        let owner = match owner {
+            Some(o) => order::Entity::find_by_id(o.id).one(&txn).await?,
+            None => None,
+        };
         if let Some(o) = owner {
             move_to(&txn, &o, OrderStatus::Cancelled, "system", "Not paid in time; the stock went back on sale.")
                 .await?;
+            super::gift_cards::give_back(&txn, &o).await?;
         }
         txn.commit().await?;
         expired += 1;

@@ -53,7 +53,7 @@ pub struct PaymentStart {
     pub redirect_url: Option<String>,
 }
 
-async fn audit<C: ConnectionTrait>(
+pub(crate) async fn audit<C: ConnectionTrait>(
     db: &C,
     actor: &str,
     action: &str,
@@ -143,12 +143,33 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         return Err(ServiceError::Conflict(format!("The order is {}, not waiting for payment.", o.status)));
     }
     let name = provider.name();
+    // What is left to pay: gift cards may have paid part of it.
+    let due = super::gift_cards::due(&shop.db, &o).await?;
+    if due == 0 {
+        return Err(ServiceError::Conflict("Nothing is left to pay on this order.".into()));
+    }
     let existing = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Provider.eq(name))
         .filter(payment::Column::Status.eq("pending"))
         .one(&shop.db)
         .await?;
+    if let Some(p) = existing.as_ref().filter(|p| p.amount_minor != due) {
+        // Started for another amount (before a gift card paid part of it).
+        if provider.holds_stock_for().is_some() {
+            // A transfer keeps its reference; only the amount asked changes.
+            payment::Entity::update_many()
+                .col_expr(payment::Column::AmountMinor, Expr::value(due))
+                .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(payment::Column::Id.eq(p.id))
+                .filter(payment::Column::Status.eq("pending"))
+                .exec(&shop.db)
+                .await?;
+        } else {
+            mark_failed(&shop.db, p.id).await?;
+        }
+        return Box::pin(start(shop, public_id, provider_name)).await;
+    }
     if let Some(p) = existing {
         // The browser needs the client secret again (a reload): the
         // provider keeps it, we do not.
@@ -169,15 +190,23 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         });
     }
     // The provider first (outside any transaction), then our record of it.
-    let created = provider.create_payment(public_id, o.total_minor, &o.currency).await?;
+    let created = provider.create_payment(public_id, due, &o.currency).await?;
     let txn = super::write_txn(&shop.db).await?;
+    // A gift card may have paid part of it meanwhile: recorded only for
+    // what is still due, under the order's lock.
+    orders::lock(&txn, o.id).await?;
+    let fresh = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    if fresh.status != o.status || super::gift_cards::due(&txn, &fresh).await? != due {
+        txn.rollback().await?;
+        return Box::pin(start(shop, public_id, provider_name)).await;
+    }
     let now = Utc::now();
     let row = payment::ActiveModel {
         order_id: Set(o.id),
         provider: Set(name.to_owned()),
         provider_ref: Set(created.provider_ref.clone()),
         status: Set("pending".to_owned()),
-        amount_minor: Set(o.total_minor),
+        amount_minor: Set(due),
         currency: Set(o.currency.clone()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -187,12 +216,26 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
     .await;
     let row = match row {
         Ok(row) => row,
-        // The provider gave a reference we hold already (bank transfer and
-        // cash on delivery derive it from the order): another request made
-        // this payment a moment ago, or it was made before and ended.
+        // Either the provider gave a reference we hold already (bank transfer
+        // and cash on delivery derive it from the order: another request
+        // made this payment a moment ago, or it was made before and ended),
+        // or another request opened a payment at this provider meanwhile
+        // (one open payment per order and provider, a unique index): the
+        // browser gets that one, and the payment made here is never
+        // confirmed by anyone.
         Err(e) if super::validate::is_unique_violation(&e) => {
             txn.rollback().await?;
-            return same_reference(shop, public_id, provider_name, name, &created.provider_ref).await;
+            let same = payment::Entity::find()
+                .filter(payment::Column::Provider.eq(name))
+                .filter(payment::Column::ProviderRef.eq(created.provider_ref.as_str()))
+                .one(&shop.db)
+                .await?;
+            if same.is_some() {
+                return same_reference(shop, public_id, provider_name, name, &created.provider_ref).await;
+            }
+            tracing::info!(order = public_id, provider = name, unused = %created.provider_ref,
+                "another request opened this payment first; answering with it");
+            return Box::pin(start(shop, public_id, provider_name)).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -202,7 +245,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         "payment.created",
         Some(o.id),
         Some(row.id),
-        serde_json::json!({ "provider": name, "provider_ref": created.provider_ref, "amount_minor": o.total_minor }),
+        serde_json::json!({ "provider": name, "provider_ref": created.provider_ref, "amount_minor": due }),
     )
     .await?;
     if let (Some(hold), Some(reservation_id)) = (provider.holds_stock_for(), o.reservation_id) {
@@ -237,7 +280,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         let state = crate::ports::PaymentState {
             provider_ref: created.provider_ref.clone(),
             status: crate::ports::ProviderStatus::Authorized,
-            amount_minor: o.total_minor,
+            amount_minor: due,
             currency: o.currency.clone(),
             client_secret: None,
             last_error: None,
@@ -250,7 +293,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         provider: name.to_owned(),
         provider_ref: created.provider_ref,
         client_secret: created.client_secret,
-        amount_minor: o.total_minor,
+        amount_minor: due,
         currency: o.currency,
         browser: provider.browser_setup(),
         redirect_url: created.redirect_url,
@@ -598,7 +641,7 @@ pub async fn reconcile(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<U
             Err(e) => tracing::warn!(payment = pay.id, error = %e, "could not reconcile a payment; trying next round"),
         }
     }
-    Ok(settled)
+    Ok(settled + retry_refunds(shop, quiet_for, now).await?)
 }
 
 /// Records that the money of order `public_id`'s open bank transfer (or
@@ -890,11 +933,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
     // shopper's return, say; PostgreSQL runs them side by side): take the
     // order's row lock first, then read the payment and the order afresh,
     // so the second sees what the first did.
-    order::Entity::update_many()
-        .col_expr(order::Column::Id, Expr::col(order::Column::Id))
-        .filter(order::Column::Id.eq(found.order_id))
-        .exec(&txn)
-        .await?;
+    orders::lock(&txn, found.order_id).await?;
     let pay = payment::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("payment"))?;
     let o = order::Entity::find_by_id(pay.order_id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
     let set_status = |status: &'static str| {
@@ -941,6 +980,49 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             let paid_now = matches!(recorded, Ok(true));
             if (paid_now && o.risk_score >= shop.settings.risk.review_score) || (short && !o.held_for_review) {
                 orders::hold_for_review(&txn, &o).await?;
+            }
+            if paid_now {
+                let covered: i64 = payment::Entity::find()
+                    .filter(payment::Column::OrderId.eq(o.id))
+                    .filter(payment::Column::Status.is_in(["authorized", "succeeded"]))
+                    .all(&txn)
+                    .await?
+                    .iter()
+                    .map(|p| {
+                        if p.id == pay.id {
+                            Ord::min(Ord::max(event.amount_minor, 0), p.amount_minor)
+                        } else {
+                            p.amount_minor
+                        }
+                    })
+                    .sum();
+                if covered > o.total_minor {
+                    // A payment started before a gift card paid part of the
+                    // order was completed anyway: the difference goes back.
+                    audit(
+                        &txn,
+                        "payment",
+                        "payment.needs_refund",
+                        Some(o.id),
+                        Some(pay.id),
+                        serde_json::json!({
+                        "overpaid_minor": covered - o.total_minor, "event": event.payload.clone() }),
+                    )
+                    .await?;
+                    orders::event(
+                        &txn,
+                        o.id,
+                        "payment",
+                        "overpaid",
+                        None,
+                        None,
+                        &format!(
+                            "Paid {} minor units more than the total; refund the difference.",
+                            covered - o.total_minor
+                        ),
+                    )
+                    .await?;
+                }
             }
             match recorded {
                 Ok(true) if captured => "the order is paid".to_owned(),
@@ -1011,7 +1093,8 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
                     .filter(payment::Column::Id.eq(pay.id))
                     .exec(&txn)
                     .await?;
-                let to = if fully { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
+                let others_left = others_unrefunded(&txn, o.id, pay.id).await?;
+                let to = if fully && !others_left { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
                 let note = format!("Refunded at the provider: {} of {} minor units.", total, pay.amount_minor);
                 match orders::move_to(&txn, &o, to, "payment", &note).await {
                     Ok(true) => {}
@@ -1117,17 +1200,22 @@ pub async fn replay(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<EventRe
 }
 
 /// Gives back `amount_minor` of order `public_id`'s payment (all that is
-/// left when `None`), as an admin asks. The refund is recorded — and the
-/// payment's refunded total raised with a conditional update — before the
-/// provider is asked, so racing refunds can never together exceed what was
-/// paid; if the provider refuses, the amount is freed again. The order
-/// becomes `refunded` when nothing is left, else `partially_refunded`.
+/// left when `None`), as an admin asks. The payment is the one named by its
+/// provider reference (`payment`), else the succeeded payment with the most
+/// left to refund. The refund is recorded — and the payment's refunded total
+/// raised with a conditional update, under the order's row lock — before
+/// the provider is asked, so racing refunds can never together exceed what
+/// was paid. If the provider refuses, the amount is freed again; if it does
+/// not answer, the amount stays held and reconciliation asks again with the
+/// same idempotency key ([`retry_refunds`]). The order becomes `refunded`
+/// when nothing is left, else `partially_refunded`.
 ///
 /// # Errors
-/// `Unauthenticated`/`Forbidden` unless an admin acts; `NotFound`;
-/// `Conflict` when the order has no successful payment; `InvalidField`
-/// (`amount_minor`) for an amount not between 1 and what is left; `Port`
-/// when the provider refuses (nothing is refunded then).
+/// `Unauthenticated`/`Forbidden` unless an admin acts; `NotFound` (also for
+/// an unknown `payment`); `Conflict` when the order has no successful
+/// payment; `InvalidField` (`amount_minor`) for an amount not between 1 and
+/// what is left; `Port` when the provider refuses (nothing is refunded
+/// then) or does not answer (it will be asked again).
 #[tracing::instrument(skip(shop, reason))]
 pub async fn refund(
     shop: &Shop,
@@ -1135,16 +1223,152 @@ pub async fn refund(
     public_id: &str,
     amount_minor: Option<i64>,
     reason: &str,
+    payment: Option<&str>,
 ) -> ServiceResult<crate::checkout::OrderView> {
-    use crate::model::refund;
     authorize(actor, Action::ManageOrders)?;
-    let o = orders::find_public(&shop.db, public_id).await?;
-    let pay = payment::Entity::find()
+    if amount_minor.is_none() && payment.is_none() {
+        // All that is left, payment by payment (a gift card and a card, say).
+        let o = orders::find_public(&shop.db, public_id).await?;
+        let open: Vec<String> = payment::Entity::find()
+            .filter(payment::Column::OrderId.eq(o.id))
+            .filter(payment::Column::Status.eq("succeeded"))
+            .order_by_desc(payment::Column::Id)
+            .all(&shop.db)
+            .await?
+            .into_iter()
+            .filter(|p| p.refunded_minor < p.amount_minor)
+            .map(|p| p.provider_ref)
+            .collect();
+        if open.len() > 1 {
+            let mut view = None;
+            for reference in open {
+                view = Some(refund_as(shop, "admin", public_id, None, reason, Some(&reference)).await?);
+            }
+            return view.ok_or(ServiceError::NotFound("payment"));
+        }
+    }
+    refund_as(shop, "admin", public_id, amount_minor, reason, payment).await
+}
+
+/// Adjusts order `order_id`'s open payments to a new amount due (a gift
+/// card paid part of it), inside the caller's transaction: a bank transfer
+/// keeps its reference and is asked for `due` (closed when nothing is due);
+/// others are closed, to be started again for `due`.
+pub(crate) async fn reprice_open<C: ConnectionTrait>(
+    txn: &C,
+    shop: &Shop,
+    order_id: i64,
+    due: i64,
+) -> ServiceResult<()> {
+    let open = payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(order_id))
+        .filter(payment::Column::Status.eq("pending"))
+        .all(txn)
+        .await?;
+    for p in open {
+        let keeps =
+            due > 0 && shop.payments.get(&p.provider).is_some_and(|provider| provider.holds_stock_for().is_some());
+        let update = payment::Entity::update_many()
+            .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(payment::Column::Id.eq(p.id));
+        if keeps {
+            update.col_expr(payment::Column::AmountMinor, Expr::value(due)).exec(txn).await?;
+        } else {
+            update.col_expr(payment::Column::Status, Expr::value("failed")).exec(txn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether order `order_id` has a succeeded payment other than `except`
+/// with something left to refund.
+async fn others_unrefunded<C: ConnectionTrait>(txn: &C, order_id: i64, except: i64) -> ServiceResult<bool> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(order_id))
+        .filter(payment::Column::Id.ne(except))
+        .filter(payment::Column::Status.eq("succeeded"))
+        .all(txn)
+        .await?
+        .iter()
+        .any(|p| p.refunded_minor < p.amount_minor))
+}
+
+/// What the provider said about a refund.
+pub(crate) enum Asked {
+    /// Made.
+    Done,
+    /// Refused: nothing was refunded, the amount is free again.
+    Refused(ServiceError),
+    /// No usable answer: perhaps made, perhaps not; the amount stays held
+    /// and the provider is asked again.
+    NoAnswer(ServiceError),
+}
+
+/// [`refund`] without the authorization, for use cases that checked it
+/// themselves; `who` names the actor on the timeline and in the audit log.
+pub(crate) async fn refund_as(
+    shop: &Shop,
+    who: &str,
+    public_id: &str,
+    amount_minor: Option<i64>,
+    reason: &str,
+    payment_ref: Option<&str>,
+) -> ServiceResult<crate::checkout::OrderView> {
+    let found = orders::find_public(&shop.db, public_id).await?;
+    // Recorded first, within the payment's limit, under the order's lock
+    // (the order first, then the payment: as events are applied).
+    let txn = super::write_txn(&shop.db).await?;
+    orders::lock(&txn, found.id).await?;
+    let o = order::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    let (row, pay) = record_refund(&txn, who, &o, amount_minor, reason, payment_ref).await?;
+    txn.commit().await?;
+    match ask_for_refund(shop, &row, &pay).await? {
+        Asked::Done => orders::view_public(&shop.db, public_id).await,
+        Asked::Refused(e) => Err(e),
+        Asked::NoAnswer(_) => Err(ServiceError::Conflict(
+            "The payment provider did not answer. The refund is recorded and will be asked for again \
+             automatically (once): do not refund again."
+                .into(),
+        )),
+    }
+}
+
+/// Records a refund of `amount_minor` (all that is left when `None`) of
+/// order `o`'s payment `payment_ref` (the one with the most left when
+/// `None`) inside the caller's transaction, which holds the order's lock:
+/// the payment's refunded total is raised with a conditional update, so
+/// refunds can never together exceed it. The provider is asked after the
+/// commit ([`ask_for_refund`]).
+pub(crate) async fn record_refund<C: ConnectionTrait>(
+    txn: &C,
+    who: &str,
+    o: &order::Model,
+    amount_minor: Option<i64>,
+    reason: &str,
+    payment_ref: Option<&str>,
+) -> ServiceResult<(crate::model::refund::Model, payment::Model)> {
+    use crate::model::refund;
+    if o.status == OrderStatus::PendingPayment.as_str() {
+        return Err(ServiceError::Conflict(
+            "The order is not paid yet: cancel it instead (what gift cards paid goes back onto them).".into(),
+        ));
+    }
+    let reason = reason.trim().chars().take(500).collect::<String>();
+    let paid = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Status.is_in(["succeeded", "refunded"]))
-        .one(&shop.db)
-        .await?
-        .ok_or_else(|| ServiceError::Conflict("The order has no payment to refund.".into()))?;
+        .order_by_asc(payment::Column::Id)
+        .all(txn)
+        .await?;
+    let pay = match payment_ref.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reference) => {
+            paid.into_iter().find(|p| p.provider_ref == reference).ok_or(ServiceError::NotFound("payment"))?
+        }
+        None => paid
+            .into_iter()
+            .max_by_key(|p| (p.amount_minor - p.refunded_minor, -p.id))
+            .ok_or_else(|| ServiceError::Conflict("The order has no payment to refund.".into()))?,
+    };
     let left = pay.amount_minor - pay.refunded_minor;
     if left <= 0 {
         return Err(ServiceError::Conflict("The payment has been refunded in full.".into()));
@@ -1156,15 +1380,12 @@ pub async fn refund(
             message: format!("must be between 1 and {left}, what is left to refund"),
         });
     }
-    let reason = reason.trim().chars().take(500).collect::<String>();
-    // Recorded first, within the payment's limit.
-    let txn = super::write_txn(&shop.db).await?;
     let held = payment::Entity::update_many()
         .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::RefundedMinor).add(amount))
         .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(payment::Column::Id.eq(pay.id))
         .filter(Expr::col(payment::Column::RefundedMinor).add(amount).lte(Expr::col(payment::Column::AmountMinor)))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if held.rows_affected == 0 {
         return Err(ServiceError::Conflict("Another refund took what was left; look at the order again.".into()));
@@ -1175,59 +1396,121 @@ pub async fn refund(
         amount_minor: Set(amount),
         status: Set("pending".to_owned()),
         provider_ref: Set(None),
-        reason: Set(reason.clone()),
-        actor: Set("admin".to_owned()),
+        reason: Set(reason),
+        actor: Set(who.to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
+    Ok((row, pay))
+}
 
+/// Asks the provider for recorded refund `row` of payment `pay` (keyed by
+/// the refund's id, so asking twice refunds once) and records the answer:
+/// done, refused (only a clear refusal frees the amount) or no usable
+/// answer (left pending, asked again by [`retry_refunds`]).
+pub(crate) async fn ask_for_refund(
+    shop: &Shop,
+    row: &crate::model::refund::Model,
+    pay: &payment::Model,
+) -> ServiceResult<Asked> {
+    if pay.provider == super::gift_cards::PROVIDER {
+        // Back onto the card, when the refund is completed (once).
+        finish_refund(shop, row, pay, &format!("gcr_{}", row.id)).await?;
+        return Ok(Asked::Done);
+    }
     let asked = match shop.payments.get(&pay.provider) {
-        // Keyed by our refund's id: a retry after a timeout refunds once.
-        Some(provider) => provider.refund(&pay.provider_ref, amount, &format!("bazaar-refund-{}", row.id)).await,
+        Some(provider) => {
+            provider.refund(&pay.provider_ref, row.amount_minor, &format!("bazaar-refund-{}", row.id)).await
+        }
         None => Err(crate::ports::PortError::Declined {
             service: "payments",
             message: format!("The {} provider is not configured; refund it there.", pay.provider),
         }),
     };
-    let txn = super::write_txn(&shop.db).await?;
-    let provider_ref = match asked {
-        Ok(r) => r,
+    match asked {
+        Ok(provider_ref) => {
+            finish_refund(shop, row, pay, &provider_ref).await?;
+            Ok(Asked::Done)
+        }
+        Err(e @ crate::ports::PortError::Declined { .. }) => {
+            let txn = super::write_txn(&shop.db).await?;
+            orders::lock(&txn, row.order_id).await?;
+            let claimed = crate::model::refund::Entity::update_many()
+                .col_expr(crate::model::refund::Column::Status, Expr::value("failed"))
+                .filter(crate::model::refund::Column::Id.eq(row.id))
+                .filter(crate::model::refund::Column::Status.eq("pending"))
+                .exec(&txn)
+                .await?;
+            if claimed.rows_affected == 1 {
+                payment::Entity::update_many()
+                    .col_expr(
+                        payment::Column::RefundedMinor,
+                        Expr::col(payment::Column::RefundedMinor).sub(row.amount_minor),
+                    )
+                    .filter(payment::Column::Id.eq(pay.id))
+                    .exec(&txn)
+                    .await?;
+                audit(
+                    &txn,
+                    &row.actor,
+                    "refund.failed",
+                    Some(row.order_id),
+                    Some(pay.id),
+                    serde_json::json!({ "refund": row.id, "amount_minor": row.amount_minor, "error": e.to_string() }),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+            Ok(Asked::Refused(e.into()))
+        }
         Err(e) => {
-            payment::Entity::update_many()
-                .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::RefundedMinor).sub(amount))
-                .filter(payment::Column::Id.eq(pay.id))
-                .exec(&txn)
-                .await?;
-            refund::Entity::update_many()
-                .col_expr(refund::Column::Status, Expr::value("failed"))
-                .filter(refund::Column::Id.eq(row.id))
-                .exec(&txn)
-                .await?;
+            // Unavailable, or an answer we could not read (a timeout after
+            // the provider acted, say): perhaps refunded, perhaps not.
             audit(
-                &txn,
-                "admin",
-                "refund.failed",
-                Some(o.id),
+                &shop.db,
+                &row.actor,
+                "refund.unanswered",
+                Some(row.order_id),
                 Some(pay.id),
-                serde_json::json!({ "amount_minor": amount, "error": e.to_string() }),
+                serde_json::json!({ "refund": row.id, "amount_minor": row.amount_minor, "error": e.to_string() }),
             )
             .await?;
-            txn.commit().await?;
-            return Err(e.into());
+            Ok(Asked::NoAnswer(ServiceError::Port(e)))
         }
-    };
-    refund::Entity::update_many()
+    }
+}
+
+/// Records that the provider made refund `row` (its reference
+/// `provider_ref`): a gift card's part goes back onto the card, the payment
+/// is refunded when nothing is left, and the order moves on when its life
+/// allows (else the timeline says what happened). Once only: a refund no
+/// longer pending is left alone.
+async fn finish_refund(
+    shop: &Shop,
+    row: &crate::model::refund::Model,
+    pay: &payment::Model,
+    provider_ref: &str,
+) -> ServiceResult<()> {
+    use crate::model::refund;
+    let txn = super::write_txn(&shop.db).await?;
+    orders::lock(&txn, row.order_id).await?;
+    let claimed = refund::Entity::update_many()
         .col_expr(refund::Column::Status, Expr::value("succeeded"))
-        .col_expr(refund::Column::ProviderRef, Expr::value(provider_ref.as_str()))
+        .col_expr(refund::Column::ProviderRef, Expr::value(provider_ref))
         .filter(refund::Column::Id.eq(row.id))
+        .filter(refund::Column::Status.eq("pending"))
         .exec(&txn)
         .await?;
-    let now_refunded = pay.refunded_minor + amount;
-    let fully =
-        payment::Entity::find_by_id(pay.id).one(&txn).await?.is_some_and(|p| p.refunded_minor >= p.amount_minor);
+    if claimed.rows_affected == 0 {
+        return Ok(());
+    }
+    if pay.provider == super::gift_cards::PROVIDER {
+        super::gift_cards::credit(&txn, pay, row.amount_minor, &format!("refund:{}", row.id)).await?;
+    }
+    let now_paid = payment::Entity::find_by_id(pay.id).one(&txn).await?.ok_or(ServiceError::NotFound("payment"))?;
+    let fully = now_paid.refunded_minor >= now_paid.amount_minor;
     if fully {
         payment::Entity::update_many()
             .col_expr(payment::Column::Status, Expr::value("refunded"))
@@ -1235,28 +1518,77 @@ pub async fn refund(
             .exec(&txn)
             .await?;
     }
-    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    let to = if fully { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
+    // The order is refunded when every payment is.
+    let others_left = others_unrefunded(&txn, row.order_id, pay.id).await?;
+    let o = order::Entity::find_by_id(row.order_id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
+    let to = if fully && !others_left { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
     let note = format!(
-        "Refunded {amount} minor units ({provider_ref}){}.",
-        if reason.is_empty() { String::new() } else { format!(": {reason}") }
+        "Refunded {} minor units ({provider_ref}){}.",
+        row.amount_minor,
+        if row.reason.is_empty() { String::new() } else { format!(": {}", row.reason) }
     );
-    if !orders::move_to(&txn, &o, to, "admin", &note).await? {
-        // Already partially refunded: the timeline still says what happened.
-        orders::event(&txn, o.id, "admin", "refunded", None, None, &note).await?;
+    match orders::move_to(&txn, &o, to, &row.actor, &note).await {
+        Ok(true) => {}
+        // Already partially refunded, or an order whose life has no such
+        // step (a payment refunded after the order was cancelled): the
+        // timeline still says what happened.
+        Ok(false) | Err(ServiceError::Conflict(_)) => {
+            orders::event(&txn, o.id, &row.actor, "refunded", None, None, &note).await?;
+        }
+        Err(e) => return Err(e),
     }
     audit(
         &txn,
-        "admin",
+        &row.actor,
         "refund.created",
         Some(o.id),
         Some(pay.id),
-        serde_json::json!({ "amount_minor": amount, "provider_ref": provider_ref, "refunded_minor": now_refunded, "reason": reason }),
+        serde_json::json!({ "amount_minor": row.amount_minor, "provider_ref": provider_ref,
+            "refunded_minor": now_paid.refunded_minor, "reason": row.reason }),
     )
     .await?;
-    let view = orders::view_public(&txn, public_id).await?;
     txn.commit().await?;
-    Ok(view)
+    Ok(())
+}
+
+/// How long a refund without an answer is asked for again: providers keep
+/// idempotency keys for a day (Stripe: 24 hours), so asking later could
+/// refund twice. Older ones stay pending, their amount held, for staff.
+const REFUND_RETRY_WINDOW: chrono::Duration = chrono::Duration::hours(23);
+
+/// Asks the providers again about refunds recorded more than `quiet_for`
+/// and less than [`REFUND_RETRY_WINDOW`] before `now` that never got an
+/// answer (the provider did not answer, or the process stopped between
+/// recording and asking); answers how many were settled either way.
+///
+/// # Errors
+/// `Database` when the refunds cannot be read.
+pub async fn retry_refunds(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<Utc>) -> ServiceResult<u32> {
+    use crate::model::refund;
+    let waiting = refund::Entity::find()
+        .filter(refund::Column::Status.eq("pending"))
+        .filter(refund::Column::CreatedAt.lte(now - quiet_for))
+        .filter(refund::Column::CreatedAt.gt(now - REFUND_RETRY_WINDOW))
+        .order_by_asc(refund::Column::Id)
+        .limit(100)
+        .all(&shop.db)
+        .await?;
+    let mut settled = 0;
+    for row in waiting {
+        let Some(pay) = payment::Entity::find_by_id(row.payment_id).one(&shop.db).await? else { continue };
+        match ask_for_refund(shop, &row, &pay).await {
+            Ok(Asked::Done) => settled += 1,
+            Ok(Asked::Refused(e)) => {
+                settled += 1;
+                tracing::warn!(refund = row.id, error = %e, "a refund asked again was refused; its amount is free again");
+            }
+            Ok(Asked::NoAnswer(e)) => {
+                tracing::warn!(refund = row.id, error = %e, "still no answer about a refund; asking next round");
+            }
+            Err(e) => tracing::warn!(refund = row.id, error = %e, "could not settle a refund; trying next round"),
+        }
+    }
+    Ok(settled)
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ mod contract_search;
 mod contract_sessions;
 mod crash;
 mod fraud;
+mod fulfilment;
+mod gift_cards;
 mod health;
 mod images;
 mod live;

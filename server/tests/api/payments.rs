@@ -334,6 +334,18 @@ async fn a_dispute_flags_the_order_once() {
     assert_eq!(flagged.await.unwrap(), 1, "staff are told once");
 }
 
+on_both_databases!(payments_started_at_once_in_two_tabs_are_one_payment, |db| async move {
+    // Each start asks the provider for a new payment first; the unique index
+    // on open payments lets one in, and the others answer with it.
+    let app = spawn_app(db).await;
+    let order = unpaid_order(&app).await;
+    let starts = (0..6).map(|_| payments::start(&app.shop, &order, Some("test")));
+    let started: Vec<_> = futures::future::join_all(starts).await.into_iter().map(Result::unwrap).collect();
+    let open = payment::Entity::find().filter(payment::Column::Status.eq("pending")).all(&app.shop.db).await.unwrap();
+    assert_eq!(open.len(), 1, "one open payment: {open:?}");
+    assert!(started.iter().all(|s| s.provider_ref == open[0].provider_ref), "every tab pays the same one");
+});
+
 #[tokio::test]
 async fn two_successes_applied_at_the_same_moment_pay_the_order_once() {
     // PostgreSQL applies them side by side; the order's row lock serialises them.

@@ -6,8 +6,9 @@
 //! payment whose webhook never came.
 
 use crate::helpers::*;
-use entities::model::{outbox, payment, payment_audit, payment_event};
-use entities::services::payments;
+use entities::model::{outbox, payment, payment_audit, payment_event, refund};
+use entities::services::access::Actor;
+use entities::services::{payments, ServiceError};
 use entities::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -474,6 +475,72 @@ async fn refunds_go_to_stripe_and_stripes_refund_events_count_once() {
         .unwrap();
     assert_eq!((p.refunded_minor, p.status.as_str()), (total, "refunded"));
     assert_eq!(s.status(&order).await, OrderStatus::Refunded);
+}
+
+#[tokio::test]
+async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
+    let Some(s) = stripe_app(Db::Sqlite, false, false).await else { return };
+    let order = s.order().await;
+    let started = s.start(&order).await;
+    let intent = started["provider_ref"].as_str().unwrap().to_owned();
+    let pm = s.payment_method(CARD_OK).await;
+    s.post(&format!("/api/v1/orders/{order}/payments/confirm"), json!({ "provider": "stripe", "payment_method": pm }))
+        .await;
+    assert_eq!(s.status(&order).await, OrderStatus::Paid);
+
+    // The same shop, while Stripe cannot be reached (nothing listens on port 9).
+    let mut offline = s.app.shop.clone();
+    let unreachable =
+        server::adapters::stripe_payments::StripePayments::new(server::adapters::stripe_payments::StripeConfig {
+            secret_key: "sk_test_bazaar".to_owned().into(),
+            publishable_key: "pk_test_bazaar".to_owned(),
+            webhook_secret: "whsec_unused".to_owned().into(),
+            api_base: "http://127.0.0.1:9".to_owned(),
+            js_url: String::new(),
+            manual_capture: false,
+        })
+        .unwrap();
+    offline.payments = entities::ports::PaymentProviders::new(vec![std::sync::Arc::new(unreachable)]);
+    let asked = payments::refund(&offline, Actor::Admin, &order, Some(150), "lost in the post", None).await;
+    assert!(
+        matches!(&asked, Err(ServiceError::Conflict(m)) if m.contains("do not refund again")),
+        "the admin is told it will be asked again: {asked:?}"
+    );
+    let held = || {
+        let (db, intent) = (s.app.shop.db.clone(), intent.clone());
+        async move {
+            let p = payment::Entity::find()
+                .filter(payment::Column::ProviderRef.eq(intent.as_str()))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let r = refund::Entity::find().filter(refund::Column::PaymentId.eq(p.id)).one(&db).await.unwrap().unwrap();
+            (p.refunded_minor, r.status)
+        }
+    };
+    assert_eq!(held().await, (150, "pending".to_owned()), "no answer: the amount stays held");
+    assert_eq!(s.status(&order).await, OrderStatus::Paid);
+
+    // Stripe is back: reconciliation asks again with the same key; asking
+    // once more changes nothing.
+    let now = chrono::Utc::now();
+    assert_eq!(payments::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(), 1);
+    assert_eq!(payments::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(), 0);
+    assert_eq!(held().await, (150, "succeeded".to_owned()));
+    assert_eq!(s.status(&order).await, OrderStatus::PartiallyRefunded);
+    let refunds: Value = s
+        .http
+        .get(format!("{}/v1/refunds", s.stripe))
+        .bearer_auth("sk_test_bazaar")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ours = refunds["data"].as_array().unwrap().iter().filter(|r| r["payment_intent"] == intent.as_str()).count();
+    assert_eq!(ours, 1, "Stripe made one refund");
 }
 
 /// Signs `body` as Stripe would for this app's webhook endpoint.

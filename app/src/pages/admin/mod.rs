@@ -6,6 +6,8 @@ pub mod categories;
 pub mod csv;
 pub mod customers;
 pub mod editor;
+pub mod fulfilment;
+pub mod gift_cards;
 pub mod orders;
 pub mod payments;
 pub mod products;
@@ -66,7 +68,9 @@ fn signed_in_frame(sign_out: ServerAction<AdminSignOut>) -> AnyView {
                 <a class=link href="/admin/categories">"Categories"</a>
                 <a class=link href="/admin/import">"Import and export"</a>
                 <a class=link href="/admin/orders">"Orders"</a>
+                <a class=link href="/admin/fulfilment">"Fulfilment"</a>
                 <a class=link href="/admin/payments">"Payments"</a>
+                <a class=link href="/admin/gift-cards">"Gift cards"</a>
                 <a class=link href="/admin/reviews">"Reviews"</a>
                 <a class=link href="/admin/customers">"Customers"</a>
                 <a class=link href="/admin/staff">"Staff"</a>

@@ -206,6 +206,24 @@ fn order_detail(a: AdminOrder, actions: Actions) -> AnyView {
                     </ActionForm>
                 })}
             </div>
+            <div class="rounded border border-stone-300 bg-white p-3">
+                <h2 class="font-semibold">"Parts"</h2>
+                <ul class="text-sm" data-testid="admin-parts">
+                    {o.sub_orders.iter().map(|s| {
+                        let shipped: i32 = s.lines.iter().map(|l| l.shipped).sum();
+                        let units: i32 = s.lines.iter().map(|l| l.quantity).sum();
+                        let returns = o.returns.iter().filter(|r| r.vendor == s.vendor && (r.status == "requested" || r.status == "approved")).count();
+                        view! {
+                            <li>
+                                <a class="underline" href=format!("/admin/fulfilment/{}?vendor={}", id, s.vendor) data-testid="fulfil-part">
+                                    {format!("{}: {} · {shipped} of {units} shipped", s.vendor_name, s.status.as_str().replace('_', " "))}
+                                </a>
+                                {(returns > 0).then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1">{format!("{returns} return(s) open")}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
             <div>
                 <h2 class="font-semibold">"Timeline"</h2>
                 <ol class="text-sm">

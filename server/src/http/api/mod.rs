@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod categories;
 pub mod customers;
+pub mod fulfilment;
+pub mod gift_cards;
 pub mod images;
 pub mod me;
 pub mod openapi;
@@ -58,6 +60,17 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}/paypal-return", get(payments::paypal_return))
         .route("/api/v1/orders/{id}/capture", post(payments::capture))
         .route("/api/v1/orders/{id}/refunds", post(payments::refund))
+        .route("/api/v1/orders/{id}/shipments", post(fulfilment::ship))
+        .route("/api/v1/orders/{id}/shipments/{shipment}/delivered", post(fulfilment::delivered))
+        .route("/api/v1/orders/{id}/returns", post(fulfilment::request_return))
+        .route("/api/v1/orders/{id}/returns/{return_id}/decision", post(fulfilment::decide))
+        .route("/api/v1/vendor/orders", get(fulfilment::vendor_orders))
+        .route("/api/v1/orders/{id}/gift-card", post(gift_cards::redeem))
+        .route("/api/v1/gift-cards", get(gift_cards::list).post(gift_cards::issue))
+        .route("/api/v1/gift-cards/balance", post(gift_cards::balance))
+        .route("/api/v1/gift-cards/{id}/disable", post(gift_cards::disable))
+        .route("/api/v1/me/store-credit", get(gift_cards::my_credit))
+        .route("/api/v1/vendor/orders/{id}", get(fulfilment::vendor_order))
         .route("/api/v1/webhooks/payments", post(payments::webhook))
         .route("/api/v1/webhooks/payments/{provider}", post(payments::provider_webhook))
         .route("/api/v1/webhooks/subscriptions", get(webhooks::list).post(webhooks::subscribe))

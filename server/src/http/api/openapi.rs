@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::problem::{FieldError, Problem};
-use super::{categories, customers, images, me, orders, payments, products, reviews, search, vendors, webhooks};
+use super::{
+    categories, customers, fulfilment, gift_cards, images, me, orders, payments, products, reviews, search, vendors,
+    webhooks,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -23,6 +26,8 @@ use utoipa::OpenApi;
         me::get, me::update, me::orders, me::addresses, me::add_address, me::update_address, me::delete_address,
         reviews::for_product, reviews::create, reviews::mine, reviews::update, reviews::delete, reviews::staff_list, reviews::moderate, reviews::reply,
         customers::find, customers::export, customers::erase, customers::audit, customers::my_data, customers::delete_me,
+        gift_cards::issue, gift_cards::list, gift_cards::disable, gift_cards::balance, gift_cards::redeem, gift_cards::my_credit,
+        fulfilment::ship, fulfilment::delivered, fulfilment::request_return, fulfilment::decide, fulfilment::vendor_orders, fulfilment::vendor_order,
     ),
     modifiers(&AdminTokenScheme),
     components(schemas(Problem, FieldError)),
@@ -30,6 +35,7 @@ use utoipa::OpenApi;
         (name = "catalog", description = "Products, variants, categories and vendors, as shoppers see them"),
         (name = "catalog admin", description = "Changing the catalog: admins, or the vendor that owns the record"),
         (name = "orders", description = "Placing orders from carts and following them"),
+        (name = "fulfilment", description = "Shipments with tracking, partial fulfilment, returns (RMA); vendors' own sub-orders"),
         (name = "payments", description = "Paying orders; the payment provider's webhook; received events for admins"),
         (name = "account", description = "The signed-in customer (session cookie): profile, addresses, orders"),
         (name = "reviews", description = "Ratings and reviews: reading, writing one's own, moderation and vendors' replies"),

@@ -262,6 +262,10 @@ pub struct RefundRequest {
     /// Why (kept in the timeline and the audit log).
     #[serde(default)]
     pub reason: String,
+    /// Which payment (its provider reference, as the order lists it); the
+    /// one with the most left to refund when absent.
+    #[serde(default)]
+    pub payment: Option<String>,
 }
 
 /// Refunds an order's payment in full or in part (admins). Recorded before
@@ -277,7 +281,9 @@ pub struct RefundRequest {
         (status = 200, description = "Refunded; the order is refunded or partially refunded", body = entities::checkout::OrderView),
         (status = 400, description = "An amount that is not between 1 and what is left", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing was paid, or another refund took what was left", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or no such payment of it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing was paid, another refund took what was left, or the provider refused (nothing was refunded)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The provider did not answer: the amount stays held and reconciliation asks again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn refund(
@@ -286,7 +292,7 @@ pub async fn refund(
     Path(id): Path<String>,
     Body(req): Body<RefundRequest>,
 ) -> Result<Json<entities::checkout::OrderView>, Problem> {
-    Ok(Json(payments::refund(&shop, actor, &id, req.amount_minor, &req.reason).await?))
+    Ok(Json(payments::refund(&shop, actor, &id, req.amount_minor, &req.reason, req.payment.as_deref()).await?))
 }
 
 /// How many events to list.

@@ -90,6 +90,16 @@ impl From<ServiceError> for Problem {
                 "Authentication required",
                 "Sign in (the session cookie), or send an admin token as `Authorization: Bearer <token>`.",
             ),
+            ServiceError::Port(port) => {
+                tracing::warn!(error = %port, "a service the shop relies on failed");
+                Self::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream",
+                    "A service did not answer",
+                    "A service the shop relies on (the payment provider, say) did not answer or answered badly; \
+                     nothing was lost: try again in a moment.",
+                )
+            }
             internal => {
                 tracing::error!(error = %internal, "API request failed");
                 Self::new(

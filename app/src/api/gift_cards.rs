@@ -1,0 +1,82 @@
+//! Gift cards and store credit: the order page's "pay with a gift card" and
+//! "use my store credit", and the admin's issue and list.
+
+use crate::error::AppError;
+use entities::checkout::{GiftCardView, IssuedGiftCard, OrderView};
+use leptos::prelude::*;
+
+/// Pays order `id` (in part) with the gift card `code`.
+#[server(prefix = "/_sf", endpoint = "orders/gift-card")]
+pub async fn redeem_gift_card(id: String, code: String) -> Result<OrderView, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    if code.trim().is_empty() {
+        let error = AppError::Fields(vec![("code".into(), "must not be empty".into())]);
+        error.set_page_status();
+        return Err(error);
+    }
+    entities::services::gift_cards::redeem(&shop, actor, &id, Some(&code)).await.map_err(super::fail)
+}
+
+/// Pays order `id` (in part) with the signed-in customer's store credit.
+#[server(prefix = "/_sf", endpoint = "orders/store-credit")]
+pub async fn use_store_credit(id: String) -> Result<OrderView, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    entities::services::gift_cards::redeem(&shop, actor, &id, None).await.map_err(super::fail)
+}
+
+/// The signed-in customer's store credit (none for anyone else).
+#[server(prefix = "/_sf", endpoint = "account/store-credit")]
+pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    match actor {
+        entities::services::access::Actor::Customer { user_id } => {
+            entities::services::gift_cards::credit_of(&shop, user_id).await.map_err(super::fail)
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Gift cards, newest first (staff).
+#[server(prefix = "/_sf", endpoint = "admin/gift-cards")]
+pub async fn admin_gift_cards() -> Result<Vec<GiftCardView>, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    entities::services::gift_cards::list(&shop, actor).await.map_err(super::fail)
+}
+
+/// Issues a gift card worth `amount` (in the currency's unit, `25.00`), or
+/// store credit of the account `customer_email`.
+#[server(prefix = "/_sf", endpoint = "admin/gift-cards/issue")]
+pub async fn admin_issue_gift_card(
+    amount: String,
+    currency: String,
+    customer_email: String,
+    note: String,
+) -> Result<IssuedGiftCard, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    let parsed = currency.trim().to_ascii_uppercase().parse::<entities::Currency>();
+    let amount_minor = match parsed.as_ref().ok().map(|c| entities::Money::parse_decimal(amount.trim(), *c)) {
+        Some(Ok(money)) => money.minor(),
+        Some(Err(_)) => {
+            let error = AppError::Fields(vec![("amount".into(), "must be an amount such as 25.00".into())]);
+            error.set_page_status();
+            return Err(error);
+        }
+        // The service names the unknown currency.
+        None => 1,
+    };
+    let input = entities::checkout::NewGiftCard {
+        amount_minor,
+        currency,
+        customer_email: Some(customer_email).filter(|e| !e.trim().is_empty()),
+        expires_at: None,
+        note,
+    };
+    entities::services::gift_cards::issue(&shop, actor, input).await.map_err(super::fail)
+}
+
+/// Stops gift card `id` from being spent.
+#[server(prefix = "/_sf", endpoint = "admin/gift-cards/disable")]
+pub async fn admin_disable_gift_card(id: i64) -> Result<GiftCardView, AppError> {
+    let (shop, actor) = super::admin::ssr::acting().await?;
+    entities::services::gift_cards::disable(&shop, actor, id).await.map_err(super::fail)
+}
