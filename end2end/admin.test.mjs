@@ -206,6 +206,20 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await page.waitForSelector('[data-testid=admin-risk]');
   await expectAccessible(page, 'an admin order page');
 
+  // Gift cards: a mistyped amount is caught beside its field; the code is shown once.
+  await page.goto(`${BASE}/admin/gift-cards`);
+  await hydrated(page);
+  await page.fill('#gc-amount', 'ten euros');
+  await page.click('[data-testid=issue]');
+  await page.waitForSelector('#gc-amount-error:has-text("an amount such as 25.00")');
+  assert.equal(await page.inputValue('#gc-amount'), 'ten euros', 'what was typed stays');
+  await page.fill('#gc-amount', '10.00');
+  await page.click('[data-testid=issue]');
+  const code = await (await page.waitForSelector('[data-testid=issued-code]')).textContent();
+  assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await page.waitForSelector(`[data-testid=gift-card-row]:has-text("…${code.slice(-4)}")`);
+  await expectAccessible(page, 'the gift card page');
+
   // Reviews, customers (privacy requests) and staff.
   await page.goto(`${BASE}/admin/reviews?status=`);
   await hydrated(page);

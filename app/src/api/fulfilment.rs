@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use entities::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage};
-use entities::checkout::{NewShipment, ReturnDecision, ReturnView, ShipmentView};
+use entities::checkout::{NewShipment, ReturnView, ShipmentView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -49,7 +49,8 @@ pub async fn decide_return(
     refund: Option<String>,
 ) -> Result<ReturnView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let decision = ReturnDecision { action, note, restock: restock.is_some(), refund: refund.is_some() };
+    let decision =
+        entities::checkout::ReturnDecision { action, note, restock: restock.is_some(), refund: refund.is_some() };
     entities::services::fulfilment::decide_return(&shop, actor, &id, &return_id, decision).await.map_err(super::fail)
 }
 

@@ -6,6 +6,7 @@ use crate::api::checkout::{get_order, payment_options, ChoosePayment, PayWithTes
 use crate::api::fulfilment::RequestReturn;
 use crate::api::gift_cards::{my_store_credit, RedeemGiftCard, UseStoreCredit};
 use crate::components::money;
+use crate::pages::account::successes;
 use entities::checkout::{OrderView, PaymentOptions};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -20,13 +21,13 @@ pub fn OrderPage() -> impl IntoView {
     let send_back = ServerAction::<RequestReturn>::new();
     let redeem = ServerAction::<RedeemGiftCard>::new();
     let credit = ServerAction::<UseStoreCredit>::new();
+    // Reloaded after successes only: a refused code or reason stays typed.
+    let (returned, redeemed, credited) = (successes(send_back), successes(redeem), successes(credit));
     let order = Resource::new(
         move || {
             let versions = pay.version().get()
                 + choose.version().get()
-                + send_back.version().get()
-                + redeem.version().get()
-                + credit.version().get();
+                + (returned.get() + redeemed.get() + credited.get()) as usize;
             (params.read().get("id").unwrap_or_default(), versions)
         },
         |(id, _)| get_order(id),

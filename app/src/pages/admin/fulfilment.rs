@@ -8,6 +8,7 @@
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::fulfilment::{load_vendor_part, vendor_orders, DecideReturn, MarkDelivered, ShipParcel};
 use crate::components::money;
+use crate::pages::account::successes;
 use entities::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage};
 use entities::checkout::{ItemCount, NewShipment, ReturnView};
 use leptos::{form::ActionForm, prelude::*};
@@ -118,7 +119,9 @@ pub fn PartPage() -> impl IntoView {
     let ship = ServerAction::<ShipParcel>::new();
     let delivered = ServerAction::<MarkDelivered>::new();
     let decide = ServerAction::<DecideReturn>::new();
-    let version = move || ship.version().get() + delivered.version().get() + decide.version().get();
+    // Reloaded after successes only: a refused parcel keeps what was typed.
+    let (shipped, arrived, decided) = (successes(ship), successes(delivered), successes(decide));
+    let version = move || shipped.get() + arrived.get() + decided.get();
     let part = Resource::new(
         move || {
             (params.read().get("id").unwrap_or_default(), query.read().get("vendor").unwrap_or_default(), version())

@@ -5,6 +5,7 @@
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::gift_cards::{admin_gift_cards, AdminDisableGiftCard, AdminIssueGiftCard};
 use crate::components::money;
+use crate::pages::account::successes;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
@@ -13,7 +14,8 @@ use leptos_meta::Title;
 pub fn GiftCardsPage() -> impl IntoView {
     let issue = ServerAction::<AdminIssueGiftCard>::new();
     let disable = ServerAction::<AdminDisableGiftCard>::new();
-    let cards = Resource::new(move || (issue.version().get(), disable.version().get()), |_| admin_gift_cards());
+    let (issued_n, disabled_n) = (successes(issue), successes(disable));
+    let cards = Resource::new(move || (issued_n.get(), disabled_n.get()), |_| admin_gift_cards());
     let error = move |field: &'static str| {
         Signal::derive(move || issue.value().get().and_then(Result::err).and_then(|e| e.field(field)))
     };
