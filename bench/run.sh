@@ -11,9 +11,12 @@
 # The load generator runs on the same 2-core machine as the server: both
 # compete for the CPUs, so numbers are a floor of what a separate client sees.
 #
-# usage: bench/run.sh [sqlite|postgres|all|search]   (default all)
+# usage: bench/run.sh [sqlite|postgres|all|search|place]   (default all)
 #   search: the search API under random queries the read cache cannot answer
 #   (500 requests/s offered for 30 s), and `bazaar reindex` timed, on SQLite.
+#   place: placing orders (POST /api/v1/orders) at an offered 200 orders/s for
+#   30 s on PostgreSQL (server/examples/place_orders.rs; PLACE_RATE and
+#   PLACE_SECONDS change them); only the server is built, not the site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bazaar-target}"
@@ -25,9 +28,13 @@ MAX_DURATION=${BENCH_MAX_DURATION:-15s}
 PORT=3080
 BASE="http://127.0.0.1:$PORT"
 
-command -v oha >/dev/null || cargo install oha --locked
-cargo leptos build --release
-if [ "$WHICH" != search ]; then
+if [ "$WHICH" = place ]; then
+  cargo build --release -p server --bin bazaar --example place_orders
+else
+  command -v oha >/dev/null || cargo install oha --locked
+  cargo leptos build --release
+fi
+if [ "$WHICH" != search ] && [ "$WHICH" != place ]; then
   cargo build --release -p server --example ceiling
 fi
 
@@ -90,6 +97,28 @@ search_load() {
   oha --no-tui -z "$DURATION" -c 500 -q 500 --latency-correction --rand-regex-url --output-format json "$url" > "$OUT/search-random-500rps.json"
   python3 bench/summarise.py rate "$OUT/search-random-500rps.json" 500 | tee -a "$OUT/summary.txt"
 }
+
+if [ "$WHICH" = place ]; then
+  db="bazaar_bench_$(date +%s)"
+  psql postgres://postgres@127.0.0.1:5432/postgres -qc "CREATE DATABASE $db"
+  data=$(mktemp -d)
+  token="bench-admin-token-0123456789abcdef0123"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" REDIS_URL= MEILI_URL= AMQP_URL=
+  export BAZAAR__DATA_DIR="$data" BAZAAR__SERVER__PORT=$PORT BAZAAR__LOG__FILTER=warn BAZAAR__DATABASE__MAX_CONNECTIONS=32
+  export BAZAAR__API__ADMIN_TOKEN="$token" BAZAAR__PAYMENTS__TEST_PROVIDER=true
+  "$CARGO_TARGET_DIR/release/bazaar" seed >/dev/null 2>&1
+  "$CARGO_TARGET_DIR/release/bazaar" serve > "$OUT/place-server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready
+  echo "== place order on PostgreSQL (payment provider local; nothing is paid)" | tee -a "$OUT/summary.txt"
+  "$CARGO_TARGET_DIR/release/examples/place_orders" "$BASE" "$token" "${PLACE_RATE:-200}" "${PLACE_SECONDS:-30}" | tee -a "$OUT/summary.txt"
+  ps -o rss= -p "$SERVER_PID" | awk '{printf "resident memory after the run: %.0f MB\n", $1/1024}' | tee -a "$OUT/summary.txt"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE $db WITH (FORCE)"
+  rm -rf "$data"
+  echo "results in $OUT"
+  exit 0
+fi
 
 if [ "$WHICH" = search ]; then
   data=$(mktemp -d)
