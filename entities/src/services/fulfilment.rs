@@ -11,7 +11,7 @@
 //! never ship more units than were bought.
 
 use super::access::{self, Action, Actor};
-use super::orders::{self, status_of};
+use super::orders::{self, actor_name, status_of};
 use super::{inventory, mail, outbox, payments, ServiceError, ServiceResult, Shop};
 use crate::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage, VendorOrderRow};
 use crate::checkout::{ItemCount, NewShipment, ReturnDecision, ReturnRequest, ReturnView, ShipmentView};
@@ -129,16 +129,6 @@ pub(crate) async fn parts<C: ConnectionTrait>(
         })
         .collect();
     Ok(Parts { counts, shipments, returns })
-}
-
-/// Who acted, as the timeline says it.
-fn who(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Admin => "admin",
-        Actor::VendorStaff { .. } => "vendor",
-        Actor::Support { .. } => "support",
-        Actor::Customer { .. } | Actor::Anonymous => "customer",
-    }
 }
 
 /// Lets only admins and vendor staff with a part in the order go further;
@@ -366,7 +356,7 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
         tracking_number: Set(number.clone()),
         tracking_url: Set(url.clone()),
         status: Set("shipped".to_owned()),
-        actor: Set(who(actor).to_owned()),
+        actor: Set(actor_name(actor).to_owned()),
         shipped_at: Set(now),
         delivered_at: Set(None),
         ..Default::default()
@@ -386,7 +376,7 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
     let units: i32 = picked.iter().map(|(_, q)| q).sum();
     let vendor_name = vendor::Entity::find_by_id(sub.vendor_id).one(&txn).await?.map(|v| v.name).unwrap_or_default();
     let note = format!("{vendor_name}: {units} unit(s) shipped with {carrier}, tracking number {number}.");
-    orders::event(&txn, o.id, who(actor), "shipped", None, None, &note).await?;
+    orders::event(&txn, o.id, actor_name(actor), "shipped", None, None, &note).await?;
     outbox::record(
         &txn,
         "shipment.created",
@@ -411,7 +401,7 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
         "shipment",
     )
     .await?;
-    settle(&txn, &o, who(actor)).await?;
+    settle(&txn, &o, actor_name(actor)).await?;
     let view = view_of_shipment(&txn, &row, &lines, &subs).await?;
     txn.commit().await?;
     Ok(view)
@@ -450,14 +440,14 @@ pub async fn mark_delivered(
             .exec(&txn)
             .await?;
         let note = format!("The parcel {} ({}) was delivered.", row.tracking_number, row.carrier);
-        orders::event(&txn, o.id, who(actor), "delivered", None, None, &note).await?;
+        orders::event(&txn, o.id, actor_name(actor), "delivered", None, None, &note).await?;
         outbox::record(
             &txn,
             "shipment.delivered",
             serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "shipment": row.public_id }),
         )
         .await?;
-        settle(&txn, &o, who(actor)).await?;
+        settle(&txn, &o, actor_name(actor)).await?;
     }
     let row = shipment::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ServiceError::NotFound("shipment"))?;
     let view = view_of_shipment(&txn, &row, &lines, &subs).await?;
@@ -476,7 +466,7 @@ async fn view_of_shipment<C: ConnectionTrait>(
     parts.shipments.into_iter().find(|s| s.id == row.public_id.to_string()).ok_or(ServiceError::NotFound("shipment"))
 }
 
-async fn vendors_of<C: ConnectionTrait>(
+pub(crate) async fn vendors_of<C: ConnectionTrait>(
     db: &C,
     subs: &[sub_order::Model],
 ) -> ServiceResult<HashMap<i64, vendor::Model>> {
@@ -664,7 +654,7 @@ pub async fn request_return(
         orders::event(
             &txn,
             o.id,
-            who(actor),
+            actor_name(actor),
             "return_requested",
             None,
             None,
@@ -784,8 +774,10 @@ pub async fn decide_return(
             }
             let part = Ord::min(owed, p.amount_minor - p.refunded_minor);
             let reason = format!("return {}", row.public_id);
-            recorded
-                .push(payments::record_refund(&txn, who(actor), &o, Some(part), &reason, Some(&p.provider_ref)).await?);
+            recorded.push(
+                payments::record_refund(&txn, actor_name(actor), &o, Some(part), &reason, Some(&p.provider_ref))
+                    .await?,
+            );
             owed -= part;
         }
     }
@@ -812,7 +804,7 @@ pub async fn decide_return(
         "rejected" => format!("Return of {units} unit(s) refused: {note}"),
         _ => format!("Return of {units} unit(s) received{}.", if restocked { "; back on sale" } else { "" }),
     };
-    orders::event(&txn, o.id, who(actor), &format!("return_{to}"), None, None, &said).await?;
+    orders::event(&txn, o.id, actor_name(actor), &format!("return_{to}"), None, None, &said).await?;
     outbox::record(
         &txn,
         &format!("return.{to}"),

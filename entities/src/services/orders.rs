@@ -32,7 +32,7 @@ use uuid::Uuid;
 /// The shortest and longest idempotency key accepted.
 const KEY_LEN: std::ops::RangeInclusive<usize> = 8..=100;
 
-fn actor_name(actor: Actor) -> &'static str {
+pub(crate) fn actor_name(actor: Actor) -> &'static str {
     match actor {
         Actor::Anonymous | Actor::Customer { .. } => "customer",
         Actor::Support { .. } => "support",
@@ -594,13 +594,7 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         .order_by_asc(order_line::Column::Id)
         .all(db)
         .await?;
-    let vendors: HashMap<i64, vendor::Model> = vendor::Entity::find()
-        .filter(vendor::Column::Id.is_in(subs.iter().map(|s| s.vendor_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
+    let vendors = super::fulfilment::vendors_of(db, &subs).await?;
     let events = order_event::Entity::find()
         .filter(order_event::Column::OrderId.eq(o.id))
         .order_by_asc(order_event::Column::Id)
