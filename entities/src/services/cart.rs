@@ -243,7 +243,11 @@ pub async fn adopt(shop: &Shop, user_id: i64, guest: Option<Uuid>) -> ServiceRes
     };
     let now = Utc::now();
     for old in kept {
-        let items = cart_item::Entity::find().filter(cart_item::Column::CartId.eq(old.id)).all(&txn).await?;
+        let items = cart_item::Entity::find()
+            .filter(cart_item::Column::CartId.eq(old.id))
+            .order_by_asc(cart_item::Column::Id)
+            .all(&txn)
+            .await?;
         for item in items {
             let here = cart_item::Entity::find()
                 .filter(cart_item::Column::CartId.eq(guest.id))

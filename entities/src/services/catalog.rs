@@ -44,6 +44,7 @@ pub async fn top_categories(shop: &Shop) -> ServiceResult<Vec<CategoryLink>> {
         let rows = category::Entity::find()
             .filter(category::Column::ParentId.is_null())
             .order_by_asc(category::Column::Position)
+            .order_by_asc(category::Column::Id)
             .all(&shop.db)
             .await?;
         Ok(rows.into_iter().map(link).collect())
@@ -93,6 +94,7 @@ async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(this.id))
         .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id)
         .all(db)
         .await?;
     let listing = product::Entity::find()
@@ -146,6 +148,7 @@ async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDe
     let variants = variant::Entity::find()
         .filter(variant::Column::ProductId.eq(product.id))
         .order_by_asc(variant::Column::Position)
+        .order_by_asc(variant::Column::Id)
         .all(db)
         .await?;
     let variants = variants.iter().map(variant_view).collect::<ServiceResult<Vec<_>>>()?;
@@ -320,6 +323,7 @@ async fn variants_by_product<C: ConnectionTrait>(
         let rows = variant::Entity::find()
             .filter(variant::Column::ProductId.is_in(chunk.to_vec()))
             .order_by_asc(variant::Column::Position)
+            .order_by_asc(variant::Column::Id)
             .all(db)
             .await?;
         for v in rows {

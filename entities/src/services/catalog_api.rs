@@ -249,7 +249,11 @@ pub async fn product_by_id(shop: &Shop, id: i64) -> ServiceResult<ProductDetail>
 /// # Errors
 /// When the database fails.
 pub async fn category_tree(shop: &Shop) -> ServiceResult<Vec<CategoryNode>> {
-    let rows = category::Entity::find().order_by_asc(category::Column::Position).all(&shop.db).await?;
+    let rows = category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id)
+        .all(&shop.db)
+        .await?;
     fn children_of(parent: Option<i64>, rows: &[category::Model]) -> Vec<CategoryNode> {
         rows.iter()
             .filter(|c| c.parent_id == parent)

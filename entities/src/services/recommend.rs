@@ -255,6 +255,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
         .filter(product::Column::CategoryId.eq(this.category_id))
         .filter(product::Column::Status.eq("active"))
         .filter(product::Column::Id.ne(this.id))
+        .order_by_asc(product::Column::Id)
         .limit(CANDIDATES)
         .all(db)
         .await?;
@@ -267,6 +268,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
                         .filter(product::Column::CategoryId.is_in(subtree))
                         .filter(product::Column::CategoryId.ne(this.category_id))
                         .filter(product::Column::Status.eq("active"))
+                        .order_by_asc(product::Column::Id)
                         .limit(CANDIDATES)
                         .all(db)
                         .await?,

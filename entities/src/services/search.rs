@@ -252,6 +252,7 @@ pub async fn suggest(shop: &Shop, typed: &str) -> ServiceResult<Suggestions> {
             let categories = category::Entity::find()
                 .order_by_asc(category::Column::Depth)
                 .order_by_asc(category::Column::Position)
+                .order_by_asc(category::Column::Id)
                 .all(&shop.db)
                 .await?
                 .into_iter()

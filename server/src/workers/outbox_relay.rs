@@ -6,16 +6,22 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Relays outbox events every `interval` until the task is dropped. A batch
-/// that fills up is followed at once by the next.
+/// Relays outbox events every `interval` (the first time one `interval`
+/// after starting) until the task is dropped. A batch that fills up is
+/// followed at once by the next.
 pub async fn run(db: DatabaseConnection, bus: Arc<dyn EventBus>, interval: Duration) {
     const BATCH: u64 = 200;
     loop {
-        match outbox::relay_batch(&db, bus.as_ref(), BATCH).await {
-            Ok(n) if n as u64 == BATCH => continue,
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "outbox relay failed; retrying"),
-        }
         tokio::time::sleep(interval).await;
+        loop {
+            match outbox::relay_batch(&db, bus.as_ref(), BATCH).await {
+                Ok(n) if n as u64 == BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox relay failed; retrying");
+                    break;
+                }
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::accounts::{account, order_as, set_order_status, signed_in_client, PAS
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{address, audit_entry, order, review, user, wishlist_item};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "privacy-admin-token-0123456789abcdef";
@@ -93,6 +93,7 @@ on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db|
 
     let actions: Vec<String> = audit_entry::Entity::find()
         .filter(audit_entry::Column::Subject.eq(format!("user:{id}")))
+        .order_by_asc(audit_entry::Column::Id)
         .all(db)
         .await
         .unwrap()
