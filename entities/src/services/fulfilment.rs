@@ -40,6 +40,7 @@ const CARRIER_PAGES: [(&str, &str); 6] = [
 ];
 
 /// What an order's parcels and returns add up to, for its view.
+#[derive(Default)]
 pub(crate) struct Parts {
     /// Per order line: units shipped, units sent back (returns not rejected).
     pub counts: HashMap<i64, (i32, i32)>,

@@ -10,7 +10,7 @@
 use super::{outbox, ServiceError, ServiceResult};
 use crate::model::{reservation, reservation_line, stock_ledger, stock_level, variant, warehouse};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
@@ -114,18 +114,15 @@ async fn available_changed<C: ConnectionTrait>(txn: &C, variant_id: i64, change:
     if change == 0 {
         return Ok(());
     }
-    variant::Entity::update_many()
-        .col_expr(variant::Column::Stock, Expr::col(variant::Column::Stock).add(change))
-        .filter(variant::Column::Id.eq(variant_id))
-        .exec(txn)
-        .await?;
-    let now: i32 = variant::Entity::find_by_id(variant_id)
-        .select_only()
-        .column(variant::Column::Stock)
-        .into_tuple()
-        .one(txn)
-        .await?
-        .ok_or(ServiceError::NotFound("variant"))?;
+    // One statement: the new count comes back from the update.
+    let update = Query::update()
+        .table(variant::Entity)
+        .value(variant::Column::Stock, Expr::col(variant::Column::Stock).add(change))
+        .and_where(variant::Column::Id.eq(variant_id))
+        .returning_col(variant::Column::Stock)
+        .to_owned();
+    let row = txn.query_one(&update).await?.ok_or(ServiceError::NotFound("variant"))?;
+    let now: i32 = row.try_get("", "stock")?;
     let before = now - change;
     outbox::record(txn, "stock.changed", serde_json::json!({ "variant_id": variant_id, "available": now })).await?;
     if now <= LOW_STOCK && before > LOW_STOCK {
@@ -288,10 +285,8 @@ pub(crate) async fn reserve<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    let warehouses: HashMap<i64, i32> =
-        warehouse::Entity::find().all(txn).await?.into_iter().map(|w| (w.id, w.position)).collect();
     for line in lines {
-        let Some(warehouse_id) = take(txn, line, &warehouses, now).await? else {
+        let Some(warehouse_id) = take(txn, line, now).await? else {
             // Read again after losing: the message says what is left now.
             let levels =
                 stock_level::Entity::find().filter(stock_level::Column::VariantId.eq(line.variant_id)).all(txn).await?;
@@ -328,14 +323,16 @@ pub(crate) async fn reserve<C: ConnectionTrait>(
 }
 
 /// Takes a line's units from the first warehouse (by position) that has
-/// them; answers which, or none when none has. Tries up to three rounds, as
-/// stock freed by a racing cancellation may show up between them.
-async fn take<C: ConnectionTrait>(
-    txn: &C,
-    line: &Wanted,
-    warehouses: &HashMap<i64, i32>,
-    now: DateTime<Utc>,
-) -> ServiceResult<Option<i64>> {
+/// them; answers which, or none when none has. The usual case is one
+/// statement; when a racing checkout changed the levels between its pick
+/// and its update, it reads the levels and tries them in turn, up to three
+/// rounds, as stock freed by a racing cancellation may show up between them.
+async fn take<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<Utc>) -> ServiceResult<Option<i64>> {
+    if let Some(taken) = take_at_once(txn, line, now).await? {
+        return Ok(Some(taken));
+    }
+    let warehouses: HashMap<i64, i32> =
+        warehouse::Entity::find().all(txn).await?.into_iter().map(|w| (w.id, w.position)).collect();
     for _ in 0..3 {
         let mut levels =
             stock_level::Entity::find().filter(stock_level::Column::VariantId.eq(line.variant_id)).all(txn).await?;
@@ -370,6 +367,51 @@ async fn take<C: ConnectionTrait>(
         }
     }
     Ok(None)
+}
+
+/// `UPDATE stock_levels SET reserved = reserved + q WHERE variant_id = v AND
+/// warehouse_id IN (the first warehouse by position that has q) AND on_hand -
+/// reserved >= q RETURNING warehouse_id`: the pick and the guarded update in
+/// one round trip. The guard is checked again on the locked row, so a race
+/// makes it take nothing (the caller then goes level by level), never too
+/// much.
+async fn take_at_once<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<Utc>) -> ServiceResult<Option<i64>> {
+    let enough = |table: Option<stock_level::Entity>| {
+        let col = |c: stock_level::Column| match table {
+            Some(t) => Expr::col((t, c)),
+            None => Expr::col(c),
+        };
+        col(stock_level::Column::OnHand).sub(col(stock_level::Column::Reserved)).gte(line.quantity)
+    };
+    let mut pick = Query::select()
+        .column((stock_level::Entity, stock_level::Column::WarehouseId))
+        .from(stock_level::Entity)
+        .inner_join(
+            warehouse::Entity,
+            Expr::col((warehouse::Entity, warehouse::Column::Id))
+                .equals((stock_level::Entity, stock_level::Column::WarehouseId)),
+        )
+        .and_where(Expr::col((stock_level::Entity, stock_level::Column::VariantId)).eq(line.variant_id))
+        .order_by((warehouse::Entity, warehouse::Column::Position), Order::Asc)
+        .order_by((warehouse::Entity, warehouse::Column::Id), Order::Asc)
+        .limit(1)
+        .to_owned();
+    let mut update = Query::update()
+        .table(stock_level::Entity)
+        .value(stock_level::Column::Reserved, Expr::col(stock_level::Column::Reserved).add(line.quantity))
+        .value(stock_level::Column::UpdatedAt, now)
+        .and_where(stock_level::Column::VariantId.eq(line.variant_id))
+        .returning_col(stock_level::Column::WarehouseId)
+        .to_owned();
+    if !line.allow_backorder {
+        pick.and_where(enough(Some(stock_level::Entity)));
+        update.and_where(enough(None));
+    }
+    update.and_where(stock_level::Column::WarehouseId.in_subquery(pick));
+    match txn.query_one(&update).await? {
+        Some(row) => Ok(Some(row.try_get("", "warehouse_id")?)),
+        None => Ok(None),
+    }
 }
 
 /// Ends an active reservation: `sold` turns its units into sales (payment

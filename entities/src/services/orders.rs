@@ -20,8 +20,8 @@ use crate::model::{
     vendor,
 };
 use crate::{Email, OrderStatus};
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -79,6 +79,39 @@ pub(crate) fn check_address(check: &mut Check, a: &Address, field: &str) -> Addr
 #[tracing::instrument(skip(shop, input), fields(key = %key))]
 pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder) -> ServiceResult<(OrderView, bool)> {
     check_key(key)?;
+    let Checked { email, address, billing, cart_id } = check_details(&input)?;
+    let client_ip = input.client_ip.filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+    let choices = Choices { shipping: input.shipping, coupon: input.coupon, billing, client_ip };
+    match Box::pin(place_new(shop, actor, key, cart_id, email, address, choices)).await {
+        Ok(placed) => Ok(placed),
+        // Another request with the same key won the race: answer with its order.
+        Err(ServiceError::Database(e)) if super::validate::is_unique_violation(&e) => {
+            replay(&shop.db, key, cart_id).await?.map(|o| (o, false)).ok_or(ServiceError::Database(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The shopper's details as placing an order finds them: the email and
+/// addresses normalised, the cart's token read.
+pub struct Checked {
+    /// The email, as parsed.
+    pub email: String,
+    /// The shipping address, trimmed, its country upper-case.
+    pub address: Address,
+    /// The billing address, when one was given.
+    pub billing: Option<Address>,
+    /// The cart.
+    pub cart_id: Uuid,
+}
+
+/// Checks an order's details the way placing it does — the storefront's
+/// checkout asks before its next step — naming every bad field at once.
+///
+/// # Errors
+/// `InvalidFields` (`email`, `shipping_address.<field>`,
+/// `billing_address.<field>`, `cart_id`).
+pub fn check_details(input: &PlaceOrder) -> ServiceResult<Checked> {
     let mut check = Check::default();
     let email = match Email::parse(&input.email) {
         Ok(e) => e.to_string(),
@@ -94,19 +127,7 @@ pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder
         Uuid::nil()
     });
     check.done()?;
-    if let Some(existing) = replay(&shop.db, key, cart_id).await? {
-        return Ok((existing, false));
-    }
-    let client_ip = input.client_ip.filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
-    let choices = Choices { shipping: input.shipping, coupon: input.coupon, billing, client_ip };
-    match Box::pin(place_new(shop, actor, key, cart_id, email, address, choices)).await {
-        Ok(view) => Ok((view, true)),
-        // Another request with the same key won the race: answer with its order.
-        Err(ServiceError::Database(e)) if super::validate::is_unique_violation(&e) => {
-            replay(&shop.db, key, cart_id).await?.map(|o| (o, false)).ok_or(ServiceError::Database(e))
-        }
-        Err(e) => Err(e),
-    }
+    Ok(Checked { email, address, billing, cart_id })
 }
 
 /// The order placed before with `key`, if any.
@@ -136,18 +157,20 @@ async fn place_new(
     email: String,
     address: Address,
     choices: Choices,
-) -> ServiceResult<OrderView> {
+) -> ServiceResult<(OrderView, bool)> {
     let txn = super::write_txn(&shop.db).await?;
-    // Inside the lock (SQLite) a retry that queued behind its twin sees it.
-    if let Some(existing) = replay(&txn, key, cart_id).await? {
-        return Ok(existing);
-    }
     let items = cart_item::Entity::find()
         .filter(cart_item::Column::CartId.eq(cart_id))
         .order_by_asc(cart_item::Column::Id)
         .all(&txn)
         .await?;
     if items.is_empty() {
+        // Placing empties the cart, so a retry lands here and gets the order
+        // its key placed. (A retry whose cart was filled again meanwhile is
+        // stopped by the key's unique index; `place_order` answers then.)
+        if let Some(existing) = replay(&txn, key, cart_id).await? {
+            return Ok((existing, false));
+        }
         return Err(ServiceError::InvalidField { field: "cart_id", message: "the cart is empty".into() });
     }
     let variant_ids: Vec<i64> = items.iter().map(|i| i.variant_id).collect();
@@ -194,9 +217,12 @@ async fn place_new(
             label: format!("{} ({})", p.title, v.sku),
         })
         .collect();
-    let now = Utc::now();
+    // Microseconds, as the database keeps them: the view built below says
+    // what a later read says.
+    let now = Utc::now().trunc_subsecs(6);
     let reservation_id = Uuid::new_v4();
-    inventory::reserve(&txn, reservation_id, &wanted, now + inventory::RESERVATION_TTL).await?;
+    let pay_before = now + inventory::RESERVATION_TTL;
+    inventory::reserve(&txn, reservation_id, &wanted, pay_before).await?;
 
     let line_total = |item: &cart_item::Model, v: &variant::Model| v.price_minor * i64::from(item.quantity);
     let priced: Vec<PricedLine> = lines
@@ -207,9 +233,11 @@ async fn place_new(
             grams: i64::from(v.weight_grams) * i64::from(item.quantity),
         })
         .collect();
+    let vendors = pricing::vendors_of(&txn, &priced).await?;
     let (quote, coupon_row) = pricing::quote(
         &txn,
         &priced,
+        &vendors,
         &currency,
         &address.country,
         &choices.shipping,
@@ -222,22 +250,7 @@ async fn place_new(
         redeem(&txn, c, &email).await?;
     }
     let public_id = Uuid::new_v4();
-    // Fraud screening: how many orders this email and this IP placed lately.
-    let email_orders_24h = order::Entity::find()
-        .filter(order::Column::Email.eq(email.as_str()))
-        .filter(order::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
-        .count(&txn)
-        .await?;
-    let ip_orders_1h = match &choices.client_ip {
-        Some(ip) => {
-            order::Entity::find()
-                .filter(order::Column::ClientIp.eq(ip.as_str()))
-                .filter(order::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
-                .count(&txn)
-                .await?
-        }
-        None => 0,
-    };
+    let (email_orders_24h, ip_orders_1h) = velocity(&txn, &email, choices.client_ip.as_deref(), now).await?;
     let risk = crate::fraud::assess(
         &crate::fraud::RiskSignals {
             amount_minor: quote.total_minor,
@@ -294,20 +307,9 @@ async fn place_new(
     }
 
     // One sub-order per vendor, in the order the vendors first appear.
-    let mut vendor_order: Vec<i64> = Vec::new();
-    for (_, _, p) in &lines {
-        if !vendor_order.contains(&p.vendor_id) {
-            vendor_order.push(p.vendor_id);
-        }
-    }
-    let vendors: HashMap<i64, vendor::Model> = vendor::Entity::find()
-        .filter(vendor::Column::Id.is_in(vendor_order.clone()))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
-    for vendor_id in vendor_order {
+    let mut subs = Vec::new();
+    let mut order_lines = Vec::with_capacity(lines.len());
+    for vendor_id in pricing::vendors_in_order(&priced) {
         let part: Vec<_> = lines.iter().filter(|(_, _, p)| p.vendor_id == vendor_id).collect();
         let part_total: i64 = part.iter().map(|(item, v, _)| line_total(item, v)).sum();
         let bps = vendors.get(&vendor_id).map_or(0, |v| v.commission_bps);
@@ -327,7 +329,7 @@ async fn place_new(
         .insert(&txn)
         .await?;
         for (item, v, p) in part {
-            order_line::ActiveModel {
+            let line = order_line::ActiveModel {
                 order_id: Set(placed.id),
                 sub_order_id: Set(sub.id),
                 product_id: Set(p.id),
@@ -342,16 +344,70 @@ async fn place_new(
             }
             .insert(&txn)
             .await?;
+            order_lines.push(line);
         }
+        subs.push(sub);
     }
-    event(&txn, placed.id, actor_name(actor), "placed", None, Some(OrderStatus::PendingPayment), "Order placed.")
-        .await?;
+    let placed_event = record_event(
+        &txn,
+        placed.id,
+        actor_name(actor),
+        "placed",
+        None,
+        Some(OrderStatus::PendingPayment),
+        "Order placed.",
+    )
+    .await?;
     cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart_id)).exec(&txn).await?;
     outbox::record(&txn, "order.placed", serde_json::json!({ "order_id": placed.id, "public_id": public_id })).await?;
-    let view = view_of(&txn, placed).await?;
     txn.commit().await?;
+    // Made from what was just written (nothing paid, shipped or returned
+    // yet) rather than read back: a dozen fewer queries per order.
+    let due_minor = placed.total_minor;
+    let view = assemble(
+        placed,
+        Loaded {
+            subs,
+            lines: order_lines,
+            vendors: &vendors,
+            events: vec![placed_event],
+            pay_before: Some(pay_before),
+            payments: Vec::new(),
+            parts: super::fulfilment::Parts::default(),
+            due_minor,
+        },
+    )?;
     tracing::info!(order = %public_id, "order placed");
-    Ok(view)
+    Ok((view, true))
+}
+
+/// How many orders `email` placed in the last 24 hours and `ip` in the last
+/// hour (fraud screening's velocity rules), in one query.
+async fn velocity<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> ServiceResult<(u64, u64)> {
+    let count = |column: order::Column, value: &str, since: DateTime<Utc>| {
+        let counted = Query::select()
+            .expr(Expr::col(order::Column::Id).count())
+            .from(order::Entity)
+            .and_where(column.eq(value))
+            .and_where(order::Column::CreatedAt.gt(since))
+            .to_owned();
+        Expr::SubQuery(None, Box::new(QueryStatementBuilder::into_sub_query_statement(counted)))
+    };
+    let mut query = Query::select()
+        .expr_as(count(order::Column::Email, email, now - chrono::Duration::hours(24)), "by_email")
+        .to_owned();
+    if let Some(ip) = ip {
+        query.expr_as(count(order::Column::ClientIp, ip, now - chrono::Duration::hours(1)), "by_ip");
+    }
+    let row = db.query_one(&query).await?.ok_or_else(|| ServiceError::Corrupt("no count".into()))?;
+    let by_email: i64 = row.try_get("", "by_email")?;
+    let by_ip: i64 = if ip.is_some() { row.try_get("", "by_ip")? } else { 0 };
+    Ok((u64::try_from(by_email).unwrap_or(0), u64::try_from(by_ip).unwrap_or(0)))
 }
 
 /// Counts one use of coupon `c` for `email`, atomically: the use count only
@@ -438,9 +494,11 @@ pub async fn quote(shop: &Shop, req: &QuoteRequest) -> ServiceResult<Quote> {
             })
         })
         .collect();
+    let vendors = pricing::vendors_of(&shop.db, &priced).await?;
     let (quote, _) = pricing::quote(
         &shop.db,
         &priced,
+        &vendors,
         &cart.currency,
         &country,
         &req.shipping,
@@ -467,7 +525,21 @@ pub(crate) async fn event<C: ConnectionTrait>(
     to: Option<OrderStatus>,
     note: &str,
 ) -> ServiceResult<()> {
-    order_event::ActiveModel {
+    record_event(txn, order_id, actor, kind, from, to, note).await?;
+    Ok(())
+}
+
+/// [`event`], answering the row it wrote.
+async fn record_event<C: ConnectionTrait>(
+    txn: &C,
+    order_id: i64,
+    actor: &str,
+    kind: &str,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+    note: &str,
+) -> ServiceResult<order_event::Model> {
+    Ok(order_event::ActiveModel {
         order_id: Set(order_id),
         at: Set(Utc::now()),
         actor: Set(actor.to_owned()),
@@ -478,8 +550,7 @@ pub(crate) async fn event<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
-    Ok(())
+    .await?)
 }
 
 /// Takes order `order_id`'s row lock until the transaction ends (a no-op
@@ -623,6 +694,23 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
     let parts = super::fulfilment::parts(db, o.id, &subs, &lines, &vendors).await?;
     let due_minor =
         if o.status == OrderStatus::PendingPayment.as_str() { super::gift_cards::due(db, &o).await? } else { 0 };
+    assemble(o, Loaded { subs, lines, vendors: &vendors, events, pay_before, payments, parts, due_minor })
+}
+
+/// What an order's view is made of besides the order's own row.
+struct Loaded<'a> {
+    subs: Vec<sub_order::Model>,
+    lines: Vec<order_line::Model>,
+    vendors: &'a HashMap<i64, vendor::Model>,
+    events: Vec<order_event::Model>,
+    pay_before: Option<DateTime<Utc>>,
+    payments: Vec<crate::checkout::PaymentView>,
+    parts: super::fulfilment::Parts,
+    due_minor: i64,
+}
+
+fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<OrderView> {
+    let Loaded { subs, lines, vendors, events, pay_before, payments, parts, due_minor } = loaded;
     let mut sub_orders = Vec::with_capacity(subs.len());
     for s in subs {
         let vendor = vendors.get(&s.vendor_id);

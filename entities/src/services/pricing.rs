@@ -44,10 +44,11 @@ pub fn shipping_price(method: &Method, subtotal: i64, grams: i64) -> i64 {
 }
 
 /// The options for one vendor's part, cheapest first, and the chosen one:
-/// `wanted` when offered, else the cheapest.
+/// `wanted`, or the cheapest when nothing was asked for.
 ///
 /// # Errors
-/// `InvalidField` (`shipping`) when nothing ships there.
+/// `InvalidField` (`shipping`) when nothing ships there, or `wanted` is not
+/// among the options (a typo is never swapped for another method).
 pub fn choose(
     methods: &[Method],
     subtotal: i64,
@@ -66,7 +67,16 @@ pub fn choose(
     if options.is_empty() {
         return Err(ServiceError::InvalidField { field: "shipping", message: "nothing ships to this address".into() });
     }
-    let chosen = wanted.and_then(|w| options.iter().position(|o| o.code == w)).unwrap_or(0);
+    let chosen = match wanted {
+        None => 0,
+        Some(w) => options.iter().position(|o| o.code == w).ok_or_else(|| {
+            let offered: Vec<&str> = options.iter().map(|o| o.code.as_str()).collect();
+            ServiceError::InvalidField {
+                field: "shipping",
+                message: format!("{w:?} is not a way this ships to the address; choose {}", offered.join(" or ")),
+            }
+        })?,
+    };
     Ok((options, chosen))
 }
 
@@ -122,12 +132,14 @@ pub(crate) async fn methods_for<C: ConnectionTrait>(
     let own = shipping_method::Entity::find()
         .filter(shipping_method::Column::VendorId.eq(vendor_id))
         .order_by_asc(shipping_method::Column::Position)
+        .order_by_asc(shipping_method::Column::Id)
         .all(db)
         .await?;
     let rows = if own.is_empty() {
         shipping_method::Entity::find()
             .filter(shipping_method::Column::VendorId.is_null())
             .order_by_asc(shipping_method::Column::Position)
+            .order_by_asc(shipping_method::Column::Id)
             .all(db)
             .await?
     } else {
@@ -213,72 +225,41 @@ pub(crate) fn vendor_quote(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn method(kind: &str, base: i64, per_kg: i64, free_over: Option<i64>) -> Method {
-        Method {
-            code: kind.into(),
-            name: kind.into(),
-            kind: kind.into(),
-            base_minor: base,
-            per_kg_minor: per_kg,
-            free_over_minor: free_over,
-        }
-    }
-
-    #[test]
-    fn shipping_is_flat_by_weight_or_free_over_a_threshold() {
-        let flat = method("flat", 495, 0, Some(5_000));
-        assert_eq!(shipping_price(&flat, 4_999, 0), 495);
-        assert_eq!(shipping_price(&flat, 5_000, 0), 0, "free from the threshold on");
-        let weight = method("weight", 995, 200, None);
-        assert_eq!(shipping_price(&weight, 100, 0), 995);
-        assert_eq!(shipping_price(&weight, 100, 1), 1_195, "a started kilogram counts");
-        assert_eq!(shipping_price(&weight, 100, 2_500), 995 + 3 * 200);
-    }
-
-    #[test]
-    fn the_cheapest_method_is_chosen_unless_another_is_asked_for() {
-        let methods = [method("weight", 995, 200, None), method("flat", 495, 0, None)];
-        let (options, chosen) = choose(&methods, 1_000, 500, None).unwrap();
-        assert_eq!((options[chosen].code.as_str(), options[chosen].price_minor), ("flat", 495));
-        let (options, chosen) = choose(&methods, 1_000, 500, Some("weight")).unwrap();
-        assert_eq!(options[chosen].code, "weight");
-        let (_, chosen) = choose(&methods, 1_000, 500, Some("pigeon")).unwrap();
-        assert_eq!(chosen, 0, "an unknown choice falls back to the cheapest");
-        assert!(choose(&[], 1_000, 0, None).is_err());
-    }
-
-    #[test]
-    fn coupons_take_a_percentage_an_amount_or_the_shipping() {
-        let percent = Discount { kind: "percent".into(), value: 1_000, min_spend_minor: 0 };
-        assert_eq!(discount(&percent, 1_995, 495).unwrap(), 200, "10 % of 19.95 is 2.00 (1.995 rounds up)");
-        let fixed = Discount { kind: "fixed".into(), value: 1_500, min_spend_minor: 2_000 };
-        assert!(discount(&fixed, 1_999, 0).is_err(), "below the minimum spend");
-        assert_eq!(discount(&fixed, 2_000, 0).unwrap(), 1_500);
-        let huge = Discount { kind: "fixed".into(), value: 99_999, min_spend_minor: 0 };
-        assert_eq!(discount(&huge, 1_000, 495).unwrap(), 1_000, "never more than the goods");
-        let free = Discount { kind: "free_shipping".into(), value: 0, min_spend_minor: 0 };
-        assert_eq!(discount(&free, 1_000, 495).unwrap(), 495);
-    }
-
-    #[test]
-    fn tax_is_the_part_included_or_an_addition() {
-        assert_eq!(tax(12_100, 2_100, true), (2_100, 12_100), "21 % VAT inside 121.00 is 21.00");
-        assert_eq!(tax(10_000, 2_100, false), (2_100, 12_100));
-        assert_eq!(tax(999, 1_900, true), (160, 999), "159.5 rounds half up");
-        assert_eq!(tax(5_000, 0, false), (0, 5_000));
-    }
-}
-
 /// One priced line as the quote needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PricedLine {
     pub vendor_id: i64,
     pub total_minor: i64,
     pub grams: i64,
+}
+
+/// The vendors of `lines`, each once, in the order they first appear.
+pub(crate) fn vendors_in_order(lines: &[PricedLine]) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    for l in lines {
+        if !ids.contains(&l.vendor_id) {
+            ids.push(l.vendor_id);
+        }
+    }
+    ids
+}
+
+/// The vendors of `lines` by id (one query), for [`quote`].
+///
+/// # Errors
+/// `Database`.
+pub(crate) async fn vendors_of<C: ConnectionTrait>(
+    db: &C,
+    lines: &[PricedLine],
+) -> ServiceResult<std::collections::HashMap<i64, crate::model::vendor::Model>> {
+    use crate::model::vendor;
+    Ok(vendor::Entity::find()
+        .filter(vendor::Column::Id.is_in(vendors_in_order(lines)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect())
 }
 
 /// What an order of `lines` costs to `country`: shipping per vendor (the
@@ -292,6 +273,7 @@ pub(crate) struct PricedLine {
 pub(crate) async fn quote<C: ConnectionTrait>(
     db: &C,
     lines: &[PricedLine],
+    vendors: &std::collections::HashMap<i64, crate::model::vendor::Model>,
     currency: &str,
     country: &str,
     shipping: &std::collections::BTreeMap<String, String>,
@@ -299,20 +281,7 @@ pub(crate) async fn quote<C: ConnectionTrait>(
     tax_included: bool,
     now: DateTime<Utc>,
 ) -> ServiceResult<(crate::checkout::Quote, Option<coupon::Model>)> {
-    use crate::model::vendor;
-    let mut vendor_ids: Vec<i64> = Vec::new();
-    for l in lines {
-        if !vendor_ids.contains(&l.vendor_id) {
-            vendor_ids.push(l.vendor_id);
-        }
-    }
-    let vendors: std::collections::HashMap<i64, vendor::Model> = vendor::Entity::find()
-        .filter(vendor::Column::Id.is_in(vendor_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
+    let vendor_ids = vendors_in_order(lines);
     let mut parts = Vec::with_capacity(vendor_ids.len());
     for id in vendor_ids {
         let (slug, name) = vendors.get(&id).map(|v| (v.slug.clone(), v.name.clone())).unwrap_or_default();
@@ -351,4 +320,69 @@ pub(crate) async fn quote<C: ConnectionTrait>(
         },
         coupon_row,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn method(kind: &str, base: i64, per_kg: i64, free_over: Option<i64>) -> Method {
+        Method {
+            code: kind.into(),
+            name: kind.into(),
+            kind: kind.into(),
+            base_minor: base,
+            per_kg_minor: per_kg,
+            free_over_minor: free_over,
+        }
+    }
+
+    #[test]
+    fn shipping_is_flat_by_weight_or_free_over_a_threshold() {
+        let flat = method("flat", 495, 0, Some(5_000));
+        assert_eq!(shipping_price(&flat, 4_999, 0), 495);
+        assert_eq!(shipping_price(&flat, 5_000, 0), 0, "free from the threshold on");
+        let weight = method("weight", 995, 200, None);
+        assert_eq!(shipping_price(&weight, 100, 0), 995);
+        assert_eq!(shipping_price(&weight, 100, 1), 1_195, "a started kilogram counts");
+        assert_eq!(shipping_price(&weight, 100, 2_500), 995 + 3 * 200);
+    }
+
+    #[test]
+    fn the_cheapest_method_is_chosen_unless_another_is_asked_for() {
+        let methods = [method("weight", 995, 200, None), method("flat", 495, 0, None)];
+        let (options, chosen) = choose(&methods, 1_000, 500, None).unwrap();
+        assert_eq!((options[chosen].code.as_str(), options[chosen].price_minor), ("flat", 495));
+        let (options, chosen) = choose(&methods, 1_000, 500, Some("weight")).unwrap();
+        assert_eq!(options[chosen].code, "weight");
+        let Err(ServiceError::InvalidField { field, message }) = choose(&methods, 1_000, 500, Some("pigeon")) else {
+            panic!("an unknown choice is refused")
+        };
+        assert_eq!(
+            (field, message.as_str()),
+            ("shipping", "\"pigeon\" is not a way this ships to the address; choose flat or weight")
+        );
+        assert!(choose(&[], 1_000, 0, None).is_err());
+    }
+
+    #[test]
+    fn coupons_take_a_percentage_an_amount_or_the_shipping() {
+        let percent = Discount { kind: "percent".into(), value: 1_000, min_spend_minor: 0 };
+        assert_eq!(discount(&percent, 1_995, 495).unwrap(), 200, "10 % of 19.95 is 2.00 (1.995 rounds up)");
+        let fixed = Discount { kind: "fixed".into(), value: 1_500, min_spend_minor: 2_000 };
+        assert!(discount(&fixed, 1_999, 0).is_err(), "below the minimum spend");
+        assert_eq!(discount(&fixed, 2_000, 0).unwrap(), 1_500);
+        let huge = Discount { kind: "fixed".into(), value: 99_999, min_spend_minor: 0 };
+        assert_eq!(discount(&huge, 1_000, 495).unwrap(), 1_000, "never more than the goods");
+        let free = Discount { kind: "free_shipping".into(), value: 0, min_spend_minor: 0 };
+        assert_eq!(discount(&free, 1_000, 495).unwrap(), 495);
+    }
+
+    #[test]
+    fn tax_is_the_part_included_or_an_addition() {
+        assert_eq!(tax(12_100, 2_100, true), (2_100, 12_100), "21 % VAT inside 121.00 is 21.00");
+        assert_eq!(tax(10_000, 2_100, false), (2_100, 12_100));
+        assert_eq!(tax(999, 1_900, true), (160, 999), "159.5 rounds half up");
+        assert_eq!(tax(5_000, 0, false), (0, 5_000));
+    }
 }
