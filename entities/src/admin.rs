@@ -59,6 +59,9 @@ pub struct NewVariant {
     /// Whether it may be sold with no stock.
     #[serde(default)]
     pub allow_backorder: bool,
+    /// Shipping weight in grams, 0–1,000,000 (shipping by weight uses it).
+    #[serde(default)]
+    pub weight_grams: i32,
 }
 
 /// Changes to a product; absent fields stay as they are.
@@ -99,6 +102,8 @@ pub struct VariantPatch {
     pub stock: Option<i32>,
     /// Whether it may be sold with no stock.
     pub allow_backorder: Option<bool>,
+    /// New shipping weight in grams.
+    pub weight_grams: Option<i32>,
 }
 
 /// A product as an admin or its vendor sees it, whatever its status.
@@ -153,6 +158,8 @@ pub struct AdminVariant {
     pub stock: i32,
     /// Whether it may be sold with no stock.
     pub allow_backorder: bool,
+    /// Shipping weight in grams.
+    pub weight_grams: i32,
 }
 
 /// A new category.

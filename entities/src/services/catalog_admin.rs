@@ -61,6 +61,7 @@ struct ValidVariant {
     currency: Currency,
     stock: i32,
     allow_backorder: bool,
+    weight_grams: i32,
 }
 
 fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
@@ -73,6 +74,7 @@ fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
     };
     check_price(check, &format!("{at}price_minor"), v.price_minor);
     check_stock(check, &format!("{at}stock"), v.stock, v.allow_backorder);
+    check_weight(check, &format!("{at}weight_grams"), v.weight_grams);
     let currency = v.currency.parse().unwrap_or_else(|_| {
         check.fail(format!("{at}currency"), "must be one of EUR, USD, GBP, JPY");
         Currency::Eur
@@ -87,6 +89,16 @@ fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
         currency,
         stock: v.stock,
         allow_backorder: v.allow_backorder,
+        weight_grams: v.weight_grams,
+    }
+}
+
+/// The heaviest a variant may weigh: a tonne.
+const WEIGHT_MAX: i32 = 1_000_000;
+
+fn check_weight(check: &mut Check, field: &str, grams: i32) {
+    if !(0..=WEIGHT_MAX).contains(&grams) {
+        check.fail(field, format!("must be between 0 and {WEIGHT_MAX} grams"));
     }
 }
 
@@ -287,6 +299,7 @@ async fn insert_variant<C: ConnectionTrait>(
         currency: Set(v.currency.code().to_owned()),
         stock: Set(v.stock),
         allow_backorder: Set(v.allow_backorder),
+        weight_grams: Set(v.weight_grams),
         position: Set(position),
         ..Default::default()
     }
@@ -343,6 +356,7 @@ fn admin_variant(v: variant::Model) -> AdminVariant {
         currency: v.currency,
         stock: v.stock,
         allow_backorder: v.allow_backorder,
+        weight_grams: v.weight_grams,
     }
 }
 
@@ -548,6 +562,9 @@ pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPa
     }
     let stock = patch.stock.unwrap_or(current.stock);
     check_stock(&mut check, "stock", stock, patch.allow_backorder.unwrap_or(current.allow_backorder));
+    if let Some(grams) = patch.weight_grams {
+        check_weight(&mut check, "weight_grams", grams);
+    }
     check.done()?;
     let mut row: variant::ActiveModel = current.into();
     if let Some(v) = sku {
@@ -561,6 +578,9 @@ pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPa
     }
     if let Some(v) = patch.allow_backorder {
         row.allow_backorder = Set(v);
+    }
+    if let Some(v) = patch.weight_grams {
+        row.weight_grams = Set(v);
     }
     // Stock moves through the inventory (levels first, then this row), as
     // an adjustment in its ledger.
@@ -854,6 +874,7 @@ mod tests {
             currency: currency.into(),
             stock,
             allow_backorder: false,
+            weight_grams: 250,
         }
     }
 
@@ -864,10 +885,22 @@ mod tests {
         assert!(check.is_ok());
         assert_eq!((ok.sku.as_str(), ok.currency), ("AB-12", Currency::Eur));
 
-        check_variant(&mut check, "variants[1].", &variant("a", -1, "XYZ", -2));
+        assert_eq!(ok.weight_grams, 250);
+
+        let heavy = NewVariant { weight_grams: 1_000_001, ..variant("a", -1, "XYZ", -2) };
+        check_variant(&mut check, "variants[1].", &heavy);
         let Err(ServiceError::InvalidFields(errors)) = check.done() else { panic!("expected field errors") };
         let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["variants[1].sku", "variants[1].price_minor", "variants[1].stock", "variants[1].currency"]);
+        assert_eq!(
+            fields,
+            [
+                "variants[1].sku",
+                "variants[1].price_minor",
+                "variants[1].stock",
+                "variants[1].weight_grams",
+                "variants[1].currency"
+            ]
+        );
     }
 
     #[test]

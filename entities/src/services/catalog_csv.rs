@@ -17,6 +17,7 @@
 //! | `sku` | the variant's SKU: an existing SKU of the product updates that variant |
 //! | `options` | `Size=M; Colour=Red` |
 //! | `price_minor`, `currency`, `stock`, `allow_backorder` | the variant's price in minor units, ISO currency, stock, `true`/`false` |
+//! | `weight_grams` | the variant's shipping weight in grams (empty: 0 for a new variant, unchanged for an existing one) |
 
 use crate::admin::parse_pairs;
 pub use crate::admin::{ImportReport, RowError};
@@ -29,7 +30,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
 /// The columns, in export order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "product_id",
     "slug",
     "status",
@@ -46,6 +47,7 @@ pub const COLUMNS: [&str; 17] = [
     "currency",
     "stock",
     "allow_backorder",
+    "weight_grams",
     "position",
 ];
 
@@ -113,6 +115,7 @@ pub async fn export(shop: &Shop, actor: Actor) -> ServiceResult<String> {
                     v.currency.clone(),
                     v.stock.to_string(),
                     v.allow_backorder.to_string(),
+                    v.weight_grams.to_string(),
                     v.position.to_string(),
                 ])
                 .map_err(fail)?;
@@ -130,6 +133,8 @@ struct Row {
     group: String,
     product: RowProduct,
     variant: NewVariant,
+    /// The `weight_grams` cell, when not empty.
+    weight: Option<i32>,
 }
 
 /// The product columns of a row (used from the first row of each product).
@@ -164,6 +169,9 @@ fn parse_row(line: u64, get: &dyn Fn(&str) -> Option<String>) -> Result<Row, Str
     let price_minor = number("price_minor")?.ok_or("price_minor is empty")?;
     let stock = number("stock")?.unwrap_or(0);
     let stock = i32::try_from(stock).map_err(|_| format!("stock {stock} is out of range"))?;
+    let weight = number("weight_grams")?
+        .map(|w| i32::try_from(w).map_err(|_| format!("weight_grams {w} is out of range")))
+        .transpose()?;
     let variant = NewVariant {
         sku,
         options: parse_pairs(&opt("options").unwrap_or_default()).map_err(|e| format!("options: {e}"))?,
@@ -171,6 +179,7 @@ fn parse_row(line: u64, get: &dyn Fn(&str) -> Option<String>) -> Result<Row, Str
         currency: opt("currency").ok_or("currency is empty")?,
         stock,
         allow_backorder: flag("allow_backorder")?.unwrap_or(false),
+        weight_grams: weight.unwrap_or(0),
     };
     let product = RowProduct {
         status: opt("status"),
@@ -188,7 +197,7 @@ fn parse_row(line: u64, get: &dyn Fn(&str) -> Option<String>) -> Result<Row, Str
         (None, None, Some(title)) => format!("title:{title}"),
         (None, None, None) => return Err("a new product needs a slug or a title".into()),
     };
-    Ok(Row { line, product_id, group, product, variant })
+    Ok(Row { line, product_id, group, product, variant, weight })
 }
 
 /// A service error as one line of a report.
@@ -359,6 +368,7 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
                     price_minor: Some(r.variant.price_minor),
                     stock: Some(r.variant.stock),
                     allow_backorder: Some(r.variant.allow_backorder),
+                    weight_grams: r.weight,
                 },
             )
             .await

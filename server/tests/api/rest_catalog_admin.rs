@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -181,10 +182,11 @@ on_both_databases!(variants_are_added_changed_and_deleted_with_the_price_followi
         &app,
         "POST",
         &format!("/api/v1/products/{id}/variants"),
-        Some(json!({"sku": "lamp-b", "price_minor": 3000, "currency": "EUR", "stock": 2})),
+        Some(json!({"sku": "lamp-b", "price_minor": 3000, "currency": "EUR", "stock": 2, "weight_grams": 1250})),
     )
     .await;
     assert_eq!((status, added["sku"].as_str()), (201, Some("LAMP-B")), "{added}");
+    assert_eq!(added["weight_grams"], 1250);
     let second = added["id"].as_i64().unwrap();
     assert!(
         eventually(|| async { card_field(&app, id, "price_from").await["minor"].as_i64() == Some(3000) }).await,
@@ -194,6 +196,15 @@ on_both_databases!(variants_are_added_changed_and_deleted_with_the_price_followi
     let (status, changed) =
         admin(&app, "PATCH", &format!("/api/v1/variants/{second}"), Some(json!({"price_minor": 7000}))).await;
     assert_eq!((status, changed["price_minor"].as_i64()), (200, Some(7000)));
+    assert_eq!(changed["weight_grams"], 1250, "a patch without a weight keeps it");
+    let (status, changed) =
+        admin(&app, "PATCH", &format!("/api/v1/variants/{second}"), Some(json!({"weight_grams": 300}))).await;
+    assert_eq!((status, changed["weight_grams"].as_i64()), (200, Some(300)));
+    let stored = entities::model::variant::Entity::find_by_id(second).one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!(stored.weight_grams, 300, "what shipping by weight reads");
+    let (status, problem) =
+        admin(&app, "PATCH", &format!("/api/v1/variants/{second}"), Some(json!({"weight_grams": -1}))).await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("weight_grams")), "{problem}");
     assert!(
         eventually(|| async { card_field(&app, id, "price_from").await["minor"].as_i64() == Some(5000) }).await,
         "the price follows the change"

@@ -96,6 +96,7 @@ struct VariantDraft {
     options: RwSignal<String>,
     price: RwSignal<String>,
     stock: RwSignal<String>,
+    weight: RwSignal<String>,
     backorder: RwSignal<bool>,
 }
 
@@ -106,6 +107,7 @@ impl VariantDraft {
             options: RwSignal::new(v.map(|v| pairs_text(&v.options)).unwrap_or_default()),
             price: RwSignal::new(v.map(|v| decimal_text(v.price_minor, &v.currency)).unwrap_or_default()),
             stock: RwSignal::new(v.map_or_else(|| "0".to_owned(), |v| v.stock.to_string())),
+            weight: RwSignal::new(v.map_or_else(|| "0".to_owned(), |v| v.weight_grams.to_string())),
             backorder: RwSignal::new(v.is_some_and(|v| v.allow_backorder)),
         }
     }
@@ -121,6 +123,10 @@ impl VariantDraft {
             errors.push((format!("{at}stock"), "must be a whole number".into()));
             0
         });
+        let weight_grams = self.weight.get().trim().parse::<i32>().unwrap_or_else(|_| {
+            errors.push((format!("{at}weight_grams"), "must be a whole number of grams".into()));
+            0
+        });
         let options = parse_pairs(&self.options.get()).unwrap_or_else(|e| {
             errors.push((format!("{at}options"), e));
             Default::default()
@@ -132,6 +138,7 @@ impl VariantDraft {
             currency: currency.to_owned(),
             stock,
             allow_backorder: self.backorder.get(),
+            weight_grams,
         }
     }
 }
@@ -249,6 +256,7 @@ fn variant_fields(key: String, d: VariantDraft, errors: Errors, at: String) -> A
         {input("options", "Options (Size=M; Colour=Red)", d.options, field("options"))}
         {input("price", "Price", d.price, field("price_minor"))}
         {input("stock", "Stock", d.stock, field("stock"))}
+        {input("weight", "Weight (g)", d.weight, field("weight_grams"))}
         <div class="flex items-center gap-2 pt-4">
             <input id=backorder_id.clone() type="checkbox" prop:checked=move || d.backorder.get()
                 on:change:target=move |ev| d.backorder.set(ev.target().checked())/>
@@ -259,7 +267,7 @@ fn variant_fields(key: String, d: VariantDraft, errors: Errors, at: String) -> A
 }
 
 const VARIANT_GRID: &str =
-    "grid items-start gap-2 rounded border border-stone-200 p-2 md:grid-cols-[8rem_1fr_7rem_6rem_7rem_auto]";
+    "grid items-start gap-2 rounded border border-stone-200 p-2 md:grid-cols-[8rem_1fr_7rem_6rem_6rem_7rem_auto]";
 
 /// `/admin/products/new`: the product's fields and its first variants.
 #[component]
@@ -470,6 +478,7 @@ fn VariantRow(variant: AdminVariant, count: usize, reload: RwSignal<u32>) -> imp
             price_minor: Some(v.price_minor),
             stock: Some(v.stock),
             allow_backorder: Some(v.allow_backorder),
+            weight_grams: Some(v.weight_grams),
         };
         update.dispatch(AdminUpdateVariant { id, patch });
     };
@@ -482,7 +491,7 @@ fn VariantRow(variant: AdminVariant, count: usize, reload: RwSignal<u32>) -> imp
                     title=if count <= 1 { "A product keeps at least one variant" } else { "" }
                     on:click=move |_| { delete.dispatch(AdminDeleteVariant { id }); }>"Delete"</button>
             </div>
-            <div class="md:col-span-6">
+            <div class="md:col-span-7">
                 {form_error(errors)}
                 {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <p role="status" class="text-sm text-green-800">"Saved."</p> })}
             </div>
@@ -517,7 +526,7 @@ fn NewVariantRow(product_id: i64, currency: String, reload: RwSignal<u32>) -> im
             <div class="pt-4">
                 <button type="button" class=BUTTON data-testid="add-variant" disabled=move || add.pending().get() on:click=submit>"Add variant"</button>
             </div>
-            <div class="md:col-span-6">{form_error(errors)}{move || message(errors, "variants").get()}</div>
+            <div class="md:col-span-7">{form_error(errors)}{move || message(errors, "variants").get()}</div>
         </div>
     }
 }
