@@ -90,6 +90,7 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   await rows.nth(0).locator('[data-testid=variant-options]').fill('Size=S');
   await rows.nth(0).locator('[data-testid=variant-price]').fill('19.99');
   await rows.nth(0).locator('[data-testid=variant-stock]').fill('3');
+  await rows.nth(0).locator('[data-testid=variant-weight]').fill('1200');
   await page.click('[data-testid=add-variant-row]');
   await rows.nth(1).locator('[data-testid=variant-sku]').fill(`E2E-${stamp}-L`);
   await rows.nth(1).locator('[data-testid=variant-options]').fill('Size=L');
@@ -108,6 +109,7 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
 
   // Change the first variant's price; it is saved on its own.
   const firstVariant = page.locator('[data-testid=variant-row]').nth(0);
+  assert.equal(await firstVariant.locator('[data-testid=variant-weight]').inputValue(), '1200', 'the weight was kept');
   await firstVariant.locator('[data-testid=variant-price]').fill('18.00');
   await firstVariant.locator('[data-testid=save-variant]').click();
   await firstVariant.locator('[role=status]:has-text("Saved.")').waitFor();
@@ -219,6 +221,30 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
   assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   await page.waitForSelector(`[data-testid=gift-card-row]:has-text("…${code.slice(-4)}")`);
   await expectAccessible(page, 'the gift card page');
+
+  // Coupons: a mistyped percentage is caught beside it; made, listed, switched off.
+  const couponCode = `E2E-${stamp}`;
+  await page.goto(`${BASE}/admin/coupons`);
+  await hydrated(page);
+  await page.fill('#cp-code', couponCode);
+  await page.fill('#cp-amount', 'a lot');
+  await page.click('[data-testid=make-coupon]');
+  await page.waitForSelector('#cp-amount-error:has-text("a percentage such as 15")');
+  assert.equal(await page.inputValue('#cp-code'), couponCode, 'what was typed stays');
+  await page.fill('#cp-amount', '15');
+  await page.fill('#cp-max', '3');
+  await page.click('[data-testid=make-coupon]');
+  const couponRow = page.locator('[data-testid=coupon-row]', { hasText: couponCode });
+  await couponRow.waitFor();
+  assert.match(await couponRow.textContent(), /15% off/);
+  assert.match(await couponRow.textContent(), /0 of 3/);
+  await expectAccessible(page, 'the coupon page');
+  await couponRow.locator('button:has-text("Switch off")').click();
+  await page.waitForFunction(
+    (code) => [...document.querySelectorAll('[data-testid=coupon-row]')]
+      .some((r) => r.textContent.includes(code) && r.querySelector('[data-testid=coupon-status]').textContent === 'off'),
+    couponCode,
+  );
 
   // Reviews, customers (privacy requests) and staff.
   await page.goto(`${BASE}/admin/reviews?status=`);

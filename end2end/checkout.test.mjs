@@ -1,6 +1,7 @@
 // A guest buys from two vendors, in Debian's Chromium through Playwright:
-// product pages -> add to cart -> cart (change a quantity) -> checkout (a
-// bad field is caught beside it, what was typed stays) -> place the order
+// product pages -> add to cart -> cart (change a quantity) -> checkout in
+// three steps (a bad field is caught beside it and what was typed stays;
+// express shipping for one vendor; the review) -> place the order
 // -> the order page with one part per vendor, waiting for payment -> pay,
 // once with a Stripe test card that asks for 3-D Secure (Stripe is
 // localstripe here, started by ./dev.sh test) and once with the built-in
@@ -55,18 +56,57 @@ async function buyFromTwoVendors(page) {
   await page.click('[data-testid=to-checkout]');
   await page.waitForURL(/\/checkout$/);
   await hydrated(page);
-  assert.equal(await page.textContent('[data-testid=checkout-total]'), subtotal, 'the subtotal is the cart\'s');
+  assert.equal(await page.textContent('[data-testid=checkout-subtotal]'), subtotal, 'the subtotal is the cart\'s');
+  // Step 1: who and where. A bad country is caught beside its field.
   await page.fill('#email', 'ada@example.com');
-  await page.fill('#name', 'Ada Shopper');
-  await page.fill('#line1', 'Keizersgracht 1');
-  await page.fill('#postal_code', '1015 CJ');
-  await page.fill('#city', 'Amsterdam');
-  await page.fill('#country', 'Holland');
-  await page.click('[data-testid=place-order]');
-  await page.waitForSelector('#country-error:has-text("two-letter country code")');
+  await page.fill('#ship-name', 'Ada Shopper');
+  await page.fill('#ship-line1', 'Keizersgracht 1');
+  await page.fill('#ship-postal_code', '1015 CJ');
+  await page.fill('#ship-city', 'Amsterdam');
+  await page.fill('#ship-country', 'Holland');
+  await page.click('[data-testid=to-delivery]');
+  await page.waitForSelector('#ship-country-error:has-text("two-letter country code")');
   assert.equal(await page.inputValue('#email'), 'ada@example.com', 'what was typed stays');
+  assert.ok(await page.isVisible('[data-testid=step-address]'), 'still on the first step');
+  assert.ok(!(await page.isVisible('[data-testid=step-delivery]')));
   await expectAccessible(page, 'checkout, with a field error');
-  await page.fill('#country', 'NL');
+  await page.fill('#ship-country', 'NL');
+  await page.click('[data-testid=to-delivery]');
+
+  // Step 2: each vendor's ways to ship there, priced; express for the first.
+  await page.waitForSelector('[data-testid=step-delivery]:visible');
+  assert.equal(await page.locator('[data-testid=vendor-shipping]').count(), 2, 'a choice per vendor');
+  const cheapest = await page.textContent('[data-testid=checkout-total]');
+  await page.locator('[data-testid=vendor-shipping] >> nth=0 >> input[value=express]').check();
+  await page.waitForFunction(
+    (before) => document.querySelector('[data-testid=checkout-total]')?.textContent !== before,
+    cheapest,
+  );
+  await expectAccessible(page, 'checkout, choosing delivery');
+
+  // Step 3: review and place; the order costs what the review said.
+  await page.click('[data-testid=to-review]');
+  await page.waitForSelector('[data-testid=step-review]:visible');
+  assert.match(await page.textContent('[data-testid=review-address]'), /Keizersgracht 1/);
+  if (process.env.BAZAAR_ADMIN_TOKEN) {
+    // A coupon: an unknown code is caught beside its field, a good one comes off the total.
+    const code = `E2E${Date.now().toString(36).toUpperCase()}`;
+    const made = await page.request.post(`${BASE}/api/v1/coupons`, {
+      headers: { authorization: `Bearer ${process.env.BAZAAR_ADMIN_TOKEN}` },
+      data: { code, kind: 'percent', value: 1000 },
+    });
+    assert.equal(made.status(), 201, await made.text());
+    await page.fill('#coupon', 'NOT-A-COUPON');
+    await page.click('[data-testid=apply-coupon]');
+    await page.waitForSelector('#coupon-error:has-text("not a coupon we know")');
+    const full = await page.textContent('[data-testid=checkout-total]');
+    await page.fill('#coupon', code.toLowerCase());
+    await page.click('[data-testid=apply-coupon]');
+    await page.waitForSelector('[data-testid=checkout-discount]');
+    assert.notEqual(await page.textContent('[data-testid=checkout-total]'), full, 'the discount comes off');
+    assert.equal(await page.textContent('#coupon-error'), '', 'the error is gone');
+  }
+  const quoted = await page.textContent('[data-testid=checkout-total]');
   await page.click('[data-testid=place-order]');
 
   await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
@@ -75,11 +115,13 @@ async function buyFromTwoVendors(page) {
   assert.equal(await page.locator('[data-testid=sub-order]').count(), 2, 'one part per vendor');
   assert.equal(await page.textContent('[data-testid=order-subtotal]'), subtotal);
   const euros = async (id) => Number((await page.textContent(`[data-testid=${id}]`)).replace(/[^0-9.]/g, ''));
+  const discount = await page.locator('[data-testid=order-discount]').count() ? await euros('order-discount') : 0;
   assert.equal(
-    Math.round((await euros('order-subtotal') + await euros('order-shipping')) * 100),
+    Math.round((await euros('order-subtotal') + await euros('order-shipping') - discount) * 100),
     Math.round(await euros('order-total') * 100),
-    'the total is the subtotal plus shipping (tax included)',
+    'the total is the subtotal plus shipping less the coupon (tax included)',
   );
+  assert.equal(await page.textContent('[data-testid=order-total]'), quoted, 'the total the review showed');
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
   await expectAccessible(page, 'the order page');
 }

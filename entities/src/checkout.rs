@@ -55,6 +55,46 @@ pub struct PlaceOrder {
     pub client_ip: Option<String>,
 }
 
+/// What a shopper fills in at the storefront's checkout, step by step:
+/// the form's fields (`details[email]`, `details[shipping_address][city]`,
+/// `details[shipping][<vendor>]`…), without the cart and the key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutDetails {
+    /// Where the confirmation goes.
+    #[serde(default)]
+    pub email: String,
+    /// Where the parcel goes.
+    #[serde(default)]
+    pub shipping_address: Address,
+    /// Whether the bill goes to another address (`billing_address`).
+    #[serde(default)]
+    pub separate_billing: bool,
+    /// The billing address; read only with `separate_billing`.
+    #[serde(default)]
+    pub billing_address: Address,
+    /// The shipping method per vendor (vendor slug → method code).
+    #[serde(default)]
+    pub shipping: BTreeMap<String, String>,
+    /// A coupon code, or nothing.
+    #[serde(default)]
+    pub coupon: String,
+}
+
+impl CheckoutDetails {
+    /// The order these details place from cart `cart_id`.
+    pub fn into_order(self, cart_id: String) -> PlaceOrder {
+        PlaceOrder {
+            cart_id,
+            email: self.email,
+            shipping_address: self.shipping_address,
+            shipping: self.shipping,
+            coupon: Some(self.coupon).filter(|c| !c.trim().is_empty()),
+            billing_address: self.separate_billing.then_some(self.billing_address),
+            client_ip: None,
+        }
+    }
+}
+
 /// Asking what an order for a cart would cost, before placing it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -576,4 +616,93 @@ pub struct LocalMethod {
     pub provider: String,
     /// What the shopper is told to do: label and value pairs.
     pub instructions: Vec<(String, String)>,
+}
+
+/// A coupon as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CouponView {
+    /// Database id.
+    pub id: i64,
+    /// The code shoppers type (any case).
+    pub code: String,
+    /// `percent`, `fixed` or `free_shipping`.
+    pub kind: String,
+    /// Basis points of the subtotal (`percent`: 1000 is 10 %) or minor units
+    /// off (`fixed`); 0 for `free_shipping`.
+    pub value: i64,
+    /// The currency of a `fixed` coupon.
+    pub currency: Option<String>,
+    /// The subtotal it applies from, in minor units.
+    pub min_spend_minor: i64,
+    /// How many orders may use it in all (none: no limit).
+    pub max_uses: Option<i32>,
+    /// How many orders one email may use it for (none: no limit).
+    pub max_uses_per_customer: Option<i32>,
+    /// How many orders used it.
+    pub used_count: i32,
+    /// From when it works.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Until when it works.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Whether it works at all (switched off by staff otherwise).
+    pub active: bool,
+    /// When it was made.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new coupon.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCoupon {
+    /// 3–40 of `A–Z 0–9 - _` (stored upper-case).
+    pub code: String,
+    /// `percent`, `fixed` or `free_shipping`.
+    pub kind: String,
+    /// `percent`: basis points, 1–10,000 (1000 is 10 %); `fixed`: minor
+    /// units off, 1 or more; `free_shipping`: leave out.
+    #[serde(default)]
+    pub value: i64,
+    /// Required for `fixed`.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// The subtotal it applies from, in minor units.
+    #[serde(default)]
+    pub min_spend_minor: i64,
+    /// How many orders may use it in all.
+    #[serde(default)]
+    pub max_uses: Option<i32>,
+    /// How many orders one email may use it for.
+    #[serde(default)]
+    pub max_uses_per_customer: Option<i32>,
+    /// From when it works (default: now).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Until when it works (default: no end).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// Changes to a coupon; absent fields stay. Its code, kind and value stay
+/// as orders used them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CouponPatch {
+    /// Switch it off (or on again).
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new total limit (not below what was used).
+    #[serde(default)]
+    pub max_uses: Option<i32>,
+    /// A new end (in the future).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub ends_at: Option<DateTime<Utc>>,
 }

@@ -1,12 +1,7 @@
 //! Checkout: placing the order for the shopper's cart, and reading it back.
 
-// The checkout form's fields are the server function's arguments, one each,
-// so the form posts as plain fields without JavaScript; the macro's client
-// side copies them all.
-#![allow(clippy::too_many_arguments)]
-
 use crate::error::AppError;
-use entities::checkout::OrderView;
+use entities::checkout::{CheckoutDetails, OrderView, Quote};
 use leptos::prelude::*;
 
 /// A fresh idempotency key for one checkout attempt: rendered into the
@@ -17,37 +12,48 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
     Ok(uuid::Uuid::new_v4().to_string())
 }
 
+/// The cart's token from the shopper's cookie, or the field error an empty
+/// cart gets.
+#[cfg(feature = "ssr")]
+async fn cart_token() -> Result<String, AppError> {
+    match super::cart::ssr::cart_id_from_cookie().await {
+        Some(id) => Ok(id.to_string()),
+        None => {
+            let error = AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())]);
+            error.set_page_status();
+            Err(error)
+        }
+    }
+}
+
+/// Checks what the shopper typed so far (every bad field named at once)
+/// and answers what the cart costs with it: the ways each vendor ships to
+/// the address with their prices, the chosen ones, the coupon, tax and the
+/// total. Nothing is held or stored.
+#[server(prefix = "/_sf", endpoint = "checkout/quote")]
+pub async fn checkout_quote(details: CheckoutDetails) -> Result<Quote, AppError> {
+    use entities::checkout::QuoteRequest;
+    use entities::services::orders;
+    let shop = super::shop()?;
+    let input = details.into_order(cart_token().await?);
+    let checked = orders::check_details(&input).map_err(super::fail)?;
+    let request = QuoteRequest {
+        cart_id: input.cart_id,
+        country: checked.address.country,
+        shipping: input.shipping,
+        coupon: input.coupon,
+    };
+    orders::quote(&shop, &request).await.map_err(super::fail)
+}
+
 /// Places the order for the shopper's cart and sends the browser to its
 /// page. Prices come from the catalog; stock is held for 15 minutes.
 #[server(prefix = "/_sf", endpoint = "checkout/place")]
-pub async fn place_order(
-    idempotency_key: String,
-    email: String,
-    name: String,
-    line1: String,
-    line2: String,
-    postal_code: String,
-    city: String,
-    country: String,
-    coupon: String,
-) -> Result<OrderView, AppError> {
-    use entities::checkout::{Address, PlaceOrder};
+pub async fn place_order(idempotency_key: String, details: CheckoutDetails) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
     let actor = acting(&shop).await?;
-    let Some(cart_id) = super::cart::ssr::cart_id_from_cookie().await else {
-        let error = AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())]);
-        error.set_page_status();
-        return Err(error);
-    };
-    let input = PlaceOrder {
-        cart_id: cart_id.to_string(),
-        email,
-        shipping_address: Address { name, line1, line2, postal_code, city, country },
-        shipping: Default::default(),
-        coupon: Some(coupon).filter(|c| !c.trim().is_empty()),
-        billing_address: None,
-        client_ip: super::client_ip(&shop).await,
-    };
+    let mut input = details.into_order(cart_token().await?);
+    input.client_ip = super::client_ip(&shop).await;
     let (order, _) =
         entities::services::orders::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;
     leptos_axum::redirect(&format!("/orders/{}", order.id));

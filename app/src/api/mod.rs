@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod coupons;
 pub mod fulfilment;
 pub mod gift_cards;
 pub mod privacy;

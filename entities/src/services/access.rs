@@ -101,6 +101,8 @@ pub enum Action {
         /// The vendor of the part.
         vendor_id: i64,
     },
+    /// Create and change coupons (and the shop's prices rules).
+    ManagePricing,
 }
 
 /// Allows or refuses `action` for `actor`.
@@ -141,7 +143,8 @@ pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
             | Action::ViewOrders
             | Action::ModerateReviews
             | Action::ManageCustomers
-            | Action::ManageStaff,
+            | Action::ManageStaff
+            | Action::ManagePricing,
         ) => Err(ServiceError::Forbidden),
     }
 }
@@ -200,7 +203,11 @@ mod tests {
         let own = Actor::VendorStaff { vendor_id: 1 };
         let customer = Actor::Customer { user_id: 7 };
         let support = Actor::Support { user_id: 8 };
-        let cases: [(Actor, Action, &str); 47] = [
+        let cases: [(Actor, Action, &str); 51] = [
+            (Actor::Admin, Action::ManagePricing, "ok"),
+            (own, Action::ManagePricing, "forbidden"),
+            (support, Action::ManagePricing, "forbidden"),
+            (customer, Action::ManagePricing, "forbidden"),
             (Actor::Admin, Action::FulfilOrder { vendor_id: 2 }, "ok"),
             (own, Action::FulfilOrder { vendor_id: 1 }, "ok"),
             (own, Action::FulfilOrder { vendor_id: 2 }, "not found"),

@@ -12,6 +12,7 @@ pub mod catalog_admin;
 pub mod catalog_api;
 pub mod catalog_csv;
 pub mod catalog_taxonomy;
+pub mod coupons;
 pub mod fulfilment;
 pub mod gift_cards;
 pub mod images;

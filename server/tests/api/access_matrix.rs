@@ -76,14 +76,14 @@ async fn every_role_against_every_protected_route() {
     assert_eq!(status, 200);
     let form = [
         ("idempotency_key", "matrix-order-000001"),
-        ("email", "a@example.com"),
-        ("name", "Ann"),
-        ("line1", "Main St 1"),
-        ("line2", ""),
-        ("postal_code", "1000"),
-        ("city", "Town"),
-        ("country", "NL"),
-        ("coupon", ""),
+        ("details[email]", "a@example.com"),
+        ("details[shipping_address][name]", "Ann"),
+        ("details[shipping_address][line1]", "Main St 1"),
+        ("details[shipping_address][line2]", ""),
+        ("details[shipping_address][postal_code]", "1000"),
+        ("details[shipping_address][city]", "Town"),
+        ("details[shipping_address][country]", "NL"),
+        ("details[coupon]", ""),
     ];
     let (status, placed, _) = sf_as(customer_a, &app, "checkout/place", &form).await;
     assert_eq!(status, 200, "{placed}");

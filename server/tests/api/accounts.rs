@@ -426,14 +426,14 @@ pub async fn order_as(client: &reqwest::Client, app: &TestApp, email: &str, vari
     let key = uuid::Uuid::new_v4().to_string();
     let form = [
         ("idempotency_key", key.as_str()),
-        ("email", email),
-        ("name", "Ann Smith"),
-        ("line1", "Main St 1"),
-        ("line2", ""),
-        ("postal_code", "1000"),
-        ("city", "Town"),
-        ("country", "NL"),
-        ("coupon", ""),
+        ("details[email]", email),
+        ("details[shipping_address][name]", "Ann Smith"),
+        ("details[shipping_address][line1]", "Main St 1"),
+        ("details[shipping_address][line2]", ""),
+        ("details[shipping_address][postal_code]", "1000"),
+        ("details[shipping_address][city]", "Town"),
+        ("details[shipping_address][country]", "NL"),
+        ("details[coupon]", ""),
     ];
     let (status, placed, _) = sf_as(client, app, "checkout/place", &form).await;
     assert_eq!(status, 200, "{placed}");
@@ -521,14 +521,14 @@ async fn orders_placed_while_signed_in_are_shown_to_their_customer_only() {
     add_to_cart(&owner, &app, v.id, 1).await;
     let form = [
         ("idempotency_key", "signed-in-order-0001"),
-        ("email", "owner@example.com"),
-        ("name", "Owner"),
-        ("line1", "Main St 1"),
-        ("line2", ""),
-        ("postal_code", "1000"),
-        ("city", "Town"),
-        ("country", "NL"),
-        ("coupon", ""),
+        ("details[email]", "owner@example.com"),
+        ("details[shipping_address][name]", "Owner"),
+        ("details[shipping_address][line1]", "Main St 1"),
+        ("details[shipping_address][line2]", ""),
+        ("details[shipping_address][postal_code]", "1000"),
+        ("details[shipping_address][city]", "Town"),
+        ("details[shipping_address][country]", "NL"),
+        ("details[coupon]", ""),
     ];
     let (status, placed, _) = sf_as(&owner, &app, "checkout/place", &form).await;
     assert_eq!(status, 200, "{placed}");

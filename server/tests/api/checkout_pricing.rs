@@ -185,3 +185,84 @@ on_both_databases!(coupons_discount_and_their_limits_hold, |db| async move {
         order::Entity::find().filter(order::Column::CouponCode.eq("FIVE")).count(&app.shop.db).await.unwrap();
     assert_eq!(with_five, 5, "a refused coupon places no order and holds no stock");
 });
+
+on_both_databases!(admins_make_coupons_that_checkout_takes_and_switch_them_off, |db| async move {
+    const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
+    let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let call = |method: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut request = app.client.request(method, app.url(path)).bearer_auth(TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    // Every bad field at once; nothing is made.
+    let (status, problem) = call(
+        reqwest::Method::POST,
+        "/api/v1/coupons",
+        Some(json!({ "code": "x", "kind": "fixed", "value": 0, "max_uses": 0, "ends_at": "2020-01-01T00:00:00Z" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["code", "value", "currency", "max_uses", "ends_at"], "{problem}");
+    assert_eq!(coupon::Entity::find().count(&app.shop.db).await.unwrap(), 0);
+
+    // A 15 % coupon, made over the API, is what checkout takes.
+    let (status, made) = call(
+        reqwest::Method::POST,
+        "/api/v1/coupons",
+        Some(json!({ "code": " spring-15 ", "kind": "percent", "value": 1_500, "max_uses": 100 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!((made["code"].as_str(), made["active"].as_bool()), (Some("SPRING-15"), Some(true)));
+    let (status, problem) =
+        call(reqwest::Method::POST, "/api/v1/coupons", Some(json!({ "code": "SPRING-15", "kind": "free_shipping" })))
+            .await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("code")), "codes are unique");
+    let v = cheap_variant(&app, 2_000).await;
+    let cart_id = cart_with(&app, &v, 2).await;
+    let body = json!({ "cart_id": cart_id.to_string(), "country": "NL", "coupon": "spring-15" });
+    let (status, q) = quote(&app, body.clone()).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(q["discount_minor"].as_i64(), Some((v.price_minor * 2 * 1_500 + 5_000) / 10_000));
+
+    // Listed with its uses; the total limit cannot go below one.
+    let (status, list) = call(reqwest::Method::GET, "/api/v1/coupons", None).await;
+    assert_eq!((status, list[0]["code"].as_str(), list[0]["used_count"].as_i64()), (200, Some("SPRING-15"), Some(0)));
+    let id = made["id"].as_i64().unwrap();
+    let path = format!("/api/v1/coupons/{id}");
+    let (status, problem) = call(reqwest::Method::PATCH, &path, Some(json!({ "max_uses": 0 }))).await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("max_uses")), "{problem}");
+
+    // Switched off, checkout refuses it; on again, it takes it.
+    let (status, off) = call(reqwest::Method::PATCH, &path, Some(json!({ "active": false }))).await;
+    assert_eq!((status, off["active"].as_bool()), (200, Some(false)));
+    let (status, refused) = quote(&app, body.clone()).await;
+    assert_eq!((status, refused["errors"][0]["field"].as_str()), (400, Some("coupon")), "{refused}");
+    call(reqwest::Method::PATCH, &path, Some(json!({ "active": true }))).await;
+    assert_eq!(quote(&app, body).await.0, 200);
+    let (status, _) = call(reqwest::Method::PATCH, "/api/v1/coupons/999999", Some(json!({ "active": false }))).await;
+    assert_eq!(status, 404);
+
+    // Only admins: vendors and support are refused, anonymous callers too.
+    let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
+    crate::accounts::account(&app, "seller@example.com", "vendor", Some(p.vendor_id)).await;
+    crate::accounts::account(&app, "helper@example.com", "support", None).await;
+    for who in ["seller@example.com", "helper@example.com"] {
+        let client = crate::accounts::signed_in_client(&app, who).await;
+        let status = client.get(app.url("/api/v1/coupons")).send().await.unwrap().status().as_u16();
+        assert_eq!(status, 403, "{who}");
+    }
+    let status = new_client().get(app.url("/api/v1/coupons")).send().await.unwrap().status().as_u16();
+    assert_eq!(status, 401);
+    let logged =
+        entities::services::audit::entries(&app.shop.db, entities::services::access::Actor::Admin, None).await.unwrap();
+    assert!(logged.iter().any(|e| e.action == "coupon.created"), "made and changed coupons are audited");
+});

@@ -16,14 +16,14 @@ async fn sf(app: &TestApp, endpoint: &str, form: &[(&str, String)]) -> (u16, Val
 fn address(key: &str, email: &str, country: &str) -> Vec<(&'static str, String)> {
     vec![
         ("idempotency_key", key.to_owned()),
-        ("email", email.to_owned()),
-        ("name", "Ada Shopper".into()),
-        ("line1", "Keizersgracht 1".into()),
-        ("line2", String::new()),
-        ("postal_code", "1015 CJ".into()),
-        ("city", "Amsterdam".into()),
-        ("country", country.to_owned()),
-        ("coupon", String::new()),
+        ("details[email]", email.to_owned()),
+        ("details[shipping_address][name]", "Ada Shopper".into()),
+        ("details[shipping_address][line1]", "Keizersgracht 1".into()),
+        ("details[shipping_address][line2]", String::new()),
+        ("details[shipping_address][postal_code]", "1015 CJ".into()),
+        ("details[shipping_address][city]", "Amsterdam".into()),
+        ("details[shipping_address][country]", country.to_owned()),
+        ("details[coupon]", String::new()),
     ]
 }
 
@@ -99,3 +99,70 @@ async fn without_javascript_the_checkout_form_posts_and_lands_on_the_order() {
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.contains("/orders/"), "{location}");
 }
+
+/// The checkout form's first step, as the browser posts it; `billing_city`
+/// given asks for a separate billing address.
+fn step_one(email: &str, country: &str, billing_city: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut form = address("unused-key-0001", email, country);
+    form.remove(0);
+    if let Some(city) = billing_city {
+        form.extend([
+            ("details[separate_billing]", "true".to_owned()),
+            ("details[billing_address][name]", "Ada Payer".into()),
+            ("details[billing_address][line1]", "Oudegracht 2".into()),
+            ("details[billing_address][postal_code]", "3511 AB".into()),
+            ("details[billing_address][city]", city.to_owned()),
+            ("details[billing_address][country]", "NL".into()),
+        ]);
+    }
+    form
+}
+
+on_both_databases!(checkout_steps_name_every_bad_field_and_quote_each_vendors_delivery, |db| async move {
+    let app = spawn_app(db).await;
+    let (v, _) = variant_for_sale(&app, 3, None).await;
+    sf(&app, "cart/add", &[("variant_id", v.id.to_string()), ("quantity", "1".into())]).await;
+
+    // Step 1 checks every field at once, the billing address's too.
+    let (status, problem, _) = sf(&app, "checkout/quote", &step_one("not-an-email", "NL", Some(""))).await;
+    assert_eq!(status, 400, "{problem}");
+    let text = problem.to_string();
+    assert!(text.contains("\"email\"") && text.contains("billing_address.city"), "{text}");
+    let (status, problem, _) = sf(&app, "checkout/quote", &step_one("ada@example.com", "Holland", None)).await;
+    assert_eq!(status, 400);
+    assert!(problem.to_string().contains("shipping_address.country"), "{problem}");
+
+    // Then the delivery: each vendor's ways to ship there, the cheapest chosen.
+    let (status, quote, _) = sf(&app, "checkout/quote", &step_one("ada@example.com", "NL", Some("Utrecht"))).await;
+    assert_eq!(status, 200, "{quote}");
+    let part = &quote["vendors"][0];
+    let codes: Vec<&str> =
+        part["shipping_options"].as_array().unwrap().iter().map(|o| o["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["standard", "express"], "cheapest first: {part}");
+    assert_eq!(part["shipping_method"], "standard");
+    assert_eq!(quote["subtotal_minor"].as_i64(), Some(v.price_minor));
+
+    // Choosing express for the vendor prices it in.
+    let vendor_field = format!("details[shipping][{}]", part["vendor"].as_str().unwrap());
+    let mut express: Vec<(&str, String)> = step_one("ada@example.com", "NL", Some("Utrecht"));
+    express.push((vendor_field.as_str(), "express".into()));
+    let (status, dearer, _) = sf(&app, "checkout/quote", &express).await;
+    assert_eq!((status, dearer["vendors"][0]["shipping_method"].as_str()), (200, Some("express")), "{dearer}");
+    let express_price = part["shipping_options"][1]["price_minor"].as_i64().unwrap();
+    assert_eq!(dearer["shipping_minor"].as_i64(), Some(express_price));
+    let mut unknown: Vec<(&str, String)> = step_one("ada@example.com", "NL", None);
+    unknown.push((vendor_field.as_str(), "teleport".into()));
+    let (status, problem, _) = sf(&app, "checkout/quote", &unknown).await;
+    assert_eq!(status, 400);
+    assert!(problem.to_string().contains("shipping"), "{problem}");
+
+    // Placing with those choices costs what the quote said, billed elsewhere.
+    let mut place = express.clone();
+    place.push(("idempotency_key", "steps-key-000001".into()));
+    let (status, placed, _) = sf(&app, "checkout/place", &place).await;
+    assert_eq!(status, 200, "{placed}");
+    assert_eq!(placed["total_minor"], dearer["total_minor"]);
+    assert_eq!(placed["sub_orders"][0]["shipping_method"], "express");
+    let stored = order::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
+    assert_eq!(stored.billing_address.unwrap()["city"], "Utrecht", "the billing address is kept");
+});

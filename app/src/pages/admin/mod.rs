@@ -3,6 +3,7 @@
 //! acting; the server functions decide what that actor may do.
 
 pub mod categories;
+pub mod coupons;
 pub mod csv;
 pub mod customers;
 pub mod editor;
@@ -71,6 +72,7 @@ fn signed_in_frame(sign_out: ServerAction<AdminSignOut>) -> AnyView {
                 <a class=link href="/admin/fulfilment">"Fulfilment"</a>
                 <a class=link href="/admin/payments">"Payments"</a>
                 <a class=link href="/admin/gift-cards">"Gift cards"</a>
+                <a class=link href="/admin/coupons">"Coupons"</a>
                 <a class=link href="/admin/reviews">"Reviews"</a>
                 <a class=link href="/admin/customers">"Customers"</a>
                 <a class=link href="/admin/staff">"Staff"</a>

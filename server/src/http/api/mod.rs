@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod categories;
+pub mod coupons;
 pub mod customers;
 pub mod fulfilment;
 pub mod gift_cards;
@@ -67,6 +68,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/vendor/orders", get(fulfilment::vendor_orders))
         .route("/api/v1/orders/{id}/gift-card", post(gift_cards::redeem))
         .route("/api/v1/gift-cards", get(gift_cards::list).post(gift_cards::issue))
+        .route("/api/v1/coupons", get(coupons::list).post(coupons::create))
+        .route("/api/v1/coupons/{id}", patch(coupons::update))
         .route("/api/v1/gift-cards/balance", post(gift_cards::balance))
         .route("/api/v1/gift-cards/{id}/disable", post(gift_cards::disable))
         .route("/api/v1/me/store-credit", get(gift_cards::my_credit))

@@ -2,8 +2,8 @@
 
 use super::problem::{FieldError, Problem};
 use super::{
-    categories, customers, fulfilment, gift_cards, images, me, orders, payments, products, reviews, search, vendors,
-    webhooks,
+    categories, coupons, customers, fulfilment, gift_cards, images, me, orders, payments, products, reviews, search,
+    vendors, webhooks,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         me::get, me::update, me::orders, me::addresses, me::add_address, me::update_address, me::delete_address,
         reviews::for_product, reviews::create, reviews::mine, reviews::update, reviews::delete, reviews::staff_list, reviews::moderate, reviews::reply,
         customers::find, customers::export, customers::erase, customers::audit, customers::my_data, customers::delete_me,
+        coupons::create, coupons::list, coupons::update,
         gift_cards::issue, gift_cards::list, gift_cards::disable, gift_cards::balance, gift_cards::redeem, gift_cards::my_credit,
         fulfilment::ship, fulfilment::delivered, fulfilment::request_return, fulfilment::decide, fulfilment::vendor_orders, fulfilment::vendor_order,
     ),
