@@ -246,6 +246,31 @@ test('an admin creates, edits, illustrates and archives a product, then edits ca
     couponCode,
   );
 
+  // Shipping and tax: a mistyped price is caught beside it; a method is added and deleted; a rate is set.
+  const methodCode = `e2e-${stamp.toLowerCase()}`;
+  await page.goto(`${BASE}/admin/shipping`);
+  await hydrated(page);
+  await page.fill('#sm-code', methodCode);
+  await page.fill('#sm-name', 'Pick up at the market');
+  await page.fill('#sm-base', 'free');
+  await page.fill('#sm-countries', 'NL');
+  await page.click('[data-testid=make-method]');
+  await page.waitForSelector('#sm-base-error:has-text("an amount such as 4.95")');
+  assert.equal(await page.inputValue('#sm-name'), 'Pick up at the market', 'what was typed stays');
+  await page.fill('#sm-base', '0');
+  await page.click('[data-testid=make-method]');
+  const methodRow = page.locator('[data-testid=method-row]', { hasText: methodCode });
+  await methodRow.waitFor();
+  assert.match(await methodRow.textContent(), /the shop.*Pick up at the market.*NL/);
+  await expectAccessible(page, 'the shipping and tax page');
+  await methodRow.locator('button:has-text("Delete")').click();
+  await methodRow.waitFor({ state: 'detached' });
+  await page.fill('#tr-country', 'LU');
+  await page.fill('#tr-percent', '17');
+  await page.fill('#tr-name', 'Luxembourg VAT');
+  await page.click('[data-testid=set-rate]');
+  await page.locator('[data-testid=rate-row]', { hasText: 'Luxembourg VAT' }).waitFor();
+
   // Reviews, customers (privacy requests) and staff.
   await page.goto(`${BASE}/admin/reviews?status=`);
   await hydrated(page);

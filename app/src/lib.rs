@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("fulfilment/:id") view=pages::admin::fulfilment::PartPage ssr=SsrMode::Async/>
                         <Route path=path!("gift-cards") view=pages::admin::gift_cards::GiftCardsPage ssr=SsrMode::Async/>
                         <Route path=path!("coupons") view=pages::admin::coupons::CouponsPage ssr=SsrMode::Async/>
+                        <Route path=path!("shipping") view=pages::admin::shipping::ShippingPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -706,3 +706,88 @@ pub struct CouponPatch {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub ends_at: Option<DateTime<Utc>>,
 }
+
+/// A way to ship, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShippingMethodView {
+    /// Database id.
+    pub id: i64,
+    /// The vendor's slug whose method it is; none: the shop's own, used by
+    /// every vendor without methods of its own.
+    pub vendor: Option<String>,
+    /// What a shopper's choice names (unique among its owner's methods).
+    pub code: String,
+    /// What shoppers read.
+    pub name: String,
+    /// `flat`, or `weight` (base plus a price per started kilogram).
+    pub kind: String,
+    /// The base price, in minor units.
+    pub base_minor: i64,
+    /// Per started kilogram (`weight`), in minor units.
+    pub per_kg_minor: i64,
+    /// Free from this subtotal of the vendor's part on.
+    pub free_over_minor: Option<i64>,
+    /// The currency of the prices (it ships orders in that currency).
+    pub currency: String,
+    /// The countries it ships to (empty: everywhere).
+    pub countries: Vec<String>,
+    /// Its place in the list (smaller first).
+    pub position: i32,
+}
+
+/// A way to ship, made or replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShippingMethodInput {
+    /// The vendor's slug (admins; vendor staff always make their own
+    /// vendor's); none: the shop's own.
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// 1–40 of `a–z 0–9 - _` (stored lower-case).
+    pub code: String,
+    /// 1–100 characters.
+    pub name: String,
+    /// `flat` or `weight`.
+    pub kind: String,
+    /// The base price, in minor units, 0 or more.
+    pub base_minor: i64,
+    /// Per started kilogram (`weight` only), 0 or more.
+    #[serde(default)]
+    pub per_kg_minor: i64,
+    /// Free from this subtotal on (none: never free).
+    #[serde(default)]
+    pub free_over_minor: Option<i64>,
+    /// ISO 4217 currency of the prices.
+    pub currency: String,
+    /// ISO 3166-1 alpha-2 codes it ships to (empty: everywhere).
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Its place in the list.
+    #[serde(default)]
+    pub position: i32,
+}
+
+/// A destination's tax rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaxRateView {
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// The rate in basis points (2100 is 21 %).
+    pub rate_bps: i32,
+    /// What the order calls it ("Dutch VAT").
+    pub name: String,
+}
+
+/// A destination's tax rate, set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaxRateInput {
+    /// The rate in basis points, 0–10,000.
+    pub rate_bps: i32,
+    /// What the order calls it, 1–100 characters.
+    pub name: String,
+}

@@ -24,6 +24,7 @@ mod m20261124_000019_sealed_webhook_secrets;
 mod m20261124_000020_shipments_and_returns;
 mod m20261124_000021_one_open_payment;
 mod m20261124_000022_gift_cards;
+mod m20261125_000023_shipping_codes_unique;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000020_shipments_and_returns::Migration),
             Box::new(m20261124_000021_one_open_payment::Migration),
             Box::new(m20261124_000022_gift_cards::Migration),
+            Box::new(m20261125_000023_shipping_codes_unique::Migration),
         ]
     }
 }

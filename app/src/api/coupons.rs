@@ -76,11 +76,14 @@ pub async fn admin_make_coupon(
         error.set_page_status();
         return Err(error);
     }
+    let in_money = kind == "fixed" || min_spend_minor > 0;
     let input = entities::checkout::NewCoupon {
         code,
         kind,
         value,
-        currency: Some(currency).filter(|_| parsed.is_some()),
+        // A currency only where an amount is in it: a percentage or free
+        // shipping without a minimum spend works in every currency.
+        currency: Some(currency).filter(|_| parsed.is_some() && in_money),
         min_spend_minor,
         max_uses,
         max_uses_per_customer,

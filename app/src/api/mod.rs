@@ -11,6 +11,7 @@ pub mod fulfilment;
 pub mod gift_cards;
 pub mod privacy;
 pub mod reviews;
+pub mod shipping;
 pub mod staff;
 pub mod wishlist;
 

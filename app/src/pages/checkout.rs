@@ -160,6 +160,10 @@ fn checkout_view(cart: CartView, key: String) -> AnyView {
             }
         }
         Some(Err(e)) => {
+            // The coupon's box is on the review: show its error there.
+            if e.field("coupon").is_some() {
+                step.set(3);
+            }
             error.set(Some(e));
             next.set(None);
         }
@@ -192,7 +196,9 @@ fn checkout_view(cart: CartView, key: String) -> AnyView {
     let subtotal = money(cart.subtotal_minor, &cart.currency);
     view! {
         <div class="grid gap-6 md:grid-cols-[1fr_20rem]">
-            <ActionForm action=place attr:class="space-y-4" attr:data-testid="checkout-form">
+            // The server checks every field (and names it); the browser's own
+            // checks could block a hidden step's input without saying so.
+            <ActionForm action=place attr:class="space-y-4" attr:data-testid="checkout-form" attr:novalidate=true>
                 {banner}
                 <input type="hidden" name="idempotency_key" value=key/>
                 <ol class="flex gap-4 text-sm" aria-label="Checkout steps" data-testid="checkout-steps">
@@ -234,14 +240,17 @@ fn checkout_view(cart: CartView, key: String) -> AnyView {
                         }.into_any(),
                     }}
                     <div class="flex gap-2" hidden=move || !hydrated.get()>
-                        <button type="button" class=BUTTON_QUIET on:click=move |_| step.set(1)>"Back"</button>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| {
+                            next.set(None);
+                            step.set(1);
+                        }>"Back"</button>
                         <button type="button" class=BUTTON data-testid="to-review" disabled=busy
                             on:click=move |_| requote(Some(3))>"Continue to review"</button>
                     </div>
                 </section>
                 <section class="space-y-3" hidden=move || !shows(3).get() data-testid="step-review">
                     <h2 class="text-lg font-semibold">"3. Review and place the order"</h2>
-                    {move || (hydrated.get() && quote.get().is_some()).then(|| review_summary(draft, step))}
+                    {move || (hydrated.get() && quote.get().is_some()).then(|| review_summary(draft, step, next))}
                     <div class="flex items-end gap-2">
                         <div class="grow">
                             {text_field("coupon".into(), "Coupon code (optional)", "text", "off".into(), draft.coupon, field("coupon".into()), "details[coupon]".into())}
@@ -249,7 +258,10 @@ fn checkout_view(cart: CartView, key: String) -> AnyView {
                         <button type="button" class=BUTTON_QUIET data-testid="apply-coupon" hidden=move || !hydrated.get()
                             disabled=busy on:click=move |_| requote(None)>"Apply"</button>
                     </div>
-                    <button type="submit" class=BUTTON data-testid="place-order" disabled=busy>"Place order"</button>
+                    // Only the review places the order (Enter in an earlier
+                    // step's field must not).
+                    <button type="submit" class=BUTTON data-testid="place-order"
+                        disabled=move || busy() || (hydrated.get() && step.get() != 3)>"Place order"</button>
                     <p class="text-sm text-stone-700">"Your items are held for 15 minutes while you pay."</p>
                 </section>
             </ActionForm>
@@ -377,7 +389,7 @@ fn delivery_choices(
 }
 
 /// Where it goes and how, with links back to the steps that set them.
-fn review_summary(draft: Draft, step: RwSignal<u8>) -> AnyView {
+fn review_summary(draft: Draft, step: RwSignal<u8>, next: RwSignal<Option<u8>>) -> AnyView {
     let a = draft.shipping_address.get();
     let place = [a.line1, a.line2, format!("{} {}", a.postal_code, a.city), a.country]
         .into_iter()
@@ -389,8 +401,14 @@ fn review_summary(draft: Draft, step: RwSignal<u8>) -> AnyView {
             <p>{format!("{} · {}", a.name, draft.email.get())}</p>
             <p>{place}</p>
             <div class="mt-2 flex gap-3">
-                <button type="button" class="underline" on:click=move |_| step.set(1)>"Change address"</button>
-                <button type="button" class="underline" on:click=move |_| step.set(2)>"Change delivery"</button>
+                <button type="button" class="underline" on:click=move |_| {
+                    next.set(None);
+                    step.set(1);
+                }>"Change address"</button>
+                <button type="button" class="underline" on:click=move |_| {
+                    next.set(None);
+                    step.set(2);
+                }>"Change delivery"</button>
             </div>
         </div>
     }

@@ -92,8 +92,8 @@ pub async fn create(shop: &Shop, actor: Actor, input: NewCoupon) -> ServiceResul
             }
             Some(c)
         }
-        None if kind == "fixed" => {
-            check.fail("currency", "is needed for a fixed amount off");
+        None if kind == "fixed" || input.min_spend_minor > 0 => {
+            check.fail("currency", "is needed for an amount off or a minimum spend");
             None
         }
         None => None,

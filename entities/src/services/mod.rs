@@ -29,6 +29,7 @@ pub mod recommend;
 pub mod reviews;
 pub mod sealing;
 pub mod search;
+pub mod shipping_admin;
 pub mod two_factor;
 pub mod validate;
 pub mod webhooks;

@@ -84,11 +84,13 @@ pub async fn place_order(shop: &Shop, actor: Actor, key: &str, input: PlaceOrder
     let choices = Choices { shipping: input.shipping, coupon: input.coupon, billing, client_ip };
     match Box::pin(place_new(shop, actor, key, cart_id, email, address, choices)).await {
         Ok(placed) => Ok(placed),
-        // Another request with the same key won the race: answer with its order.
-        Err(ServiceError::Database(e)) if super::validate::is_unique_violation(&e) => {
-            replay(&shop.db, key, cart_id).await?.map(|o| (o, false)).ok_or(ServiceError::Database(e))
-        }
-        Err(e) => Err(e),
+        // Whatever stopped it (the key's unique index behind a twin that won,
+        // stock or a coupon the first order used up, a cart filled again),
+        // a key that placed an order before answers with that order.
+        Err(e) => match replay(&shop.db, key, cart_id).await? {
+            Some(order) => Ok((order, false)),
+            None => Err(e),
+        },
     }
 }
 
@@ -358,7 +360,18 @@ async fn place_new(
         "Order placed.",
     )
     .await?;
-    cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart_id)).exec(&txn).await?;
+    // The lines this order took, and only those (a line added meanwhile
+    // stays). Fewer than were read means a racing request placed them
+    // first (PostgreSQL reads without locking the cart): this one stops.
+    let taken = cart_item::Entity::delete_many()
+        .filter(cart_item::Column::Id.is_in(items.iter().map(|i| i.id)))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected != items.len() as u64 {
+        return Err(ServiceError::Conflict(
+            "This cart was ordered a moment ago by another request; nothing more was ordered.".into(),
+        ));
+    }
     outbox::record(&txn, "order.placed", serde_json::json!({ "order_id": placed.id, "public_id": public_id })).await?;
     txn.commit().await?;
     // Made from what was just written (nothing paid, shipped or returned

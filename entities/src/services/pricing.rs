@@ -197,7 +197,9 @@ pub(crate) async fn coupon_for<C: ConnectionTrait>(
     if c.max_uses.is_some_and(|max| c.used_count >= max) {
         return Err(bad("has been used up"));
     }
-    if c.kind == "fixed" && c.currency.as_deref().is_some_and(|cur| cur != currency) {
+    // An amount off, or a minimum spend, is in the coupon's currency.
+    let in_money = c.kind == "fixed" || c.min_spend_minor > 0;
+    if in_money && c.currency.as_deref().is_some_and(|cur| cur != currency) {
         return Err(bad("is for another currency"));
     }
     let d = Discount { kind: c.kind.clone(), value: c.value, min_spend_minor: c.min_spend_minor };

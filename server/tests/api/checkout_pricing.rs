@@ -266,3 +266,116 @@ on_both_databases!(admins_make_coupons_that_checkout_takes_and_switch_them_off, 
         entities::services::audit::entries(&app.shop.db, entities::services::access::Actor::Admin, None).await.unwrap();
     assert!(logged.iter().any(|e| e.action == "coupon.created"), "made and changed coupons are audited");
 });
+
+on_both_databases!(staff_keep_the_ways_to_ship_and_admins_the_tax_rates, |db| async move {
+    const TOKEN: &str = "test-admin-token-0123456789abcdef0123";
+    let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
+    let send = |request: reqwest::RequestBuilder| async move {
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let admin = |method: reqwest::Method, path: &str| app.client.request(method, app.url(path)).bearer_auth(TOKEN);
+    let v = cheap_variant(&app, 2_000).await;
+    let cart_id = cart_with(&app, &v, 1).await;
+    let codes = |q: &Value| -> Vec<String> {
+        q["vendors"][0]["shipping_options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let to = |country: &str| json!({ "cart_id": cart_id.to_string(), "country": country });
+
+    // Every bad field at once.
+    let (status, problem) = send(admin(reqwest::Method::POST, "/api/v1/shipping-methods").json(&json!({
+        "code": "Pick Up!", "name": "", "kind": "drone", "base_minor": -1, "currency": "XYZ", "countries": ["Holland"]
+    })))
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["code", "name", "kind", "base_minor", "currency", "countries"]);
+
+    // The shop's own pickup, free, to the Netherlands only: offered there, cheapest.
+    let pickup = json!({ "code": "pickup", "name": "Pick up in Amsterdam", "kind": "flat", "base_minor": 0,
+        "currency": "EUR", "countries": ["nl"], "position": 5 });
+    let (status, made) = send(admin(reqwest::Method::POST, "/api/v1/shipping-methods").json(&pickup)).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!((made["vendor"].clone(), made["countries"].clone()), (Value::Null, json!(["NL"])));
+    let (status, problem) = send(admin(reqwest::Method::POST, "/api/v1/shipping-methods").json(&pickup)).await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (400, Some("code")), "codes are unique per owner");
+    let (_, nl) = quote(&app, to("NL")).await;
+    assert_eq!(codes(&nl), ["pickup", "standard", "express"], "{nl}");
+    let (_, de) = quote(&app, to("DE")).await;
+    assert_eq!(codes(&de), ["standard", "express"], "not offered in Germany");
+
+    // A vendor's staff keep their own vendor's methods; the vendor then ships only by them.
+    let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
+    crate::accounts::account(&app, "shipper@example.com", "vendor", Some(p.vendor_id)).await;
+    let staff = crate::accounts::signed_in_client(&app, "shipper@example.com").await;
+    let courier = json!({ "code": "courier", "name": "Bike courier", "kind": "weight", "base_minor": 700,
+        "per_kg_minor": 100, "currency": "EUR" });
+    let (status, own) = send(staff.post(app.url("/api/v1/shipping-methods")).json(&courier)).await;
+    assert_eq!(status, 201, "{own}");
+    assert!(own["vendor"].is_string(), "made as the vendor's own: {own}");
+    let (_, nl) = quote(&app, to("NL")).await;
+    assert_eq!(codes(&nl), ["courier"], "the vendor's own methods replace the shop's");
+    let (status, list) = send(staff.get(app.url("/api/v1/shipping-methods"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 4, "the shop's three and its own: {list}");
+    let shop_method = format!("/api/v1/shipping-methods/{}", made["id"]);
+    assert_eq!(send(staff.put(app.url(&shop_method)).json(&courier)).await.0, 403, "not the shop's methods");
+    assert_eq!(send(staff.delete(app.url(&shop_method))).await.0, 403);
+    let other_vendor = entities::model::vendor::Entity::find()
+        .filter(entities::model::vendor::Column::Id.ne(p.vendor_id))
+        .one(&app.shop.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut theirs = courier.clone();
+    theirs["vendor"] = json!(other_vendor.slug);
+    assert_eq!(
+        send(staff.post(app.url("/api/v1/shipping-methods")).json(&theirs)).await.0,
+        404,
+        "nor another vendor's"
+    );
+
+    // Replaced and deleted: the shop's methods apply again.
+    let own_path = format!("/api/v1/shipping-methods/{}", own["id"]);
+    let mut dearer = courier.clone();
+    dearer["base_minor"] = json!(900);
+    let (status, replaced) = send(staff.put(app.url(&own_path)).json(&dearer)).await;
+    assert_eq!((status, replaced["base_minor"].as_i64()), (200, Some(900)), "{replaced}");
+    assert_eq!(send(staff.delete(app.url(&own_path))).await.0, 204);
+    assert_eq!(send(staff.delete(app.url(&own_path))).await.0, 404);
+    let (_, nl) = quote(&app, to("NL")).await;
+    assert_eq!(codes(&nl), ["pickup", "standard", "express"]);
+
+    // Tax rates: set, used by quotes, removed (then 0), admins only.
+    let (status, problem) =
+        send(admin(reqwest::Method::PUT, "/api/v1/tax-rates/Holland").json(&json!({ "rate_bps": 20_000, "name": "" })))
+            .await;
+    assert_eq!(status, 400);
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["country", "rate_bps", "name"]);
+    let (status, set) = send(
+        admin(reqwest::Method::PUT, "/api/v1/tax-rates/nl").json(&json!({ "rate_bps": 900, "name": "Reduced VAT" })),
+    )
+    .await;
+    assert_eq!((status, set["country"].as_str(), set["rate_bps"].as_i64()), (200, Some("NL"), Some(900)), "{set}");
+    let (_, nl) = quote(&app, to("NL")).await;
+    assert_eq!((nl["tax_rate_bps"].as_i64(), nl["tax_name"].as_str()), (Some(900), Some("Reduced VAT")));
+    let (status, rates) = send(admin(reqwest::Method::GET, "/api/v1/tax-rates")).await;
+    assert_eq!(status, 200);
+    assert!(rates.as_array().unwrap().iter().any(|r| r["country"] == "NL" && r["rate_bps"] == 900));
+    assert_eq!(
+        send(staff.put(app.url("/api/v1/tax-rates/NL")).json(&json!({ "rate_bps": 0, "name": "x" }))).await.0,
+        403
+    );
+    assert_eq!(send(admin(reqwest::Method::DELETE, "/api/v1/tax-rates/NL")).await.0, 204);
+    assert_eq!(send(admin(reqwest::Method::DELETE, "/api/v1/tax-rates/NL")).await.0, 404);
+    let (_, nl) = quote(&app, to("NL")).await;
+    assert_eq!(nl["tax_minor"], 0, "no rate: no tax");
+});

@@ -192,6 +192,26 @@ on_both_databases!(a_retried_request_returns_the_same_order_and_never_a_second, 
     assert_eq!(order::Entity::find().count(&app.shop.db).await.unwrap(), 1);
     assert_eq!(available(&app, v.id).await, before - 1, "stock was held once");
 
+    // Tabs placing one cart at once, each with its own key: one order.
+    let shared = Uuid::new_v4();
+    cart::add_item(&app.shop, shared, v.id, 1).await.unwrap();
+    let shared_body = body(shared);
+    let keys: Vec<String> = (0..4).map(|n| format!("tab-key-000{n}")).collect();
+    let tabs = futures::future::join_all(keys.iter().map(|k| place(&app, k, &shared_body))).await;
+    let statuses: Vec<u16> = tabs.iter().map(|(s, ..)| *s).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| matches!(s, 201 | 400 | 409)), "the others are told why: {statuses:?}");
+    let of_shared = order::Entity::find().filter(order::Column::CartId.eq(shared)).count(&app.shop.db).await.unwrap();
+    assert_eq!(of_shared, 1);
+
+    // A retry after the cart was filled again (and that item sold out)
+    // still answers with the order its key placed.
+    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    set_stock(&app, v.id, 0).await;
+    let (status, again, _) = place(&app, "retry-key-0001", &body(cart_id)).await;
+    assert_eq!((status, again["id"].as_str()), (200, placed["id"].as_str()), "{again}");
+    set_stock(&app, v.id, 3).await;
+
     let other_cart = Uuid::new_v4();
     cart::add_item(&app.shop, other_cart, v.id, 1).await.unwrap();
     let (status, problem, _) = place(&app, "retry-key-0001", &body(other_cart)).await;

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod payments;
 pub mod products;
 pub mod reviews;
+pub mod shipping;
 pub mod staff;
 
 use crate::api::admin::{admin_status, AdminSignIn, AdminSignOut};
@@ -73,6 +74,7 @@ fn signed_in_frame(sign_out: ServerAction<AdminSignOut>) -> AnyView {
                 <a class=link href="/admin/payments">"Payments"</a>
                 <a class=link href="/admin/gift-cards">"Gift cards"</a>
                 <a class=link href="/admin/coupons">"Coupons"</a>
+                <a class=link href="/admin/shipping">"Shipping and tax"</a>
                 <a class=link href="/admin/reviews">"Reviews"</a>
                 <a class=link href="/admin/customers">"Customers"</a>
                 <a class=link href="/admin/staff">"Staff"</a>

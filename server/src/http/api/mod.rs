@@ -18,11 +18,12 @@ pub mod problem;
 pub mod products;
 pub mod reviews;
 pub mod search;
+pub mod shipping;
 pub mod vendors;
 pub mod webhooks;
 
 use super::AppState;
-use axum::routing::{any, get, patch, post};
+use axum::routing::{any, get, patch, post, put};
 use axum::Router;
 
 /// The `/api/v1` routes, the OpenAPI document and its viewer at `/api/docs`.
@@ -70,6 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/gift-cards", get(gift_cards::list).post(gift_cards::issue))
         .route("/api/v1/coupons", get(coupons::list).post(coupons::create))
         .route("/api/v1/coupons/{id}", patch(coupons::update))
+        .route("/api/v1/shipping-methods", get(shipping::list).post(shipping::create))
+        .route("/api/v1/shipping-methods/{id}", put(shipping::replace).delete(shipping::delete))
+        .route("/api/v1/tax-rates", get(shipping::rates))
+        .route("/api/v1/tax-rates/{country}", put(shipping::set_rate).delete(shipping::delete_rate))
         .route("/api/v1/gift-cards/balance", post(gift_cards::balance))
         .route("/api/v1/gift-cards/{id}/disable", post(gift_cards::disable))
         .route("/api/v1/me/store-credit", get(gift_cards::my_credit))

@@ -3,7 +3,7 @@
 use super::problem::{FieldError, Problem};
 use super::{
     categories, coupons, customers, fulfilment, gift_cards, images, me, orders, payments, products, reviews, search,
-    vendors, webhooks,
+    shipping, vendors, webhooks,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -27,6 +27,7 @@ use utoipa::OpenApi;
         reviews::for_product, reviews::create, reviews::mine, reviews::update, reviews::delete, reviews::staff_list, reviews::moderate, reviews::reply,
         customers::find, customers::export, customers::erase, customers::audit, customers::my_data, customers::delete_me,
         coupons::create, coupons::list, coupons::update,
+        shipping::list, shipping::create, shipping::replace, shipping::delete, shipping::rates, shipping::set_rate, shipping::delete_rate,
         gift_cards::issue, gift_cards::list, gift_cards::disable, gift_cards::balance, gift_cards::redeem, gift_cards::my_credit,
         fulfilment::ship, fulfilment::delivered, fulfilment::request_return, fulfilment::decide, fulfilment::vendor_orders, fulfilment::vendor_order,
     ),
