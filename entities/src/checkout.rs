@@ -27,6 +27,23 @@ pub struct Address {
     pub country: String,
 }
 
+impl Address {
+    /// The address as it is written on a parcel, one line each, the empty
+    /// ones left out: name, street, the rest, postal code and city, country.
+    pub fn lines(&self) -> Vec<String> {
+        [
+            self.name.trim().to_owned(),
+            self.line1.trim().to_owned(),
+            self.line2.trim().to_owned(),
+            format!("{} {}", self.postal_code.trim(), self.city.trim()).trim().to_owned(),
+            self.country.trim().to_owned(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect()
+    }
+}
+
 /// Placing an order from a cart. Prices and totals are never part of it:
 /// the server works them out from the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -790,4 +807,24 @@ pub struct TaxRateInput {
     pub rate_bps: i32,
     /// What the order calls it, 1–100 characters.
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_written_line_by_line_without_empty_lines() {
+        let a = Address {
+            name: "Ada".into(),
+            line1: "Main St 1".into(),
+            line2: " ".into(),
+            postal_code: "1015 CJ".into(),
+            city: "Amsterdam".into(),
+            country: "NL".into(),
+        };
+        assert_eq!(a.lines(), ["Ada", "Main St 1", "1015 CJ Amsterdam", "NL"]);
+        let bare = Address { city: "Town".into(), ..Default::default() };
+        assert_eq!(bare.lines(), ["Town"], "no stray space before a city without a postal code");
+    }
 }

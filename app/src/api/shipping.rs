@@ -5,7 +5,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use entities::checkout::{ShippingMethodInput, ShippingMethodView, TaxRateInput, TaxRateView};
+use entities::checkout::{ShippingMethodView, TaxRateView};
 use leptos::prelude::*;
 
 /// The shipping methods the signed-in staff member keeps.
@@ -63,7 +63,7 @@ pub async fn admin_make_shipping_method(
         error.set_page_status();
         return Err(error);
     }
-    let input = ShippingMethodInput {
+    let input = entities::checkout::ShippingMethodInput {
         vendor: Some(vendor).filter(|v| !v.trim().is_empty()),
         code,
         name,
@@ -107,7 +107,7 @@ pub async fn admin_set_tax_rate(country: String, percent: String, name: String) 
             return Err(error);
         }
     };
-    let input = TaxRateInput { rate_bps, name };
+    let input = entities::checkout::TaxRateInput { rate_bps, name };
     entities::services::shipping_admin::set_rate(&shop, actor, &country, input).await.map_err(super::fail)
 }
 

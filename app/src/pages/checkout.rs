@@ -390,15 +390,10 @@ fn delivery_choices(
 
 /// Where it goes and how, with links back to the steps that set them.
 fn review_summary(draft: Draft, step: RwSignal<u8>, next: RwSignal<Option<u8>>) -> AnyView {
-    let a = draft.shipping_address.get();
-    let place = [a.line1, a.line2, format!("{} {}", a.postal_code, a.city), a.country]
-        .into_iter()
-        .filter(|p| !p.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = draft.shipping_address.get().lines().join(", ");
     view! {
         <div class="rounded border border-stone-200 p-3 text-sm" data-testid="review-address">
-            <p>{format!("{} · {}", a.name, draft.email.get())}</p>
+            <p>{draft.email.get()}</p>
             <p>{place}</p>
             <div class="mt-2 flex gap-3">
                 <button type="button" class="underline" on:click=move |_| {

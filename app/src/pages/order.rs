@@ -184,12 +184,7 @@ fn order_view(
         .join(", ");
     let currency = o.currency.clone();
     let a = &o.shipping_address;
-    let address =
-        [a.name.clone(), a.line1.clone(), a.line2.clone(), format!("{} {}", a.postal_code, a.city), a.country.clone()]
-            .into_iter()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| view! { <span class="block">{l}</span> })
-            .collect_view();
+    let address = a.lines().into_iter().map(|l| view! { <span class="block">{l}</span> }).collect_view();
     let id = o.id.clone();
     let stripe = options.stripe.clone();
     let paypal = options.paypal;

@@ -149,12 +149,7 @@ fn part_detail(p: VendorOrder, vendor: String, actions: Actions) -> AnyView {
     let Actions { ship, delivered, decide } = actions;
     let currency = p.currency.clone();
     let a = &p.shipping_address;
-    let address =
-        [a.name.clone(), a.line1.clone(), a.line2.clone(), format!("{} {}", a.postal_code, a.city), a.country.clone()]
-            .into_iter()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| view! { <span class="block">{l}</span> })
-            .collect_view();
+    let address = a.lines().into_iter().map(|l| view! { <span class="block">{l}</span> }).collect_view();
     let open: Vec<(String, String, i32)> = p
         .part
         .lines
