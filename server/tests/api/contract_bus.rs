@@ -41,6 +41,29 @@ async fn the_memory_bus_keeps_the_contract() {
 }
 
 #[tokio::test]
+async fn a_slow_subscriber_of_the_memory_bus_loses_nothing() {
+    // A queue of 4 and 50 events: publishing waits for the slow reader
+    // (the outbox keeps the rest meanwhile); one that went away is skipped.
+    let bus = MemoryBus::new(4);
+    let mut slow = bus.subscribe().await.unwrap();
+    drop(bus.subscribe().await.unwrap());
+    let sent: Vec<Event> = (1..=50).map(event).collect();
+    let publisher = {
+        let (bus, sent) = (bus.clone(), sent.clone());
+        tokio::spawn(async move {
+            for e in &sent {
+                bus.publish(e).await.unwrap();
+            }
+        })
+    };
+    for e in &sent {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        assert_eq!(&next(&mut slow).await, e, "every event, in order");
+    }
+    tokio::time::timeout(Duration::from_secs(5), publisher).await.expect("publishing finished").unwrap();
+}
+
+#[tokio::test]
 async fn publishing_with_no_subscribers_is_not_an_error() {
     MemoryBus::new(4).publish(&event(1)).await.unwrap();
 }
