@@ -74,6 +74,16 @@ test('a shopper finds a product despite a typo and adds it to the cart without a
   assert.match(await page.textContent('[data-testid=cart-message]'), /Added to your cart/);
   await expectAccessible(page, 'the product page after adding to the cart');
 
+  // The mini-cart shows what is in the cart without leaving the page.
+  await page.click('[data-testid=mini-cart-toggle]');
+  await page.waitForSelector('[data-testid=mini-cart-line]');
+  assert.ok((await page.textContent('[data-testid=mini-cart]')).includes(`1 × ${title.trim()}`), 'the line is listed');
+  assert.equal(await page.getAttribute('[data-testid=mini-cart-toggle]', 'aria-expanded'), 'true');
+  await expectAccessible(page, 'the product page with the mini-cart open');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=mini-cart]', { state: 'detached' });
+  assert.equal(await page.evaluate(() => window.__stillTheSamePage), true, 'still no page load');
+
   assert.deepEqual(errors, [], 'no errors in the browser console');
   await page.close();
 });

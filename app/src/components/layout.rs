@@ -1,4 +1,5 @@
-//! The header: brand, search, top categories and the cart badge.
+//! The header: brand, search, top categories, the cart badge and the
+//! mini-cart.
 
 use super::cart_badge::CartBadge;
 use super::product_card::Marked;
@@ -45,9 +46,12 @@ pub fn Header() -> impl IntoView {
                         }
                     })}
                 </Transition>
-                <Transition fallback=move || view! { <CartBadge count=0u32/> }>
-                    <CartBadge count/>
-                </Transition>
+                <div class="relative flex items-center gap-1">
+                    <Transition fallback=move || view! { <CartBadge count=0u32/> }>
+                        <CartBadge count/>
+                    </Transition>
+                    <MiniCart/>
+                </div>
             </div>
             <nav aria-label="Categories" class="mx-auto max-w-6xl px-4 pb-2">
                 <Transition fallback=|| ()>
@@ -61,6 +65,78 @@ pub fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// How many lines the mini-cart lists before "and N more".
+const MINI_CART_LINES: usize = 5;
+
+/// A button beside the badge that opens what is in the cart — lines,
+/// subtotal, "View cart" and "Checkout" — without leaving the page. The
+/// lines are read when it opens (and again after each add while open);
+/// Escape or the button closes it. Without JavaScript the badge is the
+/// link to the cart page.
+#[component]
+fn MiniCart() -> impl IntoView {
+    let cart = expect_context::<CartState>();
+    let open = RwSignal::new(false);
+    let lines = LocalResource::new(move || {
+        let (is_open, _) = (open.get(), cart.add.version().get());
+        async move {
+            if is_open {
+                Some(crate::api::cart::get_cart().await)
+            } else {
+                None
+            }
+        }
+    });
+    let panel = move || {
+        let body = move || match lines.get() {
+            None | Some(None) => view! { <p class="text-sm">"Loading…"</p> }.into_any(),
+            Some(Some(Err(e))) => view! { <p role="alert" class="text-sm text-red-800">{e.to_string()}</p> }.into_any(),
+            Some(Some(Ok(c))) if c.lines.is_empty() => {
+                view! { <p class="text-sm" data-testid="mini-cart-empty">"Your cart is empty."</p> }.into_any()
+            }
+            Some(Some(Ok(c))) => {
+                let more = c.lines.len().saturating_sub(MINI_CART_LINES);
+                let subtotal = crate::components::money(c.subtotal_minor, &c.currency);
+                view! {
+                    <ul class="space-y-1 text-sm">
+                        {c.lines.into_iter().take(MINI_CART_LINES).map(|l| view! {
+                            <li class="flex justify-between gap-2" data-testid="mini-cart-line">
+                                <a class="underline" href=format!("/p/{}", l.slug)>{format!("{} × {}", l.quantity, l.title)}</a>
+                                <span class="tabular-nums">{crate::components::money(l.line_total_minor, &l.currency)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="mt-1 text-sm text-stone-700">{format!("and {more} more")}</p> })}
+                    <p class="mt-2 flex justify-between border-t border-stone-200 pt-2 text-sm font-semibold">
+                        <span>"Subtotal"</span><span data-testid="mini-cart-subtotal">{subtotal}</span>
+                    </p>
+                    <div class="mt-3 flex gap-2">
+                        <a href="/cart" class="rounded border border-stone-400 px-3 py-1 text-sm font-medium">"View cart"</a>
+                        <a href="/checkout" class="rounded bg-amber-700 px-3 py-1 text-sm font-medium text-white">"Checkout"</a>
+                    </div>
+                }.into_any()
+            }
+        };
+        open.get().then(|| view! {
+            <div id="mini-cart" role="region" aria-label="What is in your cart" data-testid="mini-cart"
+                class="absolute right-0 top-full z-30 mt-2 w-80 rounded border border-stone-300 bg-white p-3 shadow-lg">
+                {body}
+            </div>
+        })
+    };
+    view! {
+        <div class="contents" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+            <button type="button" class="rounded-full border border-stone-400 px-2 py-1 text-sm" data-testid="mini-cart-toggle"
+                aria-controls="mini-cart" aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-label=move || if open.get() { "Hide the cart" } else { "Show what is in the cart" }
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {move || if open.get() { "▴" } else { "▾" }}
+            </button>
+            {panel}
+        </div>
     }
 }
 
