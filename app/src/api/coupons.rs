@@ -25,57 +25,18 @@ pub async fn admin_make_coupon(
     max_uses_per_customer: String,
 ) -> Result<CouponView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut form = super::FormFields::default();
     let currency = currency.trim().to_ascii_uppercase();
-    let parsed = currency.parse::<entities::Currency>().ok();
-    // An amount typed in the currency's unit (`5.00`); empty is 0.
-    let money = |text: &str| -> Option<i64> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Some(0);
-        }
-        parsed.and_then(|c| entities::Money::parse_decimal(text, c).ok()).map(|m| m.minor())
-    };
-    // A limit; empty is none.
-    let limit = |text: &str| -> Result<Option<i32>, ()> {
-        let text = text.trim();
-        if text.is_empty() {
-            Ok(None)
-        } else {
-            text.parse::<i32>().map(Some).map_err(|_| ())
-        }
-    };
+    let known_currency = currency.parse::<entities::Currency>().is_ok();
     let value = match kind.as_str() {
-        "percent" => match amount.trim().replace(',', ".").parse::<f64>() {
-            Ok(p) if p.is_finite() => (p * 100.0).round() as i64,
-            _ => {
-                errors.push(("amount".into(), "must be a percentage such as 15".into()));
-                0
-            }
-        },
-        "fixed" => money(&amount).unwrap_or_else(|| {
-            errors.push(("amount".into(), "must be an amount such as 5.00".into()));
-            0
-        }),
+        "percent" => form.percent("amount", &amount, .., "must be a percentage such as 15"),
+        "fixed" => form.amount("amount", &amount, &currency, Some(0), "5.00").unwrap_or(0),
         _ => 0,
     };
-    let min_spend_minor = money(&min_spend).unwrap_or_else(|| {
-        errors.push(("min_spend".into(), "must be an amount such as 50.00".into()));
-        0
-    });
-    let mut limits = [("max_uses", max_uses, None), ("max_uses_per_customer", max_uses_per_customer, None)];
-    for (field, text, parsed_limit) in &mut limits {
-        match limit(text) {
-            Ok(n) => *parsed_limit = n,
-            Err(()) => errors.push(((*field).into(), "must be a whole number (empty: no limit)".into())),
-        }
-    }
-    let [(_, _, max_uses), (_, _, max_uses_per_customer)] = limits;
-    if !errors.is_empty() {
-        let error = AppError::Fields(errors);
-        error.set_page_status();
-        return Err(error);
-    }
+    let min_spend_minor = form.amount("min_spend", &min_spend, &currency, Some(0), "50.00").unwrap_or(0);
+    let max_uses = form.whole("max_uses", &max_uses);
+    let max_uses_per_customer = form.whole("max_uses_per_customer", &max_uses_per_customer);
+    form.done()?;
     let in_money = kind == "fixed" || min_spend_minor > 0;
     let input = entities::checkout::NewCoupon {
         code,
@@ -83,7 +44,7 @@ pub async fn admin_make_coupon(
         value,
         // A currency only where an amount is in it: a percentage or free
         // shipping without a minimum spend works in every currency.
-        currency: Some(currency).filter(|_| parsed.is_some() && in_money),
+        currency: Some(currency).filter(|_| known_currency && in_money),
         min_spend_minor,
         max_uses,
         max_uses_per_customer,

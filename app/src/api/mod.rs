@@ -90,3 +90,82 @@ pub(crate) fn send_cookie(cookie: &str) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
+
+/// An admin form's text fields read for a server function: each bad one is
+/// noted with its message, and all of them are answered at once as field
+/// errors.
+#[cfg(feature = "ssr")]
+#[derive(Default)]
+pub(crate) struct FormFields {
+    errors: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+impl FormFields {
+    /// An amount typed in `currency`'s unit (`4.95`, `1200` for yen) in minor
+    /// units; `empty` when nothing was typed, none when it is not an amount.
+    pub(crate) fn amount(
+        &mut self,
+        field: &str,
+        text: &str,
+        currency: &str,
+        empty: Option<i64>,
+        example: &str,
+    ) -> Option<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return empty;
+        }
+        let parsed = currency.trim().to_ascii_uppercase().parse::<entities::Currency>().ok();
+        match parsed.map(|c| entities::Money::parse_decimal(text, c)) {
+            Some(Ok(m)) => Some(m.minor()),
+            _ => {
+                self.errors.push((field.into(), format!("must be an amount such as {example}")));
+                None
+            }
+        }
+    }
+
+    /// A percentage (`15`, `12.5`, `5,5`) within `allowed`, in basis points
+    /// (0 when it is not one).
+    pub(crate) fn percent(
+        &mut self,
+        field: &str,
+        text: &str,
+        allowed: impl std::ops::RangeBounds<f64>,
+        message: &str,
+    ) -> i64 {
+        match text.trim().replace(',', ".").parse::<f64>() {
+            Ok(p) if p.is_finite() && allowed.contains(&p) => (p * 100.0).round() as i64,
+            _ => {
+                self.errors.push((field.into(), message.into()));
+                0
+            }
+        }
+    }
+
+    /// A whole number; none when nothing was typed.
+    pub(crate) fn whole(&mut self, field: &str, text: &str) -> Option<i32> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        text.parse::<i32>().map_or_else(
+            |_| {
+                self.errors.push((field.into(), "must be a whole number (empty: no limit)".into()));
+                None
+            },
+            Some,
+        )
+    }
+
+    /// The field errors noted, if any (with the response's status set).
+    pub(crate) fn done(self) -> Result<(), crate::error::AppError> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        let error = crate::error::AppError::Fields(self.errors);
+        error.set_page_status();
+        Err(error)
+    }
+}

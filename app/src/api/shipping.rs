@@ -15,29 +15,6 @@ pub async fn admin_shipping_methods() -> Result<Vec<ShippingMethodView>, AppErro
     entities::services::shipping_admin::methods(&shop, actor).await.map_err(super::fail)
 }
 
-/// An amount typed in the currency's unit (`4.95`); empty is `empty`.
-#[cfg(feature = "ssr")]
-fn minor(
-    text: &str,
-    currency: &str,
-    field: &str,
-    errors: &mut Vec<(String, String)>,
-    empty: Option<i64>,
-) -> Option<i64> {
-    let text = text.trim();
-    if text.is_empty() {
-        return empty;
-    }
-    let parsed = currency.trim().to_ascii_uppercase().parse::<entities::Currency>().ok();
-    match parsed.map(|c| entities::Money::parse_decimal(text, c)) {
-        Some(Ok(m)) => Some(m.minor()),
-        _ => {
-            errors.push((field.into(), "must be an amount such as 4.95".into()));
-            None
-        }
-    }
-}
-
 /// Makes a shipping method from the admin's form: prices typed in the
 /// currency's unit, countries as `NL, BE` (empty: everywhere), `vendor` a
 /// slug or empty for the shop's own.
@@ -54,15 +31,11 @@ pub async fn admin_make_shipping_method(
     countries: String,
 ) -> Result<ShippingMethodView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let mut errors = Vec::new();
-    let base_minor = minor(&base, &currency, "base", &mut errors, Some(0)).unwrap_or(0);
-    let per_kg_minor = minor(&per_kg, &currency, "per_kg", &mut errors, Some(0)).unwrap_or(0);
-    let free_over_minor = minor(&free_over, &currency, "free_over", &mut errors, None);
-    if !errors.is_empty() {
-        let error = AppError::Fields(errors);
-        error.set_page_status();
-        return Err(error);
-    }
+    let mut form = super::FormFields::default();
+    let base_minor = form.amount("base", &base, &currency, Some(0), "4.95").unwrap_or(0);
+    let per_kg_minor = form.amount("per_kg", &per_kg, &currency, Some(0), "4.95").unwrap_or(0);
+    let free_over_minor = form.amount("free_over", &free_over, &currency, None, "4.95");
+    form.done()?;
     let input = entities::checkout::ShippingMethodInput {
         vendor: Some(vendor).filter(|v| !v.trim().is_empty()),
         code,
@@ -99,14 +72,10 @@ pub async fn admin_tax_rates() -> Result<Vec<TaxRateView>, AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/tax-rates/set")]
 pub async fn admin_set_tax_rate(country: String, percent: String, name: String) -> Result<TaxRateView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let rate_bps = match percent.trim().replace(',', ".").parse::<f64>() {
-        Ok(p) if p.is_finite() && (0.0..=100.0).contains(&p) => (p * 100.0).round() as i32,
-        _ => {
-            let error = AppError::Fields(vec![("percent".into(), "must be a percentage from 0 to 100".into())]);
-            error.set_page_status();
-            return Err(error);
-        }
-    };
+    let mut form = super::FormFields::default();
+    let rate_bps = form.percent("percent", &percent, 0.0..=100.0, "must be a percentage from 0 to 100");
+    form.done()?;
+    let rate_bps = i32::try_from(rate_bps).unwrap_or(0);
     let input = entities::checkout::TaxRateInput { rate_bps, name };
     entities::services::shipping_admin::set_rate(&shop, actor, &country, input).await.map_err(super::fail)
 }

@@ -462,17 +462,18 @@ async fn view_of_shipment<C: ConnectionTrait>(
     lines: &[order_line::Model],
     subs: &[sub_order::Model],
 ) -> ServiceResult<ShipmentView> {
-    let vendors = vendors_of(txn, subs).await?;
+    let vendors = vendors_of(txn, subs.iter().map(|s| s.vendor_id)).await?;
     let parts = parts(txn, row.order_id, subs, lines, &vendors).await?;
     parts.shipments.into_iter().find(|s| s.id == row.public_id.to_string()).ok_or(ServiceError::NotFound("shipment"))
 }
 
+/// The vendors with ids `ids`, by id (one query).
 pub(crate) async fn vendors_of<C: ConnectionTrait>(
     db: &C,
-    subs: &[sub_order::Model],
+    ids: impl IntoIterator<Item = i64>,
 ) -> ServiceResult<HashMap<i64, vendor::Model>> {
     Ok(vendor::Entity::find()
-        .filter(vendor::Column::Id.is_in(subs.iter().map(|s| s.vendor_id)))
+        .filter(vendor::Column::Id.is_in(ids))
         .all(db)
         .await?
         .into_iter()
@@ -594,7 +595,7 @@ pub async fn request_return(
     if !problems.is_empty() {
         return Err(ServiceError::InvalidFields(problems));
     }
-    let vendors = vendors_of(&txn, &subs).await?;
+    let vendors = vendors_of(&txn, subs.iter().map(|s| s.vendor_id)).await?;
     let before = parts(&txn, o.id, &subs, &lines, &vendors).await?;
     let picked = pick(
         &lines,
@@ -835,7 +836,7 @@ pub async fn decide_return(
     if let Some(e) = refused {
         return Err(e);
     }
-    let vendors = vendors_of(&shop.db, &subs).await?;
+    let vendors = vendors_of(&shop.db, subs.iter().map(|s| s.vendor_id)).await?;
     parts(&shop.db, o.id, &subs, &lines, &vendors)
         .await?
         .returns
@@ -926,7 +927,7 @@ pub async fn vendor_orders(shop: &Shop, actor: Actor, filter: &VendorOrderFilter
         .into_tuple()
         .all(&shop.db)
         .await?;
-    let vendors = vendors_of(&shop.db, &subs).await?;
+    let vendors = vendors_of(&shop.db, subs.iter().map(|s| s.vendor_id)).await?;
     let mut items = Vec::with_capacity(subs.len());
     for s in subs {
         let Some(o) = orders.get(&s.order_id) else { continue };

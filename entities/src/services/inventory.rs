@@ -376,12 +376,12 @@ async fn take<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<Utc>) ->
 /// makes it take nothing (the caller then goes level by level), never too
 /// much.
 async fn take_at_once<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<Utc>) -> ServiceResult<Option<i64>> {
-    let enough = |table: Option<stock_level::Entity>| {
-        let col = |c: stock_level::Column| match table {
-            Some(t) => Expr::col((t, c)),
-            None => Expr::col(c),
-        };
-        col(stock_level::Column::OnHand).sub(col(stock_level::Column::Reserved)).gte(line.quantity)
+    // Qualified by the table's name: in the pick it names the pick's own
+    // row, in the update the row updated.
+    let enough = || {
+        Expr::col((stock_level::Entity, stock_level::Column::OnHand))
+            .sub(Expr::col((stock_level::Entity, stock_level::Column::Reserved)))
+            .gte(line.quantity)
     };
     let mut pick = Query::select()
         .column((stock_level::Entity, stock_level::Column::WarehouseId))
@@ -404,8 +404,8 @@ async fn take_at_once<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<
         .returning_col(stock_level::Column::WarehouseId)
         .to_owned();
     if !line.allow_backorder {
-        pick.and_where(enough(Some(stock_level::Entity)));
-        update.and_where(enough(None));
+        pick.and_where(enough());
+        update.and_where(enough());
     }
     update.and_where(stock_level::Column::WarehouseId.in_subquery(pick));
     match txn.query_one(&update).await? {

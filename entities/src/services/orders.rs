@@ -235,7 +235,7 @@ async fn place_new(
             grams: i64::from(v.weight_grams) * i64::from(item.quantity),
         })
         .collect();
-    let vendors = pricing::vendors_of(&txn, &priced).await?;
+    let vendors = super::fulfilment::vendors_of(&txn, pricing::vendors_in_order(&priced)).await?;
     let (quote, coupon_row) = pricing::quote(
         &txn,
         &priced,
@@ -350,16 +350,9 @@ async fn place_new(
         }
         subs.push(sub);
     }
-    let placed_event = record_event(
-        &txn,
-        placed.id,
-        actor_name(actor),
-        "placed",
-        None,
-        Some(OrderStatus::PendingPayment),
-        "Order placed.",
-    )
-    .await?;
+    let placed_event =
+        event(&txn, placed.id, actor_name(actor), "placed", None, Some(OrderStatus::PendingPayment), "Order placed.")
+            .await?;
     // The lines this order took, and only those (a line added meanwhile
     // stays). Fewer than were read means a racing request placed them
     // first (PostgreSQL reads without locking the cart): this one stops.
@@ -507,7 +500,7 @@ pub async fn quote(shop: &Shop, req: &QuoteRequest) -> ServiceResult<Quote> {
             })
         })
         .collect();
-    let vendors = pricing::vendors_of(&shop.db, &priced).await?;
+    let vendors = super::fulfilment::vendors_of(&shop.db, pricing::vendors_in_order(&priced)).await?;
     let (quote, _) = pricing::quote(
         &shop.db,
         &priced,
@@ -528,22 +521,10 @@ pub fn commission(amount: i64, bps: i32) -> i64 {
     (amount * i64::from(bps) + 5_000) / 10_000
 }
 
+/// Writes an entry on order `order_id`'s timeline (who, what, a status
+/// move if any, a note) and answers the row.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn event<C: ConnectionTrait>(
-    txn: &C,
-    order_id: i64,
-    actor: &str,
-    kind: &str,
-    from: Option<OrderStatus>,
-    to: Option<OrderStatus>,
-    note: &str,
-) -> ServiceResult<()> {
-    record_event(txn, order_id, actor, kind, from, to, note).await?;
-    Ok(())
-}
-
-/// [`event`], answering the row it wrote.
-async fn record_event<C: ConnectionTrait>(
     txn: &C,
     order_id: i64,
     actor: &str,
@@ -678,7 +659,7 @@ async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<O
         .order_by_asc(order_line::Column::Id)
         .all(db)
         .await?;
-    let vendors = super::fulfilment::vendors_of(db, &subs).await?;
+    let vendors = super::fulfilment::vendors_of(db, subs.iter().map(|s| s.vendor_id)).await?;
     let events = order_event::Entity::find()
         .filter(order_event::Column::OrderId.eq(o.id))
         .order_by_asc(order_event::Column::Id)

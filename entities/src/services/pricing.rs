@@ -246,24 +246,6 @@ pub(crate) fn vendors_in_order(lines: &[PricedLine]) -> Vec<i64> {
     ids
 }
 
-/// The vendors of `lines` by id (one query), for [`quote`].
-///
-/// # Errors
-/// `Database`.
-pub(crate) async fn vendors_of<C: ConnectionTrait>(
-    db: &C,
-    lines: &[PricedLine],
-) -> ServiceResult<std::collections::HashMap<i64, crate::model::vendor::Model>> {
-    use crate::model::vendor;
-    Ok(vendor::Entity::find()
-        .filter(vendor::Column::Id.is_in(vendors_in_order(lines)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect())
-}
-
 /// What an order of `lines` costs to `country`: shipping per vendor (the
 /// chosen method or the cheapest), the coupon, tax. Also answers the
 /// coupon's row, for the caller to redeem.

@@ -18,10 +18,10 @@ use std::collections::HashMap;
 /// The most a price or threshold may be, in minor units.
 const MOST_MINOR: i64 = 100_000_000;
 
-fn view(m: shipping_method::Model, vendors: &HashMap<i64, String>) -> ShippingMethodView {
+fn view(m: shipping_method::Model, vendors: &HashMap<i64, vendor::Model>) -> ShippingMethodView {
     ShippingMethodView {
         id: m.id,
-        vendor: m.vendor_id.and_then(|v| vendors.get(&v).cloned()),
+        vendor: m.vendor_id.and_then(|v| vendors.get(&v)).map(|v| v.slug.clone()),
         code: m.code,
         name: m.name,
         kind: m.kind,
@@ -32,10 +32,6 @@ fn view(m: shipping_method::Model, vendors: &HashMap<i64, String>) -> ShippingMe
         countries: super::catalog::string_list(&m.countries),
         position: m.position,
     }
-}
-
-async fn vendor_slugs<C: ConnectionTrait>(db: &C) -> ServiceResult<HashMap<i64, String>> {
-    Ok(vendor::Entity::find().all(db).await?.into_iter().map(|v| (v.id, v.slug)).collect())
 }
 
 /// Whether `actor` may change the methods of `owner` (none: the shop's).
@@ -73,7 +69,7 @@ pub async fn methods(shop: &Shop, actor: Actor) -> ServiceResult<Vec<ShippingMet
         .order_by_asc(shipping_method::Column::Id)
         .all(&shop.db)
         .await?;
-    let vendors = vendor_slugs(&shop.db).await?;
+    let vendors = super::fulfilment::vendors_of(&shop.db, rows.iter().filter_map(|m| m.vendor_id)).await?;
     let mut list: Vec<ShippingMethodView> = rows.into_iter().map(|m| view(m, &vendors)).collect();
     // The shop's own first (NULL sorts differently on the two databases).
     list.sort_by_key(|m| m.vendor.is_some());
@@ -175,7 +171,7 @@ pub async fn create_method(shop: &Shop, actor: Actor, input: ShippingMethodInput
     let model = check_method(&txn, actor, &input).await?;
     let made = model.insert(&txn).await.map_err(taken)?;
     audit::record(&txn, actor, "shipping_method.created", &format!("shipping_method:{}", made.id), &made.code).await?;
-    let vendors = vendor_slugs(&txn).await?;
+    let vendors = super::fulfilment::vendors_of(&txn, made.vendor_id).await?;
     txn.commit().await?;
     Ok(view(made, &vendors))
 }
@@ -200,7 +196,7 @@ pub async fn replace_method(
     model.id = Set(id);
     let saved = model.update(&txn).await.map_err(taken)?;
     audit::record(&txn, actor, "shipping_method.changed", &format!("shipping_method:{id}"), &saved.code).await?;
-    let vendors = vendor_slugs(&txn).await?;
+    let vendors = super::fulfilment::vendors_of(&txn, saved.vendor_id).await?;
     txn.commit().await?;
     Ok(view(saved, &vendors))
 }
