@@ -46,10 +46,25 @@ async function buyFromTwoVendors(page) {
   await page.click('[data-testid=cart-badge]');
   await page.waitForURL(/\/cart$/);
   await hydrated(page);
+  // The router changes the address before the cart has answered ("Loading…"
+  // until then); the lines come in one list, all at once.
+  await page.waitForSelector('[data-testid=cart-lines], [data-testid=cart-empty]');
   assert.equal(await page.locator('[data-testid=cart-line]').count(), 2);
+  // Two of the first line make the subtotal its unit price twice plus the other lines' totals.
+  const cents = (text) => Math.round(Number(text.replace(/[^0-9.]/g, '')) * 100);
+  const lines = page.locator('[data-testid=cart-line]');
+  const unitPrice = cents(await lines.nth(0).locator('p', { hasText: / each$/ }).textContent());
+  const others = (await lines.locator('[data-testid=line-total]').allTextContents()).slice(1).map(cents);
+  const expected = 2 * unitPrice + others.reduce((sum, c) => sum + c, 0);
   await page.fill('[data-testid=cart-line] >> nth=0 >> [data-testid=cart-quantity]', '2');
   await page.click('[data-testid=cart-line] >> nth=0 >> button:has-text("Update")');
   await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '3');
+  // The badge and the cart are separate requests: the badge may say 3 while
+  // the subtotal is still the old one. Wait for the subtotal itself.
+  await page.waitForFunction((want) => {
+    const text = document.querySelector('[data-testid=cart-subtotal]')?.textContent ?? '';
+    return Math.round(Number(text.replace(/[^0-9.]/g, '')) * 100) === want;
+  }, expected);
   const subtotal = await page.textContent('[data-testid=cart-subtotal]');
   await expectAccessible(page, 'the cart page');
 
@@ -122,6 +137,9 @@ async function buyFromTwoVendors(page) {
     'the total is the subtotal plus shipping less the coupon (tax included)',
   );
   assert.equal(await page.textContent('[data-testid=order-total]'), quoted, 'the total the review showed');
+  // The order page asks for the badge's count again, in a request of its own
+  // that may answer after the order has shown.
+  await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '0');
   assert.equal(await page.textContent('[data-testid=cart-count]'), '0', 'the cart is empty now');
   await expectAccessible(page, 'the order page');
 }

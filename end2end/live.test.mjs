@@ -28,12 +28,24 @@ test('the product page shows a stock change without a reload', async () => {
   const card = list.items.find((p) => p.in_stock);
   const detail = await (await page.request.get(`${BASE}/api/v1/products/${card.id}`)).json();
   const variant = detail.variants.find((v) => v.stock > 0);
+  // Notes when the page's stock socket is open: the server follows the
+  // variants from then on, so a change made after it reaches the page.
+  await page.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__stockSocketOpen = false;
+    window.WebSocket = class extends Native {
+      constructor(url, protocols) {
+        super(url, protocols);
+        if (String(url).includes('/ws/stock')) this.addEventListener('open', () => { window.__stockSocketOpen = true; });
+      }
+    };
+  });
   await page.goto(`${BASE}/p/${card.slug}?variant=${variant.id}`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   assert.equal(await page.textContent('[data-testid=variant-stock]'), `${variant.stock} in stock`);
   await page.evaluate(() => { window.__stillTheSamePage = true; });
-  // The socket opens once the page is live; give it a moment to connect.
-  await page.waitForTimeout(500);
+  // The socket opens once the page is live: wait for it, not for a guessed moment.
+  await page.waitForFunction(() => window.__stockSocketOpen === true, null, { timeout: 10_000 });
 
   const target = variant.stock + 7;
   const changed = await page.request.patch(`${BASE}/api/v1/variants/${variant.id}`, {
