@@ -7,15 +7,16 @@
 //! hierarchical facets. `replace_all` builds a second index and swaps it in,
 //! so search answers from the old contents until the new ones are complete.
 
+use entities::views::{price_range_key, ProductCard};
 use entities::ports::{
     rating_floors, FacetGroup, PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort,
     OPTION_SEPARATOR,
 };
-use entities::views::{price_range_key, ProductCard};
 use meilisearch_sdk::client::Client;
+use meilisearch_sdk::errors::Error as MeiliError;
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::search::Selectors;
-use meilisearch_sdk::settings::Settings;
+use meilisearch_sdk::search::{SearchResults, Selectors};
+use meilisearch_sdk::settings::{PaginationSetting, Settings};
 use meilisearch_sdk::task_info::TaskInfo;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -24,9 +25,12 @@ use std::time::Duration;
 const SERVICE: &str = "meilisearch";
 const LEVELS: usize = 3;
 const TASK_TIMEOUT: Duration = Duration::from_secs(120);
+/// The one stored field a search reads back.
+const RETRIEVED: &[&str] = &["card"];
 
-/// A product as stored in Meilisearch.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A product as stored in Meilisearch. Only written: a search hit carries
+/// just `card` (see [`MeiliHit`]), so this never comes back whole.
+#[derive(Debug, Clone, Serialize)]
 struct MeiliDoc {
     id: i64,
     title: String,
@@ -46,6 +50,13 @@ struct MeiliDoc {
     price: i64,
     created: i64,
     rating: i64,
+    card: ProductCard,
+}
+
+/// A search hit. `displayedAttributes` is `["id", "card"]` and the search
+/// asks for `card` alone, so the other fields of [`MeiliDoc`] are absent.
+#[derive(Debug, Clone, Deserialize)]
+struct MeiliHit {
     card: ProductCard,
 }
 
@@ -127,7 +138,14 @@ impl MeiliSearch {
                 "in_stock",
             ])
             .with_sortable_attributes(["price", "created", "rating"])
-            .with_displayed_attributes(["id", "card"]);
+            .with_displayed_attributes(["id", "card"])
+            // A chosen sort orders every match, as tantivy does; Meilisearch's
+            // default rules apply `sort` only after words/typo/proximity/attribute.
+            .with_ranking_rules(["sort", "words", "typo", "proximity", "attribute", "exactness"])
+            // The defaults stop paging at 1000 hits and return 100 values per
+            // facet; `options` holds every `Name=Value` pair of the catalogue.
+            .with_pagination(PaginationSetting { max_total_hits: 10_000 })
+            .with_max_values_per_facet(1_000);
         let task = index.set_settings(&settings).await.map_err(unavailable)?;
         self.wait(task).await
     }
@@ -168,12 +186,7 @@ impl MeiliSearch {
     }
 
     /// One search: hits (when `limit` > 0) and the distribution of `facets`.
-    async fn run(
-        &self,
-        q: &SearchQuery,
-        facets: &[&str],
-        limit: usize,
-    ) -> Result<meilisearch_sdk::search::SearchResults<MeiliDoc>, PortError> {
+    async fn run(&self, q: &SearchQuery, facets: &[&str], limit: usize) -> Result<SearchResults<MeiliHit>, PortError> {
         let index = self.index();
         let filter = Self::filter(q).join(" AND ");
         let sort: Option<&str> = match q.sort {
@@ -185,14 +198,23 @@ impl MeiliSearch {
         };
         let sort_by = sort.map(|s| [s]);
         let mut search = index.search();
-        search.with_query(&q.text).with_limit(limit).with_offset(q.offset).with_facets(Selectors::Some(facets));
+        search
+            .with_query(&q.text)
+            .with_limit(limit)
+            .with_offset(q.offset)
+            .with_facets(Selectors::Some(facets))
+            .with_attributes_to_retrieve(Selectors::Some(RETRIEVED));
         if !filter.is_empty() {
             search.with_filter(&filter);
         }
         if let Some(sort_by) = &sort_by {
             search.with_sort(sort_by);
         }
-        search.execute::<MeiliDoc>().await.map_err(unavailable)
+        search.execute::<MeiliHit>().await.map_err(|e| match e {
+            // Meilisearch answered, but not in the shape we read.
+            MeiliError::ParseError(e) => PortError::bad_data(SERVICE, e),
+            e => unavailable(e),
+        })
     }
 }
 
