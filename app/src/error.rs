@@ -47,9 +47,9 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<entities::services::ServiceError> for AppError {
-    fn from(e: entities::services::ServiceError) -> Self {
-        use entities::services::ServiceError as E;
+impl From<entities::ServiceError> for AppError {
+    fn from(e: entities::ServiceError) -> Self {
+        use entities::ServiceError as E;
         match e {
             E::NotFound(_) => Self::NotFound,
             E::Invalid(message) => Self::Invalid(message),

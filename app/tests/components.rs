@@ -53,7 +53,7 @@ fn pagination_links_only_to_pages_that_exist() {
 #[wasm_bindgen_test]
 fn search_matches_are_marked_in_titles() {
     use app::components::product_card::Marked;
-    use entities::views::Mark;
+    use entities::catalog::Mark;
     let root = container();
     let marks = vec![Mark { start: 0, end: 4 }, Mark { start: 10, end: 17 }];
     let _mounted = leptos::mount::mount_to(root.clone(), move || {

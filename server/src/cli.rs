@@ -112,7 +112,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::ReconcileStock => {
             let db = open_database(&settings).await?;
-            let drifts = entities::services::inventory::reconcile(&db).await.map_err(|e| e.to_string())?;
+            let drifts = entities::catalog::inventory::reconcile(&db).await.map_err(|e| e.to_string())?;
             if drifts.is_empty() {
                 println!("stock reconciled: every counter matches the ledger");
                 return Ok(());
@@ -133,7 +133,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = open_database(&settings).await?;
-            let id = entities::services::accounts::create_admin(&db, &email, &name, password)
+            let id = entities::accounts::staff::create_admin(&db, &email, &name, password)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("admin {email} created (user {id})");

@@ -103,7 +103,7 @@ pub struct Settings {
     /// Payments.
     pub payments: PaymentSettings,
     /// Fraud screening.
-    pub fraud: entities::fraud::RiskRules,
+    pub fraud: entities::ordering::fraud::RiskRules,
     /// Accounts and sessions.
     pub accounts: AccountsSettings,
     /// The key that seals secrets kept in the database (64 hex digits;
@@ -521,10 +521,10 @@ impl Settings {
     /// # Errors
     /// `Invalid` naming the first bad key.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        entities::services::network::TrustedProxies::parse(&self.server.trusted_proxies)
+        entities::kernel::network::TrustedProxies::parse(&self.server.trusted_proxies)
             .map_err(|reason| ConfigError::Invalid { key: "server.trusted_proxies", reason })?;
         if let Some(key) = &self.secret_key {
-            entities::services::sealing::SecretKey::parse(key.expose_secret())
+            entities::kernel::sealing::SecretKey::parse(key.expose_secret())
                 .map_err(|reason| ConfigError::Invalid { key: "secret_key", reason: reason.to_owned() })?;
         }
         if let Some(url) = &self.database.url {

@@ -23,7 +23,7 @@ pub enum SeedError {
     Database(#[from] sea_orm::DbErr),
     /// Opening the stock levels failed.
     #[error("opening stock levels: {0}")]
-    Stock(#[from] entities::services::ServiceError),
+    Stock(#[from] entities::ServiceError),
 }
 
 /// What the seed made.
@@ -441,7 +441,7 @@ pub async fn seed(
     }
     // Every variant's stock, counted into the main warehouse with its
     // opening row in the ledger.
-    entities::services::inventory::open_missing_levels(&txn).await?;
+    entities::catalog::inventory::open_missing_levels(&txn).await?;
     txn.commit().await?;
     Ok(SeedReport {
         vendors: VENDORS.len(),

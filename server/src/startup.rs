@@ -13,7 +13,8 @@ use crate::workers::{
     reservation_expiry, view_counter, webhook_sender,
 };
 use entities::ports::{Cache, EventBus, Mailer, PortError, SearchIndex, SessionStore};
-use entities::services::{ServiceError, Shop};
+use entities::ServiceError;
+use entities::Shop;
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
 use object_store::local::LocalFileSystem;
@@ -94,7 +95,7 @@ impl Application {
             .site_addr(std::net::SocketAddr::new(addr.ip(), port))
             .reload_port(3001)
             .build();
-        let admin_token = entities::services::admin_sessions::AdminToken::new(
+        let admin_token = entities::accounts::admin_sessions::AdminToken::new(
             settings.api.admin_token.as_ref().map(|t| t.expose_secret()),
         );
         let live = crate::http::live::LiveHub::default();
@@ -289,11 +290,9 @@ pub async fn connect_ports(
     };
     let objects = connect_objects(settings)?;
     let payments = connect_payments(settings, public_url)?;
-    let selling = entities::services::ShopSettings {
-        prices_include_tax: settings.checkout.prices_include_tax,
-        risk: settings.fraud,
-    };
-    let accounts = entities::services::accounts::AccountSettings {
+    let selling =
+        entities::ShopSettings { prices_include_tax: settings.checkout.prices_include_tax, risk: settings.fraud };
+    let accounts = entities::accounts::credentials::AccountSettings {
         public_url: public_url.to_owned(),
         shop_name: settings.mail.shop_name.clone(),
         session_idle: Duration::from_secs(settings.accounts.session_idle_hours * 3_600),
@@ -315,15 +314,15 @@ pub async fn connect_ports(
         sessions,
         accounts,
         secret_key: secret_key(settings)?,
-        proxies: entities::services::network::TrustedProxies::parse(&settings.server.trusted_proxies)
+        proxies: entities::kernel::network::TrustedProxies::parse(&settings.server.trusted_proxies)
             .map_err(|reason| crate::config::ConfigError::Invalid { key: "server.trusted_proxies", reason })?,
     })
 }
 
 /// The key that seals secrets at rest: configured, or kept in
 /// `<data_dir>/secret.key` (made with owner-only permissions the first time).
-fn secret_key(settings: &Settings) -> Result<entities::services::sealing::SecretKey, StartupError> {
-    use entities::services::sealing::SecretKey;
+fn secret_key(settings: &Settings) -> Result<entities::kernel::sealing::SecretKey, StartupError> {
+    use entities::kernel::sealing::SecretKey;
     use secrecy::ExposeSecret;
     if let Some(key) = &settings.secret_key {
         return SecretKey::parse(key.expose_secret()).map_err(|reason| {

@@ -1,14 +1,15 @@
 //! Accounts: registration, sign-in and out, email links, the profile,
 //! passwords, the address book and the order history. Who is signed in is
 //! read from the session cookie in one place ([`session`]); what they may
-//! do is decided by `entities::services::access`.
+//! do is decided by `entities::kernel::access`.
 
 // Forms post their fields one by one (so they work without JavaScript), and
 // the macro's client side copies them all.
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use entities::account::{AccountView, AddressView, OrderHistory};
+use entities::accounts::{AccountView, AddressView};
+use entities::ordering::OrderHistory;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,8 @@ pub async fn register(
     name: String,
     marketing: Option<String>,
 ) -> Result<(), AppError> {
-    use entities::services::accounts::{register, Registration};
+    use entities::accounts::registration::register;
+    use entities::accounts::registration::Registration;
     let shop = super::shop()?;
     ssr::same_site().await?;
     register(&shop, Registration { email, password, name, marketing_consent: marketing.is_some() })
@@ -58,7 +60,7 @@ pub async fn register(
 #[server(prefix = "/_sf", endpoint = "account/verify")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let shop = super::shop()?;
-    entities::services::accounts::verify_email(&shop, &token).await.map_err(super::fail)
+    entities::accounts::registration::verify_email(&shop, &token).await.map_err(super::fail)
 }
 
 /// Signs in, opens a session (a new id: any earlier session of this
@@ -71,21 +73,19 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     ssr::same_site().await?;
     let ip = super::client_ip(&shop).await;
     let step =
-        entities::services::accounts::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(super::fail)?;
     match step {
-        entities::services::accounts::SignInStep::Done(signed) => {
-            ssr::finish_sign_in(&shop, &parts, signed, next).await
-        }
-        entities::services::accounts::SignInStep::NeedsCode { ticket } => {
+        entities::accounts::sign_in::SignInStep::Done(signed) => ssr::finish_sign_in(&shop, &parts, signed, next).await,
+        entities::accounts::sign_in::SignInStep::NeedsCode { ticket } => {
             crate::api::send_cookie(&format!(
                 "{TICKET_COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-                entities::services::two_factor::TICKET_TTL.as_secs(),
+                entities::accounts::two_factor::TICKET_TTL.as_secs(),
                 if crate::api::over_tls() { "; Secure" } else { "" }
             ));
             match next.as_deref().filter(|n| safe_next(Some(n), false) == *n) {
                 Some(next) => leptos_axum::redirect(&format!(
                     "/account/sign-in/code?next={}",
-                    entities::services::two_factor::percent_encode(next)
+                    entities::accounts::two_factor::percent_encode(next)
                 )),
                 None => leptos_axum::redirect("/account/sign-in/code"),
             }
@@ -110,23 +110,23 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
         error.set_page_status();
         error
     })?;
-    let signed = entities::services::accounts::complete_sign_in(&shop, &ticket, &code).await.map_err(super::fail)?;
+    let signed = entities::accounts::sign_in::complete_sign_in(&shop, &ticket, &code).await.map_err(super::fail)?;
     crate::api::send_cookie(&format!("{TICKET_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
     ssr::finish_sign_in(&shop, &parts, signed, next).await
 }
 
 /// Two-factor sign-in of the signed-in account.
 #[server(prefix = "/_sf", endpoint = "account/two-factor")]
-pub async fn two_factor_status() -> Result<entities::account::TwoFactorStatus, AppError> {
+pub async fn two_factor_status() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::two_factor::status(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::two_factor::status(&shop, me.user_id).await.map_err(super::fail)
 }
 
 /// Begins setting up two-factor sign-in (a new key for the app).
 #[server(prefix = "/_sf", endpoint = "account/two-factor/begin")]
-pub async fn begin_two_factor() -> Result<entities::account::TwoFactorStatus, AppError> {
+pub async fn begin_two_factor() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::two_factor::begin(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::two_factor::begin(&shop, me.user_id).await.map_err(super::fail)
 }
 
 /// Confirms the set-up with a code from the app (other devices are signed
@@ -134,7 +134,7 @@ pub async fn begin_two_factor() -> Result<entities::account::TwoFactorStatus, Ap
 #[server(prefix = "/_sf", endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    let session = entities::services::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)?;
+    let session = entities::accounts::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)?;
     ssr::set_session_cookie(&shop, &session);
     Ok(())
 }
@@ -144,7 +144,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
     if let Some(session) =
-        entities::services::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)?
+        entities::accounts::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)?
     {
         ssr::set_session_cookie(&shop, &session);
     }
@@ -168,7 +168,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     ssr::same_site().await?;
     let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, SESSION_COOKIE) {
-        entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(super::fail)?;
     }
     ssr::clear_cookies();
     leptos_axum::redirect("/");
@@ -179,7 +179,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<u64, AppError> {
     let (shop, me) = ssr::me().await?;
-    let ended = entities::services::accounts::sign_out_everywhere(&shop, me.user_id).await.map_err(super::fail)?;
+    let ended = entities::accounts::sign_in::sign_out_everywhere(&shop, me.user_id).await.map_err(super::fail)?;
     ssr::clear_cookies();
     leptos_axum::redirect("/account/sign-in");
     Ok(ended)
@@ -191,7 +191,7 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let shop = super::shop()?;
     ssr::same_site().await?;
-    entities::services::accounts::request_password_reset(&shop, &email).await.map_err(super::fail)
+    entities::accounts::passwords::request_password_reset(&shop, &email).await.map_err(super::fail)
 }
 
 /// Sets a new password with the token from a reset link.
@@ -199,29 +199,29 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let shop = super::shop()?;
     ssr::same_site().await?;
-    entities::services::accounts::reset_password(&shop, &token, &password).await.map_err(super::fail)
+    entities::accounts::passwords::reset_password(&shop, &token, &password).await.map_err(super::fail)
 }
 
 /// The signed-in account's profile.
 #[server(prefix = "/_sf", endpoint = "account/profile")]
 pub async fn get_profile() -> Result<AccountView, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::accounts::profile(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::profile::profile(&shop, me.user_id).await.map_err(super::fail)
 }
 
 /// Changes the name and marketing consent.
 #[server(prefix = "/_sf", endpoint = "account/profile/update")]
 pub async fn update_profile(name: String, marketing: Option<String>) -> Result<AccountView, AppError> {
     let (shop, me) = ssr::me().await?;
-    let patch = entities::account::ProfilePatch { name, marketing_consent: marketing.is_some() };
-    entities::services::accounts::update_profile(&shop, me.user_id, patch).await.map_err(super::fail)
+    let patch = entities::accounts::ProfilePatch { name, marketing_consent: marketing.is_some() };
+    entities::accounts::profile::update_profile(&shop, me.user_id, patch).await.map_err(super::fail)
 }
 
 /// Changes the password; every other device is signed out.
 #[server(prefix = "/_sf", endpoint = "account/password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    let secret = entities::services::accounts::change_password(&shop, me.user_id, &current_password, &new_password)
+    let secret = entities::accounts::passwords::change_password(&shop, me.user_id, &current_password, &new_password)
         .await
         .map_err(super::fail)?;
     ssr::set_session_cookie(&shop, &secret);
@@ -232,7 +232,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(prefix = "/_sf", endpoint = "account/email")]
 pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::accounts::request_email_change(&shop, me.user_id, &new_email, &password)
+    entities::accounts::passwords::request_email_change(&shop, me.user_id, &new_email, &password)
         .await
         .map_err(super::fail)
 }
@@ -241,14 +241,14 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
 #[server(prefix = "/_sf", endpoint = "account/email/confirm")]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let shop = super::shop()?;
-    entities::services::accounts::confirm_email_change(&shop, &token).await.map_err(super::fail)
+    entities::accounts::passwords::confirm_email_change(&shop, &token).await.map_err(super::fail)
 }
 
 /// The address book.
 #[server(prefix = "/_sf", endpoint = "account/addresses")]
 pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::addresses::list(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::addresses::list(&shop, me.user_id).await.map_err(super::fail)
 }
 
 /// Adds (no `id`) or changes (`id`) an address of the address book.
@@ -266,7 +266,7 @@ pub async fn save_address(
     default_billing: Option<String>,
 ) -> Result<AddressView, AppError> {
     let (shop, me) = ssr::me().await?;
-    let input = entities::account::AddressInput {
+    let input = entities::accounts::AddressInput {
         name,
         line1,
         line2,
@@ -278,8 +278,8 @@ pub async fn save_address(
         default_billing: default_billing.is_some(),
     };
     match id {
-        Some(id) => entities::services::addresses::update(&shop, me.user_id, id, &input).await,
-        None => entities::services::addresses::add(&shop, me.user_id, &input).await,
+        Some(id) => entities::accounts::addresses::update(&shop, me.user_id, id, &input).await,
+        None => entities::accounts::addresses::add(&shop, me.user_id, &input).await,
     }
     .map_err(super::fail)
 }
@@ -288,21 +288,21 @@ pub async fn save_address(
 #[server(prefix = "/_sf", endpoint = "account/addresses/delete")]
 pub async fn delete_address(id: i64) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::addresses::delete(&shop, me.user_id, id).await.map_err(super::fail)
+    entities::accounts::addresses::delete(&shop, me.user_id, id).await.map_err(super::fail)
 }
 
 /// The signed-in customer's orders, newest first (older than `before`).
 #[server(prefix = "/_sf", endpoint = "account/orders")]
 pub async fn my_orders(before: Option<String>) -> Result<OrderHistory, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::orders::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(super::fail)
+    entities::ordering::order_lists::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(super::fail)
 }
 
 /// "Recommended for you": from what the customer ordered and saved.
 #[server(prefix = "/_sf", endpoint = "account/recommendations")]
-pub async fn my_recommendations() -> Result<Vec<entities::views::ProductCard>, AppError> {
+pub async fn my_recommendations() -> Result<Vec<entities::catalog::ProductCard>, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::services::recommend::for_customer(&shop, me.user_id).await.map_err(super::fail)
+    entities::catalog::recommend::for_customer(&shop, me.user_id).await.map_err(super::fail)
 }
 
 /// Who is acting, decided once per request from the session cookie (or,
@@ -310,9 +310,9 @@ pub async fn my_recommendations() -> Result<Vec<entities::views::ProductCard>, A
 #[cfg(feature = "ssr")]
 pub mod session {
     use super::SESSION_COOKIE;
-    use entities::services::access::Actor;
-    use entities::services::accounts::SessionUser;
-    use entities::services::Shop;
+    use entities::accounts::sign_in::SessionUser;
+    use entities::kernel::access::Actor;
+    use entities::Shop;
     use http::request::Parts;
 
     /// The signed-in account of a request, unless the request is a
@@ -323,7 +323,7 @@ pub mod session {
             tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with a session cookie refused");
             return None;
         }
-        match entities::services::accounts::session_user(shop, &secret).await {
+        match entities::accounts::sign_in::session_user(shop, &secret).await {
             Ok(user) => user,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -346,8 +346,8 @@ pub mod session {
 pub(crate) mod ssr {
     use super::SESSION_COOKIE;
     use crate::error::AppError;
-    use entities::services::accounts::SessionUser;
-    use entities::services::Shop;
+    use entities::accounts::sign_in::SessionUser;
+    use entities::Shop;
 
     use crate::api::parts;
 
@@ -392,20 +392,20 @@ pub(crate) mod ssr {
     pub async fn finish_sign_in(
         shop: &Shop,
         parts: &http::request::Parts,
-        signed: entities::services::accounts::SignedIn,
+        signed: entities::accounts::sign_in::SignedIn,
         next: Option<String>,
     ) -> Result<(), AppError> {
         use crate::api::fail;
         if let Some(old) = crate::api::cookie(parts, SESSION_COOKIE) {
-            entities::services::accounts::sign_out(shop, &old).await.map_err(fail)?;
+            entities::accounts::sign_in::sign_out(shop, &old).await.map_err(fail)?;
         }
         set_session_cookie(shop, &signed.session);
         let guest = crate::api::cart::ssr::cart_id_from_cookie().await;
-        if let Some(cart) = entities::services::cart::adopt(shop, signed.user_id, guest).await.map_err(fail)? {
+        if let Some(cart) = entities::ordering::cart::adopt(shop, signed.user_id, guest).await.map_err(fail)? {
             crate::api::cart::ssr::set_cart_cookie(cart);
         }
         if let Some(saved) = crate::api::wishlist::ssr::guest(parts) {
-            entities::services::wishlist::adopt(shop, signed.user_id, saved).await.map_err(fail)?;
+            entities::ordering::wishlist::adopt(shop, signed.user_id, saved).await.map_err(fail)?;
             crate::api::wishlist::ssr::clear_cookie();
         }
         leptos_axum::redirect(&super::safe_next(next.as_deref(), signed.actor.is_staff()));

@@ -1,14 +1,14 @@
 //! The catalog admin's server functions. Each one finds out who is acting
 //! (one place: [`session`]), then calls one service, which asks
-//! `entities::services::access` whether that actor may do it.
+//! `entities::kernel::access` whether that actor may do it.
 
 use crate::error::AppError;
-use entities::admin::{
+use entities::catalog::VendorView;
+use entities::catalog::{
     AdminCategory, AdminCategoryNode, AdminImage, AdminProduct, AdminProductFilter, AdminProductPage, AdminVariant,
     BulkAction, BulkReport, CategoryPatch, ImagePatch, ImportReport, NewCategory, NewProduct, NewVariant, ProductPatch,
     VariantPatch,
 };
-use entities::views::VendorView;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, MultipartData, MultipartFormData};
 
@@ -29,13 +29,13 @@ pub async fn admin_status() -> Result<bool, AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/sign-in")]
 pub async fn admin_sign_in(token: String) -> Result<(), AppError> {
     let shop = super::shop()?;
-    let configured = use_context::<entities::services::admin_sessions::AdminToken>().unwrap_or_default();
-    match entities::services::admin_sessions::open(&shop, &configured, &token).await {
+    let configured = use_context::<entities::accounts::admin_sessions::AdminToken>().unwrap_or_default();
+    match entities::accounts::admin_sessions::open(&shop, &configured, &token).await {
         Ok(id) => {
-            ssr::set_cookie(&id, entities::services::admin_sessions::SESSION_TTL.as_secs());
+            ssr::set_cookie(&id, entities::accounts::admin_sessions::SESSION_TTL.as_secs());
             Ok(())
         }
-        Err(entities::services::ServiceError::Unauthenticated) => {
+        Err(entities::ServiceError::Unauthenticated) => {
             let error = AppError::Fields(vec![("token".into(), "is not the admin token".into())]);
             error.set_page_status();
             Err(error)
@@ -49,13 +49,13 @@ pub async fn admin_sign_in(token: String) -> Result<(), AppError> {
 pub async fn admin_sign_out() -> Result<(), AppError> {
     let shop = super::shop()?;
     if let Some(id) = ssr::session_id().await {
-        entities::services::admin_sessions::close(&shop, &id).await.map_err(super::fail)?;
+        entities::accounts::admin_sessions::close(&shop, &id).await.map_err(super::fail)?;
     }
     ssr::set_cookie("", 0);
     // Staff who signed in with their account leave it too.
     let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, super::account::SESSION_COOKIE) {
-        entities::services::accounts::sign_out(&shop, &secret).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(super::fail)?;
         super::account::ssr::clear_cookies();
     }
     Ok(())
@@ -65,42 +65,43 @@ pub async fn admin_sign_out() -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/products", input = Json)]
 pub async fn admin_products(filter: AdminProductFilter) -> Result<AdminProductPage, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::list_products(&shop, actor, &filter).await.map_err(super::fail)
+    entities::catalog::product_list::list_products(&shop, actor, &filter).await.map_err(super::fail)
 }
 
 /// Applies one change to many products at once.
 #[server(prefix = "/_sf", endpoint = "admin/bulk", input = Json)]
 pub async fn admin_bulk(ids: Vec<i64>, action: BulkAction) -> Result<BulkReport, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::bulk_update(&shop, actor, &ids, &action).await.map_err(super::fail)
+    entities::catalog::product_list::bulk_update(&shop, actor, &ids, &action).await.map_err(super::fail)
 }
 
 /// A product in any status, for its editor.
 #[server(prefix = "/_sf", endpoint = "admin/product")]
 pub async fn admin_load_product(id: i64) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::admin_product(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::products::admin_product(&shop, actor, id).await.map_err(super::fail)
 }
 
 /// Creates a product with its variants.
 #[server(prefix = "/_sf", endpoint = "admin/product/create", input = Json)]
 pub async fn admin_create_product(product: NewProduct) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::create_product(&shop, actor, product).await.map_err(super::fail)
+    entities::catalog::products::create_product(&shop, actor, product).await.map_err(super::fail)
 }
 
 /// Changes a product's own fields.
 #[server(prefix = "/_sf", endpoint = "admin/product/update", input = Json)]
 pub async fn admin_update_product(id: i64, patch: ProductPatch) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::update_product(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::products::update_product(&shop, actor, id, patch).await.map_err(super::fail)
 }
 
 /// Deletes a product; one that has been ordered is archived instead. The
 /// answer says which: `true` when it was archived.
 #[server(prefix = "/_sf", endpoint = "admin/product/delete")]
 pub async fn admin_delete_product(id: i64) -> Result<bool, AppError> {
-    use entities::services::catalog_admin::{delete_product, Deletion};
+    use entities::catalog::products::delete_product;
+    use entities::catalog::products::Deletion;
     let (shop, actor) = ssr::acting().await?;
     Ok(delete_product(&shop, actor, id).await.map_err(super::fail)? == Deletion::Archived)
 }
@@ -109,28 +110,28 @@ pub async fn admin_delete_product(id: i64) -> Result<bool, AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/variant/add", input = Json)]
 pub async fn admin_add_variant(product_id: i64, variant: NewVariant) -> Result<AdminVariant, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::add_variant(&shop, actor, product_id, variant).await.map_err(super::fail)
+    entities::catalog::variants::add_variant(&shop, actor, product_id, variant).await.map_err(super::fail)
 }
 
 /// Changes a variant.
 #[server(prefix = "/_sf", endpoint = "admin/variant/update", input = Json)]
 pub async fn admin_update_variant(id: i64, patch: VariantPatch) -> Result<AdminVariant, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::update_variant(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::variants::update_variant(&shop, actor, id, patch).await.map_err(super::fail)
 }
 
 /// Deletes a variant (never a product's last).
 #[server(prefix = "/_sf", endpoint = "admin/variant/delete")]
 pub async fn admin_delete_variant(id: i64) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_admin::delete_variant(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::variants::delete_variant(&shop, actor, id).await.map_err(super::fail)
 }
 
 /// A product's uploaded images with their processing status.
 #[server(prefix = "/_sf", endpoint = "admin/images")]
 pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::images::list_images(&shop, actor, product_id).await.map_err(super::fail)
+    entities::catalog::images::list_images(&shop, actor, product_id).await.map_err(super::fail)
 }
 
 /// Uploads images of a product: a multipart form with `product_id`, one or
@@ -139,7 +140,7 @@ pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> 
 pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = ssr::acting().await?;
     let form =
-        ssr::read_form(data, "files", entities::services::images::MAX_FILES, entities::services::images::MAX_BYTES)
+        ssr::read_form(data, "files", entities::catalog::images::MAX_FILES, entities::catalog::images::MAX_BYTES)
             .await?;
     let product_id: i64 = form
         .text("product_id")
@@ -150,104 +151,104 @@ pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>,
         .files
         .into_iter()
         .filter(|(name, bytes)| !(name.is_empty() && bytes.is_empty()))
-        .map(|(file_name, bytes)| entities::services::images::Upload { file_name, bytes, alt: alt.clone() })
+        .map(|(file_name, bytes)| entities::catalog::images::Upload { file_name, bytes, alt: alt.clone() })
         .collect();
-    entities::services::images::add_images(&shop, actor, product_id, uploads).await.map_err(super::fail)
+    entities::catalog::images::add_images(&shop, actor, product_id, uploads).await.map_err(super::fail)
 }
 
 /// Changes an image's alt text or place in the gallery; answers the gallery.
 #[server(prefix = "/_sf", endpoint = "admin/image/update", input = Json)]
 pub async fn admin_update_image(id: i64, patch: ImagePatch) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::images::update_image(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::images::update_image(&shop, actor, id, patch).await.map_err(super::fail)
 }
 
 /// Deletes an image and its renditions.
 #[server(prefix = "/_sf", endpoint = "admin/image/delete")]
 pub async fn admin_delete_image(id: i64) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::images::delete_image(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::images::delete_image(&shop, actor, id).await.map_err(super::fail)
 }
 
 /// Every category in tree order, with counts.
 #[server(prefix = "/_sf", endpoint = "admin/categories")]
 pub async fn admin_categories() -> Result<Vec<AdminCategoryNode>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_taxonomy::list_categories(&shop, actor).await.map_err(super::fail)
+    entities::catalog::taxonomy::list_categories(&shop, actor).await.map_err(super::fail)
 }
 
 /// Creates a category.
 #[server(prefix = "/_sf", endpoint = "admin/category/create", input = Json)]
 pub async fn admin_create_category(category: NewCategory) -> Result<AdminCategory, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_taxonomy::create_category(&shop, actor, category).await.map_err(super::fail)
+    entities::catalog::taxonomy::create_category(&shop, actor, category).await.map_err(super::fail)
 }
 
 /// Renames, reorders or moves a category (with its subtree).
 #[server(prefix = "/_sf", endpoint = "admin/category/update", input = Json)]
 pub async fn admin_update_category(slug: String, patch: CategoryPatch) -> Result<AdminCategory, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_taxonomy::update_category(&shop, actor, &slug, patch).await.map_err(super::fail)
+    entities::catalog::taxonomy::update_category(&shop, actor, &slug, patch).await.map_err(super::fail)
 }
 
 /// Deletes an empty category.
 #[server(prefix = "/_sf", endpoint = "admin/category/delete")]
 pub async fn admin_delete_category(slug: String) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::catalog_taxonomy::delete_category(&shop, actor, &slug).await.map_err(super::fail)
+    entities::catalog::taxonomy::delete_category(&shop, actor, &slug).await.map_err(super::fail)
 }
 
 /// The vendors, for the editor's and the list's choices.
 #[server(prefix = "/_sf", endpoint = "admin/vendors")]
 pub async fn admin_vendors() -> Result<Vec<VendorView>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::access::catalog_staff(actor).map_err(super::fail)?;
-    entities::services::catalog_api::vendors(&shop).await.map_err(super::fail)
+    entities::kernel::access::catalog_staff(actor).map_err(super::fail)?;
+    entities::catalog::listing::vendors(&shop).await.map_err(super::fail)
 }
 
 /// The latest payment events with what applying them did.
 #[server(prefix = "/_sf", endpoint = "admin/payment-events")]
-pub async fn admin_payment_events() -> Result<Vec<entities::checkout::EventRecord>, AppError> {
+pub async fn admin_payment_events() -> Result<Vec<entities::payments::EventRecord>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::payments::list_events(&shop, actor, 100).await.map_err(super::fail)
+    entities::payments::inbox::list_events(&shop, actor, 100).await.map_err(super::fail)
 }
 
 /// A page of orders for staff.
 #[server(prefix = "/_sf", endpoint = "admin/orders", input = Json)]
 pub async fn admin_orders(
-    filter: entities::admin::AdminOrderFilter,
-) -> Result<entities::admin::AdminOrderPage, AppError> {
+    filter: entities::ordering::AdminOrderFilter,
+) -> Result<entities::ordering::AdminOrderPage, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::orders::admin_list(&shop, actor, &filter).await.map_err(super::fail)
+    entities::ordering::order_lists::admin_list(&shop, actor, &filter).await.map_err(super::fail)
 }
 
 /// An order with its fraud screening, for staff.
 #[server(prefix = "/_sf", endpoint = "admin/order")]
-pub async fn admin_order(id: String) -> Result<entities::admin::AdminOrder, AppError> {
+pub async fn admin_order(id: String) -> Result<entities::ordering::AdminOrder, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::orders::admin_order(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::order_lists::admin_order(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// Captures an order's authorized payment (Stripe's manual capture; cash
 /// collected on delivery).
 #[server(prefix = "/_sf", endpoint = "admin/order/capture")]
-pub async fn admin_capture(id: String) -> Result<entities::checkout::OrderView, AppError> {
+pub async fn admin_capture(id: String) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::payments::capture(&shop, actor, &id, None).await.map_err(super::fail)
+    entities::payments::settle::capture(&shop, actor, &id, None).await.map_err(super::fail)
 }
 
 /// Records that an order's bank transfer arrived.
 #[server(prefix = "/_sf", endpoint = "admin/order/transfer-received")]
-pub async fn admin_transfer_received(id: String) -> Result<entities::checkout::OrderView, AppError> {
+pub async fn admin_transfer_received(id: String) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::payments::record_received(&shop, actor, &id).await.map_err(super::fail)
+    entities::payments::settle::record_received(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// Releases an order held for review.
 #[server(prefix = "/_sf", endpoint = "admin/order/release")]
-pub async fn admin_release_review(id: String) -> Result<entities::admin::RiskView, AppError> {
+pub async fn admin_release_review(id: String) -> Result<entities::ordering::RiskView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::orders::release_review(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::life::release_review(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// Refunds an order in full (empty amount) or in part (`amount`, in the
@@ -257,9 +258,9 @@ pub async fn admin_refund(
     id: String,
     amount: String,
     reason: String,
-) -> Result<entities::checkout::OrderView, AppError> {
+) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    let order = entities::services::orders::order_by_public_id(&shop, &id).await.map_err(super::fail)?;
+    let order = entities::ordering::view::order_by_public_id(&shop, &id).await.map_err(super::fail)?;
     let amount_minor = match amount.trim() {
         "" => None,
         text => {
@@ -275,14 +276,14 @@ pub async fn admin_refund(
             }
         }
     };
-    entities::services::payments::refund(&shop, actor, &id, amount_minor, &reason, None).await.map_err(super::fail)
+    entities::payments::refunds::refund(&shop, actor, &id, amount_minor, &reason, None).await.map_err(super::fail)
 }
 
 /// Applies a payment event again (idempotent).
 #[server(prefix = "/_sf", endpoint = "admin/payment-events/replay")]
-pub async fn admin_replay_payment_event(id: i64) -> Result<entities::checkout::EventRecord, AppError> {
+pub async fn admin_replay_payment_event(id: i64) -> Result<entities::payments::EventRecord, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::payments::replay(&shop, actor, id).await.map_err(super::fail)
+    entities::payments::inbox::replay(&shop, actor, id).await.map_err(super::fail)
 }
 
 /// Imports products from an uploaded CSV file (field `file`): the good rows
@@ -290,7 +291,7 @@ pub async fn admin_replay_payment_event(id: i64) -> Result<entities::checkout::E
 #[server(prefix = "/_sf", endpoint = "admin/import", input = MultipartFormData)]
 pub async fn admin_import_csv(data: MultipartData) -> Result<ImportReport, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::services::access::catalog_staff(actor).map_err(super::fail)?;
+    entities::kernel::access::catalog_staff(actor).map_err(super::fail)?;
     let form = ssr::read_form(data, "file", 1, CSV_MAX_BYTES).await?;
     let Some((_, bytes)) = form.files.into_iter().find(|(_, bytes)| !bytes.is_empty()) else {
         let error = AppError::Fields(vec![("file".into(), "choose a CSV file".into())]);
@@ -302,15 +303,15 @@ pub async fn admin_import_csv(data: MultipartData) -> Result<ImportReport, AppEr
         error.set_page_status();
         error
     })?;
-    entities::services::catalog_csv::import(&shop, actor, &text).await.map_err(super::fail)
+    entities::catalog::csv::import(&shop, actor, &text).await.map_err(super::fail)
 }
 
 /// Who is acting, decided once per request from the admin cookie.
 #[cfg(feature = "ssr")]
 pub mod session {
     use super::ADMIN_COOKIE;
-    use entities::services::access::Actor;
-    use entities::services::Shop;
+    use entities::kernel::access::Actor;
+    use entities::Shop;
     use http::header::{HOST, ORIGIN};
     use http::request::Parts;
     use http::Method;
@@ -352,7 +353,7 @@ pub mod session {
             tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with the admin cookie refused");
             return Actor::Anonymous;
         }
-        match entities::services::admin_sessions::actor(shop, &id).await {
+        match entities::accounts::admin_sessions::actor(shop, &id).await {
             Ok(actor) => actor,
             Err(e) => {
                 tracing::error!(error = %e, "admin session lookup failed");
@@ -366,8 +367,8 @@ pub mod session {
 pub(crate) mod ssr {
     use super::ADMIN_COOKIE;
     use crate::error::AppError;
-    use entities::services::access::Actor;
-    use entities::services::Shop;
+    use entities::kernel::access::Actor;
+    use entities::Shop;
     use leptos::server_fn::codec::MultipartData;
 
     use crate::api::parts;

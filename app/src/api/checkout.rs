@@ -1,7 +1,7 @@
 //! Checkout: placing the order for the shopper's cart, and reading it back.
 
 use crate::error::AppError;
-use entities::checkout::{CheckoutDetails, OrderView, Quote};
+use entities::ordering::{CheckoutDetails, OrderView, Quote};
 use leptos::prelude::*;
 
 /// A fresh idempotency key for one checkout attempt: rendered into the
@@ -32,18 +32,17 @@ async fn cart_token() -> Result<String, AppError> {
 /// total. Nothing is held or stored.
 #[server(prefix = "/_sf", endpoint = "checkout/quote")]
 pub async fn checkout_quote(details: CheckoutDetails) -> Result<Quote, AppError> {
-    use entities::checkout::QuoteRequest;
-    use entities::services::orders;
+    use entities::ordering::QuoteRequest;
     let shop = super::shop()?;
     let input = details.into_order(cart_token().await?);
-    let checked = orders::check_details(&input).map_err(super::fail)?;
+    let checked = entities::ordering::placing::check_details(&input).map_err(super::fail)?;
     let request = QuoteRequest {
         cart_id: input.cart_id,
         country: checked.address.country,
         shipping: input.shipping,
         coupon: input.coupon,
     };
-    orders::quote(&shop, &request).await.map_err(super::fail)
+    entities::ordering::quote::quote(&shop, &request).await.map_err(super::fail)
 }
 
 /// Places the order for the shopper's cart and sends the browser to its
@@ -55,7 +54,7 @@ pub async fn place_order(idempotency_key: String, details: CheckoutDetails) -> R
     let mut input = details.into_order(cart_token().await?);
     input.client_ip = super::client_ip(&shop).await;
     let (order, _) =
-        entities::services::orders::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;
+        entities::ordering::placing::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;
     leptos_axum::redirect(&format!("/orders/{}", order.id));
     Ok(order)
 }
@@ -67,22 +66,22 @@ pub async fn place_order(idempotency_key: String, details: CheckoutDetails) -> R
 pub async fn choose_payment(id: String, provider: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
     if !matches!(provider.as_str(), "bank_transfer" | "cash_on_delivery") {
-        return Err(super::fail(entities::services::ServiceError::InvalidField {
+        return Err(super::fail(entities::ServiceError::InvalidField {
             field: "provider",
             message: "must be bank_transfer or cash_on_delivery".into(),
         }));
     }
     let actor = acting(&shop).await?;
-    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)?;
-    entities::services::payments::start(&shop, &id, Some(&provider)).await.map_err(super::fail)?;
-    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)?;
+    entities::payments::start::start(&shop, &id, Some(&provider)).await.map_err(super::fail)?;
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// The ways the shop takes payment (Stripe's script and key, the test
 /// provider).
 #[server(prefix = "/_sf", endpoint = "orders/payment-options")]
-pub async fn payment_options() -> Result<entities::checkout::PaymentOptions, AppError> {
-    Ok(entities::services::payments::options(&super::shop()?))
+pub async fn payment_options() -> Result<entities::payments::PaymentOptions, AppError> {
+    Ok(entities::payments::start::options(&super::shop()?))
 }
 
 /// An order by its public id.
@@ -90,13 +89,13 @@ pub async fn payment_options() -> Result<entities::checkout::PaymentOptions, App
 pub async fn get_order(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
     let actor = acting(&shop).await?;
-    entities::services::orders::order_for(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)
 }
 
 /// Who is acting in this request (an order placed while signed in is shown
 /// to its customer only).
 #[cfg(feature = "ssr")]
-async fn acting(shop: &entities::services::Shop) -> Result<entities::services::access::Actor, AppError> {
+async fn acting(shop: &entities::Shop) -> Result<entities::kernel::access::Actor, AppError> {
     Ok(super::account::session::actor(shop, &super::parts().await?).await)
 }
 
@@ -106,6 +105,6 @@ async fn acting(shop: &entities::services::Shop) -> Result<entities::services::a
 #[server(prefix = "/_sf", endpoint = "orders/pay-test")]
 pub async fn pay_with_test_provider(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
-    entities::services::orders::order_for(&shop, acting(&shop).await?, &id).await.map_err(super::fail)?;
-    entities::services::payments::pay_with_test_provider(&shop, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, acting(&shop).await?, &id).await.map_err(super::fail)?;
+    entities::payments::settle::pay_with_test_provider(&shop, &id).await.map_err(super::fail)
 }

@@ -1,14 +1,14 @@
 //! The admin's coupons: list, make, switch off and on.
 
 use crate::error::AppError;
-use entities::checkout::CouponView;
+use entities::ordering::CouponView;
 use leptos::prelude::*;
 
 /// Every coupon, newest first (admins).
 #[server(prefix = "/_sf", endpoint = "admin/coupons")]
 pub async fn admin_coupons() -> Result<Vec<CouponView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::coupons::list(&shop, actor).await.map_err(super::fail)
+    entities::ordering::coupons::list(&shop, actor).await.map_err(super::fail)
 }
 
 /// Makes a coupon from the admin's form: `amount` is a percentage (`15`,
@@ -38,7 +38,7 @@ pub async fn admin_make_coupon(
     let max_uses_per_customer = form.whole("max_uses_per_customer", &max_uses_per_customer);
     form.done()?;
     let in_money = kind == "fixed" || min_spend_minor > 0;
-    let input = entities::checkout::NewCoupon {
+    let input = entities::ordering::NewCoupon {
         code,
         kind,
         value,
@@ -51,13 +51,13 @@ pub async fn admin_make_coupon(
         starts_at: None,
         ends_at: None,
     };
-    entities::services::coupons::create(&shop, actor, input).await.map_err(super::fail)
+    entities::ordering::coupons::create(&shop, actor, input).await.map_err(super::fail)
 }
 
 /// Switches coupon `id` off (`active` false) or on again.
 #[server(prefix = "/_sf", endpoint = "admin/coupons/active")]
 pub async fn admin_switch_coupon(id: i64, active: bool) -> Result<CouponView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let patch = entities::checkout::CouponPatch { active: Some(active), ..Default::default() };
-    entities::services::coupons::update(&shop, actor, id, patch).await.map_err(super::fail)
+    let patch = entities::ordering::CouponPatch { active: Some(active), ..Default::default() };
+    entities::ordering::coupons::update(&shop, actor, id, patch).await.map_err(super::fail)
 }

@@ -3,8 +3,9 @@
 //! and the customer's request to send an item back.
 
 use crate::error::AppError;
-use entities::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage};
-use entities::checkout::{NewShipment, ReturnView, ShipmentView};
+use entities::fulfilment::NewShipment;
+use entities::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage};
+use entities::ordering::{ReturnView, ShipmentView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -12,7 +13,7 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/_sf", endpoint = "fulfilment/list", input = Json)]
 pub async fn vendor_orders(filter: VendorOrderFilter) -> Result<VendorOrderPage, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::fulfilment::vendor_orders(&shop, actor, &filter).await.map_err(super::fail)
+    entities::marketplace::vendor_orders::vendor_orders(&shop, actor, &filter).await.map_err(super::fail)
 }
 
 /// One vendor's part of order `id` (admins name the vendor).
@@ -20,21 +21,21 @@ pub async fn vendor_orders(filter: VendorOrderFilter) -> Result<VendorOrderPage,
 pub async fn load_vendor_part(id: String, vendor: String) -> Result<VendorOrder, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let vendor = Some(vendor).filter(|v| !v.trim().is_empty());
-    entities::services::fulfilment::vendor_order(&shop, actor, &id, vendor.as_deref()).await.map_err(super::fail)
+    entities::marketplace::vendor_orders::vendor_order(&shop, actor, &id, vendor.as_deref()).await.map_err(super::fail)
 }
 
 /// Ships a parcel of order `id`.
 #[server(prefix = "/_sf", endpoint = "fulfilment/ship", input = Json)]
 pub async fn ship_parcel(id: String, shipment: NewShipment) -> Result<ShipmentView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::fulfilment::ship(&shop, actor, &id, shipment).await.map_err(super::fail)
+    entities::fulfilment::shipments::ship(&shop, actor, &id, shipment).await.map_err(super::fail)
 }
 
 /// Marks a parcel of order `id` delivered.
 #[server(prefix = "/_sf", endpoint = "fulfilment/delivered")]
 pub async fn mark_delivered(id: String, shipment: String) -> Result<ShipmentView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::fulfilment::mark_delivered(&shop, actor, &id, &shipment).await.map_err(super::fail)
+    entities::fulfilment::shipments::mark_delivered(&shop, actor, &id, &shipment).await.map_err(super::fail)
 }
 
 /// Approves, rejects or receives a return (`restock` and `refund` are
@@ -50,8 +51,8 @@ pub async fn decide_return(
 ) -> Result<ReturnView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let decision =
-        entities::checkout::ReturnDecision { action, note, restock: restock.is_some(), refund: refund.is_some() };
-    entities::services::fulfilment::decide_return(&shop, actor, &id, &return_id, decision).await.map_err(super::fail)
+        entities::fulfilment::ReturnDecision { action, note, restock: restock.is_some(), refund: refund.is_some() };
+    entities::fulfilment::returns::decide_return(&shop, actor, &id, &return_id, decision).await.map_err(super::fail)
 }
 
 /// The customer asks to send `quantity` units of the item `sku` of order
@@ -63,7 +64,8 @@ pub async fn request_return(
     quantity: String,
     reason: String,
 ) -> Result<Vec<ReturnView>, AppError> {
-    use entities::checkout::{ItemCount, ReturnRequest};
+    use entities::fulfilment::ReturnRequest;
+    use entities::ordering::ItemCount;
     let (shop, actor) = super::admin::ssr::acting().await?;
     let Ok(quantity) = quantity.trim().parse::<i32>() else {
         let error = AppError::Fields(vec![("quantity".into(), "must be a whole number".into())]);
@@ -71,10 +73,10 @@ pub async fn request_return(
         return Err(error);
     };
     let request = ReturnRequest { reason, lines: vec![ItemCount { sku, quantity }] };
-    entities::services::fulfilment::request_return(&shop, actor, &id, request).await.map_err(|e| {
+    entities::fulfilment::returns::request_return(&shop, actor, &id, request).await.map_err(|e| {
         // One item per form: its line's errors are the form's fields.
         let e = match e {
-            entities::services::ServiceError::InvalidFields(fields) => entities::services::ServiceError::InvalidFields(
+            entities::ServiceError::InvalidFields(fields) => entities::ServiceError::InvalidFields(
                 fields.into_iter().map(|(f, m)| (f.replace("lines[0].", ""), m)).collect(),
             ),
             other => other,

@@ -2,7 +2,8 @@
 //! "use my store credit", and the admin's issue and list.
 
 use crate::error::AppError;
-use entities::checkout::{GiftCardView, IssuedGiftCard, OrderView};
+use entities::ordering::OrderView;
+use entities::payments::{GiftCardView, IssuedGiftCard};
 use leptos::prelude::*;
 
 /// Pays order `id` (in part) with the gift card `code`.
@@ -14,14 +15,14 @@ pub async fn redeem_gift_card(id: String, code: String) -> Result<OrderView, App
         error.set_page_status();
         return Err(error);
     }
-    entities::services::gift_cards::redeem(&shop, actor, &id, Some(&code)).await.map_err(super::fail)
+    entities::payments::gift_cards::redeem(&shop, actor, &id, Some(&code)).await.map_err(super::fail)
 }
 
 /// Pays order `id` (in part) with the signed-in customer's store credit.
 #[server(prefix = "/_sf", endpoint = "orders/store-credit")]
 pub async fn use_store_credit(id: String) -> Result<OrderView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::gift_cards::redeem(&shop, actor, &id, None).await.map_err(super::fail)
+    entities::payments::gift_cards::redeem(&shop, actor, &id, None).await.map_err(super::fail)
 }
 
 /// The signed-in customer's store credit (none for anyone else).
@@ -29,8 +30,8 @@ pub async fn use_store_credit(id: String) -> Result<OrderView, AppError> {
 pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     match actor {
-        entities::services::access::Actor::Customer { user_id } => {
-            entities::services::gift_cards::credit_of(&shop, user_id).await.map_err(super::fail)
+        entities::kernel::access::Actor::Customer { user_id } => {
+            entities::payments::gift_cards::credit_of(&shop, user_id).await.map_err(super::fail)
         }
         _ => Ok(Vec::new()),
     }
@@ -40,7 +41,7 @@ pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/gift-cards")]
 pub async fn admin_gift_cards() -> Result<Vec<GiftCardView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::gift_cards::list(&shop, actor).await.map_err(super::fail)
+    entities::payments::gift_cards::list(&shop, actor).await.map_err(super::fail)
 }
 
 /// Issues a gift card worth `amount` (in the currency's unit, `25.00`), or
@@ -64,19 +65,19 @@ pub async fn admin_issue_gift_card(
         // The service names the unknown currency.
         None => 1,
     };
-    let input = entities::checkout::NewGiftCard {
+    let input = entities::payments::NewGiftCard {
         amount_minor,
         currency,
         customer_email: Some(customer_email).filter(|e| !e.trim().is_empty()),
         expires_at: None,
         note,
     };
-    entities::services::gift_cards::issue(&shop, actor, input).await.map_err(super::fail)
+    entities::payments::gift_cards::issue(&shop, actor, input).await.map_err(super::fail)
 }
 
 /// Stops gift card `id` from being spent.
 #[server(prefix = "/_sf", endpoint = "admin/gift-cards/disable")]
 pub async fn admin_disable_gift_card(id: i64) -> Result<GiftCardView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::gift_cards::disable(&shop, actor, id).await.map_err(super::fail)
+    entities::payments::gift_cards::disable(&shop, actor, id).await.map_err(super::fail)
 }

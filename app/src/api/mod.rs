@@ -17,8 +17,8 @@ pub mod wishlist;
 
 /// The shop's services, provided by the server as context.
 #[cfg(feature = "ssr")]
-pub(crate) fn shop() -> Result<entities::services::Shop, crate::error::AppError> {
-    leptos::prelude::use_context::<entities::services::Shop>().ok_or_else(|| {
+pub(crate) fn shop() -> Result<entities::Shop, crate::error::AppError> {
+    leptos::prelude::use_context::<entities::Shop>().ok_or_else(|| {
         tracing::error!("Shop context missing: the server did not provide it");
         crate::error::AppError::Internal
     })
@@ -27,7 +27,7 @@ pub(crate) fn shop() -> Result<entities::services::Shop, crate::error::AppError>
 /// Maps a service error for the browser and sets the response status to
 /// match (404, 400, 409 or 500), so the API answers with a real 4xx.
 #[cfg(feature = "ssr")]
-pub(crate) fn fail(e: entities::services::ServiceError) -> crate::error::AppError {
+pub(crate) fn fail(e: entities::ServiceError) -> crate::error::AppError {
     let error = crate::error::AppError::from(e);
     error.set_page_status();
     error
@@ -69,10 +69,10 @@ pub(crate) fn over_tls() -> bool {
 /// The client's IP address: the peer's, or what a trusted proxy says in
 /// `X-Forwarded-For` (`server.trusted_proxies`).
 #[cfg(feature = "ssr")]
-pub(crate) async fn client_ip(shop: &entities::services::Shop) -> Option<String> {
+pub(crate) async fn client_ip(shop: &entities::Shop) -> Option<String> {
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok()?.0.ip();
     let forwarded = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| {
-        entities::services::network::forwarded_for(
+        entities::kernel::network::forwarded_for(
             p.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
         )
     });

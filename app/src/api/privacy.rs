@@ -31,7 +31,7 @@ pub struct CustomerCard {
 #[server(prefix = "/_sf", endpoint = "account/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::services::privacy::delete_own(&shop, me.user_id, &password).await.map_err(super::fail)?;
+    entities::accounts::privacy::delete_own(&shop, me.user_id, &password).await.map_err(super::fail)?;
     super::account::ssr::clear_cookies();
     leptos_axum::redirect("/?account=deleted");
     Ok(())
@@ -41,8 +41,8 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/customers/find")]
 pub async fn find_customer(email: String) -> Result<CustomerCard, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let found = entities::services::privacy::find(&shop, actor, &email).await.map_err(super::fail)?;
-    let audit = entities::services::audit::entries(&shop.db, actor, Some(&format!("user:{}", found.id)))
+    let found = entities::accounts::privacy::find(&shop, actor, &email).await.map_err(super::fail)?;
+    let audit = entities::kernel::audit::entries(&shop.db, actor, Some(&format!("user:{}", found.id)))
         .await
         .map_err(super::fail)?
         .into_iter()
@@ -69,7 +69,7 @@ pub async fn erase_customer(id: i64, confirm: Option<String>) -> Result<String, 
         error.set_page_status();
         return Err(error);
     }
-    let r = entities::services::privacy::erase(&shop, actor, id).await.map_err(super::fail)?;
+    let r = entities::accounts::privacy::erase(&shop, actor, id).await.map_err(super::fail)?;
     Ok(format!(
         "Erased: {} address(es), {} wishlist item(s), {} review(s) deleted; {} order(s) kept anonymised; {} session(s) ended.",
         r.addresses, r.wishlist, r.reviews, r.orders_anonymised, r.sessions

@@ -1,10 +1,10 @@
 //! Reviews: a product's reviews and its rating summary, the signed-in
 //! customer's own (write, change, delete), and for staff the moderation
 //! queue and vendors' replies. Who may do what is decided by
-//! `entities::services::access`.
+//! `entities::kernel::access`.
 
 use crate::error::AppError;
-use entities::review::{MyReview, ProductReviews, StaffReview};
+use entities::catalog::review::{MyReview, ProductReviews, StaffReview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ pub struct Reviewer {
 #[server(prefix = "/_sf", endpoint = "reviews/product")]
 pub async fn get_product_reviews(product_id: i64, page: u64) -> Result<ProductReviews, AppError> {
     let shop = super::shop()?;
-    entities::services::reviews::for_product(&shop, product_id, page).await.map_err(super::fail)
+    entities::catalog::reviews::for_product(&shop, product_id, page).await.map_err(super::fail)
 }
 
 /// Who is looking at the product's review form, and their review.
@@ -33,7 +33,7 @@ pub async fn get_reviewer(product_id: i64) -> Result<Reviewer, AppError> {
     let Some(me) = super::account::session::user(&shop, &super::parts().await?).await else {
         return Ok(Reviewer { signed_in: false, may_review: false, mine: None });
     };
-    let mine = entities::services::reviews::mine_for_product(&shop, me.actor, product_id).await.map_err(super::fail)?;
+    let mine = entities::catalog::reviews::mine_for_product(&shop, me.actor, product_id).await.map_err(super::fail)?;
     Ok(Reviewer { signed_in: true, may_review: me.actor.customer().is_some(), mine })
 }
 
@@ -46,22 +46,22 @@ pub async fn save_review(
     body: String,
 ) -> Result<MyReview, AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    let input = entities::review::ReviewInput { rating: rating.unwrap_or(0), title, body };
-    entities::services::reviews::save(&shop, me.actor, product_id, &input).await.map_err(super::fail)
+    let input = entities::catalog::review::ReviewInput { rating: rating.unwrap_or(0), title, body };
+    entities::catalog::reviews::save(&shop, me.actor, product_id, &input).await.map_err(super::fail)
 }
 
 /// The signed-in customer's reviews.
 #[server(prefix = "/_sf", endpoint = "reviews/mine")]
 pub async fn my_reviews() -> Result<Vec<MyReview>, AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::services::reviews::mine(&shop, me.actor).await.map_err(super::fail)
+    entities::catalog::reviews::mine(&shop, me.actor).await.map_err(super::fail)
 }
 
 /// Deletes one of the signed-in customer's reviews.
 #[server(prefix = "/_sf", endpoint = "reviews/delete")]
 pub async fn delete_review(id: i64) -> Result<(), AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::services::reviews::delete(&shop, me.actor, id).await.map_err(super::fail)
+    entities::catalog::reviews::delete(&shop, me.actor, id).await.map_err(super::fail)
 }
 
 /// Reviews for staff (`status`: `pending`, `published`, `rejected` or
@@ -72,28 +72,28 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
     let status = match status.as_str() {
         "" => None,
         text => Some(
-            entities::review::ReviewStatus::parse(text)
-                .ok_or_else(|| super::fail(entities::services::ServiceError::Invalid("Unknown status.".into())))?,
+            entities::catalog::review::ReviewStatus::parse(text)
+                .ok_or_else(|| super::fail(entities::ServiceError::Invalid("Unknown status.".into())))?,
         ),
     };
-    entities::services::reviews::staff_list(&shop, actor, status, before).await.map_err(super::fail)
+    entities::catalog::reviews::staff_list(&shop, actor, status, before).await.map_err(super::fail)
 }
 
 /// An admin publishes (`published`) or rejects (`rejected`) a review.
 #[server(prefix = "/_sf", endpoint = "admin/reviews/moderate")]
 pub async fn moderate_review(id: i64, status: String, note: String) -> Result<StaffReview, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let status = entities::review::ReviewStatus::parse(&status)
-        .ok_or_else(|| super::fail(entities::services::ServiceError::Invalid("Unknown decision.".into())))?;
-    let decision = entities::review::Moderation { status, note };
-    entities::services::reviews::moderate(&shop, actor, id, &decision).await.map_err(super::fail)
+    let status = entities::catalog::review::ReviewStatus::parse(&status)
+        .ok_or_else(|| super::fail(entities::ServiceError::Invalid("Unknown decision.".into())))?;
+    let decision = entities::catalog::review::Moderation { status, note };
+    entities::catalog::reviews::moderate(&shop, actor, id, &decision).await.map_err(super::fail)
 }
 
 /// The product's vendor (or an admin) answers a published review.
 #[server(prefix = "/_sf", endpoint = "admin/reviews/reply")]
 pub async fn reply_to_review(id: i64, reply: String) -> Result<StaffReview, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::reviews::reply(&shop, actor, id, &entities::review::ReplyInput { reply })
+    entities::catalog::reviews::reply(&shop, actor, id, &entities::catalog::review::ReplyInput { reply })
         .await
         .map_err(super::fail)
 }

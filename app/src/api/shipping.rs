@@ -5,14 +5,14 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use entities::checkout::{ShippingMethodView, TaxRateView};
+use entities::ordering::{ShippingMethodView, TaxRateView};
 use leptos::prelude::*;
 
 /// The shipping methods the signed-in staff member keeps.
 #[server(prefix = "/_sf", endpoint = "admin/shipping-methods")]
 pub async fn admin_shipping_methods() -> Result<Vec<ShippingMethodView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::shipping_admin::methods(&shop, actor).await.map_err(super::fail)
+    entities::ordering::shipping::methods(&shop, actor).await.map_err(super::fail)
 }
 
 /// Makes a shipping method from the admin's form: prices typed in the
@@ -36,7 +36,7 @@ pub async fn admin_make_shipping_method(
     let per_kg_minor = form.amount("per_kg", &per_kg, &currency, Some(0), "4.95").unwrap_or(0);
     let free_over_minor = form.amount("free_over", &free_over, &currency, None, "4.95");
     form.done()?;
-    let input = entities::checkout::ShippingMethodInput {
+    let input = entities::ordering::ShippingMethodInput {
         vendor: Some(vendor).filter(|v| !v.trim().is_empty()),
         code,
         name,
@@ -48,24 +48,24 @@ pub async fn admin_make_shipping_method(
         countries: countries.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect(),
         position: 0,
     };
-    entities::services::shipping_admin::create_method(&shop, actor, input).await.map_err(super::fail)
+    entities::ordering::shipping::create_method(&shop, actor, input).await.map_err(super::fail)
 }
 
 /// Deletes shipping method `id`.
 #[server(prefix = "/_sf", endpoint = "admin/shipping-methods/delete")]
 pub async fn admin_delete_shipping_method(id: i64) -> Result<(), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::shipping_admin::delete_method(&shop, actor, id).await.map_err(super::fail)
+    entities::ordering::shipping::delete_method(&shop, actor, id).await.map_err(super::fail)
 }
 
 /// The tax rates (admins; nothing for vendor staff).
 #[server(prefix = "/_sf", endpoint = "admin/tax-rates")]
 pub async fn admin_tax_rates() -> Result<Vec<TaxRateView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    if matches!(actor, entities::services::access::Actor::VendorStaff { .. }) {
+    if matches!(actor, entities::kernel::access::Actor::VendorStaff { .. }) {
         return Ok(Vec::new());
     }
-    entities::services::shipping_admin::rates(&shop, actor).await.map_err(super::fail)
+    entities::ordering::shipping::rates(&shop, actor).await.map_err(super::fail)
 }
 
 /// Sets `country`'s tax rate from a percentage (`21`, `5.5`).
@@ -76,13 +76,13 @@ pub async fn admin_set_tax_rate(country: String, percent: String, name: String) 
     let rate_bps = form.percent("percent", &percent, 0.0..=100.0, "must be a percentage from 0 to 100");
     form.done()?;
     let rate_bps = i32::try_from(rate_bps).unwrap_or(0);
-    let input = entities::checkout::TaxRateInput { rate_bps, name };
-    entities::services::shipping_admin::set_rate(&shop, actor, &country, input).await.map_err(super::fail)
+    let input = entities::ordering::TaxRateInput { rate_bps, name };
+    entities::ordering::shipping::set_rate(&shop, actor, &country, input).await.map_err(super::fail)
 }
 
 /// Removes `country`'s tax rate.
 #[server(prefix = "/_sf", endpoint = "admin/tax-rates/delete")]
 pub async fn admin_delete_tax_rate(country: String) -> Result<(), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::shipping_admin::delete_rate(&shop, actor, &country).await.map_err(super::fail)
+    entities::ordering::shipping::delete_rate(&shop, actor, &country).await.map_err(super::fail)
 }

@@ -2,15 +2,15 @@
 //! choose a password) and whether staff must use two-factor sign-in.
 
 use crate::error::AppError;
-use entities::account::StaffMember;
+use entities::accounts::StaffMember;
 use leptos::prelude::*;
 
 /// The staff accounts, and whether two-factor sign-in is required.
 #[server(prefix = "/_sf", endpoint = "admin/staff")]
 pub async fn staff_members() -> Result<(Vec<StaffMember>, bool), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let list = entities::services::accounts::staff_list(&shop, actor).await.map_err(super::fail)?;
-    let required = entities::services::two_factor::required(&shop.db).await.map_err(super::fail)?;
+    let list = entities::accounts::staff::staff_list(&shop, actor).await.map_err(super::fail)?;
+    let required = entities::accounts::two_factor::required(&shop.db).await.map_err(super::fail)?;
     Ok((list, required))
 }
 
@@ -18,7 +18,7 @@ pub async fn staff_members() -> Result<(Vec<StaffMember>, bool), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/staff/invite")]
 pub async fn invite_staff(email: String, name: String, role: String, vendor: String) -> Result<i64, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::services::accounts::invite_staff(&shop, actor, &email, &name, &role, Some(&vendor))
+    entities::accounts::staff::invite_staff(&shop, actor, &email, &name, &role, Some(&vendor))
         .await
         .map_err(super::fail)
 }
@@ -29,6 +29,6 @@ pub async fn invite_staff(email: String, name: String, role: String, vendor: Str
 pub async fn require_two_factor(required: Option<String>) -> Result<bool, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let on = required.is_some();
-    entities::services::two_factor::set_required(&shop, actor, on).await.map_err(super::fail)?;
+    entities::accounts::two_factor::set_required(&shop, actor, on).await.map_err(super::fail)?;
     Ok(on)
 }

@@ -2,7 +2,7 @@
 //! (which follows into the account at sign-in).
 
 use crate::error::AppError;
-use entities::account::WishlistItemView;
+use entities::ordering::WishlistItemView;
 use leptos::prelude::*;
 
 /// Name of the cookie that holds a guest's wishlist token.
@@ -13,7 +13,7 @@ pub const WISHLIST_COOKIE: &str = "bazaar_wishlist";
 pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result<i64, AppError> {
     let (shop, owner) = ssr::owner(true).await?;
     let owner = owner.ok_or(AppError::Internal)?;
-    entities::services::wishlist::add(&shop, owner, product_id, variant_id).await.map_err(super::fail)?;
+    entities::ordering::wishlist::add(&shop, owner, product_id, variant_id).await.map_err(super::fail)?;
     Ok(product_id)
 }
 
@@ -22,7 +22,7 @@ pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result
 pub async fn remove_from_wishlist(product_id: i64) -> Result<(), AppError> {
     let (shop, owner) = ssr::owner(false).await?;
     match owner {
-        Some(owner) => entities::services::wishlist::remove(&shop, owner, product_id).await.map_err(super::fail),
+        Some(owner) => entities::ordering::wishlist::remove(&shop, owner, product_id).await.map_err(super::fail),
         None => Ok(()),
     }
 }
@@ -32,7 +32,7 @@ pub async fn remove_from_wishlist(product_id: i64) -> Result<(), AppError> {
 pub async fn get_wishlist() -> Result<Vec<WishlistItemView>, AppError> {
     let (shop, owner) = ssr::owner(false).await?;
     match owner {
-        Some(owner) => entities::services::wishlist::list(&shop, owner).await.map_err(super::fail),
+        Some(owner) => entities::ordering::wishlist::list(&shop, owner).await.map_err(super::fail),
         None => Ok(Vec::new()),
     }
 }
@@ -50,15 +50,15 @@ pub async fn wishlist_to_cart(product_id: i64) -> Result<(), AppError> {
             id
         }
     };
-    entities::services::wishlist::move_to_cart(&shop, owner, product_id, cart_id).await.map_err(super::fail)
+    entities::ordering::wishlist::move_to_cart(&shop, owner, product_id, cart_id).await.map_err(super::fail)
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::WISHLIST_COOKIE;
     use crate::error::AppError;
-    use entities::services::wishlist::Owner;
-    use entities::services::Shop;
+    use entities::ordering::wishlist::Owner;
+    use entities::Shop;
 
     /// The guest's wishlist token from the cookie, if well formed.
     pub fn guest(parts: &http::request::Parts) -> Option<uuid::Uuid> {

@@ -8,7 +8,7 @@ use crate::api::{
     cart::CartState,
     catalog::{suggest, top_categories},
 };
-use entities::views::Suggestions;
+use entities::catalog::Suggestions;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -183,7 +183,7 @@ fn SearchBox(current_q: Signal<String>) -> impl IntoView {
                                 </a></li>
                             }).collect_view()}
                             {s.brands.into_iter().map(|b| {
-                                let href = entities::views::SearchRequest { brands: vec![b.clone()], page: 1, ..Default::default() }.href(1);
+                                let href = entities::catalog::SearchRequest { brands: vec![b.clone()], page: 1, ..Default::default() }.href(1);
                                 view! { <li><a class="block rounded px-2 py-1 hover:bg-stone-100" href=href>"Brand: " {b}</a></li> }
                             }).collect_view()}
                         </ul>

@@ -1,6 +1,6 @@
 //! Product cards and the grids they sit in.
 
-use entities::views::{marked_runs, Mark, ProductCard as Card, SearchHit};
+use entities::catalog::{marked_runs, Mark, ProductCard as Card, SearchHit};
 use leptos::prelude::*;
 
 /// Text with some runs highlighted (`<mark>`).

@@ -11,7 +11,8 @@ use crate::api::account::{
 };
 use crate::components::money;
 use crate::error::AppError;
-use entities::account::{AccountView, AddressInput, AddressView, OrderHistory};
+use entities::accounts::{AccountView, AddressInput, AddressView};
+use entities::ordering::OrderHistory;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Outlet;

@@ -4,7 +4,7 @@
 use super::ErrorNotice;
 use crate::api::cart::{get_cart, CartState, SetCartQuantity};
 use crate::components::money;
-use entities::checkout::{CartLineView, CartView};
+use entities::ordering::{CartLineView, CartView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

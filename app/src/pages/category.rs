@@ -6,7 +6,7 @@
 use super::{search::filters, ErrorNotice};
 use crate::api::catalog::{get_category_page, search_products};
 use crate::components::{pagination::Pagination, product_card::ProductGrid};
-use entities::views::SearchRequest;
+use entities::catalog::SearchRequest;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -7,7 +7,8 @@ use crate::api::fulfilment::RequestReturn;
 use crate::api::gift_cards::{my_store_credit, RedeemGiftCard, UseStoreCredit};
 use crate::components::money;
 use crate::pages::account::successes;
-use entities::checkout::{OrderView, PaymentOptions};
+use entities::ordering::OrderView;
+use entities::payments::PaymentOptions;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -78,8 +79,8 @@ fn method_name(provider: &str) -> &'static str {
     }
 }
 
-pub(crate) fn status_text(status: entities::OrderStatus) -> &'static str {
-    use entities::OrderStatus::*;
+pub(crate) fn status_text(status: entities::ordering::OrderStatus) -> &'static str {
+    use entities::ordering::OrderStatus::*;
     match status {
         PendingPayment => "Waiting for payment",
         Paid => "Paid",
@@ -94,7 +95,7 @@ pub(crate) fn status_text(status: entities::OrderStatus) -> &'static str {
 
 /// Stripe's card field, mounted by `/stripe-pay.js` (card data goes from it
 /// to Stripe only).
-fn stripe_box(order: String, setup: entities::checkout::BrowserSetup) -> impl IntoView {
+fn stripe_box(order: String, setup: entities::payments::BrowserSetup) -> impl IntoView {
     view! {
         <div class="rounded border border-stone-300 bg-white p-3" data-testid="stripe-box"
             data-stripe-pay="" data-order=order data-script=setup.script_url data-key=setup.publishable_key>
@@ -140,7 +141,7 @@ fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
 fn order_view(
     o: OrderView,
     options: &PaymentOptions,
-    store_credit: &[entities::checkout::GiftCardView],
+    store_credit: &[entities::payments::GiftCardView],
     actions: Actions,
     payment_error: Option<String>,
 ) -> AnyView {
@@ -148,7 +149,7 @@ fn order_view(
     let gift = gift_card_box(&o, store_credit, redeem, credit);
     let transfer = transfer_box(&o, options);
     let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == "authorized");
-    let status = if cod && o.status == entities::OrderStatus::Paid {
+    let status = if cod && o.status == entities::ordering::OrderStatus::Paid {
         "Confirmed — pay on delivery"
     } else {
         status_text(o.status)
@@ -297,7 +298,7 @@ fn order_view(
 }
 
 /// A vendor's parcels, with their tracking links.
-fn parcels_of(shipments: &[entities::checkout::ShipmentView], vendor: &str) -> Option<AnyView> {
+fn parcels_of(shipments: &[entities::ordering::ShipmentView], vendor: &str) -> Option<AnyView> {
     let mine: Vec<_> = shipments.iter().filter(|s| s.vendor == vendor).cloned().collect();
     (!mine.is_empty()).then(|| {
         view! {
@@ -325,7 +326,7 @@ fn parcels_of(shipments: &[entities::checkout::ShipmentView], vendor: &str) -> O
 }
 
 /// A vendor's returns and where they stand.
-fn returns_of(returns: &[entities::checkout::ReturnView], vendor: &str, currency: &str) -> Option<AnyView> {
+fn returns_of(returns: &[entities::ordering::ReturnView], vendor: &str, currency: &str) -> Option<AnyView> {
     let mine: Vec<_> = returns.iter().filter(|r| r.vendor == vendor).cloned().collect();
     (!mine.is_empty()).then(|| {
         let currency = currency.to_owned();
@@ -351,7 +352,7 @@ fn returns_of(returns: &[entities::checkout::ReturnView], vendor: &str, currency
 /// A form per item that shipped and can still be sent back.
 fn return_forms(
     order_id: &str,
-    lines: &[entities::checkout::OrderLineView],
+    lines: &[entities::ordering::OrderLineView],
     send_back: ServerAction<RequestReturn>,
 ) -> Option<AnyView> {
     let open: Vec<_> = lines.iter().filter(|l| l.shipped > l.returned).cloned().collect();
@@ -409,7 +410,7 @@ fn return_forms(
 /// part of it is paid.
 fn gift_card_box(
     o: &OrderView,
-    store_credit: &[entities::checkout::GiftCardView],
+    store_credit: &[entities::payments::GiftCardView],
     redeem: ServerAction<RedeemGiftCard>,
     credit: ServerAction<UseStoreCredit>,
 ) -> impl IntoView {

@@ -6,7 +6,7 @@ use crate::api::{
     catalog::{get_product_detail, get_recommendations},
 };
 use crate::components::product_card::ProductGrid;
-use entities::views::{rendition_url, srcset, ProductDetail, ProductImage, VariantView};
+use entities::catalog::{rendition_url, srcset, ProductDetail, ProductImage, VariantView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -133,9 +133,9 @@ fn ProductView(product: ProductDetail, variant: Signal<Option<i64>>, image: Sign
             _ => "Available on backorder".to_owned(),
         })
     };
-    let (product_id, fallback_image) = (card.id, entities::views::product_image_url(card.id));
+    let (product_id, fallback_image) = (card.id, entities::catalog::product_image_url(card.id));
     let art = Signal::derive(move || match chosen.get() {
-        Some(v) => entities::views::variant_image_url(product_id, v.id),
+        Some(v) => entities::catalog::variant_image_url(product_id, v.id),
         None => fallback_image.clone(),
     });
     view! {

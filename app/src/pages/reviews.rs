@@ -6,7 +6,7 @@
 use super::account::{banner, field_message, successes, BUTTON, CARD, INPUT};
 use super::ErrorNotice;
 use crate::api::reviews::{get_product_reviews, get_reviewer, my_reviews, DeleteReview, Reviewer, SaveReview};
-use entities::review::{MyReview, ProductReviews, RatingSummary, ReviewStatus, ReviewView};
+use entities::catalog::review::{MyReview, ProductReviews, RatingSummary, ReviewStatus, ReviewView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

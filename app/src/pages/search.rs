@@ -9,7 +9,7 @@ use crate::components::{
     pagination::Pagination,
     product_card::{HitGrid, ProductGrid},
 };
-use entities::views::{FacetValue, Facets, NoResultsHelp, SearchRequest, SearchResults, SEARCH_SORTS};
+use entities::catalog::{FacetValue, Facets, NoResultsHelp, SearchRequest, SearchResults, SEARCH_SORTS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -127,7 +127,7 @@ fn SortForm(request: SearchRequest) -> impl IntoView {
     }
 }
 
-/// Undoes [`entities::views::encode`].
+/// Undoes [`entities::catalog::encode`].
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn decoding_undoes_encoding() {
         for text in ["red shoe", "a&b=c/ü", "Size:M", "100%"] {
-            assert_eq!(decode(&entities::views::encode(text)), text);
+            assert_eq!(decode(&entities::catalog::encode(text)), text);
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::ErrorNotice;
 use crate::api::wishlist::{get_wishlist, RemoveFromWishlist, WishlistToCart};
 use crate::components::money;
-use entities::account::WishlistItemView;
+use entities::ordering::WishlistItemView;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

@@ -2,12 +2,15 @@
 //! default for shipping and one for billing. Every function acts for the
 //! signed-in account `me`; another account's address does not exist to it.
 
-use super::access::own_record;
-use super::validate::Check;
-use super::{write_txn, ServiceError, ServiceResult, Shop};
-use crate::account::{AddressInput, AddressView};
-use crate::checkout::Address;
+use crate::accounts::{AddressInput, AddressView};
+use crate::kernel::access::own_record;
+use crate::kernel::validate::Check;
+use crate::kernel::Address;
 use crate::model::address;
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -28,7 +31,7 @@ fn checked(input: &AddressInput) -> ServiceResult<AddressInput> {
         city: input.city.clone(),
         country: input.country.clone(),
     };
-    let clean = super::orders::check_address(&mut check, &base, "address");
+    let clean = crate::ordering::placing::check_address(&mut check, &base, "address");
     let phone = check.long_text("address.phone", &input.phone, 40);
     if !phone.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) {
         check.fail("address.phone", "may hold only digits, spaces and + - ( ) . /");

@@ -3,8 +3,10 @@
 //! (in-process, or Redis across nodes) for a limited time. The session's
 //! random id travels in a cookie; the token itself never does.
 
-use super::access::Actor;
-use super::{ServiceError, ServiceResult, Shop};
+use crate::kernel::access::Actor;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;

@@ -12,12 +12,17 @@
 //! emptied, so orders still point at something and the email can register
 //! again.
 
-use super::access::{authorize, Action, Actor};
-use super::{accounts, audit, reviews, write_txn, ServiceError, ServiceResult, Shop};
+use crate::catalog::reviews;
+use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::audit;
 use crate::model::{
     account_token, address, cart, coupon_redemption, email, order, order_line, review, user, wishlist_item,
 };
-use crate::OrderStatus;
+use crate::ordering::OrderStatus;
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -228,8 +233,8 @@ pub async fn erase(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<Era
 /// `InvalidFields("password")` for a wrong password; `Conflict` while an
 /// order is on its way.
 pub async fn delete_own(shop: &Shop, user_id: i64, password: &str) -> ServiceResult<ErasureReport> {
-    let u = accounts::live_user(&shop.db, user_id).await?;
-    if !accounts::matches_off_thread(password.to_owned(), u.password_hash.clone()).await {
+    let u = crate::accounts::credentials::live_user(&shop.db, user_id).await?;
+    if !crate::accounts::credentials::matches_off_thread(password.to_owned(), u.password_hash.clone()).await {
         return Err(ServiceError::InvalidFields(vec![("password".into(), "is not your password".into())]));
     }
     if u.role != "customer" {

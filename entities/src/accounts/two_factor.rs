@@ -9,11 +9,17 @@
 //! (kept five minutes in the cache, five tries), and the code with the
 //! ticket opens the session.
 
-use super::access::{authorize, Action, Actor};
-use super::accounts::{digest, live_user, matches_off_thread};
-use super::{audit, write_txn, ServiceError, ServiceResult, Shop};
-use crate::account::TwoFactorStatus;
+use crate::accounts::credentials::live_user;
+use crate::accounts::credentials::matches_off_thread;
+use crate::accounts::TwoFactorStatus;
+use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::audit;
+use crate::kernel::secrets::digest;
 use crate::model::{shop_setting, user};
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -198,7 +204,7 @@ pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<Str
         .await?;
     tracing::info!(user = user_id, "two-factor sign-in turned on");
     shop.sessions.remove_user(user_id).await?;
-    super::accounts::open_session(shop, user_id).await
+    crate::accounts::credentials::open_session(shop, user_id).await
 }
 
 /// Turns it off, with the password and a current code; not while the shop
@@ -228,12 +234,12 @@ pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> S
         .exec(&shop.db)
         .await?;
     shop.sessions.remove_user(user_id).await?;
-    Ok(Some(super::accounts::open_session(shop, user_id).await?))
+    Ok(Some(crate::accounts::credentials::open_session(shop, user_id).await?))
 }
 
 /// Issues the ticket for the code step of a sign-in by account `user_id`.
 pub(crate) async fn issue_ticket(shop: &Shop, user_id: i64) -> ServiceResult<String> {
-    let ticket = super::accounts::random_secret();
+    let ticket = crate::kernel::secrets::random_secret();
     shop.cache.set(&format!("2fa-ticket:{}", digest(&ticket)), &user_id.to_string(), TICKET_TTL).await?;
     Ok(ticket)
 }

@@ -1,12 +1,15 @@
 //! Reading the catalog: the home page, category listings, product pages and
 //! the documents the search index is built from.
 
-use super::read_cache::{cached_in, Scope};
-use super::{ServiceError, ServiceResult, Shop};
-use crate::domain::{Currency, Money};
+use crate::catalog::{CategoryLink, CategoryPage, ProductCard, ProductDetail, ProductImage, Rating, VariantView};
+use crate::kernel::json::pairs;
+use crate::kernel::read_cache::{cached_in, Scope};
+use crate::kernel::{Currency, Money};
 use crate::model::{category, product, product_image, variant, vendor};
 use crate::ports::SearchDocument;
-use crate::views::{CategoryLink, CategoryPage, ProductCard, ProductDetail, ProductImage, Rating, VariantView};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -370,28 +373,6 @@ fn variant_view(v: &variant::Model) -> ServiceResult<VariantView> {
         stock: v.stock,
         allow_backorder: v.allow_backorder,
     })
-}
-
-/// Reads `[[k, v], …]` or `{k: v, …}` JSON into ordered pairs.
-/// The strings of a JSON list (anything else is empty).
-pub(crate) fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default()
-}
-
-pub(crate) fn pairs(json: &serde_json::Value) -> Vec<(String, String)> {
-    match json {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .filter_map(|item| {
-                let pair = item.as_array()?;
-                Some((pair.first()?.as_str()?.to_owned(), pair.get(1)?.as_str()?.to_owned()))
-            })
-            .collect(),
-        serde_json::Value::Object(map) => {
-            map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect()
-        }
-        _ => Vec::new(),
-    }
 }
 
 fn path_ids(path: &str) -> impl Iterator<Item = i64> + '_ {

@@ -19,13 +19,15 @@
 //! | `price_minor`, `currency`, `stock`, `allow_backorder` | the variant's price in minor units, ISO currency, stock, `true`/`false` |
 //! | `weight_grams` | the variant's shipping weight in grams (empty: 0 for a new variant, unchanged for an existing one) |
 
-use crate::admin::parse_pairs;
-pub use crate::admin::{ImportReport, RowError};
+use crate::catalog::parse_pairs;
+use crate::catalog::{ImportReport, RowError};
 
-use super::access::{catalog_staff, Actor};
-use super::catalog_admin::{self, NewProduct, NewVariant, ProductPatch, VariantPatch};
-use super::{ServiceError, ServiceResult, Shop};
+use crate::catalog::{NewProduct, NewVariant, ProductPatch, VariantPatch};
+use crate::kernel::access::{catalog_staff, Actor};
 use crate::model::{category, product, variant, vendor};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,7 +57,7 @@ pub const COLUMNS: [&str; 18] = [
 pub const MAX_ROWS: usize = 100_000;
 
 fn pairs_text(json: &serde_json::Value) -> String {
-    super::catalog::pairs(json).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    crate::kernel::json::pairs(json).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
 }
 
 /// Every product (all statuses), one row per variant, as CSV.
@@ -284,7 +286,7 @@ async fn create_product_rows(shop: &Shop, actor: Actor, mut rows: Vec<Row>, repo
             featured: p.featured.unwrap_or(false),
             variants: rows.iter().map(|r| r.variant.clone()).collect(),
         };
-        match catalog_admin::create_product(shop, actor, new).await {
+        match crate::catalog::products::create_product(shop, actor, new).await {
             Ok(_) => {
                 report.products_created += 1;
                 report.variants_created += rows.len() as u32;
@@ -343,7 +345,7 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
         vendor: None,
         attributes: p.attributes,
     };
-    let current = match catalog_admin::update_product(shop, actor, id, patch).await {
+    let current = match crate::catalog::products::update_product(shop, actor, id, patch).await {
         Ok(updated) => {
             report.products_updated += 1;
             updated
@@ -358,7 +360,7 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
     for r in rows {
         let sku = r.variant.sku.trim().to_ascii_uppercase();
         let result = match current.variants.iter().find(|v| v.sku == sku) {
-            Some(existing) => catalog_admin::update_variant(
+            Some(existing) => crate::catalog::variants::update_variant(
                 shop,
                 actor,
                 existing.id,
@@ -373,7 +375,7 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
             )
             .await
             .map(|_| true),
-            None => catalog_admin::add_variant(shop, actor, id, r.variant.clone()).await.map(|_| false),
+            None => crate::catalog::variants::add_variant(shop, actor, id, r.variant.clone()).await.map(|_| false),
         };
         match result {
             Ok(true) => report.variants_updated += 1,

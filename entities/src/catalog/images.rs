@@ -3,14 +3,18 @@
 //! row; the image processor (a server worker) makes the renditions off the
 //! request path, and the product page shows a placeholder until then.
 
-pub use crate::admin::{AdminImage, ImagePatch};
+use crate::catalog::{AdminImage, ImagePatch};
 
-use super::access::{authorize, catalog_staff, Action, Actor};
-use super::catalog_admin::changed;
-use super::validate::Check;
-use super::{outbox, write_txn, ServiceError, ServiceResult, Shop};
+use crate::catalog::products::changed;
+use crate::catalog::{rendition_url, RENDITION_WIDTHS};
+use crate::events::outbox;
+use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
+use crate::kernel::validate::Check;
 use crate::model::{product, product_image};
-use crate::views::{rendition_url, RENDITION_WIDTHS};
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use object_store::path::Path as ObjectPath;
 use object_store::PutPayload;
 use sea_orm::{

@@ -7,8 +7,10 @@
 //! Lock order, everywhere: the stock level row, then the variant row. Stock
 //! never goes below zero unless the variant allows backorders.
 
-use super::{outbox, ServiceError, ServiceResult};
+use crate::events::outbox;
 use crate::model::{reservation, reservation_line, stock_ledger, stock_level, variant, warehouse};
+use crate::ServiceError;
+use crate::ServiceResult;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{

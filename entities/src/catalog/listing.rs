@@ -1,10 +1,12 @@
 //! Catalog reads for the REST API: filtered lists with keyset (cursor)
 //! pagination, and products by id.
 
-use super::catalog::{cards_for, product_detail, subtree_ids};
-use super::{ServiceError, ServiceResult, Shop};
+use crate::catalog::browse::{cards_for, product_detail, subtree_ids};
+use crate::catalog::{CategoryNode, ProductDetail, ProductList, VendorView};
 use crate::model::{category, product, vendor};
-use crate::views::{CategoryNode, ProductDetail, ProductList, VendorView};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::{TimeZone, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
 

@@ -3,38 +3,46 @@
 //! indexer and the cache invalidator follow it (server workers), never the
 //! request itself.
 
-pub use crate::admin::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, VariantPatch};
-
-use super::access::{authorize, catalog_staff, Action, Actor};
-use super::validate::{unique_violation, Check};
-use super::{outbox, ServiceError, ServiceResult, Shop};
-use crate::admin::{AdminProductFilter, AdminProductPage, AdminProductRow, BulkAction, BulkReport, BULK_MAX};
-use crate::domain::{Currency, Sku, Slug};
-use crate::model::{cart_item, category, product, stock_level, variant, vendor};
+use crate::catalog::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch};
+use crate::events::outbox;
+use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
+use crate::kernel::validate::{unique_violation, Check};
+use crate::kernel::{Currency, Sku, Slug};
+use crate::model::order_line;
+use crate::model::{cart_item, category, product, variant, vendor};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Longest title, in characters.
 const TITLE_MAX: usize = 300;
+
 /// Longest brand, in characters.
 const BRAND_MAX: usize = 120;
+
 /// Longest description, in characters.
 const DESCRIPTION_MAX: usize = 20_000;
+
 /// Most variants one product may have.
 pub const MAX_VARIANTS: usize = 100;
+
 /// Most attributes or options, and the longest name or value of one.
 const PAIRS_MAX: usize = 30;
-const PAIR_TEXT_MAX: usize = 120;
-/// Highest price accepted, in minor units (a sanity bound, not a policy).
-const PRICE_MAX: i64 = 10_000_000_000;
-const STATUSES: [&str; 3] = ["active", "draft", "archived"];
 
-fn check_pairs(check: &mut Check, field: &str, pairs: &BTreeMap<String, String>) -> serde_json::Value {
+const PAIR_TEXT_MAX: usize = 120;
+
+/// Highest price accepted, in minor units (a sanity bound, not a policy).
+pub(crate) const PRICE_MAX: i64 = 10_000_000_000;
+
+pub(crate) const STATUSES: [&str; 3] = ["active", "draft", "archived"];
+
+pub(crate) fn check_pairs(check: &mut Check, field: &str, pairs: &BTreeMap<String, String>) -> serde_json::Value {
     if pairs.len() > PAIRS_MAX {
         check.fail(field, format!("must have at most {PAIRS_MAX} entries"));
     }
@@ -54,17 +62,17 @@ fn check_status(check: &mut Check, status: &str) {
 }
 
 /// A variant's fields once checked.
-struct ValidVariant {
-    sku: String,
-    options: serde_json::Value,
-    price_minor: i64,
-    currency: Currency,
-    stock: i32,
-    allow_backorder: bool,
-    weight_grams: i32,
+pub(crate) struct ValidVariant {
+    pub(crate) sku: String,
+    pub(crate) options: serde_json::Value,
+    pub(crate) price_minor: i64,
+    pub(crate) currency: Currency,
+    pub(crate) stock: i32,
+    pub(crate) allow_backorder: bool,
+    pub(crate) weight_grams: i32,
 }
 
-fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
+pub(crate) fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
     let sku = match Sku::parse(&v.sku) {
         Ok(sku) => sku.to_string(),
         Err(e) => {
@@ -96,19 +104,19 @@ fn check_variant(check: &mut Check, at: &str, v: &NewVariant) -> ValidVariant {
 /// The heaviest a variant may weigh: a tonne.
 const WEIGHT_MAX: i32 = 1_000_000;
 
-fn check_weight(check: &mut Check, field: &str, grams: i32) {
+pub(crate) fn check_weight(check: &mut Check, field: &str, grams: i32) {
     if !(0..=WEIGHT_MAX).contains(&grams) {
         check.fail(field, format!("must be between 0 and {WEIGHT_MAX} grams"));
     }
 }
 
-fn check_price(check: &mut Check, field: &str, price: i64) {
+pub(crate) fn check_price(check: &mut Check, field: &str, price: i64) {
     if !(0..=PRICE_MAX).contains(&price) {
         check.fail(field, format!("must be between 0 and {PRICE_MAX}"));
     }
 }
 
-fn check_stock(check: &mut Check, field: &str, stock: i32, allow_backorder: bool) {
+pub(crate) fn check_stock(check: &mut Check, field: &str, stock: i32, allow_backorder: bool) {
     if stock < 0 && !allow_backorder {
         check.fail(field, "must be 0 or more unless backorders are allowed");
     }
@@ -126,7 +134,7 @@ async fn vendor_by_slug<C: ConnectionTrait>(
     Ok(found)
 }
 
-async fn category_by_slug<C: ConnectionTrait>(
+pub(crate) async fn category_by_slug<C: ConnectionTrait>(
     db: &C,
     check: &mut Check,
     slug: &str,
@@ -139,7 +147,11 @@ async fn category_by_slug<C: ConnectionTrait>(
 }
 
 /// SKUs among `skus` that variants other than `except` already use.
-async fn taken_skus<C: ConnectionTrait>(db: &C, skus: &[String], except: Option<i64>) -> ServiceResult<Vec<String>> {
+pub(crate) async fn taken_skus<C: ConnectionTrait>(
+    db: &C,
+    skus: &[String],
+    except: Option<i64>,
+) -> ServiceResult<Vec<String>> {
     let mut select = variant::Entity::find()
         .select_only()
         .column(variant::Column::Sku)
@@ -177,7 +189,7 @@ pub(crate) async fn changed<C: ConnectionTrait>(txn: &C, id: i64, slug: &str) ->
 }
 
 /// Sets the product's `price_from_minor` to its cheapest variant's price.
-async fn refresh_price_from<C: ConnectionTrait>(txn: &C, product_id: i64) -> ServiceResult<()> {
+pub(crate) async fn refresh_price_from<C: ConnectionTrait>(txn: &C, product_id: i64) -> ServiceResult<()> {
     let cheapest: Option<i64> = variant::Entity::find()
         .select_only()
         .column_as(variant::Column::PriceMinor.min(), "cheapest")
@@ -229,7 +241,7 @@ pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> Servi
         }
     }
 
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let vendor = match (&new.vendor, actor) {
         (Some(slug), _) => vendor_by_slug(&txn, &mut check, slug).await?,
         (None, Actor::VendorStaff { vendor_id }) => vendor::Entity::find_by_id(vendor_id).one(&txn).await?,
@@ -285,7 +297,7 @@ pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> Servi
     Ok(created)
 }
 
-async fn insert_variant<C: ConnectionTrait>(
+pub(crate) async fn insert_variant<C: ConnectionTrait>(
     txn: &C,
     product_id: i64,
     position: i32,
@@ -306,7 +318,7 @@ async fn insert_variant<C: ConnectionTrait>(
     .insert(txn)
     .await
     .map_err(|e| unique_violation(e, "sku", "is already used by another variant"))?;
-    super::inventory::open_stock(txn, row.id, row.stock).await?;
+    crate::catalog::inventory::open_stock(txn, row.id, row.stock).await?;
     Ok(row)
 }
 
@@ -347,7 +359,7 @@ async fn admin_product_in<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<
     })
 }
 
-fn admin_variant(v: variant::Model) -> AdminVariant {
+pub(crate) fn admin_variant(v: variant::Model) -> AdminVariant {
     AdminVariant {
         id: v.id,
         sku: v.sku,
@@ -362,7 +374,7 @@ fn admin_variant(v: variant::Model) -> AdminVariant {
 
 /// Reads `[[k, v], …]` or `{k: v}` JSON into a map.
 fn pair_map(json: &serde_json::Value) -> BTreeMap<String, String> {
-    super::catalog::pairs(json).into_iter().collect()
+    crate::kernel::json::pairs(json).into_iter().collect()
 }
 
 /// Applies `patch` to product `id`.
@@ -381,7 +393,7 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
     if let Some(status) = &patch.status {
         check_status(&mut check, status);
     }
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let current = product::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: current.vendor_id })?;
     let vendor = match &patch.vendor {
@@ -441,10 +453,10 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
 /// `NotFound` for an unknown product (or another vendor's).
 #[tracing::instrument(skip(shop))]
 pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<Deletion> {
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let current = product::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: current.vendor_id })?;
-    if super::orders::was_ordered(&txn, id).await? {
+    if was_ordered(&txn, id).await? {
         // Orders keep pointing at it: it leaves the shop but stays on record.
         product::Entity::update_many()
             .col_expr(product::Column::Status, Expr::value("archived"))
@@ -480,386 +492,12 @@ pub enum Deletion {
     Archived,
 }
 
-/// Adds a variant to product `product_id`, last in display order.
-///
-/// # Errors
-/// As [`create_product`]; `InvalidFields` also when the currency differs
-/// from the product's other variants or the product has the most variants.
-#[tracing::instrument(skip(shop, new))]
-pub async fn add_variant(shop: &Shop, actor: Actor, product_id: i64, new: NewVariant) -> ServiceResult<AdminVariant> {
-    catalog_staff(actor)?;
-    let mut check = Check::default();
-    let valid = check_variant(&mut check, "", &new);
-    let txn = super::write_txn(&shop.db).await?;
-    let product = product::Entity::find_by_id(product_id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
-    let siblings = variant::Entity::find().filter(variant::Column::ProductId.eq(product_id)).all(&txn).await?;
-    if siblings.len() >= MAX_VARIANTS {
-        check.fail("variants", format!("a product has at most {MAX_VARIANTS} variants"));
-    }
-    if siblings.iter().any(|s| s.currency != valid.currency.code()) {
-        check.fail("currency", "must be the currency of the product's other variants");
-    }
-    if !valid.sku.is_empty() && !taken_skus(&txn, std::slice::from_ref(&valid.sku), None).await?.is_empty() {
-        check.fail("sku", "is already used by another variant");
-    }
-    check.done()?;
-    let position = siblings.iter().map(|s| s.position + 1).max().unwrap_or(0);
-    let row = insert_variant(&txn, product_id, position, valid).await?;
-    refresh_price_from(&txn, product_id).await?;
-    changed(&txn, product_id, &product.slug).await?;
-    txn.commit().await?;
-    Ok(admin_variant(row))
-}
-
-/// Variant `id` and its product, when `actor` may change them; another
-/// vendor's variant is `NotFound`, like an unknown one.
-async fn editable_variant<C: ConnectionTrait>(
-    txn: &C,
-    actor: Actor,
-    id: i64,
-) -> ServiceResult<(variant::Model, product::Model)> {
-    let current = variant::Entity::find_by_id(id).one(txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    let product =
-        product::Entity::find_by_id(current.product_id).one(txn).await?.ok_or(ServiceError::NotFound("variant"))?;
-    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id }).map_err(|e| match e {
-        ServiceError::NotFound(_) => ServiceError::NotFound("variant"),
-        other => other,
-    })?;
-    Ok((current, product))
-}
-
-/// Applies `patch` to variant `id`.
-///
-/// # Errors
-/// `NotFound` for an unknown variant (or another vendor's); `InvalidFields`.
-#[tracing::instrument(skip(shop, patch))]
-pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPatch) -> ServiceResult<AdminVariant> {
-    let mut check = Check::default();
-    let txn = super::write_txn(&shop.db).await?;
-    let (current, product) = editable_variant(&txn, actor, id).await?;
-    let sku = match &patch.sku {
-        Some(text) => match Sku::parse(text) {
-            Ok(sku) => {
-                if !taken_skus(&txn, &[sku.to_string()], Some(id)).await?.is_empty() {
-                    check.fail("sku", "is already used by another variant");
-                }
-                Some(sku.to_string())
-            }
-            Err(e) => {
-                check.fail("sku", e.to_string());
-                None
-            }
-        },
-        None => None,
-    };
-    let options = patch.options.as_ref().map(|o| check_pairs(&mut check, "options", o));
-    if patch.options.iter().flat_map(|o| o.keys()).any(|name| name.contains(crate::ports::OPTION_SEPARATOR)) {
-        check.fail("options", format!("names must not contain {:?}", crate::ports::OPTION_SEPARATOR));
-    }
-    if let Some(price) = patch.price_minor {
-        check_price(&mut check, "price_minor", price);
-    }
-    let stock = patch.stock.unwrap_or(current.stock);
-    check_stock(&mut check, "stock", stock, patch.allow_backorder.unwrap_or(current.allow_backorder));
-    if let Some(grams) = patch.weight_grams {
-        check_weight(&mut check, "weight_grams", grams);
-    }
-    check.done()?;
-    let mut row: variant::ActiveModel = current.into();
-    if let Some(v) = sku {
-        row.sku = Set(v);
-    }
-    if let Some(v) = options {
-        row.options = Set(v);
-    }
-    if let Some(v) = patch.price_minor {
-        row.price_minor = Set(v);
-    }
-    if let Some(v) = patch.allow_backorder {
-        row.allow_backorder = Set(v);
-    }
-    if let Some(v) = patch.weight_grams {
-        row.weight_grams = Set(v);
-    }
-    // Stock moves through the inventory (levels first, then this row), as
-    // an adjustment in its ledger.
-    if let Some(v) = patch.stock {
-        super::inventory::set_available(&txn, id, v, "edited by hand").await?;
-    }
-    let mut saved =
-        row.update(&txn).await.map_err(|e| unique_violation(e, "sku", "is already used by another variant"))?;
-    if let Some(v) = patch.stock {
-        saved.stock = v;
-    }
-    refresh_price_from(&txn, product.id).await?;
-    changed(&txn, product.id, &product.slug).await?;
-    txn.commit().await?;
-    Ok(admin_variant(saved))
-}
-
-/// Deletes variant `id`; lines for it in carts go with it.
-///
-/// # Errors
-/// `NotFound` for an unknown variant (or another vendor's); `Conflict` for a
-/// product's last variant (delete or archive the product instead).
-#[tracing::instrument(skip(shop))]
-pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
-    let txn = super::write_txn(&shop.db).await?;
-    let (_, product) = editable_variant(&txn, actor, id).await?;
-    let siblings = variant::Entity::find().filter(variant::Column::ProductId.eq(product.id)).all(&txn).await?;
-    if siblings.len() <= 1 {
-        return Err(ServiceError::Conflict(
-            "This is the product's only variant. Delete or archive the product instead.".into(),
-        ));
-    }
-    let reserved = stock_level::Entity::find()
-        .filter(stock_level::Column::VariantId.eq(id))
-        .filter(stock_level::Column::Reserved.gt(0))
-        .one(&txn)
-        .await?;
-    if reserved.is_some() {
-        return Err(ServiceError::Conflict(
-            "Units of this variant are reserved for unpaid orders; wait until they are paid or expire.".into(),
-        ));
-    }
-    cart_item::Entity::delete_many().filter(cart_item::Column::VariantId.eq(id)).exec(&txn).await?;
-    variant::Entity::delete_by_id(id).exec(&txn).await?;
-    refresh_price_from(&txn, product.id).await?;
-    changed(&txn, product.id, &product.slug).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Products in any status for the admin list: filtered, sorted, one page
-/// after the cursor, with the total that match. Vendor staff see only their
-/// own vendor's products, whatever the filter says.
-///
-/// # Errors
-/// `Unauthenticated`; `InvalidField` for an unknown status, sort, category
-/// or vendor, a bad limit or a cursor of another sort.
-#[tracing::instrument(skip(shop))]
-pub async fn list_products(shop: &Shop, actor: Actor, f: &AdminProductFilter) -> ServiceResult<AdminProductPage> {
-    use super::catalog_api::{in_category_and_vendor, keyset_page, ProductSort};
-    catalog_staff(actor)?;
-    let sort = match f.sort.as_str() {
-        "" => ProductSort::Newest,
-        name => ProductSort::parse(name)
-            .ok_or(ServiceError::InvalidField { field: "sort", message: format!("{name:?} is not a sort") })?,
-    };
-    let mut select = product::Entity::find();
-    if let Actor::VendorStaff { vendor_id } = actor {
-        select = select.filter(product::Column::VendorId.eq(vendor_id));
-    }
-    if let Some(status) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        if !STATUSES.contains(&status) {
-            return Err(ServiceError::InvalidField {
-                field: "status",
-                message: "must be active, draft or archived".into(),
-            });
-        }
-        select = select.filter(product::Column::Status.eq(status));
-    }
-    let non_empty = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
-    let select =
-        in_category_and_vendor(shop, select, non_empty(&f.category).as_deref(), non_empty(&f.vendor).as_deref())
-            .await?;
-    let select = select.filter(words_condition(&f.q));
-    let total = select.clone().count(&shop.db).await?;
-    let limit = if f.limit == 0 { 50 } else { f.limit };
-    let (rows, next_cursor) = keyset_page(shop, select, sort, f.cursor.as_deref(), limit).await?;
-    Ok(AdminProductPage { rows: admin_rows(&shop.db, rows).await?, total, next_cursor })
-}
-
-/// Each of up to eight words of `q` in the title, the brand or a SKU, in
-/// any case. Characters that mean something to `LIKE` are dropped.
-fn words_condition(q: &str) -> Condition {
-    let mut all = Condition::all();
-    for word in q.split_whitespace().take(8) {
-        let word: String = word.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect::<String>().to_lowercase();
-        if word.is_empty() {
-            continue;
-        }
-        let pattern = format!("%{word}%");
-        let lower = |column: product::Column| Expr::expr(Func::lower(Expr::col((product::Entity, column))));
-        let sku_match = variant::Entity::find()
-            .select_only()
-            .column(variant::Column::ProductId)
-            .filter(Expr::expr(Func::lower(Expr::col((variant::Entity, variant::Column::Sku)))).like(pattern.as_str()))
-            .into_query();
-        all = all.add(
-            Condition::any()
-                .add(lower(product::Column::Title).like(pattern.as_str()))
-                .add(lower(product::Column::Brand).like(pattern.as_str()))
-                .add(product::Column::Id.in_subquery(sku_match)),
-        );
-    }
-    all
-}
-
-/// The list rows of `products`: names, stock and variant counts in three
-/// queries for the whole page.
-async fn admin_rows<C: ConnectionTrait>(db: &C, products: Vec<product::Model>) -> ServiceResult<Vec<AdminProductRow>> {
-    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
-    let variants: Vec<(i64, i32, String)> = variant::Entity::find()
-        .select_only()
-        .columns([variant::Column::ProductId, variant::Column::Stock, variant::Column::Currency])
-        .filter(variant::Column::ProductId.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut per_product: HashMap<i64, (i64, u32, String)> = HashMap::new();
-    for (product_id, stock, currency) in variants {
-        let entry = per_product.entry(product_id).or_insert((0, 0, currency));
-        entry.0 += i64::from(Ord::max(stock, 0));
-        entry.1 += 1;
-    }
-    let vendor_ids: Vec<i64> = products.iter().map(|p| p.vendor_id).collect();
-    let category_ids: Vec<i64> = products.iter().map(|p| p.category_id).collect();
-    let vendors: HashMap<i64, String> = vendor::Entity::find()
-        .select_only()
-        .columns([vendor::Column::Id, vendor::Column::Name])
-        .filter(vendor::Column::Id.is_in(vendor_ids))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let categories: HashMap<i64, String> = category::Entity::find()
-        .select_only()
-        .columns([category::Column::Id, category::Column::Name])
-        .filter(category::Column::Id.is_in(category_ids))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(products
-        .into_iter()
-        .map(|p| {
-            let (stock, count, currency) = per_product.remove(&p.id).unwrap_or((0, 0, String::new()));
-            AdminProductRow {
-                id: p.id,
-                vendor: vendors.get(&p.vendor_id).cloned().unwrap_or_default(),
-                category: categories.get(&p.category_id).cloned().unwrap_or_default(),
-                slug: p.slug,
-                title: p.title,
-                brand: p.brand,
-                status: p.status,
-                price_from_minor: p.price_from_minor,
-                currency,
-                stock,
-                variants: count,
-                updated_at: p.updated_at,
-            }
-        })
-        .collect())
-}
-
-/// Lowest and highest price change a bulk action accepts, in hundredths of
-/// a percent (−99.99 % and +1,000 %).
-const BULK_PRICE_RANGE: std::ops::RangeInclusive<i32> = -9_999..=100_000;
-
-/// Applies `action` to the products `ids`, all or none, in one transaction,
-/// recording `product.changed` for each.
-///
-/// # Errors
-/// `Unauthenticated`; `NotFound` when an id is unknown (or another
-/// vendor's); `Forbidden` when vendor staff move products between
-/// categories they may not use; `InvalidField` for no ids, more than
-/// [`BULK_MAX`], an unknown category, a price change out of range or one
-/// that would take a price past the highest accepted.
-#[tracing::instrument(skip(shop, ids), fields(count = ids.len()))]
-pub async fn bulk_update(shop: &Shop, actor: Actor, ids: &[i64], action: &BulkAction) -> ServiceResult<BulkReport> {
-    catalog_staff(actor)?;
-    let mut ids: Vec<i64> = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Err(ServiceError::InvalidField { field: "ids", message: "choose at least one product".into() });
-    }
-    if ids.len() > BULK_MAX {
-        return Err(ServiceError::InvalidField {
-            field: "ids",
-            message: format!("at most {BULK_MAX} products can be changed at once"),
-        });
-    }
-    if let BulkAction::AdjustPrice { basis_points } = action {
-        if !BULK_PRICE_RANGE.contains(basis_points) || *basis_points == 0 {
-            return Err(ServiceError::InvalidField {
-                field: "percent",
-                message: "must be a change between -99.99 % and +1000 %, not 0".into(),
-            });
-        }
-    }
-    let txn = super::write_txn(&shop.db).await?;
-    let products = product::Entity::find().filter(product::Column::Id.is_in(ids.clone())).all(&txn).await?;
-    if products.len() != ids.len() {
-        return Err(ServiceError::NotFound("product"));
-    }
-    for p in &products {
-        authorize(actor, Action::EditProduct { vendor_id: p.vendor_id })?;
-    }
-    let now = Utc::now();
-    let set = |column: product::Column, value: sea_orm::Value| {
-        product::Entity::update_many()
-            .col_expr(column, Expr::value(value))
-            .col_expr(product::Column::UpdatedAt, Expr::value(now))
-            .filter(product::Column::Id.is_in(ids.clone()))
-    };
-    match action {
-        BulkAction::Publish => {
-            set(product::Column::Status, "active".into()).exec(&txn).await?;
-        }
-        BulkAction::Archive => {
-            set(product::Column::Status, "archived".into()).exec(&txn).await?;
-        }
-        BulkAction::Unpublish => {
-            set(product::Column::Status, "draft".into()).exec(&txn).await?;
-        }
-        BulkAction::MoveToCategory { category: slug } => {
-            let mut check = Check::default();
-            let Some(found) = category_by_slug(&txn, &mut check, slug).await? else {
-                check.done()?;
-                unreachable!("an unknown category fails the check");
-            };
-            set(product::Column::CategoryId, found.id.into()).exec(&txn).await?;
-        }
-        BulkAction::AdjustPrice { basis_points } => {
-            let factor = 10_000 + i64::from(*basis_points);
-            let dearest: Option<i64> = variant::Entity::find()
-                .select_only()
-                .column_as(variant::Column::PriceMinor.max(), "dearest")
-                .filter(variant::Column::ProductId.is_in(ids.clone()))
-                .into_tuple::<Option<i64>>()
-                .one(&txn)
-                .await?
-                .flatten();
-            if dearest.is_some_and(|d| (d * factor + 5_000) / 10_000 > PRICE_MAX) {
-                return Err(ServiceError::InvalidField {
-                    field: "percent",
-                    message: format!("would take a price past the highest accepted ({PRICE_MAX} minor units)"),
-                });
-            }
-            // Rounded half up, in the database, for every variant at once.
-            variant::Entity::update_many()
-                .col_expr(
-                    variant::Column::PriceMinor,
-                    Expr::col(variant::Column::PriceMinor).mul(factor).add(5_000).div(10_000),
-                )
-                .filter(variant::Column::ProductId.is_in(ids.clone()))
-                .exec(&txn)
-                .await?;
-            for p in &products {
-                refresh_price_from(&txn, p.id).await?;
-            }
-        }
-    }
-    for p in &products {
-        changed(&txn, p.id, &p.slug).await?;
-    }
-    txn.commit().await?;
-    Ok(BulkReport { changed: products.len() as u32 })
+/// Whether any order holds product `product_id` (then it is archived, not
+/// deleted). A read of the order lines the catalog keeps its hands off
+/// otherwise: ordering writes them, and ordering calls the catalog, not the
+/// other way round.
+pub(crate) async fn was_ordered<C: ConnectionTrait>(db: &C, product_id: i64) -> ServiceResult<bool> {
+    Ok(order_line::Entity::find().filter(order_line::Column::ProductId.eq(product_id)).one(db).await?.is_some())
 }
 
 #[cfg(test)]

@@ -13,11 +13,13 @@
 //!
 //! All three are served through the read cache (30 s).
 
-use super::catalog::cards_for;
-use super::read_cache::{cached_in, Scope};
-use super::{ServiceError, ServiceResult, Shop};
+use crate::catalog::browse::cards_for;
+use crate::catalog::{ProductCard, ProductRecommendations};
+use crate::kernel::read_cache::{cached_in, Scope};
 use crate::model::{cart_item, category, product, product_view_count, variant};
-use crate::views::{ProductCard, ProductRecommendations};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -262,7 +264,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
     if candidates.len() < SHOWN {
         if let Some(parent) = category::Entity::find_by_id(this.category_id).one(db).await?.and_then(|c| c.parent_id) {
             if let Some(parent) = category::Entity::find_by_id(parent).one(db).await? {
-                let subtree = super::catalog::subtree_ids(db, &parent).await?;
+                let subtree = crate::catalog::browse::subtree_ids(db, &parent).await?;
                 candidates.extend(
                     product::Entity::find()
                         .filter(product::Column::CategoryId.is_in(subtree))
@@ -286,7 +288,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
 /// 1 for a factor of e).
 fn similarity(a: &product::Model, b: &product::Model) -> f64 {
     let values = |p: &product::Model| -> Vec<String> {
-        super::catalog::pairs(&p.attributes).into_iter().map(|(_, v)| v).collect()
+        crate::kernel::json::pairs(&p.attributes).into_iter().map(|(_, v)| v).collect()
     };
     let shared = values(a).iter().filter(|v| values(b).contains(v)).count() as f64;
     let brand = if a.brand == b.brand { 3.0 } else { 0.0 };

@@ -6,15 +6,19 @@
 //! Each product shows its published reviews with their average and
 //! distribution.
 
-use super::access::{authorize, Action, Actor};
-use super::validate::{is_unique_violation, Check};
-use super::{audit, write_txn, ServiceError, ServiceResult, Shop};
-use crate::model::{order, order_line, product, review, user};
-use crate::review::{
+use crate::catalog::review::{
     display_author, Moderation, MyReview, ProductReviews, RatingSummary, ReplyInput, ReviewInput, ReviewStatus,
     ReviewView, StaffReview, MAX_BODY_CHARS, MAX_TITLE_CHARS, MIN_BODY_CHARS, PAGE_SIZE, QUEUE_PAGE,
 };
-use crate::OrderStatus;
+use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::audit;
+use crate::kernel::validate::{is_unique_violation, Check};
+use crate::model::{order, order_line, product, review, user};
+use crate::ordering::OrderStatus;
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -168,7 +172,7 @@ pub async fn create(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewIn
 
 async fn own(conn: &impl ConnectionTrait, user_id: i64, id: i64) -> ServiceResult<review::Model> {
     let r = review::Entity::find_by_id(id).one(conn).await?.ok_or(ServiceError::NotFound("review"))?;
-    super::access::own_record(user_id, r.user_id, "review")?;
+    crate::kernel::access::own_record(user_id, r.user_id, "review")?;
     Ok(r)
 }
 

@@ -2,14 +2,16 @@
 //! port's raw facet counts into labelled facets; highlights matches; helps
 //! when nothing matched; suggests as the shopper types.
 
-use super::read_cache::{cached_in, Scope};
-use super::{catalog, ServiceResult, Shop};
-use crate::model::{category, vendor};
-use crate::ports::{SearchPage, SearchQuery, SearchSort};
-use crate::views::{
+use crate::catalog::browse;
+use crate::catalog::{
     CategoryLink, FacetValue, Facets, Mark, NoResultsHelp, OptionFacet, SearchHit, SearchRequest, SearchResults,
     SuggestedProduct, Suggestions, PRICE_RANGES,
 };
+use crate::kernel::read_cache::{cached_in, Scope};
+use crate::model::{category, vendor};
+use crate::ports::{SearchPage, SearchQuery, SearchSort};
+use crate::ServiceResult;
+use crate::Shop;
 use sea_orm::{EntityTrait, QueryOrder};
 use std::collections::HashMap;
 
@@ -193,7 +195,7 @@ fn keep_selected(values: &mut Vec<FacetValue>, selected: &[String]) {
 async fn no_results_help(shop: &Shop, request: &SearchRequest, query: &SearchQuery) -> ServiceResult<NoResultsHelp> {
     let count = |q: SearchQuery| async move {
         let q = SearchQuery { limit: 0, offset: 0, skip_facets: true, ..q };
-        Ok::<u64, super::ServiceError>(shop.search.search(&q).await?.total)
+        Ok::<u64, crate::ServiceError>(shop.search.search(&q).await?.total)
     };
     let without_filters = if request.has_filters() {
         Some(count(SearchQuery { text: query.text.clone(), ..SearchQuery::default() }).await?).filter(|n| *n > 0)
@@ -212,7 +214,7 @@ async fn no_results_help(shop: &Shop, request: &SearchRequest, query: &SearchQue
         try_instead.sort_by_key(|t| std::cmp::Reverse(t.count));
         try_instead.truncate(3);
     }
-    Ok(NoResultsHelp { without_filters, try_instead, popular: catalog::featured_products(shop, POPULAR).await? })
+    Ok(NoResultsHelp { without_filters, try_instead, popular: browse::featured_products(shop, POPULAR).await? })
 }
 
 /// Suggestions for what a shopper has typed so far: products, categories

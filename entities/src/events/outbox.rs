@@ -1,8 +1,8 @@
 //! Writing events into the outbox, and relaying them to the event bus.
 
-use super::ServiceResult;
 use crate::model::outbox;
 use crate::ports::{Event, EventBus};
+use crate::ServiceResult;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait, Statement};

@@ -6,10 +6,12 @@
 //! or given up after [`MAX_ATTEMPTS`] tries with growing delays. Every try
 //! is logged on the delivery.
 
-use super::access::{authorize, Action, Actor};
-use super::{ServiceError, ServiceResult, Shop};
+use crate::kernel::access::{authorize, Action, Actor};
 use crate::model::{webhook_delivery, webhook_subscription};
 use crate::ports::Event;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -125,7 +127,7 @@ pub async fn subscriptions(shop: &Shop, actor: Actor) -> ServiceResult<Vec<Subsc
         .into_iter()
         .map(|r| Subscription {
             id: r.id,
-            topics: super::catalog::string_list(&r.topics),
+            topics: crate::kernel::json::string_list(&r.topics),
             url: r.url,
             secret: None,
             created_at: r.created_at,
@@ -187,7 +189,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, event: &Event) -> ServiceResult
         webhook_subscription::Entity::find().filter(webhook_subscription::Column::Active.eq(true)).all(db).await?;
     let now = Utc::now();
     let mut queued = 0;
-    for s in subs.into_iter().filter(|s| wants(&super::catalog::string_list(&s.topics), &event.topic)) {
+    for s in subs.into_iter().filter(|s| wants(&crate::kernel::json::string_list(&s.topics), &event.topic)) {
         queued += webhook_delivery::Entity::insert(webhook_delivery::ActiveModel {
             subscription_id: Set(s.id),
             event_id: Set(event.id),

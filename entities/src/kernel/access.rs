@@ -4,7 +4,8 @@
 //! are checked by [`own_record`]. A forbidden read of another customer's or
 //! vendor's record answers "not found", so ids cannot be probed.
 
-use super::{ServiceError, ServiceResult};
+use crate::ServiceError;
+use crate::ServiceResult;
 
 /// Who is acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

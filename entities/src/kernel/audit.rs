@@ -2,9 +2,9 @@
 //! wrote (GDPR exports and erasures, review moderation), written in the
 //! same transaction as the action itself.
 
-use super::access::{authorize, Action, Actor};
-use super::ServiceResult;
+use crate::kernel::access::{authorize, Action, Actor};
 use crate::model::audit_entry;
+use crate::ServiceResult;
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 

@@ -1,4 +1,7 @@
-//! Domain values, each parsed once into a newtype with private fields.
+//! The shared core every context builds on: domain values parsed once into
+//! newtypes (money, ids, email, SKU, slug, addresses), and — on the server —
+//! errors, transactions, who may do what, field validation, the audit log,
+//! sealing of secrets, the client's address and the read cache.
 
 /// Implements `as_str`, `TryFrom<String>` (through `parse`), `From<_> for
 /// String` and `Display` for a newtype over `String`.
@@ -12,7 +15,7 @@ macro_rules! string_newtype {
         }
 
         impl TryFrom<String> for $name {
-            type Error = $crate::domain::ParseError;
+            type Error = $crate::kernel::ParseError;
             fn try_from(value: String) -> Result<Self, Self::Error> {
                 Self::parse(&value)
             }
@@ -33,19 +36,46 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
+mod address;
+mod amounts;
 mod email;
 mod ids;
+pub mod json;
 mod money;
-mod order;
 mod sku;
 mod slug;
 
+pub use address::Address;
+pub use amounts::{decimal_text, parse_percent, parse_price};
 pub use email::Email;
 pub use ids::{CategoryId, ProductId, UserId, VariantId, VendorId};
 pub use money::{Currency, Money, MoneyError};
-pub use order::OrderStatus;
 pub use sku::Sku;
 pub use slug::Slug;
+
+#[cfg(feature = "db")]
+pub mod access;
+#[cfg(feature = "db")]
+pub mod audit;
+#[cfg(feature = "db")]
+mod db;
+#[cfg(feature = "db")]
+mod error;
+#[cfg(feature = "db")]
+pub mod network;
+#[cfg(feature = "db")]
+pub mod read_cache;
+#[cfg(feature = "db")]
+pub mod sealing;
+#[cfg(feature = "db")]
+pub mod secrets;
+#[cfg(feature = "db")]
+pub mod validate;
+
+#[cfg(feature = "db")]
+pub use db::write_txn;
+#[cfg(feature = "db")]
+pub use error::{ServiceError, ServiceResult};
 
 /// Why a piece of input could not be parsed into a domain value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

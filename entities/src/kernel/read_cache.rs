@@ -22,8 +22,8 @@
 //! load, one request reloads it while the others wait for that result,
 //! instead of all of them hitting the database at once.
 
-use super::ServiceResult;
 use crate::ports::Cache;
+use crate::ServiceResult;
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
 use std::future::Future;

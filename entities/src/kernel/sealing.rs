@@ -4,8 +4,9 @@
 //! them away; the key lives in configuration (`BAZAAR_SECRET_KEY`) or,
 //! on a single machine, in `<data_dir>/secret.key`.
 
-use super::accounts::hex;
-use super::{ServiceError, ServiceResult};
+use crate::kernel::secrets::hex;
+use crate::ServiceError;
+use crate::ServiceResult;
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use argon2::password_hash::rand_core::{OsRng, RngCore};

@@ -1,7 +1,8 @@
 //! Collecting every problem with an input at once, so a client sees all
 //! its field errors in one answer instead of one per attempt.
 
-use super::{ServiceError, ServiceResult};
+use crate::ServiceError;
+use crate::ServiceResult;
 
 /// Field errors found so far.
 #[derive(Debug, Default)]

@@ -3,9 +3,11 @@
 //! commits; the mail worker sends what is due through the `Mailer` port,
 //! retries with growing waits, and records each message's delivery state.
 
-use super::{ServiceError, ServiceResult, Shop};
 use crate::model::email;
 use crate::ports::{MailMessage, PortError};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};

@@ -1,9 +1,12 @@
 //! The shopping cart: adding items and reading the badge count.
 
-use super::{outbox, ServiceError, ServiceResult, Shop};
-use crate::checkout::{CartLineView, CartView};
+use crate::events::outbox;
 use crate::model::{cart, cart_item, product, variant};
-use crate::views::CartSummary;
+use crate::ordering::CartSummary;
+use crate::ordering::{CartLineView, CartView};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::QueryOrder;
@@ -31,7 +34,7 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
     if !(1..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 1 and {MAX_QUANTITY_PER_LINE}.")));
     }
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let now = Utc::now();
     cart::Entity::insert(cart::ActiveModel {
         id: Set(cart_id),
@@ -165,9 +168,9 @@ async fn view_in<C: ConnectionTrait>(db: &C, cart_id: Uuid) -> ServiceResult<Car
             variant_id: v.id,
             slug: p.slug.clone(),
             title: p.title.clone(),
-            options: super::catalog::pairs(&v.options).into_iter().collect::<BTreeMap<_, _>>(),
+            options: crate::kernel::json::pairs(&v.options).into_iter().collect::<BTreeMap<_, _>>(),
             sku: v.sku.clone(),
-            image: crate::views::variant_image_url(p.id, v.id),
+            image: crate::catalog::variant_image_url(p.id, v.id),
             unit_price_minor: v.price_minor,
             currency: v.currency.clone(),
             quantity: item.quantity,
@@ -190,7 +193,7 @@ pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity:
     if !(0..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 0 and {MAX_QUANTITY_PER_LINE}.")));
     }
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let line = cart_item::Entity::find()
         .filter(cart_item::Column::CartId.eq(cart_id))
         .filter(cart_item::Column::VariantId.eq(variant_id))
@@ -225,7 +228,7 @@ pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity:
 /// # Errors
 /// When the database fails.
 pub async fn adopt(shop: &Shop, user_id: i64, guest: Option<Uuid>) -> ServiceResult<Option<Uuid>> {
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let guest = match guest {
         Some(id) => cart::Entity::find_by_id(id).one(&txn).await?.filter(|c| c.user_id.is_none_or(|u| u == user_id)),
         None => None,

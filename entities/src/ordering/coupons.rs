@@ -5,11 +5,14 @@
 //! and it is never deleted, so orders keep saying what they used. Every
 //! change goes to the audit log.
 
-use super::access::{authorize, Action, Actor};
-use super::validate::{is_unique_violation, Check};
-use super::{audit, ServiceError, ServiceResult, Shop};
-use crate::checkout::{CouponPatch, CouponView, NewCoupon};
+use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::audit;
+use crate::kernel::validate::{is_unique_violation, Check};
 use crate::model::coupon;
+use crate::ordering::{CouponPatch, CouponView, NewCoupon};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
 
@@ -128,7 +131,7 @@ pub async fn create(shop: &Shop, actor: Actor, input: NewCoupon) -> ServiceResul
         created_at: Set(now),
         ..Default::default()
     };
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let made = match made.insert(&txn).await {
         Ok(m) => m,
         Err(e) if is_unique_violation(&e) => {
@@ -150,7 +153,7 @@ pub async fn create(shop: &Shop, actor: Actor, input: NewCoupon) -> ServiceResul
 /// in the past.
 pub async fn update(shop: &Shop, actor: Actor, id: i64, patch: CouponPatch) -> ServiceResult<CouponView> {
     authorize(actor, Action::ManagePricing)?;
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let current = coupon::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("coupon"))?;
     let mut check = Check::default();
     if let Some(max) = patch.max_uses {

@@ -7,19 +7,24 @@
 //! vendor with the shop's commission, the cart is emptied, and
 //! `order.placed` is written to the outbox — all or nothing.
 
-use super::access::Actor;
-use super::inventory::{self, Wanted};
-use super::pricing::{self, PricedLine};
-use super::validate::Check;
-use super::{outbox, ServiceError, ServiceResult, Shop};
-use crate::checkout::{
-    Address, OrderEventView, OrderLineView, OrderView, PlaceOrder, Quote, QuoteRequest, SubOrderView,
-};
-use crate::model::{
-    cart_item, coupon, coupon_redemption, order, order_event, order_line, product, reservation, sub_order, variant,
-    vendor,
-};
-use crate::{Email, OrderStatus};
+use crate::catalog::inventory::{self, Wanted};
+use crate::events::outbox;
+use crate::kernel::access::Actor;
+use crate::kernel::validate::Check;
+use crate::kernel::Address;
+use crate::model::{cart_item, coupon, coupon_redemption, order, order_line, product, sub_order, variant};
+use crate::ordering::pricing::{self, PricedLine};
+use crate::ordering::record::actor_name;
+use crate::ordering::record::event;
+use crate::ordering::view::assemble;
+use crate::ordering::view::view_of;
+use crate::ordering::view::Loaded;
+use crate::ordering::OrderStatus;
+use crate::ordering::{OrderView, PlaceOrder};
+use crate::Email;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
@@ -31,15 +36,6 @@ use uuid::Uuid;
 
 /// The shortest and longest idempotency key accepted.
 const KEY_LEN: std::ops::RangeInclusive<usize> = 8..=100;
-
-pub(crate) fn actor_name(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Anonymous | Actor::Customer { .. } => "customer",
-        Actor::Support { .. } => "support",
-        Actor::Admin => "admin",
-        Actor::VendorStaff { .. } => "vendor",
-    }
-}
 
 fn check_key(key: &str) -> ServiceResult<()> {
     let fine = KEY_LEN.contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
@@ -160,7 +156,7 @@ async fn place_new(
     address: Address,
     choices: Choices,
 ) -> ServiceResult<(OrderView, bool)> {
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let items = cart_item::Entity::find()
         .filter(cart_item::Column::CartId.eq(cart_id))
         .order_by_asc(cart_item::Column::Id)
@@ -235,7 +231,7 @@ async fn place_new(
             grams: i64::from(v.weight_grams) * i64::from(item.quantity),
         })
         .collect();
-    let vendors = super::fulfilment::vendors_of(&txn, pricing::vendors_in_order(&priced)).await?;
+    let vendors = crate::catalog::vendors::vendors_of(&txn, pricing::vendors_in_order(&priced)).await?;
     let (quote, coupon_row) = pricing::quote(
         &txn,
         &priced,
@@ -253,8 +249,8 @@ async fn place_new(
     }
     let public_id = Uuid::new_v4();
     let (email_orders_24h, ip_orders_1h) = velocity(&txn, &email, choices.client_ip.as_deref(), now).await?;
-    let risk = crate::fraud::assess(
-        &crate::fraud::RiskSignals {
+    let risk = crate::ordering::fraud::assess(
+        &crate::ordering::fraud::RiskSignals {
             amount_minor: quote.total_minor,
             email_orders_24h,
             ip_orders_1h,
@@ -379,7 +375,7 @@ async fn place_new(
             events: vec![placed_event],
             pay_before: Some(pay_before),
             payments: Vec::new(),
-            parts: super::fulfilment::Parts::default(),
+            parts: crate::ordering::shipment_view::Parts::default(),
             due_minor,
         },
     )?;
@@ -448,646 +444,9 @@ async fn redeem<C: ConnectionTrait>(txn: &C, c: &coupon::Model, email: &str) -> 
     Ok(())
 }
 
-/// What an order for a cart would cost to a destination, with the chosen
-/// shipping and coupon — the same arithmetic as placing it, nothing held.
-///
-/// # Errors
-/// `InvalidField(s)` for a bad cart token or country, an empty cart, mixed
-/// currencies, nothing shipping there, or an unusable coupon.
-pub async fn quote(shop: &Shop, req: &QuoteRequest) -> ServiceResult<Quote> {
-    let cart_id = Uuid::parse_str(req.cart_id.trim())
-        .map_err(|_| ServiceError::InvalidField { field: "cart_id", message: "is not a cart token".into() })?;
-    let country = req.country.trim().to_ascii_uppercase();
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ServiceError::InvalidField {
-            field: "country",
-            message: "must be a two-letter country code".into(),
-        });
-    }
-    let cart = super::cart::view(shop, cart_id).await?;
-    if cart.lines.is_empty() {
-        return Err(ServiceError::InvalidField { field: "cart_id", message: "the cart is empty".into() });
-    }
-    if cart.mixed_currencies {
-        return Err(ServiceError::InvalidField {
-            field: "cart_id",
-            message: "holds items priced in different currencies; one order takes one currency".into(),
-        });
-    }
-    let variants: HashMap<i64, variant::Model> = variant::Entity::find()
-        .filter(variant::Column::Id.is_in(cart.lines.iter().map(|l| l.variant_id)))
-        .all(&shop.db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
-    let products: HashMap<i64, i64> = product::Entity::find()
-        .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
-        .all(&shop.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.vendor_id))
-        .collect();
-    let priced: Vec<PricedLine> = cart
-        .lines
-        .iter()
-        .filter_map(|l| {
-            let v = variants.get(&l.variant_id)?;
-            Some(PricedLine {
-                vendor_id: *products.get(&v.product_id)?,
-                total_minor: l.line_total_minor,
-                grams: i64::from(v.weight_grams) * i64::from(l.quantity),
-            })
-        })
-        .collect();
-    let vendors = super::fulfilment::vendors_of(&shop.db, pricing::vendors_in_order(&priced)).await?;
-    let (quote, _) = pricing::quote(
-        &shop.db,
-        &priced,
-        &vendors,
-        &cart.currency,
-        &country,
-        &req.shipping,
-        req.coupon.as_deref(),
-        shop.settings.prices_include_tax,
-        Utc::now(),
-    )
-    .await?;
-    Ok(quote)
-}
-
 /// The shop's commission on `amount` at `bps` basis points, rounded half up.
 pub fn commission(amount: i64, bps: i32) -> i64 {
     (amount * i64::from(bps) + 5_000) / 10_000
-}
-
-/// Writes an entry on order `order_id`'s timeline (who, what, a status
-/// move if any, a note) and answers the row.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn event<C: ConnectionTrait>(
-    txn: &C,
-    order_id: i64,
-    actor: &str,
-    kind: &str,
-    from: Option<OrderStatus>,
-    to: Option<OrderStatus>,
-    note: &str,
-) -> ServiceResult<order_event::Model> {
-    Ok(order_event::ActiveModel {
-        order_id: Set(order_id),
-        at: Set(Utc::now()),
-        actor: Set(actor.to_owned()),
-        kind: Set(kind.to_owned()),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.map(|s| s.as_str().to_owned())),
-        note: Set(note.to_owned()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?)
-}
-
-/// Takes order `order_id`'s row lock until the transaction ends (a no-op
-/// update: PostgreSQL locks the row, SQLite's writer already holds the
-/// database), so use cases that read and then change an order run one
-/// after the other.
-pub(crate) async fn lock<C: ConnectionTrait>(txn: &C, order_id: i64) -> ServiceResult<()> {
-    order::Entity::update_many()
-        .col_expr(order::Column::Id, Expr::col(order::Column::Id))
-        .filter(order::Column::Id.eq(order_id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-pub(crate) fn status_of(text: &str) -> ServiceResult<OrderStatus> {
-    OrderStatus::parse(text).ok_or_else(|| ServiceError::Corrupt(format!("unknown order status {text:?}")))
-}
-
-/// The order with public id `public_id` as its customer sees it. The id is
-/// the capability: whoever has it may read the order.
-///
-/// # Errors
-/// `NotFound` for an unknown or malformed id.
-pub async fn order_by_public_id(shop: &Shop, public_id: &str) -> ServiceResult<OrderView> {
-    view_public(&shop.db, public_id).await
-}
-
-/// The order with public id `public_id`, when `actor` may read it: a guest's
-/// order by whoever holds its id, an account's order by its customer and by
-/// staff (`access::read_order`).
-///
-/// # Errors
-/// `NotFound` for an unknown id or an order `actor` may not read.
-pub async fn order_for(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<OrderView> {
-    let row = find_public(&shop.db, public_id).await?;
-    super::access::read_order(actor, row.user_id)?;
-    view_of(&shop.db, row).await
-}
-
-/// Most orders one page of a customer's history shows.
-pub const HISTORY_PAGE: u64 = 50;
-
-/// Account `user_id`'s orders, newest first: a page of
-/// [`HISTORY_PAGE`], older than the order with public id `before` when given.
-///
-/// # Errors
-/// When the database fails; `NotFound` for a `before` that is not theirs.
-pub async fn customer_orders(
-    shop: &Shop,
-    user_id: i64,
-    before: Option<&str>,
-) -> ServiceResult<crate::account::OrderHistory> {
-    use sea_orm::QuerySelect;
-    let mut query = order::Entity::find().filter(order::Column::UserId.eq(user_id));
-    if let Some(before) = before {
-        let anchor = find_public(&shop.db, before).await?;
-        super::access::own_record(user_id, anchor.user_id.unwrap_or(-1), "order")?;
-        query = query.filter(order::Column::Id.lt(anchor.id));
-    }
-    let rows = query.order_by_desc(order::Column::Id).limit(HISTORY_PAGE + 1).all(&shop.db).await?;
-    let more = rows.len() as u64 > HISTORY_PAGE;
-    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
-    let counts: HashMap<i64, i64> = order_line::Entity::find()
-        .select_only()
-        .column(order_line::Column::OrderId)
-        .column_as(Expr::col(order_line::Column::Quantity).sum(), "units")
-        .filter(order_line::Column::OrderId.is_in(ids))
-        .group_by(order_line::Column::OrderId)
-        .into_tuple::<(i64, Option<i64>)>()
-        .all(&shop.db)
-        .await?
-        .into_iter()
-        .map(|(id, units)| (id, units.unwrap_or_default()))
-        .collect();
-    let orders = rows
-        .into_iter()
-        .take(HISTORY_PAGE as usize)
-        .map(|o| {
-            Ok(crate::account::OrderSummary {
-                id: o.public_id.to_string(),
-                status: status_of(&o.status)?,
-                units: counts.get(&o.id).copied().unwrap_or_default(),
-                total_minor: o.total_minor,
-                currency: o.currency,
-                created_at: o.created_at,
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
-    Ok(crate::account::OrderHistory { orders, more })
-}
-
-/// The order with public id `public_id`, as its customer sees it, read on `db`.
-pub(crate) async fn view_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<OrderView> {
-    let row = find_public(db, public_id).await?;
-    view_of(db, row).await
-}
-
-pub(crate) async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
-    let id = Uuid::parse_str(public_id.trim()).map_err(|_| ServiceError::NotFound("order"))?;
-    order::Entity::find().filter(order::Column::PublicId.eq(id)).one(db).await?.ok_or(ServiceError::NotFound("order"))
-}
-
-async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> ServiceResult<OrderView> {
-    let subs = sub_order::Entity::find()
-        .filter(sub_order::Column::OrderId.eq(o.id))
-        .order_by_asc(sub_order::Column::Id)
-        .all(db)
-        .await?;
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.eq(o.id))
-        .order_by_asc(order_line::Column::Id)
-        .all(db)
-        .await?;
-    let vendors = super::fulfilment::vendors_of(db, subs.iter().map(|s| s.vendor_id)).await?;
-    let events = order_event::Entity::find()
-        .filter(order_event::Column::OrderId.eq(o.id))
-        .order_by_asc(order_event::Column::Id)
-        .all(db)
-        .await?;
-    let pay_before = match (o.reservation_id, status_of(&o.status)?) {
-        (Some(id), OrderStatus::PendingPayment) => {
-            reservation::Entity::find_by_id(id).one(db).await?.map(|r| r.expires_at)
-        }
-        _ => None,
-    };
-    let payments = crate::model::payment::Entity::find()
-        .filter(crate::model::payment::Column::OrderId.eq(o.id))
-        .order_by_asc(crate::model::payment::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| crate::checkout::PaymentView {
-            provider: p.provider,
-            status: p.status,
-            reference: p.provider_ref,
-            amount_minor: p.amount_minor,
-            refunded_minor: p.refunded_minor,
-        })
-        .collect();
-    let parts = super::fulfilment::parts(db, o.id, &subs, &lines, &vendors).await?;
-    let due_minor =
-        if o.status == OrderStatus::PendingPayment.as_str() { super::gift_cards::due(db, &o).await? } else { 0 };
-    assemble(o, Loaded { subs, lines, vendors: &vendors, events, pay_before, payments, parts, due_minor })
-}
-
-/// What an order's view is made of besides the order's own row.
-struct Loaded<'a> {
-    subs: Vec<sub_order::Model>,
-    lines: Vec<order_line::Model>,
-    vendors: &'a HashMap<i64, vendor::Model>,
-    events: Vec<order_event::Model>,
-    pay_before: Option<DateTime<Utc>>,
-    payments: Vec<crate::checkout::PaymentView>,
-    parts: super::fulfilment::Parts,
-    due_minor: i64,
-}
-
-fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<OrderView> {
-    let Loaded { subs, lines, vendors, events, pay_before, payments, parts, due_minor } = loaded;
-    let mut sub_orders = Vec::with_capacity(subs.len());
-    for s in subs {
-        let vendor = vendors.get(&s.vendor_id);
-        sub_orders.push(SubOrderView {
-            vendor: vendor.map(|v| v.slug.clone()).unwrap_or_default(),
-            vendor_name: vendor.map(|v| v.name.clone()).unwrap_or_default(),
-            status: status_of(&s.status)?,
-            subtotal_minor: s.subtotal_minor,
-            shipping_method: s.shipping_method.clone(),
-            shipping_minor: s.shipping_minor,
-            lines: lines
-                .iter()
-                .filter(|l| l.sub_order_id == s.id)
-                .map(|l| OrderLineView {
-                    product_id: l.product_id,
-                    variant_id: l.variant_id,
-                    sku: l.sku.clone(),
-                    title: l.title.clone(),
-                    options: super::catalog::pairs(&l.options).into_iter().collect::<BTreeMap<_, _>>(),
-                    unit_price_minor: l.unit_price_minor,
-                    quantity: l.quantity,
-                    line_total_minor: l.line_total_minor,
-                    shipped: parts.counts.get(&l.id).map_or(0, |c| c.0),
-                    returned: parts.counts.get(&l.id).map_or(0, |c| c.1),
-                })
-                .collect(),
-        });
-    }
-    let timeline = events
-        .into_iter()
-        .map(|e| {
-            Ok(OrderEventView {
-                at: e.at,
-                actor: e.actor,
-                kind: e.kind,
-                from: e.from_status.as_deref().map(status_of).transpose()?,
-                to: e.to_status.as_deref().map(status_of).transpose()?,
-                note: e.note,
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
-    Ok(OrderView {
-        id: o.public_id.to_string(),
-        status: status_of(&o.status)?,
-        email: o.email,
-        currency: o.currency,
-        subtotal_minor: o.subtotal_minor,
-        shipping_minor: o.shipping_minor,
-        tax_minor: o.tax_minor,
-        discount_minor: o.discount_minor,
-        total_minor: o.total_minor,
-        tax_included: o.tax_included,
-        coupon: o.coupon_code,
-        disputed: o.disputed,
-        shipping_address: serde_json::from_value(o.shipping_address)
-            .map_err(|e| ServiceError::Corrupt(format!("order address: {e}")))?,
-        pay_before,
-        sub_orders,
-        created_at: o.created_at,
-        timeline,
-        payments,
-        shipments: parts.shipments,
-        returns: parts.returns,
-        due_minor,
-    })
-}
-
-/// Moves the order (and its sub-orders) from its status to `to` when the
-/// order's life allows it, with the timeline entry and `order.<status>` in
-/// the outbox; a move to the status it already has changes nothing.
-/// Returns whether it moved.
-pub(crate) async fn move_to<C: ConnectionTrait>(
-    txn: &C,
-    o: &order::Model,
-    to: OrderStatus,
-    actor: &str,
-    note: &str,
-) -> ServiceResult<bool> {
-    move_order(txn, o, to, actor, note, true).await
-}
-
-/// [`move_to`]; `with_parts` false leaves the sub-orders as they are (their
-/// fulfilment moves them one by one).
-pub(crate) async fn move_order<C: ConnectionTrait>(
-    txn: &C,
-    o: &order::Model,
-    to: OrderStatus,
-    actor: &str,
-    note: &str,
-    with_parts: bool,
-) -> ServiceResult<bool> {
-    let from = status_of(&o.status)?;
-    if from == to {
-        return Ok(false);
-    }
-    if !from.can_become(to) {
-        return Err(ServiceError::Conflict(format!("An order that is {from} cannot become {to}.")));
-    }
-    // Conditional on the status read, so two racing moves cannot both apply.
-    let moved = order::Entity::update_many()
-        .col_expr(order::Column::Status, Expr::value(to.as_str()))
-        .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(order::Column::Id.eq(o.id))
-        .filter(order::Column::Status.eq(from.as_str()))
-        .exec(txn)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(ServiceError::Conflict("The order changed meanwhile; try again.".into()));
-    }
-    if with_parts {
-        sub_order::Entity::update_many()
-            .col_expr(sub_order::Column::Status, Expr::value(to.as_str()))
-            .filter(sub_order::Column::OrderId.eq(o.id))
-            .filter(sub_order::Column::Status.eq(from.as_str()))
-            .exec(txn)
-            .await?;
-    }
-    event(txn, o.id, actor, "status_changed", Some(from), Some(to), note).await?;
-    outbox::record(
-        txn,
-        &format!("order.{}", to.as_str()),
-        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "from": from.as_str() }),
-    )
-    .await?;
-    Ok(true)
-}
-
-/// Records that order `public_id` has been paid (`reference` names the
-/// payment): its reserved stock becomes sold and it moves to `paid`. Safe to
-/// repeat: a second call for a paid order changes nothing.
-///
-/// # Errors
-/// `NotFound`; `Conflict` when the order can no longer be paid (cancelled).
-#[tracing::instrument(skip(shop))]
-pub async fn record_payment(shop: &Shop, public_id: &str, reference: &str) -> ServiceResult<OrderView> {
-    let txn = super::write_txn(&shop.db).await?;
-    let o = find_public(&txn, public_id).await?;
-    record_payment_in(&txn, &o, reference).await?;
-    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    let view = view_of(&txn, o).await?;
-    txn.commit().await?;
-    Ok(view)
-}
-
-/// [`record_payment`] inside the caller's transaction. Returns whether the
-/// order moved to paid now (false when it was paid before).
-pub(crate) async fn record_payment_in<C: ConnectionTrait>(
-    txn: &C,
-    o: &order::Model,
-    reference: &str,
-) -> ServiceResult<bool> {
-    match status_of(&o.status)? {
-        OrderStatus::PendingPayment => {
-            if let Some(reservation_id) = o.reservation_id {
-                inventory::finish(txn, reservation_id, true).await?;
-            }
-            move_to(txn, o, OrderStatus::Paid, "payment", &format!("Payment {reference} received.")).await
-        }
-        OrderStatus::Cancelled => {
-            Err(ServiceError::Conflict("The order was cancelled before the payment arrived.".into()))
-        }
-        // Already paid (or further along): the payment was recorded before.
-        _ => Ok(false),
-    }
-}
-
-/// Holds a paid order whose risk score reached the review limit: it is not
-/// fulfilled until staff release it.
-pub(crate) async fn hold_for_review<C: ConnectionTrait>(txn: &C, o: &order::Model) -> ServiceResult<()> {
-    order::Entity::update_many()
-        .col_expr(order::Column::HeldForReview, Expr::value(true))
-        .filter(order::Column::Id.eq(o.id))
-        .exec(txn)
-        .await?;
-    let reasons = o.risk_reasons.replace('\n', "; ");
-    event(txn, o.id, "fraud", "held", None, None, &format!("Held for review (risk {}): {reasons}.", o.risk_score))
-        .await?;
-    outbox::record(
-        txn,
-        "order.held_for_review",
-        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "risk_score": o.risk_score }),
-    )
-    .await?;
-    Ok(())
-}
-
-pub use crate::admin::RiskView;
-
-/// Order `public_id`'s fraud screening (staff).
-///
-/// # Errors
-/// `Unauthenticated`/`Forbidden` unless staff ask; `NotFound`.
-pub async fn risk_of(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<RiskView> {
-    super::access::authorize(actor, super::access::Action::ViewOrders)?;
-    let o = find_public(&shop.db, public_id).await?;
-    Ok(RiskView {
-        score: o.risk_score,
-        reasons: o.risk_reasons.lines().map(str::to_owned).collect(),
-        held_for_review: o.held_for_review,
-        client_ip: o.client_ip,
-        billing_address: o
-            .billing_address
-            .map(serde_json::from_value)
-            .transpose()
-            .map_err(|e| ServiceError::Corrupt(e.to_string()))?,
-    })
-}
-
-/// Orders for staff, newest first, 50 a page (keyset on the id: as fast on
-/// the millionth page as on the first).
-///
-/// # Errors
-/// `Unauthenticated`/`Forbidden` unless staff ask; `InvalidField` for an
-/// unknown status.
-pub async fn admin_list(
-    shop: &Shop,
-    actor: Actor,
-    filter: &crate::admin::AdminOrderFilter,
-) -> ServiceResult<crate::admin::AdminOrderPage> {
-    use sea_orm::QuerySelect;
-    super::access::authorize(actor, super::access::Action::ViewOrders)?;
-    const PAGE: u64 = 50;
-    let mut query = order::Entity::find().order_by_desc(order::Column::Id).limit(PAGE + 1);
-    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
-        let status = OrderStatus::parse(status)
-            .ok_or_else(|| ServiceError::InvalidField { field: "status", message: "is not an order status".into() })?;
-        query = query.filter(order::Column::Status.eq(status.as_str()));
-    }
-    if filter.held {
-        query = query.filter(order::Column::HeldForReview.eq(true));
-    }
-    if let Some(after) = filter.after {
-        query = query.filter(order::Column::Id.lt(after));
-    }
-    let mut rows = query.all(&shop.db).await?;
-    let next = (rows.len() as u64 > PAGE).then(|| {
-        rows.truncate(PAGE as usize);
-        rows.last().map(|r| r.id)
-    });
-    let items = rows
-        .into_iter()
-        .map(|o| {
-            Ok(crate::admin::AdminOrderRow {
-                id: o.public_id.to_string(),
-                placed_at: o.created_at,
-                email: o.email,
-                status: status_of(&o.status)?,
-                total_minor: o.total_minor,
-                currency: o.currency,
-                risk_score: o.risk_score,
-                held_for_review: o.held_for_review,
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
-    Ok(crate::admin::AdminOrderPage { items, next: next.flatten() })
-}
-
-/// An order with its screening, for staff.
-///
-/// # Errors
-/// `Unauthenticated`/`Forbidden` unless staff ask; `NotFound`.
-pub async fn admin_order(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<crate::admin::AdminOrder> {
-    let risk = risk_of(shop, actor, public_id).await?;
-    Ok(crate::admin::AdminOrder { order: order_by_public_id(shop, public_id).await?, risk })
-}
-
-/// Releases an order held for review (staff): it may be fulfilled.
-///
-/// # Errors
-/// `Unauthenticated`/`Forbidden` unless staff act; `NotFound`; `Conflict`
-/// when it is not held.
-pub async fn release_review(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<RiskView> {
-    super::access::authorize(actor, super::access::Action::ManageOrders)?;
-    let txn = super::write_txn(&shop.db).await?;
-    let o = find_public(&txn, public_id).await?;
-    let released = order::Entity::update_many()
-        .col_expr(order::Column::HeldForReview, Expr::value(false))
-        .filter(order::Column::Id.eq(o.id))
-        .filter(order::Column::HeldForReview.eq(true))
-        .exec(&txn)
-        .await?;
-    if released.rows_affected == 0 {
-        return Err(ServiceError::Conflict("The order is not held for review.".into()));
-    }
-    event(&txn, o.id, actor_name(actor), "released", None, None, "Released after review.").await?;
-    txn.commit().await?;
-    risk_of(shop, actor, public_id).await
-}
-
-/// Moves order `public_id` to `to` as `actor` — fulfilment steps by staff,
-/// cancellation by the customer or staff. Cancelling an unpaid order gives
-/// its reserved stock back.
-///
-/// # Errors
-/// `Unauthenticated` when nobody signed in asks for anything but a
-/// cancellation; `NotFound`; `Conflict` for a move the order's life does
-/// not allow (a shipped order cannot be cancelled, say).
-#[tracing::instrument(skip(shop))]
-pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: OrderStatus) -> ServiceResult<OrderView> {
-    if to != OrderStatus::Cancelled {
-        super::access::authorize(actor, super::access::Action::ManageOrders)?;
-    }
-    if matches!(to, OrderStatus::Paid | OrderStatus::Refunded | OrderStatus::PartiallyRefunded) {
-        return Err(ServiceError::Conflict(format!("An order becomes {to} through its payment, not by hand.")));
-    }
-    let txn = super::write_txn(&shop.db).await?;
-    let o = find_public(&txn, public_id).await?;
-    // An account's order is not there for anyone else to cancel.
-    super::access::read_order(actor, o.user_id)?;
-    let from = status_of(&o.status)?;
-    if o.held_for_review && matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::Delivered) {
-        return Err(ServiceError::Conflict("The order is held for review; release it before fulfilling it.".into()));
-    }
-    if actor != Actor::Admin && from != OrderStatus::PendingPayment && from != to {
-        return Err(ServiceError::Conflict(format!(
-            "An order that is {from} can only be cancelled by the shop; please contact it."
-        )));
-    }
-    let note = format!("Changed from {from} to {to}.");
-    let moved = move_to(&txn, &o, to, actor_name(actor), &note).await?;
-    if moved && to == OrderStatus::Cancelled && from == OrderStatus::PendingPayment {
-        // What gift cards paid of it goes back onto them.
-        super::gift_cards::give_back(&txn, &o).await?;
-    }
-    if moved && to == OrderStatus::Cancelled {
-        if let Some(reservation_id) = o.reservation_id {
-            if from == OrderStatus::PendingPayment {
-                inventory::finish(&txn, reservation_id, false).await?;
-            } else {
-                // Sold units of a paid order go back on the shelf.
-                inventory::restock(&txn, reservation_id).await?;
-            }
-        }
-    }
-    let o = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    let view = view_of(&txn, o).await?;
-    txn.commit().await?;
-    Ok(view)
-}
-
-/// Cancels every unpaid order whose reservation expired before `now`, giving
-/// its stock back; returns how many. Each in its own transaction, so one
-/// failure does not hold up the rest.
-///
-/// # Errors
-/// `Database` when the due reservations cannot be read.
-pub async fn expire_reservations(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<u32> {
-    let due = reservation::Entity::find()
-        .filter(reservation::Column::Status.eq("active"))
-        .filter(reservation::Column::ExpiresAt.lt(now))
-        .order_by_asc(reservation::Column::ExpiresAt)
-        .all(&shop.db)
-        .await?;
-    let mut expired = 0;
-    for r in due {
-        let txn = super::write_txn(&shop.db).await?;
-        // The order's lock first, then the reservation: as payments do.
-        let owner = order::Entity::find().filter(order::Column::ReservationId.eq(r.id)).one(&txn).await?;
-        if let Some(o) = &owner {
-            lock(&txn, o.id).await?;
-        }
-        if !inventory::finish(&txn, r.id, false).await? {
-            continue; // Paid or released meanwhile.
-        }
-        let owner = match owner {
-            Some(o) => order::Entity::find_by_id(o.id).one(&txn).await?,
-            None => None,
-        };
-        if let Some(o) = owner {
-            move_to(&txn, &o, OrderStatus::Cancelled, "system", "Not paid in time; the stock went back on sale.")
-                .await?;
-            super::gift_cards::give_back(&txn, &o).await?;
-        }
-        txn.commit().await?;
-        expired += 1;
-    }
-    Ok(expired)
-}
-
-/// Whether any order holds product `product_id` (then it is archived, not
-/// deleted).
-pub(crate) async fn was_ordered<C: ConnectionTrait>(db: &C, product_id: i64) -> ServiceResult<bool> {
-    Ok(order_line::Entity::find().filter(order_line::Column::ProductId.eq(product_id)).one(db).await?.is_some())
 }
 
 #[cfg(test)]

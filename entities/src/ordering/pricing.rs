@@ -4,9 +4,10 @@
 //! configured. The arithmetic is plain functions, tested on their own; the
 //! loaders read the methods, rates and coupon from the database.
 
-use super::{ServiceError, ServiceResult};
-use crate::checkout::{ShippingOption, VendorQuote};
 use crate::model::{coupon, shipping_method, tax_rate};
+use crate::ordering::{ShippingOption, VendorQuote};
+use crate::ServiceError;
+use crate::ServiceResult;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -149,7 +150,7 @@ pub(crate) async fn methods_for<C: ConnectionTrait>(
         .into_iter()
         .filter(|m| m.currency == currency)
         .filter(|m| {
-            let countries = super::catalog::string_list(&m.countries);
+            let countries = crate::kernel::json::string_list(&m.countries);
             countries.is_empty() || countries.iter().any(|c| c == country)
         })
         .map(|m| Method {
@@ -264,7 +265,7 @@ pub(crate) async fn quote<C: ConnectionTrait>(
     coupon_code: Option<&str>,
     tax_included: bool,
     now: DateTime<Utc>,
-) -> ServiceResult<(crate::checkout::Quote, Option<coupon::Model>)> {
+) -> ServiceResult<(crate::ordering::Quote, Option<coupon::Model>)> {
     let vendor_ids = vendors_in_order(lines);
     let mut parts = Vec::with_capacity(vendor_ids.len());
     for id in vendor_ids {
@@ -289,7 +290,7 @@ pub(crate) async fn quote<C: ConnectionTrait>(
     let taxable = subtotal + shipping_total - discount_total;
     let (tax_minor, total_minor) = tax(taxable, rate, tax_included);
     Ok((
-        crate::checkout::Quote {
+        crate::ordering::Quote {
             currency: currency.to_owned(),
             vendors: parts,
             subtotal_minor: subtotal,

@@ -5,11 +5,14 @@
 //! by them). Orders keep a copy of the method and price they used, so
 //! methods can be changed and deleted freely. Every change is audited.
 
-use super::access::{authorize, catalog_staff, Action, Actor};
-use super::validate::{is_unique_violation, Check};
-use super::{audit, ServiceError, ServiceResult, Shop};
-use crate::checkout::{ShippingMethodInput, ShippingMethodView, TaxRateInput, TaxRateView};
+use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
+use crate::kernel::audit;
+use crate::kernel::validate::{is_unique_violation, Check};
 use crate::model::{shipping_method, tax_rate, vendor};
+use crate::ordering::{ShippingMethodInput, ShippingMethodView, TaxRateInput, TaxRateView};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -29,7 +32,7 @@ fn view(m: shipping_method::Model, vendors: &HashMap<i64, vendor::Model>) -> Shi
         per_kg_minor: m.per_kg_minor,
         free_over_minor: m.free_over_minor,
         currency: m.currency,
-        countries: super::catalog::string_list(&m.countries),
+        countries: crate::kernel::json::string_list(&m.countries),
         position: m.position,
     }
 }
@@ -69,7 +72,7 @@ pub async fn methods(shop: &Shop, actor: Actor) -> ServiceResult<Vec<ShippingMet
         .order_by_asc(shipping_method::Column::Id)
         .all(&shop.db)
         .await?;
-    let vendors = super::fulfilment::vendors_of(&shop.db, rows.iter().filter_map(|m| m.vendor_id)).await?;
+    let vendors = crate::catalog::vendors::vendors_of(&shop.db, rows.iter().filter_map(|m| m.vendor_id)).await?;
     let mut list: Vec<ShippingMethodView> = rows.into_iter().map(|m| view(m, &vendors)).collect();
     // The shop's own first (NULL sorts differently on the two databases).
     list.sort_by_key(|m| m.vendor.is_some());
@@ -167,11 +170,11 @@ fn taken(e: sea_orm::DbErr) -> ServiceError {
 /// vendor staff for the shop's methods or another vendor's, `NotFound`);
 /// `InvalidFields` for each bad field, a code its owner already has.
 pub async fn create_method(shop: &Shop, actor: Actor, input: ShippingMethodInput) -> ServiceResult<ShippingMethodView> {
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let model = check_method(&txn, actor, &input).await?;
     let made = model.insert(&txn).await.map_err(taken)?;
     audit::record(&txn, actor, "shipping_method.created", &format!("shipping_method:{}", made.id), &made.code).await?;
-    let vendors = super::fulfilment::vendors_of(&txn, made.vendor_id).await?;
+    let vendors = crate::catalog::vendors::vendors_of(&txn, made.vendor_id).await?;
     txn.commit().await?;
     Ok(view(made, &vendors))
 }
@@ -188,7 +191,7 @@ pub async fn replace_method(
     id: i64,
     input: ShippingMethodInput,
 ) -> ServiceResult<ShippingMethodView> {
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let current =
         shipping_method::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("shipping method"))?;
     may_keep(actor, current.vendor_id)?;
@@ -196,7 +199,7 @@ pub async fn replace_method(
     model.id = Set(id);
     let saved = model.update(&txn).await.map_err(taken)?;
     audit::record(&txn, actor, "shipping_method.changed", &format!("shipping_method:{id}"), &saved.code).await?;
-    let vendors = super::fulfilment::vendors_of(&txn, saved.vendor_id).await?;
+    let vendors = crate::catalog::vendors::vendors_of(&txn, saved.vendor_id).await?;
     txn.commit().await?;
     Ok(view(saved, &vendors))
 }
@@ -208,7 +211,7 @@ pub async fn replace_method(
 /// `Unauthenticated`/`Forbidden` as [`create_method`].
 pub async fn delete_method(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
     catalog_staff(actor)?;
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let current =
         shipping_method::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("shipping method"))?;
     may_keep(actor, current.vendor_id)?;
@@ -261,7 +264,7 @@ pub async fn set_rate(shop: &Shop, actor: Actor, country: &str, input: TaxRateIn
     }
     let name = check.text("name", &input.name, 100);
     check.done()?;
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let saved = match tax_rate::Entity::find().filter(tax_rate::Column::Country.eq(&country)).one(&txn).await? {
         Some(current) => {
             let mut row: tax_rate::ActiveModel = current.into();
@@ -294,7 +297,7 @@ pub async fn set_rate(shop: &Shop, actor: Actor, country: &str, input: TaxRateIn
 pub async fn delete_rate(shop: &Shop, actor: Actor, country: &str) -> ServiceResult<()> {
     authorize(actor, Action::ManagePricing)?;
     let country = country_code(country).map_err(|_| ServiceError::NotFound("tax rate"))?;
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let gone = tax_rate::Entity::delete_many().filter(tax_rate::Column::Country.eq(&country)).exec(&txn).await?;
     if gone.rows_affected == 0 {
         return Err(ServiceError::NotFound("tax rate"));

@@ -3,9 +3,12 @@
 //! the price when saved and whether they are in stock, and moves them to
 //! the cart. A guest's list follows into the account at sign-in.
 
-use super::{write_txn, ServiceError, ServiceResult, Shop};
-use crate::account::WishlistItemView;
 use crate::model::{product, variant, wishlist_item};
+use crate::ordering::WishlistItemView;
+use crate::write_txn;
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -151,7 +154,7 @@ pub async fn move_to_cart(shop: &Shop, owner: Owner, product_id: i64, cart_id: U
         .one(&shop.db)
         .await?
         .ok_or(ServiceError::NotFound("wishlist item"))?;
-    super::cart::add_item(shop, cart_id, item.variant_id, 1).await?;
+    crate::ordering::cart::add_item(shop, cart_id, item.variant_id, 1).await?;
     remove(shop, owner, product_id).await
 }
 

@@ -17,11 +17,15 @@
 //! - Store credit is a card of an account (`customer_email` when issued): the
 //!   signed-in customer spends it without typing the code.
 
-use super::access::{authorize, Action, Actor};
-use super::{accounts, orders, ServiceError, ServiceResult, Shop};
-use crate::checkout::{GiftCardBalance, GiftCardView, IssuedGiftCard, NewGiftCard, OrderView};
+use crate::kernel::access::{authorize, Action, Actor};
 use crate::model::{gift_card, gift_card_entry, order, payment, user};
-use crate::OrderStatus;
+use crate::ordering::view::due;
+use crate::ordering::OrderStatus;
+use crate::ordering::OrderView;
+use crate::payments::{GiftCardBalance, GiftCardView, IssuedGiftCard, NewGiftCard};
+use crate::ServiceError;
+use crate::ServiceResult;
+use crate::Shop;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -97,7 +101,7 @@ async fn entry<C: ConnectionTrait>(
 /// or an email with no account.
 pub async fn issue(shop: &Shop, actor: Actor, input: NewGiftCard) -> ServiceResult<IssuedGiftCard> {
     authorize(actor, Action::ManageOrders)?;
-    let mut check = super::validate::Check::default();
+    let mut check = crate::kernel::validate::Check::default();
     if !(1..=MOST).contains(&input.amount_minor) {
         check.fail("amount_minor", format!("must be between 1 and {MOST}"));
     }
@@ -126,9 +130,9 @@ pub async fn issue(shop: &Shop, actor: Actor, input: NewGiftCard) -> ServiceResu
     let code = new_code();
     let normal = normalise(&code);
     let now = Utc::now();
-    let txn = super::write_txn(&shop.db).await?;
+    let txn = crate::write_txn(&shop.db).await?;
     let card = gift_card::ActiveModel {
-        code_hash: Set(accounts::digest(&normal)),
+        code_hash: Set(crate::kernel::secrets::digest(&normal)),
         last4: Set(normal[normal.len() - 4..].to_owned()),
         kind: Set(if owner.is_some() { "store_credit" } else { "gift_card" }.to_owned()),
         user_id: Set(owner.as_ref().map(|u| u.id)),
@@ -150,7 +154,7 @@ pub async fn issue(shop: &Shop, actor: Actor, input: NewGiftCard) -> ServiceResu
             input.amount_minor,
             currency.parse().map_err(|_| ServiceError::Corrupt(currency.clone()))?,
         );
-        super::mail::queue(
+        crate::notifications::mail::queue(
             &txn,
             &crate::ports::MailMessage {
                 to: owner.email.clone(),
@@ -163,7 +167,7 @@ pub async fn issue(shop: &Shop, actor: Actor, input: NewGiftCard) -> ServiceResu
         )
         .await?;
     }
-    super::audit::record(
+    crate::kernel::audit::record(
         &txn,
         actor,
         "gift_card.issued",
@@ -201,7 +205,7 @@ pub async fn disable(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<GiftCa
     if found.rows_affected == 0 {
         return Err(ServiceError::NotFound("gift card"));
     }
-    super::audit::record(&shop.db, actor, "gift_card.disabled", &format!("gift card {id}"), "").await?;
+    crate::kernel::audit::record(&shop.db, actor, "gift_card.disabled", &format!("gift card {id}"), "").await?;
     gift_card::Entity::find_by_id(id).one(&shop.db).await?.map(view).ok_or(ServiceError::NotFound("gift card"))
 }
 
@@ -210,7 +214,10 @@ async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> ServiceResult<Option
     if normal.len() != 16 {
         return Ok(None);
     }
-    Ok(gift_card::Entity::find().filter(gift_card::Column::CodeHash.eq(accounts::digest(&normal))).one(db).await?)
+    Ok(gift_card::Entity::find()
+        .filter(gift_card::Column::CodeHash.eq(crate::kernel::secrets::digest(&normal)))
+        .one(db)
+        .await?)
 }
 
 /// What the card with `code` holds (anyone with the code).
@@ -247,20 +254,6 @@ pub async fn credit_of(shop: &Shop, user_id: i64) -> ServiceResult<Vec<GiftCardV
         .collect())
 }
 
-/// What is left to pay of order `o`: its total less what succeeded or
-/// authorized payments cover.
-pub(crate) async fn due<C: ConnectionTrait>(db: &C, o: &order::Model) -> ServiceResult<i64> {
-    let covered: i64 = payment::Entity::find()
-        .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.is_in(["succeeded", "authorized"]))
-        .all(db)
-        .await?
-        .iter()
-        .map(|p| p.amount_minor)
-        .sum();
-    Ok(Ord::max(o.total_minor - covered, 0))
-}
-
 /// Pays order `public_id` with the gift card `code`, or (no code) with the
 /// signed-in customer's store credit: as much as the cards hold, up to what
 /// is due. The order is paid when they cover it; otherwise the rest is
@@ -275,11 +268,11 @@ pub(crate) async fn due<C: ConnectionTrait>(db: &C, o: &order::Model) -> Service
 #[tracing::instrument(skip(shop, code))]
 pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&str>) -> ServiceResult<OrderView> {
     let bad = |message: &str| ServiceError::InvalidField { field: "code", message: message.to_owned() };
-    let txn = super::write_txn(&shop.db).await?;
-    let found = orders::find_public(&txn, public_id).await?;
-    orders::lock(&txn, found.id).await?;
+    let txn = crate::write_txn(&shop.db).await?;
+    let found = crate::ordering::record::find_public(&txn, public_id).await?;
+    crate::ordering::record::lock(&txn, found.id).await?;
     let o = order::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    super::access::read_order(actor, o.user_id)?;
+    crate::kernel::access::read_order(actor, o.user_id)?;
     if o.status != OrderStatus::PendingPayment.as_str() {
         return Err(ServiceError::Conflict(format!(
             "The order is {}, not waiting for payment.",
@@ -363,7 +356,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
         }
         .insert(&txn)
         .await?;
-        super::payments::audit(
+        crate::payments::audit_log::audit(
             &txn,
             "customer",
             "payment.gift_card",
@@ -373,7 +366,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
         )
         .await?;
         let what = if card.kind == "store_credit" { "Store credit" } else { "Gift card" };
-        orders::event(
+        crate::ordering::record::event(
             &txn,
             o.id,
             "customer",
@@ -387,16 +380,26 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
         last_ref = reference;
     }
     // Payments started for the old amount can no longer be right.
-    super::payments::reprice_open(&txn, shop, o.id, due).await?;
+    crate::payments::refunds::reprice_open(&txn, shop, o.id, due).await?;
     if due == 0 {
-        if orders::record_payment_in(&txn, &o, &last_ref).await? && o.risk_score >= shop.settings.risk.review_score {
-            orders::hold_for_review(&txn, &o).await?;
+        if crate::ordering::record::record_payment_in(&txn, &o, &last_ref).await?
+            && o.risk_score >= shop.settings.risk.review_score
+        {
+            crate::ordering::record::hold_for_review(&txn, &o).await?;
         }
     } else {
-        orders::event(&txn, o.id, "customer", "due", None, None, &format!("{due} minor units are left to pay."))
-            .await?;
+        crate::ordering::record::event(
+            &txn,
+            o.id,
+            "customer",
+            "due",
+            None,
+            None,
+            &format!("{due} minor units are left to pay."),
+        )
+        .await?;
     }
-    let view = orders::view_public(&txn, public_id).await?;
+    let view = crate::ordering::view::view_public(&txn, public_id).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -449,7 +452,7 @@ pub(crate) async fn give_back<C: ConnectionTrait>(txn: &C, o: &order::Model) -> 
             .filter(payment::Column::Id.eq(pay.id))
             .exec(txn)
             .await?;
-        super::payments::audit(
+        crate::payments::audit_log::audit(
             txn,
             "system",
             "gift_card.given_back",

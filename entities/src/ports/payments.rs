@@ -161,7 +161,7 @@ pub struct PaymentState {
     pub payload: serde_json::Value,
 }
 
-pub use crate::checkout::BrowserSetup;
+pub use crate::payments::BrowserSetup;
 
 fn unsupported(provider: &'static str, what: &str) -> PortError {
     PortError::Declined { service: provider, message: format!("{provider} payments cannot be {what}.") }

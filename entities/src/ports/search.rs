@@ -1,5 +1,5 @@
 use super::PortError;
-use crate::views::ProductCard;
+use crate::catalog::ProductCard;
 use serde::{Deserialize, Serialize};
 
 /// A product as the search index stores it.

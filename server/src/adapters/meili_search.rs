@@ -7,7 +7,7 @@
 //! hierarchical facets. `replace_all` builds a second index and swaps it in,
 //! so search answers from the old contents until the new ones are complete.
 
-use entities::views::{price_range_key, ProductCard};
+use entities::catalog::{price_range_key, ProductCard};
 use entities::ports::{
     rating_floors, FacetGroup, PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort,
     OPTION_SEPARATOR,

@@ -1,33 +1,46 @@
 //! The embedded cache: in-process, bounded, with per-entry expiry (moka).
+//!
+//! Expiry is decided by the cache's clock — the real one, or one a test
+//! moves — so time-based behaviour is tested without sleeping. moka's own
+//! eviction (on real time) only frees memory; an entry whose time has come
+//! by the cache's clock is never answered.
 
 use entities::ports::{Cache, PortError};
 use moka::future::Cache as Moka;
 use moka::Expiry;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// What "now" is for a [`MemoryCache`].
+pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
 #[derive(Clone)]
 struct Entry {
     value: String,
-    ttl: Duration,
-    /// A counter's fixed end: updates do not move it.
-    until: Option<Instant>,
+    /// Set and increment both fix the end; updates of a counter keep it.
+    until: Instant,
 }
 
-struct PerEntryTtl;
+/// moka evicts an entry when the cache's clock says it ended (measured on
+/// moka's clock, which is the real one: with a test clock ahead of real
+/// time an entry may linger in memory, but it is not answered).
+struct UntilItsEnd {
+    clock: Clock,
+}
 
-impl Expiry<String, Entry> for PerEntryTtl {
+impl Expiry<String, Entry> for UntilItsEnd {
     fn expire_after_create(&self, _key: &String, entry: &Entry, _now: Instant) -> Option<Duration> {
-        Some(entry.ttl)
+        Some(entry.until.saturating_duration_since((self.clock)()))
     }
 
     fn expire_after_update(
         &self,
         _key: &String,
         entry: &Entry,
-        now: Instant,
+        _now: Instant,
         _left: Option<Duration>,
     ) -> Option<Duration> {
-        Some(entry.until.map_or(entry.ttl, |until| until.saturating_duration_since(now)))
+        Some(entry.until.saturating_duration_since((self.clock)()))
     }
 }
 
@@ -36,17 +49,27 @@ impl Expiry<String, Entry> for PerEntryTtl {
 #[derive(Clone)]
 pub struct MemoryCache {
     inner: Moka<String, Entry>,
+    clock: Clock,
 }
 
 impl MemoryCache {
     /// A cache holding at most about `max_bytes` of keys and values.
     pub fn new(max_bytes: u64) -> Self {
+        Self::with_clock(max_bytes, Arc::new(Instant::now))
+    }
+
+    /// [`MemoryCache::new`] with `clock` deciding when entries end.
+    pub fn with_clock(max_bytes: u64, clock: Clock) -> Self {
         let inner = Moka::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &String, entry: &Entry| u32::try_from(key.len() + entry.value.len()).unwrap_or(u32::MAX))
-            .expire_after(PerEntryTtl)
+            .expire_after(UntilItsEnd { clock: clock.clone() })
             .build();
-        Self { inner }
+        Self { inner, clock }
+    }
+
+    fn now(&self) -> Instant {
+        (self.clock)()
     }
 }
 
@@ -57,11 +80,12 @@ impl Cache for MemoryCache {
     }
 
     async fn get(&self, key: &str) -> Result<Option<String>, PortError> {
-        Ok(self.inner.get(key).await.map(|e| e.value))
+        let now = self.now();
+        Ok(self.inner.get(key).await.filter(|e| e.until > now).map(|e| e.value))
     }
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), PortError> {
-        self.inner.insert(key.to_owned(), Entry { value: value.to_owned(), ttl, until: None }).await;
+        self.inner.insert(key.to_owned(), Entry { value: value.to_owned(), until: self.now() + ttl }).await;
         Ok(())
     }
 
@@ -71,17 +95,17 @@ impl Cache for MemoryCache {
     }
 
     async fn incr(&self, key: &str, window: Duration) -> Result<u64, PortError> {
+        let now = self.now();
         let entry = self
             .inner
             .entry(key.to_owned())
             .and_upsert_with(|old| async move {
-                let now = Instant::now();
                 match old.map(moka::Entry::into_value) {
-                    Some(e) if e.until.is_some_and(|until| until > now) => {
+                    Some(e) if e.until > now => {
                         let count = e.value.parse::<u64>().unwrap_or(0) + 1;
                         Entry { value: count.to_string(), ..e }
                     }
-                    _ => Entry { value: "1".into(), ttl: window, until: Some(now + window) },
+                    _ => Entry { value: "1".into(), until: now + window },
                 }
             })
             .await;

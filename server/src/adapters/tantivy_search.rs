@@ -8,11 +8,11 @@
 //! per filtered facet recounts that facet without its own filter. Sorts
 //! other than relevance read fast fields.
 
+use entities::catalog::{price_range_key, ProductCard};
 use entities::ports::{
     rating_floors, FacetGroup, PortError, SearchDocument, SearchIndex, SearchPage, SearchQuery, SearchSort,
     OPTION_SEPARATOR,
 };
-use entities::views::{price_range_key, ProductCard};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use entities::services::Shop;
+use entities::Shop;
 use serde_json::{json, Value};
 use std::time::Duration;
 

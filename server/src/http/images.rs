@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use entities::model::{product, variant};
-use entities::services::Shop;
+use entities::Shop;
 use object_store::{path::Path as ObjectPath, ObjectStore, PutPayload};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::sync::Arc;

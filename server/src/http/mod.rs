@@ -13,7 +13,7 @@ use axum::http::{HeaderName, Request};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{middleware, Router};
-use entities::services::Shop;
+use entities::Shop;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -37,7 +37,7 @@ pub struct AppState {
     /// The Prometheus recorder.
     pub metrics: PrometheusHandle,
     /// The admin token of the REST API, if configured.
-    pub admin_token: entities::services::admin_sessions::AdminToken,
+    pub admin_token: entities::accounts::admin_sessions::AdminToken,
     /// Live updates for this node's WebSockets.
     pub live: live::LiveHub,
 }

@@ -1,12 +1,12 @@
 //! Moves cached catalog reads to a new generation when the catalog changes
-//! (see `entities::services::read_cache`). A read after a write is
+//! (see `entities::kernel::read_cache`). A read after a write is
 //! therefore old for at most the outbox relay's delay (normally well under
 //! a second), and never longer than the read cache's TTL (30 s) if the event
 //! is late. Search results move on in the indexer instead, once the index
 //! has the change.
 
+use entities::kernel::read_cache::{new_generation, Scope};
 use entities::ports::{Cache, EventStream};
-use entities::services::read_cache::{new_generation, Scope};
 use futures::StreamExt;
 use std::sync::Arc;
 

@@ -8,11 +8,11 @@
 //! that cannot be decoded marks it failed with a reason. Idempotent: an image
 //! that is no longer pending is skipped.
 
+use entities::catalog::images::{finish_processing, upload_key};
+use entities::catalog::RENDITION_WIDTHS;
 use entities::model::product_image;
 use entities::ports::EventStream;
-use entities::services::images::{finish_processing, upload_key};
-use entities::services::Shop;
-use entities::views::RENDITION_WIDTHS;
+use entities::Shop;
 use futures::StreamExt;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use object_store::path::Path as ObjectPath;

@@ -1,10 +1,11 @@
 //! Keeps the search index in step with the catalog.
 
 use super::progress::Progress;
+use entities::catalog::browse;
+use entities::kernel::read_cache::{new_generation, Scope};
 use entities::model::{category, product};
 use entities::ports::{Cache, EventStream, SearchIndex};
-use entities::services::read_cache::{new_generation, Scope};
-use entities::services::{catalog, ServiceResult};
+use entities::ServiceResult;
 use futures::StreamExt;
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
@@ -22,7 +23,7 @@ pub async fn reindex(db: &DatabaseConnection, search: &dyn SearchIndex, progress
     let mut docs = Vec::new();
     let mut after = 0;
     loop {
-        let batch = catalog::search_documents(db, after, BATCH).await?;
+        let batch = browse::search_documents(db, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.card.id;
         docs.extend(batch);
@@ -92,7 +93,7 @@ pub async fn follow_events(
 }
 
 async fn reindex_product(db: &DatabaseConnection, search: &dyn SearchIndex, id: i64) -> ServiceResult<()> {
-    let docs = catalog::search_documents_where(db, product::Column::Id.eq(id).into_condition(), 0, 1).await?;
+    let docs = browse::search_documents_where(db, product::Column::Id.eq(id).into_condition(), 0, 1).await?;
     if docs.is_empty() {
         search.remove(&[id]).await?;
     } else {
@@ -118,7 +119,7 @@ async fn category_products(db: &DatabaseConnection, path: &str) -> ServiceResult
 async fn reindex_where(db: &DatabaseConnection, search: &dyn SearchIndex, condition: Condition) -> ServiceResult<()> {
     let mut after = 0;
     loop {
-        let batch = catalog::search_documents_where(db, condition.clone(), after, BATCH).await?;
+        let batch = browse::search_documents_where(db, condition.clone(), after, BATCH).await?;
         let Some(last) = batch.last() else { return Ok(()) };
         after = last.card.id;
         search.upsert(batch).await?;

@@ -1,7 +1,8 @@
 //! Sends queued email through the `Mailer` port and records how it went.
 
+use entities::notifications::mail;
 use entities::ports::Mailer;
-use entities::services::{mail, Shop};
+use entities::Shop;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Moves events from the outbox table to the event bus.
 
+use entities::events::outbox;
 use entities::ports::EventBus;
-use entities::services::outbox;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;

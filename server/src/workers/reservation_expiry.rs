@@ -1,7 +1,7 @@
 //! Gives back the stock of unpaid orders whose reservation expired, and
 //! cancels those orders, every few seconds.
 
-use entities::services::{orders, Shop};
+use entities::Shop;
 use std::time::Duration;
 
 /// Sweeps for expired reservations every `every` until the task is dropped.
@@ -9,7 +9,7 @@ use std::time::Duration;
 pub async fn run(shop: Shop, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        match orders::expire_reservations(&shop, chrono::Utc::now()).await {
+        match entities::ordering::life::expire_reservations(&shop, chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(orders = n, "unpaid orders expired; their stock is back on sale"),
             Err(e) => tracing::warn!(error = %e, "could not expire reservations; retrying"),

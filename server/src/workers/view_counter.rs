@@ -1,8 +1,8 @@
 //! Writes the product views counted in memory (see
-//! `entities::services::recommend::ViewCounter`) every few seconds: one
+//! `entities::catalog::recommend::ViewCounter`) every few seconds: one
 //! upsert per viewed product and hour, whatever the traffic.
 
-use entities::services::recommend::{write_views, ViewCounter};
+use entities::catalog::recommend::{write_views, ViewCounter};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::time::Duration;

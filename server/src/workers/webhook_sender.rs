@@ -2,8 +2,9 @@
 //! subscribers that want it, and posts each subscriber's deliveries in
 //! order, signed, retrying with growing delays.
 
+use entities::events::webhooks;
 use entities::ports::EventStream;
-use entities::services::{webhooks, Shop};
+use entities::Shop;
 use futures::StreamExt;
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! The role × route matrix: every protected REST route and server function,
 //! driven by every role, against PostgreSQL. Allowed or refused exactly as
-//! `entities::services::access` says — and another customer's order or
+//! `entities::kernel::access` says — and another customer's order or
 //! address, or another vendor's product, is "not found" (404), never a hint
 //! that it exists.
 

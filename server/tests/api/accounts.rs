@@ -6,7 +6,6 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{cart, order, session, user};
-use entities::services::accounts;
 use entities::Email;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -16,9 +15,16 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Makes a confirmed account with `role` (vendor staff of `vendor_id`).
 pub async fn account(app: &TestApp, email: &str, role: &str, vendor_id: Option<i64>) -> i64 {
-    accounts::create_staff(&app.shop.db, &Email::parse(email).unwrap(), "Test Person", PASSWORD, role, vendor_id)
-        .await
-        .unwrap()
+    entities::accounts::staff::create_staff(
+        &app.shop.db,
+        &Email::parse(email).unwrap(),
+        "Test Person",
+        PASSWORD,
+        role,
+        vendor_id,
+    )
+    .await
+    .unwrap()
 }
 
 /// A new client signed in as `email`.
@@ -82,7 +88,7 @@ on_both_databases!(a_shopper_registers_confirms_the_email_and_signs_in, |db| asy
         sf_as(&client, &app, "account/sign-in", &[("email", "nobody@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(wrong.0, 400);
     assert_eq!((wrong.0, &wrong.1), (unknown.0, &unknown.1), "a wrong password and an unknown email look the same");
-    assert!(wrong.1.to_string().contains(accounts::WRONG_CREDENTIALS));
+    assert!(wrong.1.to_string().contains(entities::accounts::credentials::WRONG_CREDENTIALS));
     assert_eq!(me(&client, &app).await.0, 401);
 
     let (status, _, headers) =
@@ -103,7 +109,11 @@ on_both_databases!(a_shopper_registers_confirms_the_email_and_signs_in, |db| asy
         "the id is not stored"
     );
     assert!(
-        session::Entity::find_by_id(accounts::digest(secret)).one(&app.shop.db).await.unwrap().is_some(),
+        session::Entity::find_by_id(entities::kernel::secrets::digest(secret))
+            .one(&app.shop.db)
+            .await
+            .unwrap()
+            .is_some(),
         "its digest is"
     );
 
@@ -263,7 +273,7 @@ async fn a_password_reset_by_emailed_link_signs_out_every_device() {
         sf_as(&phone, &app, "account/sign-in", &[("email", "reset@example.com"), ("password", new_password)]).await;
     assert_eq!(status, 200);
     file_mail(&app, "reset@example.com", "Your Bazaar password was changed", 0).await;
-    let delivery = entities::services::mail::deliveries_to(&app.shop, "reset@example.com").await.unwrap();
+    let delivery = entities::notifications::mail::deliveries_to(&app.shop, "reset@example.com").await.unwrap();
     let reset = delivery.iter().find(|d| d.kind == "password_reset").unwrap();
     assert_eq!(reset.status, "sent");
     let kept = entities::model::email::Entity::find()
@@ -491,7 +501,7 @@ async fn the_guest_cart_follows_the_shopper_into_the_account() {
         sf_as(&client, &app, "account/sign-in", &[("email", "cart@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(status, 200);
     let merged = uuid::Uuid::parse_str(&cart_cookie(&headers).unwrap()).unwrap();
-    let view = entities::services::cart::view(&app.shop, merged).await.unwrap();
+    let view = entities::ordering::cart::view(&app.shop, merged).await.unwrap();
     assert_eq!(view.lines.len(), 1);
     assert_eq!(view.lines[0].quantity, 3, "the kept cart and the new guest cart are merged");
     let other_device = signed_in_client(&app, "cart@example.com").await;

@@ -460,11 +460,11 @@ async fn admins_see_payment_events_and_can_replay_one() {
         .unwrap()
         .unwrap();
     let cart_id = uuid::Uuid::new_v4();
-    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
-    let input = entities::checkout::PlaceOrder {
+    entities::ordering::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    let input = entities::ordering::PlaceOrder {
         cart_id: cart_id.to_string(),
         email: "ada@example.com".into(),
-        shipping_address: entities::checkout::Address {
+        shipping_address: entities::kernel::Address {
             name: "Ada".into(),
             line1: "Main St 1".into(),
             line2: String::new(),
@@ -477,9 +477,9 @@ async fn admins_see_payment_events_and_can_replay_one() {
         billing_address: None,
         client_ip: None,
     };
-    let (order, _) = entities::services::orders::place_order(
+    let (order, _) = entities::ordering::placing::place_order(
         &app.shop,
-        entities::services::access::Actor::Anonymous,
+        entities::kernel::access::Actor::Anonymous,
         "admin-payments-1",
         input,
     )

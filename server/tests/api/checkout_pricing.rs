@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{coupon, order, product, shipping_method, variant};
-use entities::services::cart;
+use entities::ordering::cart;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -263,7 +263,7 @@ on_both_databases!(admins_make_coupons_that_checkout_takes_and_switch_them_off, 
     let status = new_client().get(app.url("/api/v1/coupons")).send().await.unwrap().status().as_u16();
     assert_eq!(status, 401);
     let logged =
-        entities::services::audit::entries(&app.shop.db, entities::services::access::Actor::Admin, None).await.unwrap();
+        entities::kernel::audit::entries(&app.shop.db, entities::kernel::access::Actor::Admin, None).await.unwrap();
     assert!(logged.iter().any(|e| e.action == "coupon.created"), "made and changed coupons are audited");
 });
 

@@ -7,15 +7,9 @@ use server::adapters::file_mailer::FileMailer;
 use server::adapters::smtp_mailer::SmtpMailer;
 
 fn smtp() -> Option<(String, std::path::PathBuf)> {
-    let url = std::env::var("BAZAAR_TEST_SMTP").ok().filter(|v| !v.is_empty());
-    let dir = std::env::var("BAZAAR_TEST_MAILDIR").ok().filter(|v| !v.is_empty());
-    match (url, dir) {
-        (Some(url), Some(dir)) => Some((url, dir.into())),
-        _ => {
-            eprintln!("skipped: BAZAAR_TEST_SMTP is not set (./dev.sh test starts aiosmtpd and sets it)");
-            None
-        }
-    }
+    let url = crate::helpers::service_url("BAZAAR_TEST_SMTP", "the SMTP suite (aiosmtpd)")?;
+    let dir = crate::helpers::service_url("BAZAAR_TEST_MAILDIR", "the SMTP suite (aiosmtpd's maildir)")?;
+    Some((url, dir.into()))
 }
 
 /// Undoes quoted-printable transfer encoding (soft breaks and `=XX`).

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::outbox;
-use entities::services::cart;
+use entities::ordering::cart;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -63,8 +63,8 @@ on_both_databases!(a_fast_buyer_billed_abroad_is_held_for_review_until_released,
     assert_eq!(r["held_for_review"], false, "not before it is paid");
 
     pay(&app, &suspect).await;
-    let view = entities::services::orders::order_by_public_id(&app.shop, &suspect).await.unwrap();
-    assert_eq!(view.status, entities::OrderStatus::Paid, "the payment is taken");
+    let view = entities::ordering::view::order_by_public_id(&app.shop, &suspect).await.unwrap();
+    assert_eq!(view.status, entities::ordering::OrderStatus::Paid, "the payment is taken");
     assert_eq!(risk(&app, &suspect).await["held_for_review"], true);
     assert!(view.timeline.iter().any(|e| e.note.starts_with("Held for review (risk 60)")));
     let held = outbox::Entity::find()

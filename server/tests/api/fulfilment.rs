@@ -6,8 +6,9 @@
 use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::catalog::inventory;
 use entities::model::{email, outbox, payment, product, shipment, stock_ledger, variant};
-use entities::services::{cart, inventory, payments};
+use entities::ordering::cart;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -52,7 +53,7 @@ async fn paid_order(app: &TestApp, lines: &[(i64, i32)]) -> String {
     .await;
     assert_eq!(status, 201, "{placed}");
     let id = placed["id"].as_str().unwrap().to_owned();
-    payments::pay_with_test_provider(&app.shop, &id).await.unwrap();
+    entities::payments::settle::pay_with_test_provider(&app.shop, &id).await.unwrap();
     id
 }
 
@@ -228,7 +229,7 @@ on_both_databases!(unpaid_and_held_orders_do_not_ship, |db| async move {
     let (status, problem) = send(app.client.post(app.url(&ship)).bearer_auth(TOKEN).json(&parcel)).await;
     assert_eq!(status, 409, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("pending payment"), "{problem}");
-    payments::pay_with_test_provider(&app.shop, &id).await.unwrap();
+    entities::payments::settle::pay_with_test_provider(&app.shop, &id).await.unwrap();
     entities::model::order::Entity::update_many()
         .col_expr(entities::model::order::Column::HeldForReview, Expr::value(true))
         .exec(&app.shop.db)
@@ -304,7 +305,7 @@ on_both_databases!(returns_are_asked_for_approved_received_restocked_and_refunde
     let now = order(&app, &id).await;
     let total = now["total_minor"].as_i64().unwrap();
     let goods_and_shipping = now["subtotal_minor"].as_i64().unwrap() + now["shipping_minor"].as_i64().unwrap();
-    let expected = entities::services::fulfilment::share(total, a.price_minor, goods_and_shipping);
+    let expected = entities::fulfilment::returns::share(total, a.price_minor, goods_and_shipping);
     assert!(expected > 0 && expected < total);
     assert_eq!(received["refund_minor"].as_i64(), Some(expected), "one unit's share of what was paid");
     let paid = payment::Entity::find().order_by_asc(payment::Column::Id).all(&app.shop.db).await.unwrap();

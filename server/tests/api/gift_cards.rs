@@ -8,7 +8,7 @@ use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{gift_card, gift_card_entry, payment};
-use entities::services::{gift_cards, payments};
+use entities::payments::gift_cards;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -88,9 +88,9 @@ on_both_databases!(a_gift_card_pays_part_of_an_order_a_card_the_rest_and_a_refun
     assert_eq!(status, 400, "nothing is left on it: {problem}");
 
     // The card pays exactly what is due, and the order is paid once.
-    let started = payments::start(&app.shop, &id, Some("test")).await.unwrap();
+    let started = entities::payments::start::start(&app.shop, &id, Some("test")).await.unwrap();
     assert_eq!(started.amount_minor, total - 200);
-    payments::pay_with_test_provider(&app.shop, &id).await.unwrap();
+    entities::payments::settle::pay_with_test_provider(&app.shop, &id).await.unwrap();
     let paid = order(&app, &id).await;
     assert_eq!(paid["status"], "paid");
     assert_eq!(paid["due_minor"], 0);
@@ -188,7 +188,7 @@ on_both_databases!(store_credit_is_spent_by_its_signed_in_owner_without_a_code, 
             .await;
     assert_eq!(status, 201, "{issued}");
     assert_eq!(issued["card"]["kind"], "store_credit");
-    let mails = entities::services::mail::deliveries_to(&app.shop, "credit@example.com").await.unwrap();
+    let mails = entities::notifications::mail::deliveries_to(&app.shop, "credit@example.com").await.unwrap();
     assert!(mails.iter().any(|m| m.kind == "store_credit"), "the owner is told");
 
     let client = signed_in_client(&app, "credit@example.com").await;

@@ -1,6 +1,6 @@
 //! `spawn_app()` and friends.
 
-use entities::services::Shop;
+use entities::Shop;
 use migration::MigratorTrait;
 use sea_orm::{ConnectionTrait, Database};
 use server::config::Settings;
@@ -56,7 +56,7 @@ impl TestApp {
 
 /// Searches the app's index for `text` until something is found (the index
 /// follows the outbox asynchronously), for up to 5 seconds.
-pub async fn search_until_found(app: &TestApp, text: &str) -> Vec<entities::views::ProductCard> {
+pub async fn search_until_found(app: &TestApp, text: &str) -> Vec<entities::catalog::ProductCard> {
     let query = entities::ports::SearchQuery { text: text.into(), limit: 5, ..Default::default() };
     for _ in 0..100 {
         let hits = app.shop.search.search(&query).await.expect("search answers").hits;
@@ -66,6 +66,23 @@ pub async fn search_until_found(app: &TestApp, text: &str) -> Vec<entities::view
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     Vec::new()
+}
+
+/// The address of a test service that `./dev.sh test` starts and names in
+/// environment variable `var` (localstripe, moto's S3, aiosmtpd,
+/// Meilisearch). Without it a suite cannot run: in CI (`CI` set) that is a
+/// failure, elsewhere the suite says that it skipped and how to run it.
+///
+/// # Panics
+/// When `var` is not set and `CI` is.
+pub fn service_url(var: &str, what: &str) -> Option<String> {
+    if let Some(url) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+        return Some(url);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(!ci, "{var} is not set: {what} is required in CI (./dev.sh test starts it and sets {var})");
+    eprintln!("skipped: {var} is not set, so {what} did not run (./dev.sh test starts it and sets {var})");
+    None
 }
 
 /// The PostgreSQL server the tests use (without a database name).
@@ -261,7 +278,7 @@ pub async fn variant_for_sale(
 pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
     let (v, _) = variant_for_sale(app, 2, None).await;
     let cart_id = uuid::Uuid::new_v4();
-    entities::services::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    entities::ordering::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
     let mut body = serde_json::json!({ "cart_id": cart_id.to_string(), "email": email,
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
     if let Some(country) = billing_country {

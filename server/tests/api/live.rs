@@ -2,9 +2,9 @@
 //! reaches the socket; other variants' changes do not.
 
 use crate::helpers::*;
-use entities::admin::VariantPatch;
+use entities::catalog::VariantPatch;
+use entities::kernel::access::Actor;
 use entities::model::variant;
-use entities::services::{access::Actor, catalog_admin};
 use futures::StreamExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::time::Duration;
@@ -26,7 +26,7 @@ async fn a_followed_variants_stock_changes_reach_the_socket() {
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     let set = |id: i64, stock: i32| {
-        catalog_admin::update_variant(
+        entities::catalog::variants::update_variant(
             &app.shop,
             Actor::Admin,
             id,

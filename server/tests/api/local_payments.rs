@@ -70,10 +70,10 @@ on_both_databases!(a_bank_transfer_holds_the_stock_for_days_and_staff_record_the
     assert!(view["timeline"].as_array().unwrap().iter().any(|e| e["note"].as_str().unwrap().contains(&reference)));
     // The expiry sweep of checkout's 15 minutes does not cancel it.
     let in_an_hour = chrono::Utc::now() + chrono::Duration::hours(1);
-    entities::services::orders::expire_reservations(&app.shop, in_an_hour).await.unwrap();
+    entities::ordering::life::expire_reservations(&app.shop, in_an_hour).await.unwrap();
     assert_eq!(
-        entities::services::orders::order_by_public_id(&app.shop, &order).await.unwrap().status,
-        entities::OrderStatus::PendingPayment
+        entities::ordering::view::order_by_public_id(&app.shop, &order).await.unwrap().status,
+        entities::ordering::OrderStatus::PendingPayment
     );
 
     // Nobody can confirm (and so fail) a bank transfer from the browser.
@@ -102,8 +102,8 @@ on_both_databases!(cash_on_delivery_confirms_at_once_and_is_collected_on_deliver
     let order = place_unpaid_order(&app, "ada@example.com", None).await;
     let (status, _) = post(&app, &format!("/api/v1/orders/{order}/payments?provider=cash_on_delivery"), None).await;
     assert_eq!(status, 201);
-    let view = entities::services::orders::order_by_public_id(&app.shop, &order).await.unwrap();
-    assert_eq!(view.status, entities::OrderStatus::Paid, "confirmed for fulfilment at once");
+    let view = entities::ordering::view::order_by_public_id(&app.shop, &order).await.unwrap();
+    assert_eq!(view.status, entities::ordering::OrderStatus::Paid, "confirmed for fulfilment at once");
     assert_eq!(view.payments[0].status, "authorized", "the money is still to be collected");
     assert_eq!(paid_count(&app, &order).await, 1);
     // Nothing to record by hand; staff capture the cash on delivery.

@@ -4,9 +4,10 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::catalog::inventory;
+use entities::kernel::access::Actor;
 use entities::model::{order, outbox, product, stock_ledger, stock_level, sub_order, variant, vendor};
-use entities::services::access::Actor;
-use entities::services::{cart, catalog_admin, inventory, orders};
+use entities::ordering::cart;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -58,8 +59,8 @@ async fn variants_for_sale(app: &TestApp, n: usize, stock: i32, distinct_vendors
 
 async fn set_stock(app: &TestApp, variant_id: i64, stock: i32) {
     let patch =
-        entities::admin::VariantPatch { stock: Some(stock), allow_backorder: Some(false), ..Default::default() };
-    catalog_admin::update_variant(&app.shop, Actor::Admin, variant_id, patch).await.unwrap();
+        entities::catalog::VariantPatch { stock: Some(stock), allow_backorder: Some(false), ..Default::default() };
+    entities::catalog::variants::update_variant(&app.shop, Actor::Admin, variant_id, patch).await.unwrap();
 }
 
 async fn available(app: &TestApp, variant_id: i64) -> i32 {
@@ -150,7 +151,7 @@ on_both_databases!(an_order_is_priced_from_the_catalog_and_split_per_vendor, |db
     for row in rows {
         let v = vendor::Entity::find_by_id(row.vendor_id).one(&app.shop.db).await.unwrap().unwrap();
         assert_eq!(row.commission_bps, v.commission_bps);
-        assert_eq!(row.commission_minor, orders::commission(row.subtotal_minor, v.commission_bps));
+        assert_eq!(row.commission_minor, entities::ordering::placing::commission(row.subtotal_minor, v.commission_bps));
     }
     assert_eq!(placed["timeline"][0]["kind"], "placed");
     let fetched: Value = app.get(&format!("/api/v1/orders/{id}")).await.json().await.unwrap();
@@ -237,18 +238,20 @@ on_both_databases!(an_unpaid_order_expires_and_its_stock_goes_back_on_sale, |db|
     let (_, placed, _) = place(&app, "expiry-key-0001", &body(cart_id)).await;
     let id = placed["id"].as_str().unwrap();
 
-    let early = orders::expire_reservations(&app.shop, chrono::Utc::now()).await.unwrap();
+    let early = entities::ordering::life::expire_reservations(&app.shop, chrono::Utc::now()).await.unwrap();
     let late =
-        orders::expire_reservations(&app.shop, chrono::Utc::now() + chrono::Duration::minutes(16)).await.unwrap();
+        entities::ordering::life::expire_reservations(&app.shop, chrono::Utc::now() + chrono::Duration::minutes(16))
+            .await
+            .unwrap();
 
     assert_eq!((early, late), (0, 1), "only a reservation past its time expires");
-    let order = orders::order_by_public_id(&app.shop, id).await.unwrap();
-    assert_eq!(order.status, entities::OrderStatus::Cancelled);
+    let order = entities::ordering::view::order_by_public_id(&app.shop, id).await.unwrap();
+    assert_eq!(order.status, entities::ordering::OrderStatus::Cancelled);
     assert_eq!(order.timeline.last().unwrap().actor, "system");
     assert_eq!(available(&app, v.id).await, before, "the stock is back");
     assert_eq!(levels(&app, v.id).await.1, 0, "nothing is held");
-    let late_payment = orders::record_payment(&app.shop, id, "pay_late").await;
-    assert!(matches!(late_payment, Err(entities::services::ServiceError::Conflict(_))), "{late_payment:?}");
+    let late_payment = entities::ordering::record::record_payment(&app.shop, id, "pay_late").await;
+    assert!(matches!(late_payment, Err(entities::ServiceError::Conflict(_))), "{late_payment:?}");
     assert_reconciled(&app).await;
 });
 
@@ -272,10 +275,14 @@ on_both_databases!(payment_sells_the_stock_and_an_order_moves_only_as_its_life_a
         }
     };
 
-    orders::record_payment(&app.shop, &id, "pay_1").await.unwrap();
-    let twice = orders::record_payment(&app.shop, &id, "pay_1").await.unwrap();
-    assert_eq!(twice.status, entities::OrderStatus::Paid);
-    assert_eq!(twice.timeline.iter().filter(|e| e.to == Some(entities::OrderStatus::Paid)).count(), 1, "paid once");
+    entities::ordering::record::record_payment(&app.shop, &id, "pay_1").await.unwrap();
+    let twice = entities::ordering::record::record_payment(&app.shop, &id, "pay_1").await.unwrap();
+    assert_eq!(twice.status, entities::ordering::OrderStatus::Paid);
+    assert_eq!(
+        twice.timeline.iter().filter(|e| e.to == Some(entities::ordering::OrderStatus::Paid)).count(),
+        1,
+        "paid once"
+    );
     assert_eq!(levels(&app, v.id).await, (on_hand - 1, 0), "held units became a sale");
 
     assert_eq!(status("shipped", Some(TOKEN)).await.0, 409, "paid orders are fulfilled before they ship");
@@ -327,7 +334,7 @@ async fn a_product_that_was_ordered_is_archived_instead_of_deleted() {
     assert!(product::Entity::find_by_id(ordered.product_id).one(&app.shop.db).await.unwrap().is_some());
     assert_eq!(gone.status(), 204, "a product nobody ordered is deleted");
     assert!(product::Entity::find_by_id(other.product_id).one(&app.shop.db).await.unwrap().is_none());
-    let deleting_held = catalog_admin::delete_variant(&app.shop, Actor::Admin, ordered.id).await;
+    let deleting_held = entities::catalog::variants::delete_variant(&app.shop, Actor::Admin, ordered.id).await;
     assert!(deleting_held.is_err(), "a variant with held units stays");
 }
 

@@ -2,8 +2,8 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::events::outbox as relay;
 use entities::model::outbox;
-use entities::services::outbox as relay;
 use futures::StreamExt;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use std::time::Duration;

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use axum::http::{HeaderMap, StatusCode};
 use entities::model::variant;
-use entities::services::cart;
+use entities::ordering::cart;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};

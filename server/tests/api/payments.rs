@@ -5,8 +5,8 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{order, outbox, payment, payment_audit, payment_event, variant};
+use entities::ordering::cart;
 use entities::ports::PaymentEventKind;
-use entities::services::{cart, orders, payments};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -71,8 +71,8 @@ async fn deliver(app: &TestApp, (signature, body): &(String, Vec<u8>)) -> (u16, 
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-async fn status_of(app: &TestApp, order: &str) -> entities::OrderStatus {
-    orders::order_by_public_id(&app.shop, order).await.unwrap().status
+async fn status_of(app: &TestApp, order: &str) -> entities::ordering::OrderStatus {
+    entities::ordering::view::order_by_public_id(&app.shop, order).await.unwrap().status
 }
 
 async fn paid_events(app: &TestApp) -> u64 {
@@ -94,9 +94,9 @@ on_both_databases!(an_event_delivered_twice_pays_the_order_once, |db| async move
     assert_eq!((first, second), (200, 200));
     assert_eq!((receipt["duplicate"].as_bool(), again["duplicate"].as_bool()), (Some(false), Some(true)));
     assert_eq!(receipt["id"], again["id"]);
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
-    let view = orders::order_by_public_id(&app.shop, &order).await.unwrap();
-    assert_eq!(view.timeline.iter().filter(|e| e.to == Some(entities::OrderStatus::Paid)).count(), 1);
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid);
+    let view = entities::ordering::view::order_by_public_id(&app.shop, &order).await.unwrap();
+    assert_eq!(view.timeline.iter().filter(|e| e.to == Some(entities::ordering::OrderStatus::Paid)).count(), 1);
     assert_eq!(paid_events(&app).await, 1, "one confirmation goes out");
     assert_eq!(payment_event::Entity::find().count(&app.shop.db).await.unwrap(), 1, "stored once");
     let actions: Vec<String> = payment_audit::Entity::find()
@@ -124,7 +124,7 @@ on_both_databases!(events_out_of_order_change_the_order_once, |db| async move {
         assert_eq!(status, 200);
     }
 
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid);
     assert_eq!(payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap().status, "succeeded");
     assert_eq!(paid_events(&app).await, 1);
     let outcomes: Vec<String> = payment_event::Entity::find()
@@ -160,7 +160,7 @@ async fn events_without_our_signature_are_refused_and_not_stored() {
     assert_eq!(stale.0, 400, "an old event replayed later is refused");
     assert_eq!(garbage.0, 400);
     assert_eq!(payment_event::Entity::find().count(&app.shop.db).await.unwrap(), 0, "nothing was stored");
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::PendingPayment);
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::PendingPayment);
 }
 
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn a_failing_event_is_kept_retried_with_backoff_and_replayable() {
         stored.next_attempt_at > chrono::Utc::now() + chrono::Duration::milliseconds(1500),
         "it waits before retrying"
     );
-    assert_eq!(payments::process_due(&app.shop, chrono::Utc::now()).await.unwrap(), 0, "not due yet");
+    assert_eq!(entities::payments::inbox::process_due(&app.shop, chrono::Utc::now()).await.unwrap(), 0, "not due yet");
 
     let o = order::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
     let now = chrono::Utc::now();
@@ -205,9 +205,9 @@ async fn a_failing_event_is_kept_retried_with_backoff_and_replayable() {
     .insert(&app.shop.db)
     .await
     .unwrap();
-    let tried = payments::process_due(&app.shop, now + chrono::Duration::minutes(1)).await.unwrap();
+    let tried = entities::payments::inbox::process_due(&app.shop, now + chrono::Duration::minutes(1)).await.unwrap();
     assert_eq!(tried, 1);
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid, "the retry applied it");
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid, "the retry applied it");
 
     let listed = app.client.get(app.url("/api/v1/payments/events")).send().await.unwrap();
     assert_eq!(listed.status(), 401, "the list is for admins");
@@ -241,12 +241,14 @@ async fn a_payment_arriving_after_the_order_expired_is_flagged_for_refund() {
     let app = spawn_app(Db::Sqlite).await;
     let order = unpaid_order(&app).await;
     let started = start_payment(&app, &order).await;
-    orders::expire_reservations(&app.shop, chrono::Utc::now() + chrono::Duration::minutes(16)).await.unwrap();
+    entities::ordering::life::expire_reservations(&app.shop, chrono::Utc::now() + chrono::Duration::minutes(16))
+        .await
+        .unwrap();
 
     let (status, _) = deliver(&app, &event(&app, PaymentEventKind::Succeeded, &started)).await;
 
     assert_eq!(status, 200);
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Cancelled, "stock already went back");
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Cancelled, "stock already went back");
     let e = payment_event::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
     assert!(e.outcome.unwrap().contains("needs a refund"));
     let flagged = payment_audit::Entity::find()
@@ -337,9 +339,9 @@ async fn a_dispute_flags_the_order_once() {
     assert_eq!(other, 200);
 
     assert_eq!((first, again, receipt["duplicate"].as_bool()), (200, 200, Some(true)));
-    let view = orders::order_by_public_id(&app.shop, &order).await.unwrap();
+    let view = entities::ordering::view::order_by_public_id(&app.shop, &order).await.unwrap();
     assert!(view.disputed, "the order is flagged");
-    assert_eq!(view.status, entities::OrderStatus::Paid, "a dispute does not move the order by itself");
+    assert_eq!(view.status, entities::ordering::OrderStatus::Paid, "a dispute does not move the order by itself");
     assert_eq!(view.timeline.iter().filter(|e| e.kind == "disputed").count(), 1);
     let flagged = outbox::Entity::find().filter(outbox::Column::Topic.eq("order.disputed")).count(&app.shop.db);
     assert_eq!(flagged.await.unwrap(), 1, "staff are told once");
@@ -350,7 +352,7 @@ on_both_databases!(payments_started_at_once_in_two_tabs_are_one_payment, |db| as
     // on open payments lets one in, and the others answer with it.
     let app = spawn_app(db).await;
     let order = unpaid_order(&app).await;
-    let starts = (0..6).map(|_| payments::start(&app.shop, &order, Some("test")));
+    let starts = (0..6).map(|_| entities::payments::start::start(&app.shop, &order, Some("test")));
     let started: Vec<_> = futures::future::join_all(starts).await.into_iter().map(Result::unwrap).collect();
     let open = payment::Entity::find().filter(payment::Column::Status.eq("pending")).all(&app.shop.db).await.unwrap();
     assert_eq!(open.len(), 1, "one open payment: {open:?}");
@@ -367,10 +369,13 @@ async fn two_successes_applied_at_the_same_moment_pay_the_order_once() {
         let (a, b) =
             (event(&app, PaymentEventKind::Succeeded, &started), event(&app, PaymentEventKind::Succeeded, &started));
         let signed = server::adapters::test_payments::signed;
-        let first = payments::store(&app.shop, "test", &signed(&a.0), &a.1).await.unwrap();
-        let second = payments::store(&app.shop, "test", &signed(&b.0), &b.1).await.unwrap();
-        tokio::join!(payments::apply_stored(&app.shop, first.id), payments::apply_stored(&app.shop, second.id));
-        assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
+        let first = entities::payments::inbox::store(&app.shop, "test", &signed(&a.0), &a.1).await.unwrap();
+        let second = entities::payments::inbox::store(&app.shop, "test", &signed(&b.0), &b.1).await.unwrap();
+        tokio::join!(
+            entities::payments::inbox::apply_stored(&app.shop, first.id),
+            entities::payments::inbox::apply_stored(&app.shop, second.id)
+        );
+        assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid);
         let paid = outbox::Entity::find()
             .filter(outbox::Column::Topic.eq("order.paid"))
             .all(&app.shop.db)
@@ -398,7 +403,7 @@ async fn a_payment_short_of_the_total_is_kept_at_what_came_and_the_order_is_held
     let short = json!({ "provider_ref": started["provider_ref"], "amount_minor": asked - 100, "currency": started["currency"] });
     let (status, _) = deliver(&app, &event(&app, PaymentEventKind::Succeeded, &short)).await;
     assert_eq!(status, 200);
-    assert_eq!(status_of(&app, &order).await, entities::OrderStatus::Paid);
+    assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid);
     let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
     assert_eq!(p.amount_minor, asked - 100, "refunds can only give back what came");
     let risk = app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await;

@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use entities::model::{outbox, payment, payment_event};
-use entities::services::payments;
-use entities::OrderStatus;
+use entities::ordering::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -303,7 +302,7 @@ impl PayPalApp {
     }
 
     async fn status(&self, order: &str) -> OrderStatus {
-        entities::services::orders::order_by_public_id(&self.app.shop, order).await.unwrap().status
+        entities::ordering::view::order_by_public_id(&self.app.shop, order).await.unwrap().status
     }
 
     async fn paid_events(&self, order: &str) -> usize {
@@ -330,7 +329,7 @@ on_both_databases!(a_paypal_payment_is_approved_by_the_buyer_and_captured_by_the
         assert_eq!(at_paypal["purchase_units"][0]["custom_id"], order.as_str());
         assert_eq!(at_paypal["purchase_units"][0]["amount"]["currency_code"], "EUR");
     }
-    let total = entities::services::orders::order_by_public_id(&p.app.shop, &order).await.unwrap().total_minor;
+    let total = entities::ordering::view::order_by_public_id(&p.app.shop, &order).await.unwrap().total_minor;
     let value = p.fake.lock().unwrap().orders[&paypal_order]["purchase_units"][0]["amount"]["value"]
         .as_str()
         .unwrap()
@@ -410,10 +409,16 @@ async fn an_approved_payment_whose_buyer_never_came_back_is_captured_by_reconcil
     assert_eq!(p.status(&order).await, OrderStatus::PendingPayment);
 
     let later = chrono::Utc::now() + chrono::Duration::minutes(3);
-    assert_eq!(payments::reconcile(&p.app.shop, chrono::Duration::minutes(2), later).await.unwrap(), 1);
+    assert_eq!(
+        entities::payments::settle::reconcile(&p.app.shop, chrono::Duration::minutes(2), later).await.unwrap(),
+        1
+    );
     assert_eq!(p.status(&order).await, OrderStatus::Paid);
     assert_eq!(p.fake.lock().unwrap().orders[started["provider_ref"].as_str().unwrap()]["status"], "COMPLETED");
-    assert_eq!(payments::reconcile(&p.app.shop, chrono::Duration::minutes(2), later).await.unwrap(), 0);
+    assert_eq!(
+        entities::payments::settle::reconcile(&p.app.shop, chrono::Duration::minutes(2), later).await.unwrap(),
+        0
+    );
     assert_eq!(p.paid_events(&order).await, 1);
     let pay = payment::Entity::find()
         .filter(payment::Column::Provider.eq("paypal"))

@@ -1,7 +1,9 @@
 //! Read-through caching of catalog reads.
 
-use entities::services::read_cache::cached;
-use entities::services::{ServiceError, ServiceResult};
+use crate::contract_cache::ManualClock;
+use entities::kernel::read_cache::cached;
+use entities::ServiceError;
+use entities::ServiceResult;
 use server::adapters::memory_cache::MemoryCache;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -13,13 +15,15 @@ async fn load(loads: &AtomicU32, value: u32) -> ServiceResult<u32> {
 
 #[tokio::test]
 async fn a_cached_read_loads_once_until_its_ttl_runs_out() {
-    let cache = MemoryCache::new(1 << 20);
+    let time = ManualClock::new();
+    let cache = MemoryCache::with_clock(1 << 20, time.clock());
     let loads = AtomicU32::new(0);
-    let ttl = Duration::from_millis(150);
+    let ttl = Duration::from_secs(30);
 
     let first = cached(&cache, "k", ttl, load(&loads, 1)).await.unwrap();
+    time.advance(Duration::from_secs(29));
     let second = cached(&cache, "k", ttl, load(&loads, 2)).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    time.advance(Duration::from_secs(2));
     let third = cached(&cache, "k", ttl, load(&loads, 3)).await.unwrap();
 
     assert_eq!((first, second, third), (1, 1, 3), "served from the cache until the ttl ends");

@@ -125,7 +125,7 @@ on_both_databases!(suggestions_follow_what_is_typed, |db| async move {
 #[tokio::test]
 async fn the_storefront_searches_through_its_server_function_after_hydration() {
     let app = spawn_app(Db::Sqlite).await;
-    let (request, _) = entities::views::SearchRequest::from_params([("q", "sweater"), ("option", "Size:M")]);
+    let (request, _) = entities::catalog::SearchRequest::from_params([("q", "sweater"), ("option", "Size:M")]);
 
     let response = app
         .client
@@ -137,7 +137,7 @@ async fn the_storefront_searches_through_its_server_function_after_hydration() {
         .unwrap();
 
     assert_eq!(response.status(), 200);
-    let found: entities::views::SearchResults = response.json().await.unwrap();
+    let found: entities::catalog::SearchResults = response.json().await.unwrap();
     assert!(found.total > 0);
     assert!(found.facets.options.iter().any(|o| o.name == "Size" && o.values.iter().any(|v| v.selected)));
 }
@@ -155,7 +155,7 @@ async fn bad_search_parameters_are_each_named() {
 }
 
 fn encode(text: &str) -> String {
-    entities::views::encode(text)
+    entities::catalog::encode(text)
 }
 
 on_both_databases!(a_category_page_has_a_filter_sidebar_that_keeps_the_category, |db| async move {

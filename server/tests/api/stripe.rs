@@ -6,10 +6,10 @@
 //! payment whose webhook never came.
 
 use crate::helpers::*;
+use entities::kernel::access::Actor;
 use entities::model::{outbox, payment, payment_audit, payment_event, refund};
-use entities::services::access::Actor;
-use entities::services::{payments, ServiceError};
-use entities::OrderStatus;
+use entities::ordering::OrderStatus;
+use entities::ServiceError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -23,11 +23,7 @@ const CARD_3DS: &str = "4000002760003184";
 const CARD_DECLINED: &str = "4000000000000341";
 
 fn localstripe() -> Option<String> {
-    let url = std::env::var("BAZAAR_TEST_STRIPE").ok().filter(|v| !v.is_empty());
-    if url.is_none() {
-        eprintln!("skipped: BAZAAR_TEST_STRIPE is not set (./dev.sh test starts localstripe and sets it)");
-    }
-    url
+    crate::helpers::service_url("BAZAAR_TEST_STRIPE", "the Stripe suite (localstripe)")
 }
 
 struct StripeApp {
@@ -132,7 +128,7 @@ impl StripeApp {
     }
 
     async fn status(&self, order: &str) -> OrderStatus {
-        entities::services::orders::order_by_public_id(&self.app.shop, order).await.unwrap().status
+        entities::ordering::view::order_by_public_id(&self.app.shop, order).await.unwrap().status
     }
 
     /// Waits (up to 15 s) for the order to reach `want` — webhooks arrive
@@ -344,13 +340,20 @@ async fn a_payment_whose_webhook_never_came_is_settled_by_reconciliation() {
 
     // Too recent for the job yet.
     let now = chrono::Utc::now();
-    assert_eq!(payments::reconcile(&s.app.shop, chrono::Duration::minutes(2), now).await.unwrap(), 0);
+    assert_eq!(entities::payments::settle::reconcile(&s.app.shop, chrono::Duration::minutes(2), now).await.unwrap(), 0);
     assert_eq!(s.status(&order).await, OrderStatus::PendingPayment);
     // Later, the job asks Stripe and settles it — once.
     let later = now + chrono::Duration::minutes(3);
-    assert_eq!(payments::reconcile(&s.app.shop, chrono::Duration::minutes(2), later).await.unwrap(), 1);
+    assert_eq!(
+        entities::payments::settle::reconcile(&s.app.shop, chrono::Duration::minutes(2), later).await.unwrap(),
+        1
+    );
     assert_eq!(s.status(&order).await, OrderStatus::Paid);
-    assert_eq!(payments::reconcile(&s.app.shop, chrono::Duration::minutes(2), later).await.unwrap(), 0, "nothing open");
+    assert_eq!(
+        entities::payments::settle::reconcile(&s.app.shop, chrono::Duration::minutes(2), later).await.unwrap(),
+        0,
+        "nothing open"
+    );
     assert_eq!(s.paid_events(&order).await, 1);
     let settled = payment_event::Entity::find()
         .filter(payment_event::Column::EventId.eq(format!("check:{intent}:succeeded")))
@@ -501,7 +504,8 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
         })
         .unwrap();
     offline.payments = entities::ports::PaymentProviders::new(vec![std::sync::Arc::new(unreachable)]);
-    let asked = payments::refund(&offline, Actor::Admin, &order, Some(150), "lost in the post", None).await;
+    let asked =
+        entities::payments::refunds::refund(&offline, Actor::Admin, &order, Some(150), "lost in the post", None).await;
     assert!(
         matches!(&asked, Err(ServiceError::Conflict(m)) if m.contains("do not refund again")),
         "the admin is told it will be asked again: {asked:?}"
@@ -525,8 +529,14 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
     // Stripe is back: reconciliation asks again with the same key; asking
     // once more changes nothing.
     let now = chrono::Utc::now();
-    assert_eq!(payments::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(), 1);
-    assert_eq!(payments::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(), 0);
+    assert_eq!(
+        entities::payments::refunds::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        entities::payments::refunds::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(),
+        0
+    );
     assert_eq!(held().await, (150, "succeeded".to_owned()));
     assert_eq!(s.status(&order).await, OrderStatus::PartiallyRefunded);
     let refunds: Value = s
@@ -644,6 +654,6 @@ async fn an_authorization_lost_before_capture_holds_the_order() {
     assert_eq!(p.status, "failed");
     let risk = s.app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await;
     assert_eq!(risk["held_for_review"], true, "nothing ships without the money");
-    let view = entities::services::orders::order_by_public_id(&s.app.shop, &order).await.unwrap();
+    let view = entities::ordering::view::order_by_public_id(&s.app.shop, &order).await.unwrap();
     assert!(view.timeline.iter().any(|e| e.note.contains("cancelled or expired before it was captured")));
 }

@@ -3,8 +3,8 @@
 
 use crate::accounts::{account, signed_in_client, PASSWORD};
 use crate::helpers::*;
+use entities::accounts::two_factor;
 use entities::model::{user, vendor};
-use entities::services::two_factor;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 

@@ -5,7 +5,7 @@
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::admin::{admin_categories, AdminCreateCategory, AdminDeleteCategory, AdminUpdateCategory};
 use crate::error::AppError;
-use entities::admin::{AdminCategoryNode, CategoryPatch, NewCategory};
+use entities::catalog::{AdminCategoryNode, CategoryPatch, NewCategory};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

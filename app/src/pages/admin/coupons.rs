@@ -6,7 +6,7 @@ use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::coupons::{admin_coupons, AdminMakeCoupon, AdminSwitchCoupon};
 use crate::components::money;
 use crate::pages::account::successes;
-use entities::checkout::CouponView;
+use entities::ordering::CouponView;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

@@ -3,7 +3,7 @@
 //! reason. Without JavaScript the import posts as a plain multipart form.
 
 use super::{FieldError, BUTTON};
-use entities::admin::ImportReport;
+use entities::catalog::ImportReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -8,11 +8,12 @@ use crate::api::admin::{
     AdminDeleteImage, AdminDeleteProduct, AdminDeleteVariant, AdminUpdateImage, AdminUpdateProduct, AdminUpdateVariant,
 };
 use crate::error::AppError;
-use entities::admin::{
-    decimal_text, pairs_text, parse_pairs, parse_price, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant,
-    ImagePatch, NewProduct, NewVariant, ProductPatch, VariantPatch, PRODUCT_STATUSES,
+use entities::catalog::VendorView;
+use entities::catalog::{
+    pairs_text, parse_pairs, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant, ImagePatch, NewProduct,
+    NewVariant, ProductPatch, VariantPatch, PRODUCT_STATUSES,
 };
-use entities::views::VendorView;
+use entities::kernel::{decimal_text, parse_price};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};

@@ -9,8 +9,9 @@ use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::fulfilment::{load_vendor_part, vendor_orders, DecideReturn, MarkDelivered, ShipParcel};
 use crate::components::money;
 use crate::pages::account::successes;
-use entities::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage};
-use entities::checkout::{ItemCount, NewShipment, ReturnView};
+use entities::fulfilment::NewShipment;
+use entities::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage};
+use entities::ordering::{ItemCount, ReturnView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -161,10 +162,10 @@ fn part_detail(p: VendorOrder, vendor: String, actions: Actions) -> AnyView {
         && !p.held_for_review
         && matches!(
             p.order_status,
-            entities::OrderStatus::Paid
-                | entities::OrderStatus::Fulfilling
-                | entities::OrderStatus::Shipped
-                | entities::OrderStatus::PartiallyRefunded
+            entities::ordering::OrderStatus::Paid
+                | entities::ordering::OrderStatus::Fulfilling
+                | entities::ordering::OrderStatus::Shipped
+                | entities::ordering::OrderStatus::PartiallyRefunded
         );
     let ship_form = can_ship.then(|| ship_form(p.id.clone(), vendor.clone(), open, ship));
     let id = p.id.clone();

@@ -8,7 +8,7 @@ use crate::api::admin::{
     admin_order, admin_orders, AdminCapture, AdminRefund, AdminReleaseReview, AdminTransferReceived,
 };
 use crate::components::money;
-use entities::admin::{AdminOrder, AdminOrderFilter, AdminOrderPage};
+use entities::ordering::{AdminOrder, AdminOrderFilter, AdminOrderPage};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -4,7 +4,7 @@
 
 use super::BUTTON_QUIET;
 use crate::api::admin::{admin_payment_events, AdminReplayPaymentEvent};
-use entities::checkout::EventRecord;
+use entities::payments::EventRecord;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

@@ -4,10 +4,11 @@
 
 use super::{outcome, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::admin::{admin_categories, admin_products, admin_vendors, AdminBulk};
-use entities::admin::{
-    parse_percent, AdminCategoryNode, AdminProductFilter, AdminProductPage, BulkAction, ADMIN_SORTS, PRODUCT_STATUSES,
+use entities::catalog::{encode, VendorView};
+use entities::catalog::{
+    AdminCategoryNode, AdminProductFilter, AdminProductPage, BulkAction, ADMIN_SORTS, PRODUCT_STATUSES,
 };
-use entities::views::{encode, VendorView};
+use entities::kernel::parse_percent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

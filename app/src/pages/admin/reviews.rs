@@ -5,7 +5,7 @@
 use super::{outcome, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::reviews::{admin_reviews, ModerateReview, ReplyToReview};
 use crate::pages::reviews::stars;
-use entities::review::{ReviewStatus, StaffReview, QUEUE_PAGE};
+use entities::catalog::review::{ReviewStatus, StaffReview, QUEUE_PAGE};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

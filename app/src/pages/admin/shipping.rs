@@ -9,7 +9,7 @@ use crate::api::shipping::{
 };
 use crate::components::money;
 use crate::pages::account::successes;
-use entities::checkout::ShippingMethodView;
+use entities::ordering::ShippingMethodView;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

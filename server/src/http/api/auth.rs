@@ -1,12 +1,12 @@
 //! Who is calling the REST API. Turns the request's credentials — the admin
 //! token as a bearer token, or a session cookie — into an
-//! [`Actor`]; what that actor may do is decided in `entities::services::access`.
+//! [`Actor`]; what that actor may do is decided in `entities::kernel::access`.
 
 use super::super::AppState;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use entities::services::access::Actor;
+use entities::kernel::access::Actor;
 use std::convert::Infallible;
 
 /// The acting party of an API request.
@@ -40,7 +40,7 @@ where
 
 /// The signed-in account of an API request (the session cookie); without
 /// one the request answers 401.
-pub struct SignedIn(pub entities::services::accounts::SessionUser);
+pub struct SignedIn(pub entities::accounts::sign_in::SessionUser);
 
 impl<S> FromRequestParts<S> for SignedIn
 where
@@ -54,6 +54,6 @@ where
         app::api::account::session::user(&state.shop, parts)
             .await
             .map(SignedIn)
-            .ok_or_else(|| entities::services::ServiceError::Unauthenticated.into())
+            .ok_or_else(|| entities::ServiceError::Unauthenticated.into())
     }
 }

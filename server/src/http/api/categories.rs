@@ -6,14 +6,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::services::catalog_taxonomy::{self, AdminCategory, CategoryPatch, NewCategory};
-use entities::services::{catalog_api, Shop};
-use entities::views::CategoryNode;
+use entities::catalog::listing;
+use entities::catalog::AdminCategory;
+use entities::catalog::CategoryNode;
+use entities::catalog::CategoryPatch;
+use entities::catalog::NewCategory;
+use entities::Shop;
 
 /// The category tree.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", responses((status = 200, description = "Top-level categories with their sub-categories", body = Vec<CategoryNode>)))]
 pub async fn tree(State(shop): State<Shop>) -> Result<Json<Vec<CategoryNode>>, Problem> {
-    Ok(Json(catalog_api::category_tree(&shop).await?))
+    Ok(Json(listing::category_tree(&shop).await?))
 }
 
 /// Creates a category, at the top level or under `parent`.
@@ -34,7 +37,7 @@ pub async fn create(
     Caller(actor): Caller,
     Body(new): Body<NewCategory>,
 ) -> Result<Response, Problem> {
-    let category = catalog_taxonomy::create_category(&shop, actor, new).await?;
+    let category = entities::catalog::taxonomy::create_category(&shop, actor, new).await?;
     Ok(created(format!("/api/v1/categories/{}", category.slug), category))
 }
 
@@ -59,7 +62,7 @@ pub async fn update(
     Path(slug): Path<String>,
     Body(patch): Body<CategoryPatch>,
 ) -> Result<Json<AdminCategory>, Problem> {
-    Ok(Json(catalog_taxonomy::update_category(&shop, actor, &slug, patch).await?))
+    Ok(Json(entities::catalog::taxonomy::update_category(&shop, actor, &slug, patch).await?))
 }
 
 /// Deletes an empty category.
@@ -81,6 +84,6 @@ pub async fn delete(
     Caller(actor): Caller,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    catalog_taxonomy::delete_category(&shop, actor, &slug).await?;
+    entities::catalog::taxonomy::delete_category(&shop, actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

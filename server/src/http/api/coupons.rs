@@ -7,8 +7,9 @@ use super::problem::{created, Body, Problem};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use entities::checkout::{CouponPatch, CouponView, NewCoupon};
-use entities::services::{coupons, Shop};
+use entities::ordering::coupons;
+use entities::ordering::{CouponPatch, CouponView, NewCoupon};
+use entities::Shop;
 
 /// Makes a coupon: `percent` (basis points of the subtotal), `fixed`
 /// (minor units off, in one currency) or `free_shipping`; with a minimum

@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::privacy::{self, CustomerRecord, ErasureReport};
-use entities::services::Shop;
+use entities::accounts::privacy::{self, CustomerRecord, ErasureReport};
+use entities::Shop;
 use serde::Deserialize;
 
 /// The export as a download named after the account.
@@ -118,7 +118,7 @@ pub async fn audit(
     Caller(actor): Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<AuditLine>>, Problem> {
-    let lines = entities::services::audit::entries(&shop.db, actor, Some(&format!("user:{id}"))).await?;
+    let lines = entities::kernel::audit::entries(&shop.db, actor, Some(&format!("user:{id}"))).await?;
     Ok(Json(
         lines
             .into_iter()

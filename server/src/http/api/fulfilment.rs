@@ -8,9 +8,10 @@ use super::problem::{created, Body, Problem};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Json;
-use entities::admin::{VendorOrder, VendorOrderFilter, VendorOrderPage};
-use entities::checkout::{NewShipment, ReturnDecision, ReturnRequest, ReturnView, ShipmentView};
-use entities::services::{fulfilment, Shop};
+use entities::fulfilment::{NewShipment, ReturnDecision, ReturnRequest};
+use entities::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage};
+use entities::ordering::{ReturnView, ShipmentView};
+use entities::Shop;
 use serde::Deserialize;
 
 /// Ships units of an order: one parcel of one vendor's part, with its
@@ -40,7 +41,7 @@ pub async fn ship(
     Path(id): Path<String>,
     Body(input): Body<NewShipment>,
 ) -> Result<Response, Problem> {
-    let shipment = fulfilment::ship(&shop, actor, &id, input).await?;
+    let shipment = entities::fulfilment::shipments::ship(&shop, actor, &id, input).await?;
     Ok(created(format!("/api/v1/orders/{id}"), shipment))
 }
 
@@ -63,7 +64,7 @@ pub async fn delivered(
     Caller(actor): Caller,
     Path((id, shipment)): Path<(String, String)>,
 ) -> Result<Json<ShipmentView>, Problem> {
-    Ok(Json(fulfilment::mark_delivered(&shop, actor, &id, &shipment).await?))
+    Ok(Json(entities::fulfilment::shipments::mark_delivered(&shop, actor, &id, &shipment).await?))
 }
 
 /// Asks to send units back (the order's customer, whoever holds a guest
@@ -88,7 +89,7 @@ pub async fn request_return(
     Path(id): Path<String>,
     Body(request): Body<ReturnRequest>,
 ) -> Result<Response, Problem> {
-    let made = fulfilment::request_return(&shop, actor, &id, request).await?;
+    let made = entities::fulfilment::returns::request_return(&shop, actor, &id, request).await?;
     Ok(created(format!("/api/v1/orders/{id}"), made))
 }
 
@@ -117,7 +118,7 @@ pub async fn decide(
     Path((id, return_id)): Path<(String, String)>,
     Body(decision): Body<ReturnDecision>,
 ) -> Result<Json<ReturnView>, Problem> {
-    Ok(Json(fulfilment::decide_return(&shop, actor, &id, &return_id, decision).await?))
+    Ok(Json(entities::fulfilment::returns::decide_return(&shop, actor, &id, &return_id, decision).await?))
 }
 
 /// Which sub-orders the vendor list shows.
@@ -152,7 +153,7 @@ pub async fn vendor_orders(
     Query(q): Query<VendorOrdersQuery>,
 ) -> Result<Json<VendorOrderPage>, Problem> {
     let filter = VendorOrderFilter { vendor: q.vendor, status: q.status, after: q.after };
-    Ok(Json(fulfilment::vendor_orders(&shop, actor, &filter).await?))
+    Ok(Json(entities::marketplace::vendor_orders::vendor_orders(&shop, actor, &filter).await?))
 }
 
 /// Which vendor's part an admin reads.
@@ -183,5 +184,5 @@ pub async fn vendor_order(
     Path(id): Path<String>,
     Query(q): Query<VendorQuery>,
 ) -> Result<Json<VendorOrder>, Problem> {
-    Ok(Json(fulfilment::vendor_order(&shop, actor, &id, q.vendor.as_deref()).await?))
+    Ok(Json(entities::marketplace::vendor_orders::vendor_order(&shop, actor, &id, q.vendor.as_deref()).await?))
 }

@@ -7,8 +7,10 @@ use super::problem::{created, Body, Problem};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use entities::checkout::{GiftCardBalance, GiftCardView, IssuedGiftCard, NewGiftCard, OrderView, Redeem};
-use entities::services::{gift_cards, Shop};
+use entities::ordering::OrderView;
+use entities::payments::gift_cards;
+use entities::payments::{GiftCardBalance, GiftCardView, IssuedGiftCard, NewGiftCard, Redeem};
+use entities::Shop;
 use serde::Deserialize;
 
 /// Issues a gift card (admins); with `customer_email`, store credit of that

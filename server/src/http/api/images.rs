@@ -7,9 +7,10 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::images::{self, AdminImage, ImagePatch, Upload, MAX_BYTES, MAX_FILES};
-use entities::services::Shop;
+use entities::catalog::images::{self, Upload, MAX_BYTES, MAX_FILES};
+use entities::catalog::{AdminImage, ImagePatch};
 use entities::ProductId;
+use entities::Shop;
 
 /// The largest request body an upload may have: every file at its limit,
 /// plus room for the form's own bytes.

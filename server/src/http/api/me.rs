@@ -8,8 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::account::{AccountView, AddressInput, AddressView, OrderHistory, ProfilePatch};
-use entities::services::{accounts, addresses, orders, Shop};
+use entities::accounts::addresses;
+use entities::accounts::{AccountView, AddressInput, AddressView, ProfilePatch};
+use entities::ordering::OrderHistory;
+use entities::Shop;
 use serde::Deserialize;
 
 /// The signed-in account.
@@ -23,7 +25,7 @@ use serde::Deserialize;
     )
 )]
 pub async fn get(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Json<AccountView>, Problem> {
-    Ok(Json(accounts::profile(&shop, me.user_id).await?))
+    Ok(Json(entities::accounts::profile::profile(&shop, me.user_id).await?))
 }
 
 /// Changes the name and marketing consent.
@@ -43,7 +45,7 @@ pub async fn update(
     SignedIn(me): SignedIn,
     Body(patch): Body<ProfilePatch>,
 ) -> Result<Json<AccountView>, Problem> {
-    Ok(Json(accounts::update_profile(&shop, me.user_id, patch).await?))
+    Ok(Json(entities::accounts::profile::update_profile(&shop, me.user_id, patch).await?))
 }
 
 /// Which page of the order history.
@@ -69,7 +71,7 @@ pub async fn orders(
     SignedIn(me): SignedIn,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Json<OrderHistory>, Problem> {
-    Ok(Json(orders::customer_orders(&shop, me.user_id, q.before.as_deref()).await?))
+    Ok(Json(entities::ordering::order_lists::customer_orders(&shop, me.user_id, q.before.as_deref()).await?))
 }
 
 /// The address book, defaults first.

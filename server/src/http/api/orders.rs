@@ -8,9 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::checkout::{OrderView, PlaceOrder, Quote, QuoteRequest};
-use entities::services::{orders, Shop};
-use entities::OrderStatus;
+use entities::ordering::OrderStatus;
+use entities::ordering::{OrderView, PlaceOrder, Quote, QuoteRequest};
+use entities::Shop;
 use serde::Deserialize;
 
 /// The header that makes placing an order safe to retry.
@@ -40,7 +40,7 @@ pub async fn place(
     peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Body(mut input): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
-    let forwarded = entities::services::network::forwarded_for(
+    let forwarded = entities::kernel::network::forwarded_for(
         headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
     );
     input.client_ip = peer.map(|p| shop.proxies.client_ip(p.0 .0.ip(), forwarded.as_deref()).to_string());
@@ -48,7 +48,7 @@ pub async fn place(
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| Problem::invalid_field("Idempotency-Key", "header is required (a UUID will do)"))?;
-    let (order, fresh) = orders::place_order(&shop, actor, key, input).await?;
+    let (order, fresh) = entities::ordering::placing::place_order(&shop, actor, key, input).await?;
     Ok(if fresh {
         created(format!("/api/v1/orders/{}", order.id), order)
     } else {
@@ -76,7 +76,7 @@ pub async fn get_one(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<OrderView>, Problem> {
-    Ok(Json(orders::order_for(&shop, actor, &id).await?))
+    Ok(Json(entities::ordering::view::order_for(&shop, actor, &id).await?))
 }
 
 /// A new status for an order.
@@ -110,7 +110,7 @@ pub async fn change_status(
     Path(id): Path<String>,
     Body(change): Body<StatusChange>,
 ) -> Result<Json<OrderView>, Problem> {
-    Ok(Json(orders::change_status(&shop, actor, &id, change.status).await?))
+    Ok(Json(entities::ordering::life::change_status(&shop, actor, &id, change.status).await?))
 }
 
 /// What an order for a cart would cost to a country, with a shipping
@@ -127,7 +127,7 @@ pub async fn change_status(
     )
 )]
 pub async fn quote(State(shop): State<Shop>, Body(req): Body<QuoteRequest>) -> Result<Json<Quote>, Problem> {
-    Ok(Json(orders::quote(&shop, &req).await?))
+    Ok(Json(entities::ordering::quote::quote(&shop, &req).await?))
 }
 
 /// An order's fraud screening (staff): score, reasons, whether it is held,
@@ -139,7 +139,7 @@ pub async fn quote(State(shop): State<Shop>, Body(req): Body<QuoteRequest>) -> R
     params(("id" = String, Path, description = "The order's public id")),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "The screening", body = entities::services::orders::RiskView),
+        (status = 200, description = "The screening", body = entities::ordering::RiskView),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
     )
@@ -148,8 +148,8 @@ pub async fn risk(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<entities::services::orders::RiskView>, Problem> {
-    Ok(Json(orders::risk_of(&shop, actor, &id).await?))
+) -> Result<Json<entities::ordering::RiskView>, Problem> {
+    Ok(Json(entities::ordering::order_lists::risk_of(&shop, actor, &id).await?))
 }
 
 /// Releases an order held for review (staff), so it can be fulfilled.
@@ -160,7 +160,7 @@ pub async fn risk(
     params(("id" = String, Path, description = "The order's public id")),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Released", body = entities::services::orders::RiskView),
+        (status = 200, description = "Released", body = entities::ordering::RiskView),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order is not held", body = Problem, content_type = "application/problem+json"),
     )
@@ -169,6 +169,6 @@ pub async fn release(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<entities::services::orders::RiskView>, Problem> {
-    Ok(Json(orders::release_review(&shop, actor, &id).await?))
+) -> Result<Json<entities::ordering::RiskView>, Problem> {
+    Ok(Json(entities::ordering::life::release_review(&shop, actor, &id).await?))
 }

@@ -8,8 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::payments::{self, EventRecord, PaymentProgress, PaymentStart, Receipt};
-use entities::services::{ServiceError, Shop};
+use entities::payments::inbox::Receipt;
+use entities::payments::start::PaymentProgress;
+use entities::payments::start::PaymentStart;
+use entities::payments::EventRecord;
+use entities::ServiceError;
+use entities::Shop;
 use serde::Deserialize;
 
 /// Which provider to pay with.
@@ -40,7 +44,7 @@ pub async fn start(
     Path(id): Path<String>,
     Query(q): Query<ProviderQuery>,
 ) -> Result<Response, Problem> {
-    let started = payments::start(&shop, &id, q.provider.as_deref()).await?;
+    let started = entities::payments::start::start(&shop, &id, q.provider.as_deref()).await?;
     Ok(created(format!("/api/v1/orders/{id}"), started))
 }
 
@@ -76,7 +80,7 @@ pub async fn confirm(
     Path(id): Path<String>,
     Body(req): Body<ConfirmRequest>,
 ) -> Result<Json<PaymentProgress>, Problem> {
-    Ok(Json(payments::confirm(&shop, &id, req.provider.as_deref(), &req.payment_method).await?))
+    Ok(Json(entities::payments::start::confirm(&shop, &id, req.provider.as_deref(), &req.payment_method).await?))
 }
 
 /// Asks the providers where the order's open payments stand and settles
@@ -88,15 +92,15 @@ pub async fn confirm(
     tag = "payments",
     params(("id" = String, Path, description = "The order's public id")),
     responses(
-        (status = 200, description = "The order as it is now", body = entities::checkout::OrderView),
+        (status = 200, description = "The order as it is now", body = entities::ordering::OrderView),
         (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn settle(
     State(shop): State<Shop>,
     Path(id): Path<String>,
-) -> Result<Json<entities::checkout::OrderView>, Problem> {
-    Ok(Json(payments::settle(&shop, &id).await?))
+) -> Result<Json<entities::ordering::OrderView>, Problem> {
+    Ok(Json(entities::payments::settle::settle(&shop, &id).await?))
 }
 
 /// An amount to capture.
@@ -117,7 +121,7 @@ pub struct CaptureRequest {
     request_body = CaptureRequest,
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Captured", body = entities::checkout::OrderView),
+        (status = 200, description = "Captured", body = entities::ordering::OrderView),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing authorized to capture, or the provider refused", body = Problem, content_type = "application/problem+json"),
     )
@@ -127,8 +131,8 @@ pub async fn capture(
     Caller(actor): Caller,
     Path(id): Path<String>,
     Body(req): Body<CaptureRequest>,
-) -> Result<Json<entities::checkout::OrderView>, Problem> {
-    Ok(Json(payments::capture(&shop, actor, &id, req.amount_minor).await?))
+) -> Result<Json<entities::ordering::OrderView>, Problem> {
+    Ok(Json(entities::payments::settle::capture(&shop, actor, &id, req.amount_minor).await?))
 }
 
 /// "Pay with PayPal" on the order page (a plain form, so it works without
@@ -136,7 +140,7 @@ pub async fn capture(
 /// to approve it; if PayPal cannot be reached, back to the order page, which
 /// says so.
 pub async fn paypal_start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Response, Problem> {
-    match payments::start(&shop, &id, Some("paypal")).await {
+    match entities::payments::start::start(&shop, &id, Some("paypal")).await {
         Ok(PaymentStart { redirect_url: Some(url), .. }) => Ok(axum::response::Redirect::to(&url).into_response()),
         Ok(_) | Err(ServiceError::Port(_) | ServiceError::Conflict(_)) => {
             Ok(axum::response::Redirect::to(&format!("/orders/{id}?payment_error=paypal")).into_response())
@@ -160,7 +164,7 @@ pub async fn paypal_return(
     Path(id): Path<String>,
     Query(q): Query<PayPalReturn>,
 ) -> Result<Response, Problem> {
-    match payments::return_from_provider(&shop, &id, "paypal", &q.token).await {
+    match entities::payments::settle::return_from_provider(&shop, &id, "paypal", &q.token).await {
         Ok(_) | Err(ServiceError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
     }
@@ -176,7 +180,7 @@ pub async fn paypal_return(
     params(("id" = String, Path, description = "The order's public id")),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Recorded; the order is paid", body = entities::checkout::OrderView),
+        (status = 200, description = "Recorded; the order is paid", body = entities::ordering::OrderView),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No bank transfer is waiting", body = Problem, content_type = "application/problem+json"),
     )
@@ -185,8 +189,8 @@ pub async fn received(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<entities::checkout::OrderView>, Problem> {
-    Ok(Json(payments::record_received(&shop, actor, &id).await?))
+) -> Result<Json<entities::ordering::OrderView>, Problem> {
+    Ok(Json(entities::payments::settle::record_received(&shop, actor, &id).await?))
 }
 
 /// The built-in test provider's webhook (`/api/v1/webhooks/payments`).
@@ -238,7 +242,7 @@ async fn receive(shop: &Shop, provider: &str, headers: &HeaderMap, body: &[u8]) 
         .iter()
         .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
         .collect();
-    let receipt = match payments::store(shop, provider, &headers, body).await {
+    let receipt = match entities::payments::inbox::store(shop, provider, &headers, body).await {
         Ok(receipt) => receipt,
         Err(ServiceError::Ignored(kind)) => {
             return Ok(Json(serde_json::json!({ "ignored": kind })).into_response());
@@ -248,7 +252,7 @@ async fn receive(shop: &Shop, provider: &str, headers: &HeaderMap, body: &[u8]) 
     // Stored: from here a crash loses nothing (the retry worker applies it).
     crate::crash::point("after-storing-payment-event");
     if !receipt.duplicate {
-        payments::apply_stored(shop, receipt.id).await;
+        entities::payments::inbox::apply_stored(shop, receipt.id).await;
     }
     Ok(Json(receipt).into_response())
 }
@@ -278,7 +282,7 @@ pub struct RefundRequest {
     request_body = RefundRequest,
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Refunded; the order is refunded or partially refunded", body = entities::checkout::OrderView),
+        (status = 200, description = "Refunded; the order is refunded or partially refunded", body = entities::ordering::OrderView),
         (status = 400, description = "An amount that is not between 1 and what is left", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or no such payment of it", body = Problem, content_type = "application/problem+json"),
@@ -291,8 +295,11 @@ pub async fn refund(
     Caller(actor): Caller,
     Path(id): Path<String>,
     Body(req): Body<RefundRequest>,
-) -> Result<Json<entities::checkout::OrderView>, Problem> {
-    Ok(Json(payments::refund(&shop, actor, &id, req.amount_minor, &req.reason, req.payment.as_deref()).await?))
+) -> Result<Json<entities::ordering::OrderView>, Problem> {
+    Ok(Json(
+        entities::payments::refunds::refund(&shop, actor, &id, req.amount_minor, &req.reason, req.payment.as_deref())
+            .await?,
+    ))
 }
 
 /// How many events to list.
@@ -319,7 +326,7 @@ pub async fn events(
     Caller(actor): Caller,
     Query(q): Query<EventsQuery>,
 ) -> Result<Json<Vec<EventRecord>>, Problem> {
-    Ok(Json(payments::list_events(&shop, actor, q.limit.unwrap_or(50)).await?))
+    Ok(Json(entities::payments::inbox::list_events(&shop, actor, q.limit.unwrap_or(50)).await?))
 }
 
 /// Applies a received event again (admins): safe, as applying is idempotent.
@@ -340,5 +347,5 @@ pub async fn replay(
     Caller(actor): Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<EventRecord>, Problem> {
-    Ok(Json(payments::replay(&shop, actor, id).await?))
+    Ok(Json(entities::payments::inbox::replay(&shop, actor, id).await?))
 }

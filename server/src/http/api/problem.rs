@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::ServiceError;
+use entities::ServiceError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

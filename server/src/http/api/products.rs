@@ -6,12 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use entities::services::catalog_admin::{
-    self, AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, VariantPatch,
-};
-use entities::services::catalog_api::{self, ProductQuery, ProductSort};
-use entities::services::Shop;
-use entities::views::{ProductCard, ProductDetail, ProductList, ProductRecommendations};
+use entities::catalog::listing::{ProductQuery, ProductSort};
+use entities::catalog::AdminProduct;
+use entities::catalog::AdminVariant;
+use entities::catalog::NewProduct;
+use entities::catalog::NewVariant;
+use entities::catalog::ProductPatch;
+use entities::catalog::VariantPatch;
+use entities::catalog::{ProductCard, ProductDetail, ProductList, ProductRecommendations};
+use entities::Shop;
 use entities::{ProductId, VariantId};
 use serde::Deserialize;
 
@@ -75,7 +78,7 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
         })?,
     };
     let query = ProductQuery { category: params.category, vendor: params.vendor, limit, cursor: params.cursor, sort };
-    Ok(Json(catalog_api::list_products(&shop, &query).await?))
+    Ok(Json(entities::catalog::listing::list_products(&shop, &query).await?))
 }
 
 /// One product for sale with its variants.
@@ -91,7 +94,7 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
     )
 )]
 pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Json<ProductDetail>, Problem> {
-    Ok(Json(catalog_api::product_by_id(&shop, product_id(&id)?).await?))
+    Ok(Json(entities::catalog::listing::product_by_id(&shop, product_id(&id)?).await?))
 }
 
 /// A product in any status (draft and archived included), as its admin or
@@ -113,7 +116,7 @@ pub async fn get_for_edit(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<AdminProduct>, Problem> {
-    Ok(Json(catalog_admin::admin_product(&shop, actor, product_id(&id)?).await?))
+    Ok(Json(entities::catalog::products::admin_product(&shop, actor, product_id(&id)?).await?))
 }
 
 /// Creates a product with its variants (status `draft` unless given).
@@ -134,7 +137,7 @@ pub async fn create(
     Caller(actor): Caller,
     Body(new): Body<NewProduct>,
 ) -> Result<Response, Problem> {
-    let product = catalog_admin::create_product(&shop, actor, new).await?;
+    let product = entities::catalog::products::create_product(&shop, actor, new).await?;
     Ok(created(format!("/api/v1/products/{}", product.id), product))
 }
 
@@ -160,7 +163,7 @@ pub async fn update(
     Path(id): Path<String>,
     Body(patch): Body<ProductPatch>,
 ) -> Result<Json<AdminProduct>, Problem> {
-    Ok(Json(catalog_admin::update_product(&shop, actor, product_id(&id)?, patch).await?))
+    Ok(Json(entities::catalog::products::update_product(&shop, actor, product_id(&id)?, patch).await?))
 }
 
 /// Deletes a product with its variants and images (and the cart lines that
@@ -185,10 +188,10 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let id = product_id(&id)?;
-    Ok(match catalog_admin::delete_product(&shop, actor, id).await? {
-        catalog_admin::Deletion::Deleted => StatusCode::NO_CONTENT.into_response(),
-        catalog_admin::Deletion::Archived => {
-            Json(catalog_admin::admin_product(&shop, actor, id).await?).into_response()
+    Ok(match entities::catalog::products::delete_product(&shop, actor, id).await? {
+        entities::catalog::products::Deletion::Deleted => StatusCode::NO_CONTENT.into_response(),
+        entities::catalog::products::Deletion::Archived => {
+            Json(entities::catalog::products::admin_product(&shop, actor, id).await?).into_response()
         }
     })
 }
@@ -214,7 +217,7 @@ pub async fn add_variant(
     Path(id): Path<String>,
     Body(new): Body<NewVariant>,
 ) -> Result<Response, Problem> {
-    let variant = catalog_admin::add_variant(&shop, actor, product_id(&id)?, new).await?;
+    let variant = entities::catalog::variants::add_variant(&shop, actor, product_id(&id)?, new).await?;
     Ok(created(format!("/api/v1/variants/{}", variant.id), variant))
 }
 
@@ -239,7 +242,7 @@ pub async fn update_variant(
     Path(id): Path<String>,
     Body(patch): Body<VariantPatch>,
 ) -> Result<Json<AdminVariant>, Problem> {
-    Ok(Json(catalog_admin::update_variant(&shop, actor, variant_id(&id)?, patch).await?))
+    Ok(Json(entities::catalog::variants::update_variant(&shop, actor, variant_id(&id)?, patch).await?))
 }
 
 /// Deletes a variant (never a product's last one).
@@ -261,7 +264,7 @@ pub async fn delete_variant(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    catalog_admin::delete_variant(&shop, actor, variant_id(&id)?).await?;
+    entities::catalog::variants::delete_variant(&shop, actor, variant_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -281,7 +284,7 @@ pub async fn recommendations(
     State(shop): State<Shop>,
     Path(id): Path<String>,
 ) -> Result<Json<ProductRecommendations>, Problem> {
-    Ok(Json(entities::services::recommend::for_product(&shop, product_id(&id)?).await?))
+    Ok(Json(entities::catalog::recommend::for_product(&shop, product_id(&id)?).await?))
 }
 
 /// The most viewed products over the last two days, most first (up to 24).
@@ -292,7 +295,7 @@ pub async fn recommendations(
     responses((status = 200, description = "Trending products", body = Vec<ProductCard>))
 )]
 pub async fn trending(State(shop): State<Shop>) -> Result<Json<Vec<ProductCard>>, Problem> {
-    Ok(Json(entities::services::recommend::trending(&shop, 24).await?))
+    Ok(Json(entities::catalog::recommend::trending(&shop, 24).await?))
 }
 
 /// Every product (any status) as CSV, one row per variant, in the columns
@@ -309,7 +312,7 @@ pub async fn trending(State(shop): State<Shop>) -> Result<Json<Vec<ProductCard>>
 )]
 pub async fn export_csv(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Response, Problem> {
     use axum::response::IntoResponse;
-    let csv = entities::services::catalog_csv::export(&shop, actor).await?;
+    let csv = entities::catalog::csv::export(&shop, actor).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -332,7 +335,7 @@ pub async fn export_csv(State(shop): State<Shop>, Caller(actor): Caller) -> Resu
     request_body(content = String, content_type = "text/csv"),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "What was applied, and each row that was not", body = entities::services::catalog_csv::ImportReport),
+        (status = 200, description = "What was applied, and each row that was not", body = entities::catalog::ImportReport),
         (status = 400, description = "Not CSV with a known header", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
     )
@@ -341,7 +344,7 @@ pub async fn import_csv(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     body: axum::body::Bytes,
-) -> Result<Json<entities::services::catalog_csv::ImportReport>, Problem> {
+) -> Result<Json<entities::catalog::ImportReport>, Problem> {
     let text = std::str::from_utf8(&body).map_err(|_| Problem::invalid_field("body", "is not UTF-8 text"))?;
-    Ok(Json(entities::services::catalog_csv::import(&shop, actor, text).await?))
+    Ok(Json(entities::catalog::csv::import(&shop, actor, text).await?))
 }

@@ -8,8 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::review::{Moderation, MyReview, ProductReviews, ReplyInput, ReviewInput, ReviewStatus, StaffReview};
-use entities::services::{reviews, Shop};
+use entities::catalog::review::{
+    Moderation, MyReview, ProductReviews, ReplyInput, ReviewInput, ReviewStatus, StaffReview,
+};
+use entities::catalog::reviews;
+use entities::Shop;
 use serde::Deserialize;
 
 /// Which page of a product's reviews.

@@ -4,9 +4,10 @@
 use super::problem::Problem;
 use axum::extract::{RawQuery, State};
 use axum::Json;
-use entities::services::search::{self, MAX_PAGE, MAX_QUERY_CHARS};
-use entities::services::{ServiceError, Shop};
-use entities::views::{SearchRequest, SearchResults, Suggestions};
+use entities::catalog::search::{self, MAX_PAGE, MAX_QUERY_CHARS};
+use entities::catalog::{SearchRequest, SearchResults, Suggestions};
+use entities::ServiceError;
+use entities::Shop;
 
 /// The query string of a search. Parameters marked "repeatable" may appear
 /// several times: the search then matches any of their values.

@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::checkout::{ShippingMethodInput, ShippingMethodView, TaxRateInput, TaxRateView};
-use entities::services::{shipping_admin, Shop};
+use entities::ordering::shipping;
+use entities::ordering::{ShippingMethodInput, ShippingMethodView, TaxRateInput, TaxRateView};
+use entities::Shop;
 
 /// The shipping methods the caller keeps: every one for admins (the shop's
 /// own first); the shop's and their own vendor's for vendor staff.
@@ -24,7 +25,7 @@ use entities::services::{shipping_admin, Shop};
     )
 )]
 pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Json<Vec<ShippingMethodView>>, Problem> {
-    Ok(Json(shipping_admin::methods(&shop, actor).await?))
+    Ok(Json(shipping::methods(&shop, actor).await?))
 }
 
 /// Makes a shipping method: flat or by weight, free from a subtotal on, in
@@ -47,7 +48,7 @@ pub async fn create(
     Caller(actor): Caller,
     Body(input): Body<ShippingMethodInput>,
 ) -> Result<Response, Problem> {
-    let made = shipping_admin::create_method(&shop, actor, input).await?;
+    let made = shipping::create_method(&shop, actor, input).await?;
     Ok(created(format!("/api/v1/shipping-methods/{}", made.id), made))
 }
 
@@ -71,7 +72,7 @@ pub async fn replace(
     Path(id): Path<i64>,
     Body(input): Body<ShippingMethodInput>,
 ) -> Result<Json<ShippingMethodView>, Problem> {
-    Ok(Json(shipping_admin::replace_method(&shop, actor, id, input).await?))
+    Ok(Json(shipping::replace_method(&shop, actor, id, input).await?))
 }
 
 /// Deletes a shipping method (orders keep the copy they used).
@@ -91,7 +92,7 @@ pub async fn delete(
     Caller(actor): Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Problem> {
-    shipping_admin::delete_method(&shop, actor, id).await?;
+    shipping::delete_method(&shop, actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -107,7 +108,7 @@ pub async fn delete(
     )
 )]
 pub async fn rates(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Json<Vec<TaxRateView>>, Problem> {
-    Ok(Json(shipping_admin::rates(&shop, actor).await?))
+    Ok(Json(shipping::rates(&shop, actor).await?))
 }
 
 /// Sets a destination's tax rate (made or changed; orders keep theirs).
@@ -129,7 +130,7 @@ pub async fn set_rate(
     Path(country): Path<String>,
     Body(input): Body<TaxRateInput>,
 ) -> Result<Json<TaxRateView>, Problem> {
-    Ok(Json(shipping_admin::set_rate(&shop, actor, &country, input).await?))
+    Ok(Json(shipping::set_rate(&shop, actor, &country, input).await?))
 }
 
 /// Removes a destination's tax rate: orders there are taxed at 0 after.
@@ -149,6 +150,6 @@ pub async fn delete_rate(
     Caller(actor): Caller,
     Path(country): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    shipping_admin::delete_rate(&shop, actor, &country).await?;
+    shipping::delete_rate(&shop, actor, &country).await?;
     Ok(StatusCode::NO_CONTENT)
 }

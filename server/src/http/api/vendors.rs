@@ -6,14 +6,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::services::catalog_taxonomy::{self, AdminVendor, NewVendor, VendorPatch};
-use entities::services::{catalog_api, Shop};
-use entities::views::VendorView;
+use entities::catalog::listing;
+use entities::catalog::VendorView;
+use entities::marketplace::vendors::AdminVendor;
+use entities::marketplace::vendors::NewVendor;
+use entities::marketplace::vendors::VendorPatch;
+use entities::Shop;
 
 /// All vendors, by name.
 #[utoipa::path(get, path = "/api/v1/vendors", tag = "catalog", responses((status = 200, description = "Every vendor", body = Vec<VendorView>)))]
 pub async fn list(State(shop): State<Shop>) -> Result<Json<Vec<VendorView>>, Problem> {
-    Ok(Json(catalog_api::vendors(&shop).await?))
+    Ok(Json(listing::vendors(&shop).await?))
 }
 
 /// One vendor.
@@ -28,7 +31,7 @@ pub async fn list(State(shop): State<Shop>) -> Result<Json<Vec<VendorView>>, Pro
     )
 )]
 pub async fn get_one(State(shop): State<Shop>, Path(slug): Path<String>) -> Result<Json<VendorView>, Problem> {
-    Ok(Json(catalog_api::vendor_by_slug(&shop, &slug).await?))
+    Ok(Json(listing::vendor_by_slug(&shop, &slug).await?))
 }
 
 /// Creates a vendor (admins).
@@ -49,7 +52,7 @@ pub async fn create(
     Caller(actor): Caller,
     Body(new): Body<NewVendor>,
 ) -> Result<Response, Problem> {
-    let vendor = catalog_taxonomy::create_vendor(&shop, actor, new).await?;
+    let vendor = entities::marketplace::vendors::create_vendor(&shop, actor, new).await?;
     Ok(created(format!("/api/v1/vendors/{}", vendor.slug), vendor))
 }
 
@@ -74,7 +77,7 @@ pub async fn update(
     Path(slug): Path<String>,
     Body(patch): Body<VendorPatch>,
 ) -> Result<Json<AdminVendor>, Problem> {
-    Ok(Json(catalog_taxonomy::update_vendor(&shop, actor, &slug, patch).await?))
+    Ok(Json(entities::marketplace::vendors::update_vendor(&shop, actor, &slug, patch).await?))
 }
 
 /// Deletes a vendor that has no products and no staff.
@@ -96,6 +99,6 @@ pub async fn delete(
     Caller(actor): Caller,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    catalog_taxonomy::delete_vendor(&shop, actor, &slug).await?;
+    entities::marketplace::vendors::delete_vendor(&shop, actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

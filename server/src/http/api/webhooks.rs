@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use entities::services::webhooks::{self, DeliveryRecord, NewSubscription, Subscription};
-use entities::services::Shop;
+use entities::events::webhooks::{self, DeliveryRecord, NewSubscription, Subscription};
+use entities::Shop;
 
 /// Registers a URL for events. Each delivery is a POST of
 /// `{id, topic, created_at, data}` signed with the returned secret

@@ -1,0 +1,3 @@
+//! Notifications: the mail queue that every email goes through.
+
+pub mod mail;
