@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod catalog;
+#[cfg(feature = "db")]
 pub mod events;
 pub mod fulfilment;
 pub mod kernel;
@@ -27,7 +28,7 @@ mod shop;
 
 #[cfg(feature = "db")]
 pub use kernel::{write_txn, ServiceError, ServiceResult};
-pub use kernel::{CategoryId, ProductId, UserId, VariantId, VendorId};
+pub use kernel::{CategoryId, ImageId, OrderId, ProductId, UserId, VariantId, VendorId};
 pub use kernel::{Currency, Email, Money, MoneyError, ParseError, Sku, Slug};
 #[cfg(feature = "db")]
 pub use shop::{Shop, ShopSettings};

@@ -25,6 +25,7 @@ mod m20261124_000020_shipments_and_returns;
 mod m20261124_000021_one_open_payment;
 mod m20261124_000022_gift_cards;
 mod m20261125_000023_shipping_codes_unique;
+mod m20261204_000024_event_schema_versions;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000021_one_open_payment::Migration),
             Box::new(m20261124_000022_gift_cards::Migration),
             Box::new(m20261125_000023_shipping_codes_unique::Migration),
+            Box::new(m20261204_000024_event_schema_versions::Migration),
         ]
     }
 }

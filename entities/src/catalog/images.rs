@@ -4,6 +4,8 @@
 //! request path, and the product page shows a placeholder until then.
 
 use crate::catalog::{AdminImage, ImagePatch};
+use crate::events::{DomainEvent, ImageUploaded};
+use crate::kernel::{ImageId, ProductId};
 
 use crate::catalog::products::changed;
 use crate::catalog::{rendition_url, RENDITION_WIDTHS};
@@ -166,8 +168,8 @@ pub async fn add_images(
         }
         .insert(&txn)
         .await?;
-        outbox::record(&txn, "image.uploaded", serde_json::json!({ "image_id": row.id, "product_id": product_id }))
-            .await?;
+        let uploaded = ImageUploaded { image_id: ImageId::new(row.id), product_id: ProductId::new(product_id) };
+        outbox::record(&txn, DomainEvent::ImageUploaded(uploaded)).await?;
         created.push(AdminImage::from(row));
     }
     // The page shows the placeholder at once.

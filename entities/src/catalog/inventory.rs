@@ -8,6 +8,8 @@
 //! never goes below zero unless the variant allows backorders.
 
 use crate::events::outbox;
+use crate::events::{DomainEvent, StockLevel};
+use crate::kernel::VariantId;
 use crate::model::{reservation, reservation_line, stock_ledger, stock_level, variant, warehouse};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -126,9 +128,10 @@ async fn available_changed<C: ConnectionTrait>(txn: &C, variant_id: i64, change:
     let row = txn.query_one(&update).await?.ok_or(ServiceError::NotFound("variant"))?;
     let now: i32 = row.try_get("", "stock")?;
     let before = now - change;
-    outbox::record(txn, "stock.changed", serde_json::json!({ "variant_id": variant_id, "available": now })).await?;
+    let level = StockLevel { variant_id: VariantId::new(variant_id), available: now };
+    outbox::record(txn, DomainEvent::StockChanged(level)).await?;
     if now <= LOW_STOCK && before > LOW_STOCK {
-        outbox::record(txn, "stock.low", serde_json::json!({ "variant_id": variant_id, "available": now })).await?;
+        outbox::record(txn, DomainEvent::StockLow(level)).await?;
     }
     Ok(())
 }

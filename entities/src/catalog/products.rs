@@ -5,8 +5,10 @@
 
 use crate::catalog::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch};
 use crate::events::outbox;
+use crate::events::{DomainEvent, ProductChanged};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
 use crate::kernel::validate::{unique_violation, Check};
+use crate::kernel::ProductId;
 use crate::kernel::{Currency, Sku, Slug};
 use crate::model::order_line;
 use crate::model::{cart_item, category, product, variant, vendor};
@@ -184,7 +186,8 @@ async fn free_slug<C: ConnectionTrait>(db: &C, title: &str) -> ServiceResult<Str
 
 /// Records that a product changed, for the indexer and the cache.
 pub(crate) async fn changed<C: ConnectionTrait>(txn: &C, id: i64, slug: &str) -> ServiceResult<()> {
-    outbox::record(txn, "product.changed", serde_json::json!({ "product_id": id, "slug": slug })).await?;
+    let changed = ProductChanged { product_id: ProductId::new(id), slug: slug.to_owned() };
+    outbox::record(txn, DomainEvent::ProductChanged(changed)).await?;
     Ok(())
 }
 

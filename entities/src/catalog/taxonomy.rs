@@ -6,8 +6,10 @@
 use crate::catalog::AdminCategoryNode;
 use crate::catalog::{AdminCategory, CategoryPatch, NewCategory};
 use crate::events::outbox;
+use crate::events::{CategoryChanged, DomainEvent};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
 use crate::kernel::validate::{unique_violation, Check};
+use crate::kernel::CategoryId;
 use crate::kernel::Slug;
 use crate::model::{category, product};
 use crate::ServiceError;
@@ -45,7 +47,8 @@ fn admin_category(c: category::Model, parent: Option<String>) -> AdminCategory {
 }
 
 async fn category_changed<C: ConnectionTrait>(txn: &C, c: &category::Model) -> ServiceResult<()> {
-    outbox::record(txn, "category.changed", serde_json::json!({ "category_id": c.id, "path": c.path })).await?;
+    let changed = CategoryChanged { category_id: CategoryId::new(c.id), path: c.path.clone() };
+    outbox::record(txn, DomainEvent::CategoryChanged(changed)).await?;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Writing events into the outbox, and relaying them to the event bus.
 
+use crate::events::{DomainEvent, Envelope, SCHEMA_VERSION};
 use crate::model::outbox;
-use crate::ports::{Event, EventBus};
+use crate::ports::EventBus;
 use crate::ServiceResult;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -13,16 +14,18 @@ pub const CLAIM: Duration = Duration::seconds(30);
 /// How long one publish may take before it counts as failed.
 pub const PUBLISH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Records an event in the same transaction as the change it describes.
+/// Records `event` in the same transaction as the change it describes.
 ///
 /// # Errors
 /// When the insert fails (the caller's transaction then rolls back).
-pub async fn record<C: ConnectionTrait>(txn: &C, topic: &str, payload: serde_json::Value) -> ServiceResult<uuid::Uuid> {
+pub async fn record<C: ConnectionTrait>(txn: &C, event: DomainEvent) -> ServiceResult<uuid::Uuid> {
     let event_id = uuid::Uuid::new_v4();
+    let (topic, payload) = event.to_parts();
     outbox::Entity::insert(outbox::ActiveModel {
         event_id: Set(event_id),
-        topic: Set(topic.to_owned()),
+        topic: Set(topic),
         payload: Set(payload),
+        schema_version: Set(SCHEMA_VERSION as i16),
         created_at: Set(Utc::now()),
         published_at: Set(None),
         claimed_until: Set(None),
@@ -49,8 +52,17 @@ pub async fn relay_batch(db: &DatabaseConnection, bus: &dyn EventBus, batch: u64
     let rows = claim(db, batch).await?;
     let mut published = Vec::with_capacity(rows.len());
     for row in rows {
-        let event = Event { id: row.event_id, topic: row.topic.clone(), payload: row.payload.clone() };
-        match tokio::time::timeout(PUBLISH_TIMEOUT, bus.publish(&event)).await {
+        let event = match DomainEvent::from_parts(&row.topic, row.payload.clone()) {
+            Ok(event) => event,
+            Err(e) => {
+                // Kept, not dropped: a newer build may read it.
+                tracing::error!(event_id = %row.event_id, topic = %row.topic, error = %e, "an outbox event this build cannot read; will retry");
+                continue;
+            }
+        };
+        let version = u16::try_from(row.schema_version).unwrap_or(SCHEMA_VERSION);
+        let envelope = Envelope { id: row.event_id, version, event };
+        match tokio::time::timeout(PUBLISH_TIMEOUT, bus.publish(&envelope)).await {
             Ok(Ok(())) => published.push(row.id),
             Ok(Err(e)) => {
                 tracing::warn!(event_id = %row.event_id, error = %e, "event bus refused an event; will retry")

@@ -6,9 +6,9 @@
 //! or given up after [`MAX_ATTEMPTS`] tries with growing delays. Every try
 //! is logged on the delivery.
 
+use crate::events::Envelope;
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::model::{webhook_delivery, webhook_subscription};
-use crate::ports::Event;
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::Shop;
@@ -184,17 +184,19 @@ pub async fn deliveries(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<Vec
 ///
 /// # Errors
 /// `Database`.
-pub async fn enqueue<C: ConnectionTrait>(db: &C, event: &Event) -> ServiceResult<u64> {
+pub async fn enqueue<C: ConnectionTrait>(db: &C, envelope: &Envelope) -> ServiceResult<u64> {
+    let (topic, payload) = envelope.event.to_parts();
     let subs =
         webhook_subscription::Entity::find().filter(webhook_subscription::Column::Active.eq(true)).all(db).await?;
     let now = Utc::now();
     let mut queued = 0;
-    for s in subs.into_iter().filter(|s| wants(&crate::kernel::json::string_list(&s.topics), &event.topic)) {
+    for s in subs.into_iter().filter(|s| wants(&crate::kernel::json::string_list(&s.topics), &topic)) {
         queued += webhook_delivery::Entity::insert(webhook_delivery::ActiveModel {
             subscription_id: Set(s.id),
-            event_id: Set(event.id),
-            topic: Set(event.topic.clone()),
-            payload: Set(event.payload.clone()),
+            event_id: Set(envelope.id),
+            topic: Set(topic.clone()),
+            payload: Set(payload.clone()),
+            schema_version: Set(envelope.version as i16),
             created_at: Set(now),
             status: Set("pending".to_owned()),
             attempts: Set(0),
@@ -226,7 +228,7 @@ pub struct DueDelivery {
     pub secret: String,
     /// The event's id.
     pub event_id: String,
-    /// The JSON body: `{id, topic, created_at, data}`.
+    /// The JSON body: `{id, topic, version, created_at, data}`.
     pub body: Vec<u8>,
 }
 
@@ -253,6 +255,7 @@ pub async fn due(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<Vec<DueDelive
             let body = serde_json::json!({
                 "id": d.event_id,
                 "topic": d.topic,
+                "version": d.schema_version,
                 "created_at": d.created_at,
                 "data": d.payload,
             });

@@ -5,12 +5,14 @@
 use crate::catalog::inventory;
 use crate::catalog::vendors::vendors_of;
 use crate::events::outbox;
+use crate::events::{DomainEvent, ReturnChanged};
 use crate::fulfilment::shipments::lock_order;
 use crate::fulfilment::shipments::pick;
 use crate::fulfilment::shipments::staff_of;
 use crate::fulfilment::shipments::Locked;
 use crate::fulfilment::{ReturnDecision, ReturnRequest};
 use crate::kernel::access::{self, Action, Actor};
+use crate::kernel::OrderId;
 use crate::model::{order_line, order_return, return_line, shipment, shipment_line};
 use crate::ordering::record::actor_name;
 use crate::ordering::record::status_of;
@@ -132,12 +134,9 @@ pub async fn request_return(
             &format!("Return of {units} unit(s) asked for: {reason}"),
         )
         .await?;
-        outbox::record(
-            &txn,
-            "return.requested",
-            serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "return": row.public_id, "units": units }),
-        )
-        .await?;
+        let requested =
+            ReturnChanged { order_id: OrderId::new(o.id), public_id: o.public_id, return_id: row.public_id, units };
+        outbox::record(&txn, DomainEvent::ReturnRequested(requested)).await?;
         ids.push(row.public_id.to_string());
     }
     let made =
@@ -283,12 +282,14 @@ pub async fn decide_return(
         _ => format!("Return of {units} unit(s) received{}.", if restocked { "; back on sale" } else { "" }),
     };
     crate::ordering::record::event(&txn, o.id, actor_name(actor), &format!("return_{to}"), None, None, &said).await?;
-    outbox::record(
-        &txn,
-        &format!("return.{to}"),
-        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "return": row.public_id, "units": units }),
-    )
-    .await?;
+    let changed =
+        ReturnChanged { order_id: OrderId::new(o.id), public_id: o.public_id, return_id: row.public_id, units };
+    let event = match to {
+        "approved" => DomainEvent::ReturnApproved(changed),
+        "rejected" => DomainEvent::ReturnRejected(changed),
+        _ => DomainEvent::ReturnReceived(changed),
+    };
+    outbox::record(&txn, event).await?;
     txn.commit().await?;
 
     // Then the providers are asked; a refusal takes its part off the return.

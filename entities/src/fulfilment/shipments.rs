@@ -11,8 +11,10 @@
 //! never ship more units than were bought.
 
 use crate::events::outbox;
+use crate::events::{DomainEvent, ShipmentCreated, ShipmentDelivered};
 use crate::fulfilment::NewShipment;
 use crate::kernel::access::{self, Action, Actor};
+use crate::kernel::OrderId;
 use crate::model::{order, order_line, shipment, shipment_line, sub_order, vendor};
 use crate::notifications::mail;
 use crate::ordering::record::actor_name;
@@ -271,15 +273,16 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
     let vendor_name = vendor::Entity::find_by_id(sub.vendor_id).one(&txn).await?.map(|v| v.name).unwrap_or_default();
     let note = format!("{vendor_name}: {units} unit(s) shipped with {carrier}, tracking number {number}.");
     crate::ordering::record::event(&txn, o.id, actor_name(actor), "shipped", None, None, &note).await?;
-    outbox::record(
-        &txn,
-        "shipment.created",
-        serde_json::json!({
-            "order_id": o.id, "public_id": o.public_id, "shipment": row.public_id,
-            "carrier": carrier, "tracking_number": number, "tracking_url": url, "units": units,
-        }),
-    )
-    .await?;
+    let created = ShipmentCreated {
+        order_id: OrderId::new(o.id),
+        public_id: o.public_id,
+        shipment: row.public_id,
+        carrier: carrier.clone(),
+        tracking_number: number.clone(),
+        tracking_url: url.clone(),
+        units,
+    };
+    outbox::record(&txn, DomainEvent::ShipmentCreated(created)).await?;
     let items = picked.iter().map(|(l, q)| format!("  {q} × {} ({})", l.title, l.sku)).collect::<Vec<_>>().join("\n");
     let follow = url.as_deref().map(|u| format!("\nFollow it: {u}\n")).unwrap_or_default();
     let page = format!("{}/orders/{}", shop.accounts.public_url.trim_end_matches('/'), o.public_id);
@@ -335,12 +338,9 @@ pub async fn mark_delivered(
             .await?;
         let note = format!("The parcel {} ({}) was delivered.", row.tracking_number, row.carrier);
         crate::ordering::record::event(&txn, o.id, actor_name(actor), "delivered", None, None, &note).await?;
-        outbox::record(
-            &txn,
-            "shipment.delivered",
-            serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "shipment": row.public_id }),
-        )
-        .await?;
+        let delivered =
+            ShipmentDelivered { order_id: OrderId::new(o.id), public_id: o.public_id, shipment: row.public_id };
+        outbox::record(&txn, DomainEvent::ShipmentDelivered(delivered)).await?;
         settle(&txn, &o, actor_name(actor)).await?;
     }
     let row = shipment::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ServiceError::NotFound("shipment"))?;

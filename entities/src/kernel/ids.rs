@@ -65,6 +65,14 @@ typed_id!(
     /// A user account.
     UserId
 );
+typed_id!(
+    /// An order (its key in the shop; people see its public id).
+    OrderId
+);
+typed_id!(
+    /// An uploaded product image.
+    ImageId
+);
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,7 @@ mod slug;
 pub use address::Address;
 pub use amounts::{decimal_text, parse_percent, parse_price};
 pub use email::Email;
-pub use ids::{CategoryId, ProductId, UserId, VariantId, VendorId};
+pub use ids::{CategoryId, ImageId, OrderId, ProductId, UserId, VariantId, VendorId};
 pub use money::{Currency, Money, MoneyError};
 pub use sku::Sku;
 pub use slug::Slug;

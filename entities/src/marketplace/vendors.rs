@@ -6,8 +6,10 @@ use crate::catalog::taxonomy::slug_field;
 use crate::catalog::taxonomy::DESCRIPTION_MAX;
 use crate::catalog::taxonomy::NAME_MAX;
 use crate::events::outbox;
+use crate::events::{DomainEvent, VendorChanged};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
 use crate::kernel::validate::{unique_violation, Check};
+use crate::kernel::VendorId;
 use crate::model::{product, vendor};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -100,7 +102,7 @@ pub async fn create_vendor(shop: &Shop, actor: Actor, new: NewVendor) -> Service
     .insert(&txn)
     .await
     .map_err(|e| unique_violation(e, "slug", "is already used by another vendor"))?;
-    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": row.id })).await?;
+    outbox::record(&txn, DomainEvent::VendorChanged(VendorChanged { vendor_id: VendorId::new(row.id) })).await?;
     txn.commit().await?;
     Ok(admin_vendor(row))
 }
@@ -144,7 +146,7 @@ pub async fn update_vendor(shop: &Shop, actor: Actor, slug: &str, patch: VendorP
         row.commission_bps = Set(v);
     }
     let saved = row.update(&txn).await?;
-    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": saved.id })).await?;
+    outbox::record(&txn, DomainEvent::VendorChanged(VendorChanged { vendor_id: VendorId::new(saved.id) })).await?;
     txn.commit().await?;
     Ok(admin_vendor(saved))
 }
@@ -173,7 +175,7 @@ pub async fn delete_vendor(shop: &Shop, actor: Actor, slug: &str) -> ServiceResu
         return Err(ServiceError::Conflict(format!("The vendor has {staff} staff accounts; remove them first.")));
     }
     vendor::Entity::delete_by_id(current.id).exec(&txn).await?;
-    outbox::record(&txn, "vendor.changed", serde_json::json!({ "vendor_id": current.id })).await?;
+    outbox::record(&txn, DomainEvent::VendorChanged(VendorChanged { vendor_id: VendorId::new(current.id) })).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub event_id: Uuid,
     pub topic: String,
     pub payload: Json,
+    /// The schema version of `payload` (`events::SCHEMA_VERSION` when written).
+    pub schema_version: i16,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
     /// A relay claimed the row until then; after it, any relay may retry.

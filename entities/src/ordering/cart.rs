@@ -1,6 +1,8 @@
 //! The shopping cart: adding items and reading the badge count.
 
 use crate::events::outbox;
+use crate::events::{CartItemAdded, DomainEvent};
+use crate::kernel::VariantId;
 use crate::model::{cart, cart_item, product, variant};
 use crate::ordering::CartSummary;
 use crate::ordering::{CartLineView, CartView};
@@ -86,8 +88,8 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
         return Err(short_of_stock(variant.stock));
     }
     // The cart id is the shopper's bearer token: it stays out of events and logs.
-    outbox::record(&txn, "cart.item_added", serde_json::json!({ "variant_id": variant_id, "quantity": quantity }))
-        .await?;
+    let added = CartItemAdded { variant_id: VariantId::new(variant_id), quantity };
+    outbox::record(&txn, DomainEvent::CartItemAdded(added)).await?;
     let summary = summary_in(&txn, cart_id).await?;
     txn.commit().await?;
     Ok(summary)

@@ -9,9 +9,11 @@
 
 use crate::catalog::inventory::{self, Wanted};
 use crate::events::outbox;
+use crate::events::{DomainEvent, OrderRef};
 use crate::kernel::access::Actor;
 use crate::kernel::validate::Check;
 use crate::kernel::Address;
+use crate::kernel::OrderId;
 use crate::model::{cart_item, coupon, coupon_redemption, order, order_line, product, sub_order, variant};
 use crate::ordering::pricing::{self, PricedLine};
 use crate::ordering::record::actor_name;
@@ -361,7 +363,7 @@ async fn place_new(
             "This cart was ordered a moment ago by another request; nothing more was ordered.".into(),
         ));
     }
-    outbox::record(&txn, "order.placed", serde_json::json!({ "order_id": placed.id, "public_id": public_id })).await?;
+    outbox::record(&txn, DomainEvent::OrderPlaced(OrderRef { order_id: OrderId::new(placed.id), public_id })).await?;
     txn.commit().await?;
     // Made from what was just written (nothing paid, shipped or returned
     // yet) rather than read back: a dozen fewer queries per order.

@@ -5,7 +5,9 @@
 
 use crate::catalog::inventory::{self};
 use crate::events::outbox;
+use crate::events::{DomainEvent, OrderHeld, OrderMoved};
 use crate::kernel::access::Actor;
+use crate::kernel::OrderId;
 use crate::model::{order, order_event, sub_order};
 use crate::ordering::view::view_of;
 use crate::ordering::OrderStatus;
@@ -126,12 +128,10 @@ pub(crate) async fn move_order<C: ConnectionTrait>(
             .await?;
     }
     event(txn, o.id, actor, "status_changed", Some(from), Some(to), note).await?;
-    outbox::record(
-        txn,
-        &format!("order.{}", to.as_str()),
-        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "from": from.as_str() }),
-    )
-    .await?;
+    let moved = OrderMoved { order_id: OrderId::new(o.id), public_id: o.public_id, from };
+    let event = DomainEvent::order_moved(to, moved)
+        .ok_or_else(|| ServiceError::Conflict(format!("An order cannot move back to {to}.")))?;
+    outbox::record(txn, event).await?;
     Ok(true)
 }
 
@@ -185,11 +185,7 @@ pub(crate) async fn hold_for_review<C: ConnectionTrait>(txn: &C, o: &order::Mode
     let reasons = o.risk_reasons.replace('\n', "; ");
     event(txn, o.id, "fraud", "held", None, None, &format!("Held for review (risk {}): {reasons}.", o.risk_score))
         .await?;
-    outbox::record(
-        txn,
-        "order.held_for_review",
-        serde_json::json!({ "order_id": o.id, "public_id": o.public_id, "risk_score": o.risk_score }),
-    )
-    .await?;
+    let held = OrderHeld { order_id: OrderId::new(o.id), public_id: o.public_id, risk_score: o.risk_score };
+    outbox::record(txn, DomainEvent::OrderHeldForReview(held)).await?;
     Ok(())
 }

@@ -10,7 +10,9 @@
 //! changes nothing — so an order is paid, and confirmed, exactly once.
 //! Every payment action is written to the append-only audit log.
 
+use crate::events::{DomainEvent, OrderRef};
 use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::OrderId;
 use crate::model::{order, payment, payment_event};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
@@ -353,8 +355,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             .await?;
             crate::events::outbox::record(
                 &txn,
-                "order.payment_lost",
-                serde_json::json!({ "order_id": o.id, "public_id": o.public_id }),
+                DomainEvent::OrderPaymentLost(OrderRef { order_id: OrderId::new(o.id), public_id: o.public_id }),
             )
             .await?;
             "the authorization was lost; the order is held".to_owned()
@@ -414,8 +415,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             .await?;
             crate::events::outbox::record(
                 &txn,
-                "order.disputed",
-                serde_json::json!({ "order_id": o.id, "public_id": o.public_id }),
+                DomainEvent::OrderDisputed(OrderRef { order_id: OrderId::new(o.id), public_id: o.public_id }),
             )
             .await?;
             "a dispute was opened; the order is flagged".to_owned()

@@ -1,21 +1,9 @@
 use super::PortError;
+use crate::events::Envelope;
 use futures::stream::BoxStream;
-use serde::{Deserialize, Serialize};
-
-/// A domain event as it travels over the bus. `id` is the outbox event id,
-/// so consumers can ignore a second delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    /// Unique id of the event (from the outbox row).
-    pub id: uuid::Uuid,
-    /// What happened, e.g. `cart.item_added`.
-    pub topic: String,
-    /// The event's data.
-    pub payload: serde_json::Value,
-}
 
 /// A live feed of events from the moment of subscription.
-pub type EventStream = BoxStream<'static, Event>;
+pub type EventStream = BoxStream<'static, Envelope>;
 
 /// Publish/subscribe fan-out: every subscriber on every node sees every event
 /// published after it subscribed.
@@ -28,7 +16,7 @@ pub trait EventBus: Send + Sync {
     ///
     /// # Errors
     /// When the backing service fails.
-    async fn publish(&self, event: &Event) -> Result<(), PortError>;
+    async fn publish(&self, event: &Envelope) -> Result<(), PortError>;
 
     /// Subscribes to all events published from now on.
     ///

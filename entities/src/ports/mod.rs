@@ -10,7 +10,7 @@ mod search;
 mod sessions;
 
 pub use cache::Cache;
-pub use event_bus::{Event, EventBus, EventStream};
+pub use event_bus::{EventBus, EventStream};
 pub use mail::{MailMessage, Mailer};
 pub use payments::{
     BrowserSetup, CardSignals, CreatedPayment, EventHeaders, PaymentEventKind, PaymentProvider, PaymentProviders,

@@ -5,7 +5,8 @@
 //! relay marks an event published only once RabbitMQ has it.
 
 use async_trait::async_trait;
-use entities::ports::{Event, EventBus, EventStream, PortError};
+use entities::events::Envelope as Event;
+use entities::ports::{EventBus, EventStream, PortError};
 use futures::StreamExt;
 use lapin::options::{
     BasicConsumeOptions, BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,

@@ -4,7 +4,8 @@
 //! events meanwhile) instead of losing events; a subscriber that went away
 //! is forgotten.
 
-use entities::ports::{Event, EventBus, EventStream, PortError};
+use entities::events::Envelope as Event;
+use entities::ports::{EventBus, EventStream, PortError};
 use futures::StreamExt;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{broadcast, mpsc};

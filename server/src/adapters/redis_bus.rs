@@ -4,7 +4,8 @@
 //! local subscribers through a broadcast channel.
 
 use super::memory_bus::receiver_stream;
-use entities::ports::{Event, EventBus, EventStream, PortError};
+use entities::events::Envelope as Event;
+use entities::ports::{EventBus, EventStream, PortError};
 use fred::prelude::*;
 use tokio::sync::broadcast;
 

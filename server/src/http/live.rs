@@ -8,6 +8,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use entities::events::DomainEvent;
 use entities::ports::EventStream;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -42,12 +43,9 @@ impl LiveHub {
     /// Feeds the hub from the event bus until the stream ends.
     pub async fn follow(self, mut events: EventStream) {
         while let Some(event) = events.next().await {
-            if event.topic != "stock.changed" {
-                continue;
-            }
-            if let Ok(update) = serde_json::from_value::<StockUpdate>(event.payload) {
+            if let DomainEvent::StockChanged(level) = event.event {
                 // No socket listening is fine.
-                let _ = self.stock.send(update);
+                let _ = self.stock.send(StockUpdate { variant_id: level.variant_id.get(), available: level.available });
             }
         }
     }

@@ -10,14 +10,11 @@ use entities::ports::{Cache, EventStream};
 use futures::StreamExt;
 use std::sync::Arc;
 
-/// The topics that change what catalog pages show.
-pub const CATALOG_TOPICS: [&str; 3] = ["product.changed", "category.changed", "vendor.changed"];
-
 /// Applies catalog events to the cache. Idempotent: the generation is the
 /// event id, so a second delivery sets the same value.
 pub async fn follow_events(mut events: EventStream, cache: Arc<dyn Cache>) {
     while let Some(event) = events.next().await {
-        if CATALOG_TOPICS.contains(&event.topic.as_str()) {
+        if event.event.changes_catalog() {
             new_generation(cache.as_ref(), Scope::Catalog, &event.id.to_string()).await;
         }
     }

@@ -10,6 +10,7 @@
 
 use entities::catalog::images::{finish_processing, upload_key};
 use entities::catalog::RENDITION_WIDTHS;
+use entities::events::DomainEvent;
 use entities::model::product_image;
 use entities::ports::EventStream;
 use entities::Shop;
@@ -76,15 +77,11 @@ fn encode(picture: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, String
     Ok(out.into_inner())
 }
 
-/// Processes `image.uploaded` events (payload `{"image_id": n}`).
+/// Processes `image.uploaded` events.
 pub async fn follow_events(mut events: EventStream, shop: Shop) {
-    while let Some(event) = events.next().await {
-        if event.topic != "image.uploaded" {
-            continue;
-        }
-        let Some(image_id) = event.payload.get("image_id").and_then(serde_json::Value::as_i64) else {
-            continue;
-        };
+    while let Some(envelope) = events.next().await {
+        let DomainEvent::ImageUploaded(uploaded) = envelope.event else { continue };
+        let image_id = uploaded.image_id.get();
         if let Err(e) = handle(&shop, image_id).await {
             tracing::error!(error = %e, image_id, "image processing failed; the upload stays pending");
         }

@@ -2,6 +2,7 @@
 
 use super::progress::Progress;
 use entities::catalog::browse;
+use entities::events::DomainEvent;
 use entities::kernel::read_cache::{new_generation, Scope};
 use entities::model::{category, product};
 use entities::ports::{Cache, EventStream, SearchIndex};
@@ -9,7 +10,6 @@ use entities::ServiceResult;
 use futures::StreamExt;
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
-use serde_json::Value;
 use std::sync::Arc;
 
 const BATCH: u64 = 1_000;
@@ -64,25 +64,16 @@ pub async fn follow_events(
     cache: Arc<dyn Cache>,
 ) {
     while let Some(event) = events.next().await {
-        let payload = &event.payload;
-        let result = match event.topic.as_str() {
-            "product.changed" | "product.removed" => match payload.get("product_id").and_then(Value::as_i64) {
-                Some(id) => reindex_product(&db, search.as_ref(), id).await,
-                None => continue,
+        let result = match &event.event {
+            DomainEvent::ProductChanged(p) => reindex_product(&db, search.as_ref(), p.product_id.get()).await,
+            DomainEvent::CategoryChanged(c) => match category_products(&db, &c.path).await {
+                Ok(condition) => reindex_where(&db, search.as_ref(), condition).await,
+                Err(e) => Err(e),
             },
-            "category.changed" => match payload.get("path").and_then(Value::as_str) {
-                Some(path) => match category_products(&db, path).await {
-                    Ok(condition) => reindex_where(&db, search.as_ref(), condition).await,
-                    Err(e) => Err(e),
-                },
-                None => continue,
-            },
-            "vendor.changed" => match payload.get("vendor_id").and_then(Value::as_i64) {
-                Some(id) => {
-                    reindex_where(&db, search.as_ref(), product::Column::VendorId.eq(id).into_condition()).await
-                }
-                None => continue,
-            },
+            DomainEvent::VendorChanged(v) => {
+                let condition = product::Column::VendorId.eq(v.vendor_id.get()).into_condition();
+                reindex_where(&db, search.as_ref(), condition).await
+            }
             _ => continue,
         };
         match result {

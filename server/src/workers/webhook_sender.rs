@@ -12,7 +12,7 @@ use std::time::Duration;
 pub async fn follow_events(mut events: EventStream, shop: Shop) {
     while let Some(event) = events.next().await {
         if let Err(e) = webhooks::enqueue(&shop.db, &event).await {
-            tracing::warn!(error = %e, topic = %event.topic, "could not queue a webhook delivery");
+            tracing::warn!(error = %e, event_id = %event.id, "could not queue a webhook delivery");
         }
     }
 }

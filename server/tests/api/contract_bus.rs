@@ -1,13 +1,16 @@
 //! The `EventBus` contract, run against every adapter.
 
 use crate::helpers::redis_url;
-use entities::ports::{Event, EventBus, EventStream};
+use entities::events::{CartItemAdded, DomainEvent, Envelope as Event, SCHEMA_VERSION};
+use entities::ports::{EventBus, EventStream};
+use entities::VariantId;
 use futures::StreamExt;
 use server::adapters::{memory_bus::MemoryBus, redis_bus::RedisBus};
 use std::time::Duration;
 
 fn event(n: u32) -> Event {
-    Event { id: uuid::Uuid::new_v4(), topic: "test.numbered".into(), payload: serde_json::json!({ "n": n }) }
+    let added = CartItemAdded { variant_id: VariantId::new(i64::from(n)), quantity: 1 };
+    Event { id: uuid::Uuid::new_v4(), version: SCHEMA_VERSION, event: DomainEvent::CartItemAdded(added) }
 }
 
 async fn next(stream: &mut EventStream) -> Event {

@@ -3,17 +3,24 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::events::outbox as relay;
+use entities::events::{CartItemAdded, DomainEvent, ProductChanged};
 use entities::model::outbox;
+use entities::{ProductId, VariantId};
 use futures::StreamExt;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use std::time::Duration;
+
+fn product_changed(id: i64, slug: &str) -> DomainEvent {
+    DomainEvent::ProductChanged(ProductChanged { product_id: ProductId::new(id), slug: slug.to_owned() })
+}
 
 on_both_databases!(an_event_recorded_in_a_transaction_reaches_subscribers_once, |db| async move {
     // The app's relay waits an hour before its first pass: this test drives it.
     let app = spawn_app_with(db, |s| s.workers.outbox_interval_ms = 3_600_000).await;
     let mut events = app.shop.bus.subscribe().await.unwrap();
     let txn = app.shop.db.begin().await.unwrap();
-    let id = relay::record(&txn, "test.happened", serde_json::json!({"n": 1})).await.unwrap();
+    let happened = DomainEvent::CartItemAdded(CartItemAdded { variant_id: VariantId::new(1), quantity: 1 });
+    let id = relay::record(&txn, happened.clone()).await.unwrap();
     txn.commit().await.unwrap();
 
     let first = relay::relay_batch(&app.shop.db, app.shop.bus.as_ref(), 100).await.unwrap();
@@ -23,7 +30,8 @@ on_both_databases!(an_event_recorded_in_a_transaction_reaches_subscribers_once, 
     assert_eq!(second, 0, "a published event is not sent again");
     let event = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
     assert_eq!(event.id, id);
-    assert_eq!(event.topic, "test.happened");
+    assert_eq!(event.event, happened);
+    assert_eq!(event.version, entities::events::SCHEMA_VERSION);
     let pending =
         outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null()).count(&app.shop.db).await.unwrap();
     assert_eq!(pending, 0);
@@ -32,7 +40,8 @@ on_both_databases!(an_event_recorded_in_a_transaction_reaches_subscribers_once, 
 on_both_databases!(an_event_in_a_rolled_back_transaction_is_never_published, |db| async move {
     let app = spawn_app_with(db, |s| s.workers.outbox_interval_ms = 3_600_000).await;
     let txn = app.shop.db.begin().await.unwrap();
-    relay::record(&txn, "test.rolled_back", serde_json::json!({})).await.unwrap();
+    let never = DomainEvent::CartItemAdded(CartItemAdded { variant_id: VariantId::new(1), quantity: 2 });
+    relay::record(&txn, never).await.unwrap();
     txn.rollback().await.unwrap();
 
     let published = relay::relay_batch(&app.shop.db, app.shop.bus.as_ref(), 100).await.unwrap();
@@ -49,7 +58,7 @@ on_both_databases!(a_product_change_reaches_the_search_index_through_the_outbox,
     let mut changed: product::ActiveModel = p.into();
     changed.title = Set("Zanzibar Quokka Lantern".to_owned());
     changed.update(&txn).await.unwrap();
-    relay::record(&txn, "product.changed", serde_json::json!({ "product_id": 1 })).await.unwrap();
+    relay::record(&txn, product_changed(1, "zanzibar-quokka-lantern")).await.unwrap();
     txn.commit().await.unwrap();
 
     let found = search_until_found(&app, "quokka").await;
@@ -75,7 +84,7 @@ async fn with_rabbitmq_configured_events_travel_through_it() {
     let mut changed: product::ActiveModel = p.into();
     changed.title = Set("Rabbit Quokka Teapot".to_owned());
     changed.update(&txn).await.unwrap();
-    relay::record(&txn, "product.changed", serde_json::json!({ "product_id": 2 })).await.unwrap();
+    relay::record(&txn, product_changed(2, "rabbit-quokka-teapot")).await.unwrap();
     txn.commit().await.unwrap();
 
     let found = search_until_found(&app, "rabbit quokka").await;
