@@ -3,6 +3,7 @@
 
 use crate::workers::progress::Progress;
 use chrono::{Duration, TimeZone, Utc};
+use entities::catalog::{ImageStatus, ProductStatus};
 use entities::model::{category, product, product_image, variant, vendor};
 use entities::Slug;
 use rand::{seq::IndexedRandom, Rng, SeedableRng};
@@ -375,7 +376,7 @@ pub async fn seed(
             position: Set(0),
             object_key: Set(format!("products/{n}.svg")),
             alt: Set(title.clone()),
-            status: Set("ready".to_owned()),
+            status: Set(ImageStatus::Ready),
             kind: Set("art".to_owned()),
             width: Set(Some(640)),
             height: Set(Some(480)),
@@ -413,7 +414,7 @@ pub async fn seed(
             description: Set(description),
             brand: Set(brand.to_owned()),
             attributes: Set(attributes),
-            status: Set("active".to_owned()),
+            status: Set(ProductStatus::Active),
             featured: Set(n % 40 == 1),
             price_from_minor: Set(price_from),
             rating_centi: Set(rating_centi),

@@ -64,8 +64,8 @@ pub async fn request_return(
     quantity: String,
     reason: String,
 ) -> Result<Vec<ReturnView>, AppError> {
+    use entities::fulfilment::ItemCount;
     use entities::fulfilment::ReturnRequest;
-    use entities::ordering::ItemCount;
     let (shop, actor) = super::admin::ssr::acting().await?;
     let Ok(quantity) = quantity.trim().parse::<i32>() else {
         let error = AppError::Fields(vec![("quantity".into(), "must be a whole number".into())]);

@@ -17,7 +17,7 @@ pub struct CustomerCard {
     /// Its name.
     pub name: String,
     /// Its role.
-    pub role: String,
+    pub role: entities::accounts::Role,
     /// When it was made (`YYYY-MM-DD`).
     pub since: String,
     /// When it was erased (`YYYY-MM-DD HH:MM UTC`), if it was.

@@ -7,8 +7,9 @@ use crate::api::fulfilment::RequestReturn;
 use crate::api::gift_cards::{my_store_credit, RedeemGiftCard, UseStoreCredit};
 use crate::components::money;
 use crate::pages::account::successes;
+use entities::fulfilment::ReturnStatus;
 use entities::ordering::OrderView;
-use entities::payments::PaymentOptions;
+use entities::payments::{PaymentOptions, PaymentStatus};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -114,7 +115,7 @@ fn stripe_box(order: String, setup: entities::payments::BrowserSetup) -> impl In
 
 /// What is owed by bank transfer: the shop's account and the reference.
 fn transfer_box(o: &OrderView, options: &PaymentOptions) -> Option<AnyView> {
-    let waiting = o.payments.iter().find(|p| p.provider == "bank_transfer" && p.status == "pending")?;
+    let waiting = o.payments.iter().find(|p| p.provider == "bank_transfer" && p.status == PaymentStatus::Pending)?;
     let method = options.local.iter().find(|m| m.provider == "bank_transfer")?;
     let rows = method
         .instructions
@@ -148,13 +149,14 @@ fn order_view(
     let Actions { pay, choose, send_back, redeem, credit } = actions;
     let gift = gift_card_box(&o, store_credit, redeem, credit);
     let transfer = transfer_box(&o, options);
-    let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == "authorized");
+    let cod = o.payments.iter().any(|p| p.provider == "cash_on_delivery" && p.status == PaymentStatus::Authorized);
     let status = if cod && o.status == entities::ordering::OrderStatus::Paid {
         "Confirmed — pay on delivery"
     } else {
         status_text(o.status)
     };
-    let chosen: Vec<String> = o.payments.iter().filter(|p| p.status == "pending").map(|p| p.provider.clone()).collect();
+    let chosen: Vec<String> =
+        o.payments.iter().filter(|p| p.status == PaymentStatus::Pending).map(|p| p.provider.clone()).collect();
     let local_forms = options
         .local
         .iter()
@@ -179,7 +181,7 @@ fn order_view(
     let paid_with = o
         .payments
         .iter()
-        .filter(|p| p.status != "failed" && p.status != "pending")
+        .filter(|p| !matches!(p.status, PaymentStatus::Failed | PaymentStatus::Pending))
         .map(|p| format!("{} ({})", method_name(&p.provider), p.reference))
         .collect::<Vec<_>>()
         .join(", ");
@@ -334,12 +336,14 @@ fn returns_of(returns: &[entities::ordering::ReturnView], vendor: &str, currency
             <ul class="mt-2 space-y-1 text-sm" data-testid="my-returns">
                 {mine.into_iter().map(|r| {
                     let items = r.lines.iter().map(|l| format!("{} × {}", l.quantity, l.sku)).collect::<Vec<_>>().join(", ");
-                    let state = match r.status.as_str() {
-                        "requested" => "asked for".to_owned(),
-                        "approved" => "approved: please send it back".to_owned(),
-                        "rejected" => format!("refused: {}", r.note),
-                        _ if r.refund_minor > 0 => format!("received; {} refunded", money(r.refund_minor, &currency)),
-                        _ => "received".to_owned(),
+                    let state = match r.status {
+                        ReturnStatus::Requested => "asked for".to_owned(),
+                        ReturnStatus::Approved => "approved: please send it back".to_owned(),
+                        ReturnStatus::Rejected => format!("refused: {}", r.note),
+                        ReturnStatus::Received if r.refund_minor > 0 => {
+                            format!("received; {} refunded", money(r.refund_minor, &currency))
+                        }
+                        ReturnStatus::Received => "received".to_owned(),
                     };
                     view! { <li data-testid="my-return">{format!("Return of {items}: {state}")}</li> }
                 }).collect_view()}

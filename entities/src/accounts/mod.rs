@@ -2,6 +2,7 @@
 //! profiles and address books, staff, and privacy (GDPR export and erasure).
 
 mod types;
+pub use crate::kernel::Role;
 pub use types::*;
 
 #[cfg(feature = "db")]

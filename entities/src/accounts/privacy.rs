@@ -69,7 +69,7 @@ pub struct CustomerRecord {
     /// Its name.
     pub name: String,
     /// Its role.
-    pub role: String,
+    pub role: crate::kernel::Role,
     /// When it was made.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: chrono::DateTime<Utc>,
@@ -83,7 +83,7 @@ fn record(u: &user::Model) -> CustomerRecord {
         id: u.id,
         email: u.email.clone(),
         name: u.display_name.clone(),
-        role: u.role.clone(),
+        role: u.role,
         created_at: u.created_at,
         erased_at: u.deleted_at,
     }
@@ -237,7 +237,7 @@ pub async fn delete_own(shop: &Shop, user_id: i64, password: &str) -> ServiceRes
     if !crate::accounts::credentials::matches_off_thread(password.to_owned(), u.password_hash.clone()).await {
         return Err(ServiceError::InvalidFields(vec![("password".into(), "is not your password".into())]));
     }
-    if u.role != "customer" {
+    if u.role != crate::kernel::Role::Customer {
         return Err(ServiceError::Conflict("Staff accounts are closed by an admin, not from the account page.".into()));
     }
     erase_account(shop, Actor::Customer { user_id }, user_id).await
@@ -270,7 +270,7 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
         .await?
         .ok_or(ServiceError::NotFound("account"))?;
     let orders = order::Entity::find().filter(order::Column::UserId.eq(user_id)).all(&txn).await?;
-    let open = orders.iter().filter(|o| OPEN.iter().any(|s| s.as_str() == o.status)).count();
+    let open = orders.iter().filter(|o| OPEN.contains(&o.status)).count();
     if open > 0 {
         return Err(ServiceError::Conflict(format!(
             "{open} order(s) of this account are still on their way; the account can be deleted once they have arrived or been cancelled."
@@ -310,7 +310,7 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
     // subject and time, not the address or the text.
     email::Entity::delete_many()
         .filter(email::Column::Recipient.is_in(addresses_used.clone()))
-        .filter(email::Column::Status.ne("sent"))
+        .filter(email::Column::Status.ne(crate::notifications::mail::MailStatus::Sent))
         .exec(&txn)
         .await?;
     email::Entity::update_many()

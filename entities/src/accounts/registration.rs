@@ -109,7 +109,7 @@ pub async fn register(shop: &Shop, input: Registration) -> ServiceResult<()> {
         email: Set(email),
         password_hash: Set(Some(hash)),
         display_name: Set(name),
-        role: Set("customer".into()),
+        role: Set(crate::kernel::Role::Customer),
         vendor_id: Set(None),
         created_at: Set(now),
         email_verified_at: Set(None),

@@ -111,7 +111,7 @@ pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>)
     Ok(SignInStep::Done(SignedIn {
         session,
         user_id: user.id,
-        actor: Actor::from_role(&user.role, user.id, user.vendor_id),
+        actor: Actor::from_role(user.role, user.id, user.vendor_id),
     }))
 }
 
@@ -125,7 +125,7 @@ pub async fn complete_sign_in(shop: &Shop, ticket: &str, code: &str) -> ServiceR
     let user = crate::accounts::two_factor::redeem_ticket(shop, ticket, code).await?;
     let session = open_session(shop, user.id).await?;
     tracing::info!(user = user.id, "signed in with two factors");
-    Ok(SignedIn { session, user_id: user.id, actor: Actor::from_role(&user.role, user.id, user.vendor_id) })
+    Ok(SignedIn { session, user_id: user.id, actor: Actor::from_role(user.role, user.id, user.vendor_id) })
 }
 
 /// Who holds a session.
@@ -171,12 +171,12 @@ pub async fn session_user(shop: &Shop, secret: &str) -> ServiceResult<Option<Ses
         shop.sessions.remove(&key).await?;
         return Ok(None);
     };
-    let needs_two_factor = crate::accounts::two_factor::for_role(&user.role)
+    let needs_two_factor = crate::accounts::two_factor::for_role(user.role)
         && user.totp_enabled_at.is_none()
         && crate::accounts::two_factor::required(&shop.db).await?;
     Ok(Some(SessionUser {
         user_id: user.id,
-        actor: if needs_two_factor { Actor::Anonymous } else { Actor::from_role(&user.role, user.id, user.vendor_id) },
+        actor: if needs_two_factor { Actor::Anonymous } else { Actor::from_role(user.role, user.id, user.vendor_id) },
         name: user.display_name,
         needs_two_factor,
     }))

@@ -10,6 +10,7 @@ use crate::accounts::credentials::send;
 use crate::accounts::MIN_PASSWORD_CHARS;
 use crate::kernel::access::Actor;
 use crate::kernel::Email;
+use crate::kernel::Role;
 use crate::model::user;
 use crate::write_txn;
 use crate::ServiceError;
@@ -32,7 +33,7 @@ pub async fn create_admin(
     display_name: &str,
     password: &str,
 ) -> ServiceResult<i64> {
-    create_staff(db, email, display_name, password, "admin", None).await
+    create_staff(db, email, display_name, password, Role::Admin, None).await
 }
 
 /// Creates a signed-in-ready staff account: `admin`, `support`, or `vendor`
@@ -46,13 +47,13 @@ pub async fn create_staff(
     email: &Email,
     display_name: &str,
     password: &str,
-    role: &str,
+    role: Role,
     vendor_id: Option<i64>,
 ) -> ServiceResult<i64> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(ServiceError::Invalid(format!("The password must be at least {MIN_PASSWORD_CHARS} characters.")));
     }
-    if (role == "vendor") != vendor_id.is_some() || !matches!(role, "admin" | "support" | "vendor" | "customer") {
+    if (role == Role::VendorStaff) != vendor_id.is_some() {
         return Err(ServiceError::Invalid("A vendor account needs its vendor; other roles have none.".into()));
     }
     let email = email.as_str().to_lowercase();
@@ -71,7 +72,7 @@ fn staff_row(
     email: String,
     password_hash: Option<String>,
     name: String,
-    role: &str,
+    role: Role,
     vendor_id: Option<i64>,
     now: chrono::DateTime<Utc>,
 ) -> user::ActiveModel {
@@ -79,7 +80,7 @@ fn staff_row(
         email: Set(email),
         password_hash: Set(password_hash),
         display_name: Set(name),
-        role: Set(role.to_owned()),
+        role: Set(role),
         vendor_id: Set(vendor_id),
         created_at: Set(now),
         email_verified_at: Set(Some(now)),
@@ -122,12 +123,15 @@ pub async fn invite_staff(
     if name.is_empty() || name.chars().count() > 200 {
         errors.push(("name".to_owned(), "must be 1 to 200 characters".to_owned()));
     }
-    if !crate::accounts::two_factor::for_role(role) {
-        errors.push(("role".to_owned(), "must be admin, support or vendor".to_owned()));
-    } else if (role == "vendor") != vendor.is_some() {
-        errors.push(("vendor".to_owned(), "choose the vendor of vendor staff (and only theirs)".to_owned()));
+    let role = Role::parse(role).filter(|r| crate::accounts::two_factor::for_role(*r));
+    match role {
+        None => errors.push(("role".to_owned(), "must be admin, support or vendor".to_owned())),
+        Some(r) if (r == Role::VendorStaff) != vendor.is_some() => {
+            errors.push(("vendor".to_owned(), "choose the vendor of vendor staff (and only theirs)".to_owned()));
+        }
+        Some(_) => {}
     }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
+    let (Some(email), Some(role)) = (email.filter(|_| errors.is_empty()), role) else {
         return Err(ServiceError::InvalidFields(errors));
     };
     let txn = write_txn(&shop.db).await?;
@@ -168,7 +172,7 @@ pub async fn invite_staff(
         "invitation",
     )
     .await?;
-    crate::kernel::audit::record(&txn, actor, "staff.invite", &format!("user:{}", created.id), role).await?;
+    crate::kernel::audit::record(&txn, actor, "staff.invite", &format!("user:{}", created.id), role.as_str()).await?;
     txn.commit().await?;
     Ok(created.id)
 }
@@ -180,7 +184,7 @@ pub async fn invite_staff(
 pub async fn staff_list(shop: &Shop, actor: Actor) -> ServiceResult<Vec<crate::accounts::StaffMember>> {
     crate::kernel::access::authorize(actor, crate::kernel::access::Action::ManageStaff)?;
     let rows = user::Entity::find()
-        .filter(user::Column::Role.is_in(["admin", "support", "vendor"]))
+        .filter(user::Column::Role.is_in(Role::STAFF))
         .filter(user::Column::DeletedAt.is_null())
         .order_by_asc(user::Column::Id)
         .all(&shop.db)

@@ -15,6 +15,7 @@ use crate::accounts::TwoFactorStatus;
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
 use crate::kernel::secrets::digest;
+use crate::kernel::Role;
 use crate::model::{shop_setting, user};
 use crate::write_txn;
 use crate::ServiceError;
@@ -48,8 +49,8 @@ pub(crate) async fn codes_paused(shop: &Shop, user_id: i64) -> ServiceResult<boo
 }
 
 /// Whether an account of `role` may (and, when required, must) use it.
-pub fn for_role(role: &str) -> bool {
-    matches!(role, "admin" | "support" | "vendor")
+pub fn for_role(role: Role) -> bool {
+    role.is_staff()
 }
 
 fn totp(seed: Vec<u8>) -> ServiceResult<Totp> {
@@ -129,7 +130,7 @@ pub async fn status(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus>
         _ => None,
     };
     Ok(TwoFactorStatus {
-        available: for_role(&u.role),
+        available: for_role(u.role),
         enabled: u.totp_enabled_at.is_some(),
         required: required(&shop.db).await?,
         pending,
@@ -143,7 +144,7 @@ pub async fn status(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus>
 /// `Forbidden` for customer accounts; `Conflict` when it is on already.
 pub async fn begin(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus> {
     let u = live_user(&shop.db, user_id).await?;
-    if !for_role(&u.role) {
+    if !for_role(u.role) {
         return Err(ServiceError::Forbidden);
     }
     if u.totp_enabled_at.is_some() {
@@ -293,7 +294,12 @@ mod tests {
             uri,
             "otpauth://totp/Bazaar%20%26%20Co:ann%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Bazaar%20%26%20Co&algorithm=SHA1&digits=6&period=30"
         );
-        assert!(for_role("admin") && for_role("vendor") && for_role("support") && !for_role("customer"));
+        assert!(
+            for_role(Role::Admin)
+                && for_role(Role::VendorStaff)
+                && for_role(Role::Support)
+                && !for_role(Role::Customer)
+        );
     }
 
     #[test]

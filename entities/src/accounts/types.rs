@@ -14,7 +14,7 @@ pub struct AccountView {
     /// The name shown to the shop.
     pub name: String,
     /// `customer`, `vendor`, `support` or `admin`.
-    pub role: String,
+    pub role: crate::kernel::Role,
     /// Whether the customer agreed to marketing email.
     pub marketing_consent: bool,
     /// When they agreed, if they did.
@@ -107,7 +107,7 @@ pub struct StaffMember {
     /// Its name.
     pub name: String,
     /// `admin`, `support` or `vendor`.
-    pub role: String,
+    pub role: crate::kernel::Role,
     /// The vendor of vendor staff.
     pub vendor_id: Option<i64>,
     /// Whether two-factor sign-in is on.

@@ -1,7 +1,10 @@
 //! Reading the catalog: the home page, category listings, product pages and
 //! the documents the search index is built from.
 
-use crate::catalog::{CategoryLink, CategoryPage, ProductCard, ProductDetail, ProductImage, Rating, VariantView};
+use crate::catalog::{
+    CategoryLink, CategoryPage, ImageStatus, ProductCard, ProductDetail, ProductImage, ProductStatus, Rating,
+    VariantView,
+};
 use crate::kernel::json::pairs;
 use crate::kernel::read_cache::{cached_in, Scope};
 use crate::kernel::{Currency, Money};
@@ -17,7 +20,6 @@ use std::collections::HashMap;
 
 /// Products per category page.
 pub const PAGE_SIZE: u64 = 24;
-const ACTIVE: &str = "active";
 
 /// The featured products for the home page (cached, see `read_cache`).
 ///
@@ -28,7 +30,7 @@ pub async fn featured_products(shop: &Shop, limit: u64) -> ServiceResult<Vec<Pro
     cached_in(shop.cache.as_ref(), Scope::Catalog, &format!("featured:{limit}"), async {
         let products = product::Entity::find()
             .filter(product::Column::Featured.eq(true))
-            .filter(product::Column::Status.eq(ACTIVE))
+            .filter(product::Column::Status.eq(ProductStatus::Active))
             .order_by_asc(product::Column::Id)
             .limit(limit)
             .all(&shop.db)
@@ -102,7 +104,7 @@ async fn load_category_page(shop: &Shop, slug: &str, page: u32) -> ServiceResult
         .await?;
     let listing = product::Entity::find()
         .filter(product::Column::CategoryId.is_in(subtree))
-        .filter(product::Column::Status.eq(ACTIVE));
+        .filter(product::Column::Status.eq(ProductStatus::Active));
     let total_products = listing.clone().count(db).await?;
     let total_pages = total_products.div_ceil(PAGE_SIZE).max(1) as u32;
     let page = page.clamp(1, total_pages);
@@ -136,7 +138,7 @@ async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDe
     let db = &shop.db;
     let product = product::Entity::find()
         .filter(product::Column::Slug.eq(slug))
-        .filter(product::Column::Status.eq(ACTIVE))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
@@ -158,16 +160,20 @@ async fn load_product_detail(shop: &Shop, slug: &str) -> ServiceResult<ProductDe
     let uploads = product_image::Entity::find()
         .filter(product_image::Column::ProductId.eq(product.id))
         .filter(product_image::Column::Kind.eq("upload"))
-        .filter(product_image::Column::Status.ne("failed"))
+        .filter(product_image::Column::Status.ne(ImageStatus::Failed))
         .order_by_asc(product_image::Column::Position)
         .order_by_asc(product_image::Column::Id)
         .all(db)
         .await?;
-    let first_ready = uploads.iter().find(|i| i.status == "ready").map(|i| i.object_key.clone());
+    let first_ready = uploads.iter().find(|i| i.status == ImageStatus::Ready).map(|i| i.object_key.clone());
     let card = card(&product, &vendor.name, &variants, first_ready)?;
     let images = uploads
         .into_iter()
-        .map(|i| ProductImage { id: i.id, alt: i.alt, folder: (i.status == "ready").then_some(i.object_key) })
+        .map(|i| ProductImage {
+            id: i.id,
+            alt: i.alt,
+            folder: (i.status == ImageStatus::Ready).then_some(i.object_key),
+        })
         .collect();
     Ok(ProductDetail {
         card,
@@ -207,7 +213,7 @@ pub async fn search_documents_where<C: ConnectionTrait>(
     let products = product::Entity::find()
         .filter(condition)
         .filter(product::Column::Id.gt(after_id))
-        .filter(product::Column::Status.eq(ACTIVE))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .order_by_asc(product::Column::Id)
         .limit(limit)
         .all(db)
@@ -303,7 +309,7 @@ async fn first_images<C: ConnectionTrait>(db: &C, product_ids: Vec<i64>) -> Serv
             .column(product_image::Column::ObjectKey)
             .filter(product_image::Column::ProductId.is_in(chunk.to_vec()))
             .filter(product_image::Column::Kind.eq("upload"))
-            .filter(product_image::Column::Status.eq("ready"))
+            .filter(product_image::Column::Status.eq(ImageStatus::Ready))
             .order_by_desc(product_image::Column::Position)
             .order_by_desc(product_image::Column::Id)
             .into_tuple()

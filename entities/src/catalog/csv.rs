@@ -103,7 +103,7 @@ pub async fn export(shop: &Shop, actor: Actor) -> ServiceResult<String> {
                 out.write_record([
                     p.id.to_string(),
                     p.slug.clone(),
-                    p.status.clone(),
+                    p.status.as_str().to_owned(),
                     vendors.get(&p.vendor_id).cloned().unwrap_or_default(),
                     categories.get(&p.category_id).cloned().unwrap_or_default(),
                     p.title.clone(),

@@ -3,7 +3,7 @@
 //! row; the image processor (a server worker) makes the renditions off the
 //! request path, and the product page shows a placeholder until then.
 
-use crate::catalog::{AdminImage, ImagePatch};
+use crate::catalog::{AdminImage, ImagePatch, ImageStatus};
 use crate::events::{DomainEvent, ImageUploaded};
 use crate::kernel::{ImageId, ProductId};
 
@@ -69,7 +69,7 @@ pub struct Upload {
 
 impl From<product_image::Model> for AdminImage {
     fn from(row: product_image::Model) -> Self {
-        let renditions = if row.status == "ready" {
+        let renditions = if row.status == ImageStatus::Ready {
             RENDITION_WIDTHS.iter().map(|w| rendition_url(&row.object_key, *w)).collect()
         } else {
             Vec::new()
@@ -159,7 +159,7 @@ pub async fn add_images(
             position: Set((existing as usize + n) as i32),
             object_key: Set(folder),
             alt: Set(alt),
-            status: Set("pending".to_owned()),
+            status: Set(ImageStatus::Pending),
             kind: Set("upload".to_owned()),
             width: Set(None),
             height: Set(None),
@@ -306,13 +306,13 @@ pub async fn finish_processing(shop: &Shop, image_id: i64, outcome: Result<(u32,
     let mut row: product_image::ActiveModel = image.into();
     match outcome {
         Ok((width, height)) => {
-            row.status = Set("ready".to_owned());
+            row.status = Set(ImageStatus::Ready);
             row.width = Set(i32::try_from(width).ok());
             row.height = Set(i32::try_from(height).ok());
             row.error = Set(None);
         }
         Err(reason) => {
-            row.status = Set("failed".to_owned());
+            row.status = Set(ImageStatus::Failed);
             row.error = Set(Some(reason.chars().take(300).collect()));
         }
     }

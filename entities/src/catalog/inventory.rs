@@ -7,6 +7,7 @@
 //! Lock order, everywhere: the stock level row, then the variant row. Stock
 //! never goes below zero unless the variant allows backorders.
 
+use crate::catalog::ReservationStatus;
 use crate::events::outbox;
 use crate::events::{DomainEvent, StockLevel};
 use crate::kernel::VariantId;
@@ -284,7 +285,7 @@ pub(crate) async fn reserve<C: ConnectionTrait>(
     let now = Utc::now();
     reservation::ActiveModel {
         id: Set(reservation_id),
-        status: Set("active".to_owned()),
+        status: Set(ReservationStatus::Active),
         expires_at: Set(expires_at),
         created_at: Set(now),
     }
@@ -426,11 +427,11 @@ async fn take_at_once<C: ConnectionTrait>(txn: &C, line: &Wanted, now: DateTime<
 /// # Errors
 /// `Database`.
 pub(crate) async fn finish<C: ConnectionTrait>(txn: &C, reservation_id: Uuid, sold: bool) -> ServiceResult<bool> {
-    let status = if sold { "converted" } else { "released" };
+    let status = if sold { ReservationStatus::Converted } else { ReservationStatus::Released };
     let claimed = reservation::Entity::update_many()
         .col_expr(reservation::Column::Status, Expr::value(status))
         .filter(reservation::Column::Id.eq(reservation_id))
-        .filter(reservation::Column::Status.eq("active"))
+        .filter(reservation::Column::Status.eq(ReservationStatus::Active))
         .exec(txn)
         .await?;
     if claimed.rows_affected == 0 {

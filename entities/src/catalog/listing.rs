@@ -2,7 +2,7 @@
 //! pagination, and products by id.
 
 use crate::catalog::browse::{cards_for, product_detail, subtree_ids};
-use crate::catalog::{CategoryNode, ProductDetail, ProductList, VendorView};
+use crate::catalog::{CategoryNode, ProductDetail, ProductList, ProductStatus, VendorView};
 use crate::model::{category, product, vendor};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -161,7 +161,7 @@ pub(crate) fn after(sort: ProductSort, at: Cursor) -> Option<Condition> {
 /// cursor, or an unknown category or vendor; `Database` when it fails.
 #[tracing::instrument(skip(shop))]
 pub async fn list_products(shop: &Shop, q: &ProductQuery) -> ServiceResult<ProductList> {
-    let select = product::Entity::find().filter(product::Column::Status.eq("active"));
+    let select = product::Entity::find().filter(product::Column::Status.eq(ProductStatus::Active));
     let select = in_category_and_vendor(shop, select, q.category.as_deref(), q.vendor.as_deref()).await?;
     let (rows, next_cursor) = keyset_page(shop, select, q.sort, q.cursor.as_deref(), q.limit).await?;
     Ok(ProductList { items: cards_for(&shop.db, rows).await?, next_cursor })
@@ -236,7 +236,7 @@ pub(crate) async fn keyset_page(
 /// `NotFound` when no product for sale has this id.
 pub async fn product_by_id(shop: &Shop, id: i64) -> ServiceResult<ProductDetail> {
     let slug: String = product::Entity::find_by_id(id)
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .select_only()
         .column(product::Column::Slug)
         .into_tuple()

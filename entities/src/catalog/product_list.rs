@@ -5,8 +5,9 @@ use crate::catalog::products::category_by_slug;
 use crate::catalog::products::changed;
 use crate::catalog::products::refresh_price_from;
 use crate::catalog::products::PRICE_MAX;
-use crate::catalog::products::STATUSES;
-use crate::catalog::{AdminProductFilter, AdminProductPage, AdminProductRow, BulkAction, BulkReport, BULK_MAX};
+use crate::catalog::{
+    AdminProductFilter, AdminProductPage, AdminProductRow, BulkAction, BulkReport, ProductStatus, BULK_MAX,
+};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
 use crate::kernel::validate::Check;
 use crate::model::{category, product, variant, vendor};
@@ -41,12 +42,10 @@ pub async fn list_products(shop: &Shop, actor: Actor, f: &AdminProductFilter) ->
         select = select.filter(product::Column::VendorId.eq(vendor_id));
     }
     if let Some(status) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        if !STATUSES.contains(&status) {
-            return Err(ServiceError::InvalidField {
-                field: "status",
-                message: "must be active, draft or archived".into(),
-            });
-        }
+        let status = ProductStatus::parse(status).ok_or_else(|| ServiceError::InvalidField {
+            field: "status",
+            message: "must be active, draft or archived".into(),
+        })?;
         select = select.filter(product::Column::Status.eq(status));
     }
     let non_empty = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
@@ -198,13 +197,13 @@ pub async fn bulk_update(shop: &Shop, actor: Actor, ids: &[i64], action: &BulkAc
     };
     match action {
         BulkAction::Publish => {
-            set(product::Column::Status, "active".into()).exec(&txn).await?;
+            set(product::Column::Status, ProductStatus::Active.into()).exec(&txn).await?;
         }
         BulkAction::Archive => {
-            set(product::Column::Status, "archived".into()).exec(&txn).await?;
+            set(product::Column::Status, ProductStatus::Archived.into()).exec(&txn).await?;
         }
         BulkAction::Unpublish => {
-            set(product::Column::Status, "draft".into()).exec(&txn).await?;
+            set(product::Column::Status, ProductStatus::Draft.into()).exec(&txn).await?;
         }
         BulkAction::MoveToCategory { category: slug } => {
             let mut check = Check::default();

@@ -3,7 +3,7 @@
 //! indexer and the cache invalidator follow it (server workers), never the
 //! request itself.
 
-use crate::catalog::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch};
+use crate::catalog::{AdminProduct, AdminVariant, NewProduct, NewVariant, ProductPatch, ProductStatus};
 use crate::events::outbox;
 use crate::events::{DomainEvent, ProductChanged};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
@@ -42,8 +42,6 @@ const PAIR_TEXT_MAX: usize = 120;
 /// Highest price accepted, in minor units (a sanity bound, not a policy).
 pub(crate) const PRICE_MAX: i64 = 10_000_000_000;
 
-pub(crate) const STATUSES: [&str; 3] = ["active", "draft", "archived"];
-
 pub(crate) fn check_pairs(check: &mut Check, field: &str, pairs: &BTreeMap<String, String>) -> serde_json::Value {
     if pairs.len() > PAIRS_MAX {
         check.fail(field, format!("must have at most {PAIRS_MAX} entries"));
@@ -57,10 +55,13 @@ pub(crate) fn check_pairs(check: &mut Check, field: &str, pairs: &BTreeMap<Strin
     serde_json::Value::Array(out)
 }
 
-fn check_status(check: &mut Check, status: &str) {
-    if !STATUSES.contains(&status) {
+/// The status `text` names, or `None` with the field's failure noted.
+fn check_status(check: &mut Check, text: &str) -> Option<ProductStatus> {
+    let status = ProductStatus::parse(text);
+    if status.is_none() {
         check.fail("status", "must be active, draft or archived");
     }
+    status
 }
 
 /// A variant's fields once checked.
@@ -224,8 +225,10 @@ pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> Servi
     let brand = check.text("brand", &new.brand, BRAND_MAX);
     let description = check.long_text("description", &new.description, DESCRIPTION_MAX);
     let attributes = check_pairs(&mut check, "attributes", &new.attributes);
-    let status = new.status.unwrap_or_else(|| "draft".to_owned());
-    check_status(&mut check, &status);
+    let status = match new.status.as_deref() {
+        None => Some(ProductStatus::Draft),
+        Some(text) => check_status(&mut check, text),
+    };
     if new.variants.is_empty() || new.variants.len() > MAX_VARIANTS {
         check.fail("variants", format!("must have 1 to {MAX_VARIANTS} variants"));
     }
@@ -265,8 +268,8 @@ pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> Servi
         check.fail(format!("variants[{i}].sku"), "is already used by another variant");
     }
     check.done()?;
-    let (Some(vendor), Some(category)) = (vendor, category) else {
-        unreachable!("a missing vendor or category fails the check above")
+    let (Some(vendor), Some(category), Some(status)) = (vendor, category, status) else {
+        unreachable!("a missing vendor or category, or an unknown status, fails the check above")
     };
 
     let now = Utc::now();
@@ -393,9 +396,7 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
     let brand = patch.brand.as_deref().map(|b| check.text("brand", b, BRAND_MAX));
     let description = patch.description.as_deref().map(|d| check.long_text("description", d, DESCRIPTION_MAX));
     let attributes = patch.attributes.as_ref().map(|a| check_pairs(&mut check, "attributes", a));
-    if let Some(status) = &patch.status {
-        check_status(&mut check, status);
-    }
+    let status = patch.status.as_deref().and_then(|text| check_status(&mut check, text));
     let txn = crate::write_txn(&shop.db).await?;
     let current = product::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: current.vendor_id })?;
@@ -425,7 +426,7 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
     if let Some(v) = attributes {
         row.attributes = Set(v);
     }
-    if let Some(v) = patch.status {
+    if let Some(v) = status {
         row.status = Set(v);
     }
     if let Some(v) = patch.featured {
@@ -462,7 +463,7 @@ pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult
     if was_ordered(&txn, id).await? {
         // Orders keep pointing at it: it leaves the shop but stays on record.
         product::Entity::update_many()
-            .col_expr(product::Column::Status, Expr::value("archived"))
+            .col_expr(product::Column::Status, Expr::value(ProductStatus::Archived))
             .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(product::Column::Id.eq(id))
             .exec(&txn)

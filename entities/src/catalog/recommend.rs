@@ -14,7 +14,7 @@
 //! All three are served through the read cache (30 s).
 
 use crate::catalog::browse::cards_for;
-use crate::catalog::{ProductCard, ProductRecommendations};
+use crate::catalog::{ProductCard, ProductRecommendations, ProductStatus};
 use crate::kernel::read_cache::{cached_in, Scope};
 use crate::model::{cart_item, category, product, product_view_count, variant};
 use crate::ServiceError;
@@ -119,7 +119,7 @@ pub async fn for_product(shop: &Shop, id: i64) -> ServiceResult<ProductRecommend
         &format!("recommendations:{id}"),
         Box::pin(async {
             let this = product::Entity::find_by_id(id)
-                .filter(product::Column::Status.eq("active"))
+                .filter(product::Column::Status.eq(ProductStatus::Active))
                 .one(&shop.db)
                 .await?
                 .ok_or(ServiceError::NotFound("product"))?;
@@ -206,7 +206,7 @@ async fn in_order<C: ConnectionTrait>(db: &C, ids: &[i64], limit: usize) -> Serv
     }
     let mut rows = product::Entity::find()
         .filter(product::Column::Id.is_in(ids.to_vec()))
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .all(db)
         .await?;
     rows.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
@@ -255,7 +255,7 @@ async fn bought_together<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<V
 async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceResult<Vec<i64>> {
     let mut candidates = product::Entity::find()
         .filter(product::Column::CategoryId.eq(this.category_id))
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .filter(product::Column::Id.ne(this.id))
         .order_by_asc(product::Column::Id)
         .limit(CANDIDATES)
@@ -269,7 +269,7 @@ async fn similar<C: ConnectionTrait>(db: &C, this: &product::Model) -> ServiceRe
                     product::Entity::find()
                         .filter(product::Column::CategoryId.is_in(subtree))
                         .filter(product::Column::CategoryId.ne(this.category_id))
-                        .filter(product::Column::Status.eq("active"))
+                        .filter(product::Column::Status.eq(ProductStatus::Active))
                         .order_by_asc(product::Column::Id)
                         .limit(CANDIDATES)
                         .all(db)
@@ -312,7 +312,7 @@ mod tests {
             description: String::new(),
             brand: brand.to_owned(),
             attributes,
-            status: "active".to_owned(),
+            status: ProductStatus::Active,
             featured: false,
             price_from_minor: price,
             rating_centi: 0,

@@ -10,6 +10,7 @@ use crate::catalog::review::{
     display_author, Moderation, MyReview, ProductReviews, RatingSummary, ReplyInput, ReviewInput, ReviewStatus,
     ReviewView, StaffReview, MAX_BODY_CHARS, MAX_TITLE_CHARS, MIN_BODY_CHARS, PAGE_SIZE, QUEUE_PAGE,
 };
+use crate::catalog::ProductStatus;
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
 use crate::kernel::validate::{is_unique_violation, Check};
@@ -83,10 +84,6 @@ async fn bought(conn: &impl ConnectionTrait, user_id: i64, product_id: i64) -> S
         > 0)
 }
 
-fn status_of(r: &review::Model) -> ReviewStatus {
-    ReviewStatus::parse(&r.status).unwrap_or(ReviewStatus::Pending)
-}
-
 fn view(r: &review::Model) -> ReviewView {
     ReviewView {
         id: r.id,
@@ -106,7 +103,7 @@ fn mine_view(r: &review::Model, p: Option<&product::Model>) -> MyReview {
         review: view(r),
         product_title: p.map(|p| p.title.clone()).unwrap_or_default(),
         product_slug: p.map(|p| p.slug.clone()).unwrap_or_default(),
-        status: status_of(r),
+        status: r.status,
         moderation_note: r.moderation_note.clone(),
     }
 }
@@ -135,7 +132,7 @@ pub async fn create(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewIn
     let (title, body) = check(input)?;
     let txn = write_txn(&shop.db).await?;
     let p = product::Entity::find_by_id(product_id)
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
@@ -151,7 +148,7 @@ pub async fn create(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewIn
         title: Set(title),
         body: Set(body),
         verified_purchase: Set(verified),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         moderation_note: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -194,7 +191,7 @@ pub async fn update(shop: &Shop, actor: Actor, id: i64, input: &ReviewInput) -> 
     r.title = Set(title);
     r.body = Set(body);
     r.verified_purchase = Set(verified);
-    r.status = Set(status.as_str().to_owned());
+    r.status = Set(status);
     r.moderation_note = Set(String::new());
     r.moderated_at = Set(None);
     // The seller's answer was to the old text.
@@ -248,7 +245,7 @@ pub async fn summary(conn: &impl ConnectionTrait, product_id: i64) -> ServiceRes
         .column(review::Column::Rating)
         .column_as(review::Column::Id.count(), "n")
         .filter(review::Column::ProductId.eq(product_id))
-        .filter(review::Column::Status.eq(ReviewStatus::Published.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Published))
         .group_by(review::Column::Rating)
         .into_tuple()
         .all(conn)
@@ -263,7 +260,7 @@ pub async fn summary(conn: &impl ConnectionTrait, product_id: i64) -> ServiceRes
 /// `NotFound` for a product not for sale.
 pub async fn for_product(shop: &Shop, product_id: i64, page: u64) -> ServiceResult<ProductReviews> {
     product::Entity::find_by_id(product_id)
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(&shop.db)
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
@@ -272,7 +269,7 @@ pub async fn for_product(shop: &Shop, product_id: i64, page: u64) -> ServiceResu
     let page = page.clamp(1, pages);
     let reviews = review::Entity::find()
         .filter(review::Column::ProductId.eq(product_id))
-        .filter(review::Column::Status.eq(ReviewStatus::Published.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Published))
         .order_by_desc(review::Column::Id)
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
@@ -342,7 +339,7 @@ pub async fn staff_list(
         }
     }
     if let Some(status) = status {
-        query = query.filter(review::Column::Status.eq(status.as_str()));
+        query = query.filter(review::Column::Status.eq(status));
     }
     if let Some(before) = before {
         query = query.filter(review::Column::Id.lt(before));
@@ -372,7 +369,7 @@ pub async fn moderate(shop: &Shop, actor: Actor, id: i64, decision: &Moderation)
     let txn = write_txn(&shop.db).await?;
     let current = review::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("review"))?;
     let mut r = current.into_active_model();
-    r.status = Set(decision.status.as_str().to_owned());
+    r.status = Set(decision.status);
     r.moderation_note = Set(note.clone());
     r.moderated_at = Set((decision.status != ReviewStatus::Pending).then(Utc::now));
     let saved = r.update(&txn).await?;
@@ -409,7 +406,7 @@ pub async fn reply(shop: &Shop, actor: Actor, id: i64, input: &ReplyInput) -> Se
     let current = review::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("review"))?;
     let p = product::Entity::find_by_id(current.product_id).one(&txn).await?.ok_or(ServiceError::NotFound("review"))?;
     authorize(actor, Action::ReplyToReview { vendor_id: p.vendor_id })?;
-    if current.status != ReviewStatus::Published.as_str() {
+    if current.status != ReviewStatus::Published {
         return Err(ServiceError::Conflict("Only a published review can be answered.".into()));
     }
     let mut r = current.into_active_model();

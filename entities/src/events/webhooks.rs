@@ -50,6 +50,52 @@ pub struct Subscription {
     pub created_at: DateTime<Utc>,
 }
 
+/// Where a webhook delivery is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "db",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter),
+    sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// To be posted, or to be tried again.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "pending"))]
+    Pending,
+    /// The subscriber answered 2xx.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "delivered"))]
+    Delivered,
+    /// Given up after the last try.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// Every status.
+    pub const ALL: [DeliveryStatus; 3] = [Self::Pending, Self::Delivered, Self::Failed];
+
+    /// The status as stored and sent.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The status stored (or asked for) as `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for DeliveryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One delivery with how it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,8 +106,8 @@ pub struct DeliveryRecord {
     pub event_id: String,
     /// The event's topic.
     pub topic: String,
-    /// `pending`, `delivered` or `failed`.
-    pub status: String,
+    /// Where it is.
+    pub status: DeliveryStatus,
     /// Tries so far.
     pub attempts: i32,
     /// The HTTP status of the last try.
@@ -198,7 +244,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, envelope: &Envelope) -> Service
             payload: Set(payload.clone()),
             schema_version: Set(envelope.version as i16),
             created_at: Set(now),
-            status: Set("pending".to_owned()),
+            status: Set(DeliveryStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_status: Set(None),
@@ -247,7 +293,7 @@ pub async fn due(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<Vec<DueDelive
     for s in subs {
         let head = webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::SubscriptionId.eq(s.id))
-            .filter(webhook_delivery::Column::Status.eq("pending"))
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
             .order_by_asc(webhook_delivery::Column::Id)
             .one(&shop.db)
             .await?;
@@ -289,12 +335,13 @@ pub async fn record_attempt(
     };
     let attempts = d.attempts + 1;
     let (status, error, delivered) = match &outcome {
-        Ok(code) if (200..300).contains(code) => ("delivered", None, Some(now)),
-        Ok(code) => ("pending", Some(format!("the subscriber answered {code}")), None),
-        Err(e) => ("pending", Some(e.clone()), None),
+        Ok(code) if (200..300).contains(code) => (DeliveryStatus::Delivered, None, Some(now)),
+        Ok(code) => (DeliveryStatus::Pending, Some(format!("the subscriber answered {code}")), None),
+        Err(e) => (DeliveryStatus::Pending, Some(e.clone()), None),
     };
-    let status = if status == "pending" && attempts >= MAX_ATTEMPTS { "failed" } else { status };
-    if status == "failed" {
+    let status =
+        if status == DeliveryStatus::Pending && attempts >= MAX_ATTEMPTS { DeliveryStatus::Failed } else { status };
+    if status == DeliveryStatus::Failed {
         tracing::warn!(delivery = id, subscription = d.subscription_id, "webhook delivery given up");
     }
     webhook_delivery::Entity::update_many()
@@ -321,5 +368,10 @@ mod tests {
         assert!(wants(&topics, "stock.low"));
         assert!(!wants(&topics, "stock.changed"));
         assert!(!wants(&topics, "orders.x"));
+    }
+
+    #[test]
+    fn delivery_status_is_stored_and_sent_as_its_text() {
+        crate::kernel::assert_status_texts!(DeliveryStatus);
     }
 }

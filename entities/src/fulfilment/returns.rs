@@ -10,15 +10,15 @@ use crate::fulfilment::shipments::lock_order;
 use crate::fulfilment::shipments::pick;
 use crate::fulfilment::shipments::staff_of;
 use crate::fulfilment::shipments::Locked;
-use crate::fulfilment::{ReturnDecision, ReturnRequest};
+use crate::fulfilment::{ReturnDecision, ReturnRequest, ReturnStatus};
 use crate::kernel::access::{self, Action, Actor};
 use crate::kernel::OrderId;
 use crate::model::{order_line, order_return, return_line, shipment, shipment_line};
 use crate::ordering::record::actor_name;
-use crate::ordering::record::status_of;
 use crate::ordering::shipment_view::parts;
 use crate::ordering::OrderStatus;
 use crate::ordering::ReturnView;
+use crate::payments::PaymentStatus;
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::Shop;
@@ -52,7 +52,7 @@ pub async fn request_return(
     let txn = crate::write_txn(&shop.db).await?;
     let Locked { order: o, subs, lines } = lock_order(&txn, public_id).await?;
     access::read_order(actor, o.user_id)?;
-    if matches!(status_of(&o.status)?, OrderStatus::Cancelled | OrderStatus::Refunded) {
+    if matches!(o.status, OrderStatus::Cancelled | OrderStatus::Refunded) {
         return Err(ServiceError::Conflict(format!("The order is {}: there is nothing to send back.", o.status)));
     }
     let reason = request.reason.trim().to_owned();
@@ -102,7 +102,7 @@ pub async fn request_return(
             public_id: Set(Uuid::new_v4()),
             order_id: Set(o.id),
             sub_order_id: Set(*sub_id),
-            status: Set("requested".to_owned()),
+            status: Set(ReturnStatus::Requested),
             reason: Set(reason.clone()),
             note: Set(String::new()),
             restocked: Set(false),
@@ -173,13 +173,18 @@ pub async fn decide_return(
     access::catalog_staff(actor)?;
     let action = decision.action.trim().to_ascii_lowercase();
     let note = decision.note.trim().chars().take(1000).collect::<String>();
-    if !["approve", "reject", "receive"].contains(&action.as_str()) {
-        return Err(ServiceError::InvalidField {
-            field: "action",
-            message: "must be approve, reject or receive".into(),
-        });
-    }
-    if action == "reject" && note.is_empty() {
+    let to = match action.as_str() {
+        "approve" => ReturnStatus::Approved,
+        "reject" => ReturnStatus::Rejected,
+        "receive" => ReturnStatus::Received,
+        _ => {
+            return Err(ServiceError::InvalidField {
+                field: "action",
+                message: "must be approve, reject or receive".into(),
+            })
+        }
+    };
+    if to == ReturnStatus::Rejected && note.is_empty() {
         return Err(ServiceError::InvalidField { field: "note", message: "must tell the customer why".into() });
     }
     let txn = crate::write_txn(&shop.db).await?;
@@ -194,19 +199,9 @@ pub async fn decide_return(
         .ok_or(ServiceError::NotFound("return"))?;
     let sub = subs.iter().find(|s| s.id == row.sub_order_id).ok_or(ServiceError::NotFound("return"))?;
     access::authorize(actor, Action::FulfilOrder { vendor_id: sub.vendor_id })?;
-    let to = match (action.as_str(), row.status.as_str()) {
-        ("approve", "requested") => "approved",
-        ("reject", "requested" | "approved") => "rejected",
-        ("receive", "requested" | "approved") => "received",
-        (_, from) => {
-            let done = match action.as_str() {
-                "approve" => "approved",
-                "reject" => "rejected",
-                _ => "received",
-            };
-            return Err(ServiceError::Conflict(format!("A return that is {from} cannot be {done}.")));
-        }
-    };
+    if !row.status.can_become(to) {
+        return Err(ServiceError::Conflict(format!("A return that is {} cannot be {to}.", row.status)));
+    }
     let items: Vec<(order_line::Model, i32)> = return_line::Entity::find()
         .filter(return_line::Column::ReturnId.eq(row.id))
         .all(&txn)
@@ -215,7 +210,7 @@ pub async fn decide_return(
         .filter_map(|rl| lines.iter().find(|l| l.id == rl.order_line_id).map(|l| (l.clone(), rl.quantity)))
         .collect();
     let mut restocked = false;
-    if to == "received" && decision.restock {
+    if to == ReturnStatus::Received && decision.restock {
         let reference = format!("return:{}", row.public_id);
         for (line, quantity) in &items {
             restocked |=
@@ -225,13 +220,13 @@ pub async fn decide_return(
     // A refund is recorded with the receipt, in one transaction: should the
     // process stop before the provider is asked, reconciliation asks.
     let mut recorded = Vec::new();
-    if to == "received" && decision.refund {
+    if to == ReturnStatus::Received && decision.refund {
         let goods: i64 = items.iter().map(|(l, q)| l.unit_price_minor * i64::from(*q)).sum();
         let mut owed = share(o.total_minor, goods, o.subtotal_minor + o.shipping_minor);
         // From the payments with the most left first (a card, then a gift card).
         let mut paid: Vec<crate::model::payment::Model> = crate::model::payment::Entity::find()
             .filter(crate::model::payment::Column::OrderId.eq(o.id))
-            .filter(crate::model::payment::Column::Status.eq("succeeded"))
+            .filter(crate::model::payment::Column::Status.eq(PaymentStatus::Succeeded))
             .all(&txn)
             .await?
             .into_iter()
@@ -269,7 +264,7 @@ pub async fn decide_return(
         .col_expr(order_return::Column::RefundMinor, Expr::value(row.refund_minor + refund_minor))
         .col_expr(order_return::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(order_return::Column::Id.eq(row.id))
-        .filter(order_return::Column::Status.eq(row.status.as_str()))
+        .filter(order_return::Column::Status.eq(row.status))
         .exec(&txn)
         .await?;
     if moved.rows_affected != 1 {
@@ -277,17 +272,19 @@ pub async fn decide_return(
     }
     let units: i32 = items.iter().map(|(_, q)| q).sum();
     let said = match to {
-        "approved" => format!("Return of {units} unit(s) approved: please send it back."),
-        "rejected" => format!("Return of {units} unit(s) refused: {note}"),
-        _ => format!("Return of {units} unit(s) received{}.", if restocked { "; back on sale" } else { "" }),
+        ReturnStatus::Approved => format!("Return of {units} unit(s) approved: please send it back."),
+        ReturnStatus::Rejected => format!("Return of {units} unit(s) refused: {note}"),
+        ReturnStatus::Requested | ReturnStatus::Received => {
+            format!("Return of {units} unit(s) received{}.", if restocked { "; back on sale" } else { "" })
+        }
     };
     crate::ordering::record::event(&txn, o.id, actor_name(actor), &format!("return_{to}"), None, None, &said).await?;
     let changed =
         ReturnChanged { order_id: OrderId::new(o.id), public_id: o.public_id, return_id: row.public_id, units };
     let event = match to {
-        "approved" => DomainEvent::ReturnApproved(changed),
-        "rejected" => DomainEvent::ReturnRejected(changed),
-        _ => DomainEvent::ReturnReceived(changed),
+        ReturnStatus::Approved => DomainEvent::ReturnApproved(changed),
+        ReturnStatus::Rejected => DomainEvent::ReturnRejected(changed),
+        ReturnStatus::Requested | ReturnStatus::Received => DomainEvent::ReturnReceived(changed),
     };
     outbox::record(&txn, event).await?;
     txn.commit().await?;

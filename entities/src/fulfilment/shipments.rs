@@ -12,17 +12,16 @@
 
 use crate::events::outbox;
 use crate::events::{DomainEvent, ShipmentCreated, ShipmentDelivered};
-use crate::fulfilment::NewShipment;
+use crate::fulfilment::{ItemCount, NewShipment, ShipmentStatus};
 use crate::kernel::access::{self, Action, Actor};
 use crate::kernel::OrderId;
 use crate::model::{order, order_line, shipment, shipment_line, sub_order, vendor};
 use crate::notifications::mail;
 use crate::ordering::record::actor_name;
-use crate::ordering::record::status_of;
 use crate::ordering::shipment_view::tracking_page;
 use crate::ordering::shipment_view::view_of_shipment;
 use crate::ordering::OrderStatus;
-use crate::ordering::{ItemCount, ShipmentView};
+use crate::ordering::ShipmentView;
 use crate::ports::MailMessage;
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -83,7 +82,7 @@ async fn shipped_units<C: ConnectionTrait>(
     let mut delivered: HashMap<i64, i32> = HashMap::new();
     for l in lines {
         *shipped.entry(l.order_line_id).or_default() += l.quantity;
-        if shipments.iter().any(|s| s.id == l.shipment_id && s.status == "delivered") {
+        if shipments.iter().any(|s| s.id == l.shipment_id && s.status == ShipmentStatus::Delivered) {
             *delivered.entry(l.order_line_id).or_default() += l.quantity;
         }
     }
@@ -178,14 +177,13 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
     let txn = crate::write_txn(&shop.db).await?;
     let Locked { order: o, subs, lines } = lock_order(&txn, public_id).await?;
     staff_of(actor, &subs)?;
-    let status = status_of(&o.status)?;
     if !matches!(
-        status,
+        o.status,
         OrderStatus::Paid | OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::PartiallyRefunded
     ) {
         return Err(ServiceError::Conflict(format!(
             "An order that is {} cannot ship.",
-            status.as_str().replace('_', " ")
+            o.status.as_str().replace('_', " ")
         )));
     }
     if o.held_for_review {
@@ -251,7 +249,7 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
         carrier: Set(carrier.clone()),
         tracking_number: Set(number.clone()),
         tracking_url: Set(url.clone()),
-        status: Set("shipped".to_owned()),
+        status: Set(ShipmentStatus::Shipped),
         actor: Set(actor_name(actor).to_owned()),
         shipped_at: Set(now),
         delivered_at: Set(None),
@@ -329,9 +327,9 @@ pub async fn mark_delivered(
         .ok_or(ServiceError::NotFound("shipment"))?;
     let sub = subs.iter().find(|s| s.id == row.sub_order_id).ok_or(ServiceError::NotFound("shipment"))?;
     access::authorize(actor, Action::FulfilOrder { vendor_id: sub.vendor_id })?;
-    if row.status != "delivered" {
+    if row.status != ShipmentStatus::Delivered {
         shipment::Entity::update_many()
-            .col_expr(shipment::Column::Status, Expr::value("delivered"))
+            .col_expr(shipment::Column::Status, Expr::value(ShipmentStatus::Delivered))
             .col_expr(shipment::Column::DeliveredAt, Expr::value(Utc::now()))
             .filter(shipment::Column::Id.eq(row.id))
             .exec(&txn)
@@ -381,9 +379,9 @@ async fn settle<C: ConnectionTrait>(txn: &C, o: &order::Model, actor: &str) -> S
             None
         };
         if let Some(t) = target {
-            if s.status != t.as_str() && rank(status_of(&s.status)?) < rank(t) {
+            if s.status != t && rank(s.status) < rank(t) {
                 sub_order::Entity::update_many()
-                    .col_expr(sub_order::Column::Status, Expr::value(t.as_str()))
+                    .col_expr(sub_order::Column::Status, Expr::value(t))
                     .filter(sub_order::Column::Id.eq(s.id))
                     .exec(txn)
                     .await?;
@@ -405,7 +403,7 @@ async fn settle<C: ConnectionTrait>(txn: &C, o: &order::Model, actor: &str) -> S
             break;
         }
         let current = order::Entity::find_by_id(o.id).one(txn).await?.ok_or(ServiceError::NotFound("order"))?;
-        let from = status_of(&current.status)?;
+        let from = current.status;
         if from == target || (rank(from) >= rank(target) && rank(from) > 0) {
             break;
         }

@@ -1,7 +1,19 @@
-//! What shipping parcels and deciding returns take.
+//! What shipping parcels and deciding returns take, and the units they count.
 
-use crate::ordering::ItemCount;
 use serde::{Deserialize, Serialize};
+
+mod status;
+pub use status::*;
+
+/// A number of units of one bought item (by SKU).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemCount {
+    /// The item's SKU, as on the order.
+    pub sku: String,
+    /// How many.
+    pub quantity: i32,
+}
 
 /// A parcel a vendor (or an admin) sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! are checked by [`own_record`]. A forbidden read of another customer's or
 //! vendor's record answers "not found", so ids cannot be probed.
 
+use crate::kernel::Role;
 use crate::ServiceError;
 use crate::ServiceResult;
 
@@ -33,16 +34,17 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The actor of a signed-in account with `role` (as stored), or
-    /// `Anonymous` for a role this build does not know (never more power
-    /// than it should have).
-    pub fn from_role(role: &str, user_id: i64, vendor_id: Option<i64>) -> Self {
+    /// The actor of a signed-in account with `role`, or `Anonymous` for
+    /// vendor staff without a vendor (never more power than it should
+    /// have). A role this build does not know cannot be read from the
+    /// database at all.
+    pub fn from_role(role: Role, user_id: i64, vendor_id: Option<i64>) -> Self {
         match (role, vendor_id) {
-            ("customer", _) => Self::Customer { user_id },
-            ("support", _) => Self::Support { user_id },
-            ("admin", _) => Self::Admin,
-            ("vendor", Some(vendor_id)) => Self::VendorStaff { vendor_id },
-            _ => Self::Anonymous,
+            (Role::Customer, _) => Self::Customer { user_id },
+            (Role::Support, _) => Self::Support { user_id },
+            (Role::Admin, _) => Self::Admin,
+            (Role::VendorStaff, Some(vendor_id)) => Self::VendorStaff { vendor_id },
+            (Role::VendorStaff, None) => Self::Anonymous,
         }
     }
 
@@ -286,12 +288,16 @@ mod tests {
 
     #[test]
     fn roles_map_to_actors_and_unknown_roles_to_nobody() {
-        assert_eq!(Actor::from_role("customer", 4, None), Actor::Customer { user_id: 4 });
-        assert_eq!(Actor::from_role("admin", 4, None), Actor::Admin);
-        assert_eq!(Actor::from_role("support", 4, None), Actor::Support { user_id: 4 });
-        assert_eq!(Actor::from_role("vendor", 4, Some(9)), Actor::VendorStaff { vendor_id: 9 });
-        assert_eq!(Actor::from_role("vendor", 4, None), Actor::Anonymous, "a vendor account without a vendor");
-        assert_eq!(Actor::from_role("root", 4, None), Actor::Anonymous);
+        // A role as stored: text this build does not know is no role at all.
+        let from_role = |text: &str, user_id, vendor_id| {
+            Role::parse(text).map_or(Actor::Anonymous, |r| Actor::from_role(r, user_id, vendor_id))
+        };
+        assert_eq!(from_role("customer", 4, None), Actor::Customer { user_id: 4 });
+        assert_eq!(from_role("admin", 4, None), Actor::Admin);
+        assert_eq!(from_role("support", 4, None), Actor::Support { user_id: 4 });
+        assert_eq!(from_role("vendor", 4, Some(9)), Actor::VendorStaff { vendor_id: 9 });
+        assert_eq!(from_role("vendor", 4, None), Actor::Anonymous, "a vendor account without a vendor");
+        assert_eq!(from_role("root", 4, None), Actor::Anonymous);
         assert!(!Actor::Customer { user_id: 1 }.is_staff());
         assert!(Actor::Support { user_id: 1 }.is_staff());
     }

@@ -36,12 +36,36 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
+/// Asserts that every value of a status enum (with `ALL`, `as_str` and
+/// `parse`) reads back from its text, and that its `Display`, its JSON and
+/// — with `db` — its database value are that same text; with `db` it also
+/// checks that `ALL` lists every variant.
+#[cfg(test)]
+macro_rules! assert_status_texts {
+    ($ty:ty) => {
+        for s in <$ty>::ALL {
+            assert_eq!(<$ty>::parse(s.as_str()), Some(s), "{s:?} reads back");
+            assert_eq!(s.to_string(), s.as_str());
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::Value::from(s.as_str()), "{s:?} in JSON");
+            assert_eq!(serde_json::from_value::<$ty>(serde_json::Value::from(s.as_str())).unwrap(), s);
+            #[cfg(feature = "db")]
+            assert_eq!(<$ty as sea_orm::ActiveEnum>::to_value(&s), s.as_str(), "{s:?} in the database");
+        }
+        #[cfg(feature = "db")]
+        assert_eq!(<$ty as sea_orm::Iterable>::iter().count(), <$ty>::ALL.len(), "ALL lists every variant");
+        assert_eq!(<$ty>::parse(""), None);
+    };
+}
+#[cfg(test)]
+pub(crate) use assert_status_texts;
+
 mod address;
 mod amounts;
 mod email;
 mod ids;
 pub mod json;
 mod money;
+mod role;
 mod sku;
 mod slug;
 
@@ -50,6 +74,7 @@ pub use amounts::{decimal_text, parse_percent, parse_price};
 pub use email::Email;
 pub use ids::{CategoryId, ImageId, OrderId, ProductId, UserId, VariantId, VendorId};
 pub use money::{Currency, Money, MoneyError};
+pub use role::Role;
 pub use sku::Sku;
 pub use slug::Slug;
 

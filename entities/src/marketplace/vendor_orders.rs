@@ -5,7 +5,6 @@ use crate::catalog::vendors::vendors_of;
 use crate::kernel::access::Actor;
 use crate::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage, VendorOrderRow};
 use crate::model::{order, order_line, shipment_line, sub_order, vendor};
-use crate::ordering::record::status_of;
 use crate::ordering::OrderStatus;
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -54,7 +53,7 @@ pub async fn vendor_orders(shop: &Shop, actor: Actor, filter: &VendorOrderFilter
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         let status = OrderStatus::parse(status)
             .ok_or_else(|| ServiceError::InvalidField { field: "status", message: "is not an order status".into() })?;
-        query = query.filter(sub_order::Column::Status.eq(status.as_str()));
+        query = query.filter(sub_order::Column::Status.eq(status));
     }
     if let Some(after) = filter.after {
         query = query.filter(sub_order::Column::Id.lt(after));
@@ -95,7 +94,7 @@ pub async fn vendor_orders(shop: &Shop, actor: Actor, filter: &VendorOrderFilter
             id: o.public_id.to_string(),
             placed_at: o.created_at,
             vendor: vendors.get(&s.vendor_id).map(|v| v.slug.clone()).unwrap_or_default(),
-            status: status_of(&s.status)?,
+            status: s.status,
             held_for_review: o.held_for_review,
             units: part.iter().map(|l| i64::from(l.quantity)).sum(),
             shipped: sent

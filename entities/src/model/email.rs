@@ -15,7 +15,7 @@ pub struct Model {
     /// What the email is for (`verify_email`, `password_reset`, …).
     pub kind: String,
     /// `queued`, `sent` or `failed` (gave up).
-    pub status: String,
+    pub status: crate::notifications::mail::MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub last_error: Option<String>,

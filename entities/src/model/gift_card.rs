@@ -14,7 +14,7 @@ pub struct Model {
     pub currency: String,
     pub initial_minor: i64,
     pub balance_minor: i64,
-    pub status: String,
+    pub status: crate::payments::GiftCardStatus,
     pub note: String,
     pub expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -15,7 +15,7 @@ pub struct Model {
     pub cart_id: Option<Uuid>,
     pub user_id: Option<i64>,
     pub email: String,
-    pub status: String,
+    pub status: crate::ordering::OrderStatus,
     pub currency: String,
     pub subtotal_minor: i64,
     pub shipping_minor: i64,

@@ -11,8 +11,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub actor: String,
     pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<crate::ordering::OrderStatus>,
+    pub to_status: Option<crate::ordering::OrderStatus>,
     pub note: String,
 }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub public_id: Uuid,
     pub order_id: i64,
     pub sub_order_id: i64,
-    pub status: String,
+    pub status: crate::fulfilment::ReturnStatus,
     pub reason: String,
     pub note: String,
     pub restocked: bool,

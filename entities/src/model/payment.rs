@@ -1,7 +1,7 @@
 //! A payment of an order at a provider.
 use sea_orm::entity::prelude::*;
 
-/// A row of `payments`; `status` is `pending`, `succeeded`, `failed` or `refunded`.
+/// A row of `payments`; where it stands is its [`PaymentStatus`](crate::payments::PaymentStatus).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "payments")]
 pub struct Model {
@@ -10,7 +10,7 @@ pub struct Model {
     pub order_id: i64,
     pub provider: String,
     pub provider_ref: String,
-    pub status: String,
+    pub status: crate::payments::PaymentStatus,
     pub amount_minor: i64,
     pub currency: String,
     pub refunded_minor: i64,

@@ -17,7 +17,7 @@ pub struct Model {
     pub brand: String,
     pub attributes: Json,
     /// `active`, `draft` or `archived`.
-    pub status: String,
+    pub status: crate::catalog::ProductStatus,
     pub featured: bool,
     /// The lowest price among the variants (minor units), kept by the
     /// services that change variants; the key of "sort by price".

@@ -15,7 +15,7 @@ pub struct Model {
     pub alt: String,
     /// `pending` until renditions exist, then `ready`; `failed` when the
     /// file could not be processed (see `error`).
-    pub status: String,
+    pub status: crate::catalog::ImageStatus,
     /// `art` (generated from the title) or `upload`.
     pub kind: String,
     /// Pixel size of the processed original.

@@ -19,7 +19,7 @@ pub struct Model {
     /// Whether the reviewer had bought the product when writing.
     pub verified_purchase: bool,
     /// `pending`, `published` or `rejected`.
-    pub status: String,
+    pub status: crate::catalog::review::ReviewStatus,
     /// Why it was rejected (shown to its author).
     pub moderation_note: String,
     pub moderated_at: Option<DateTimeUtc>,

@@ -13,7 +13,7 @@ pub struct Model {
     pub carrier: String,
     pub tracking_number: String,
     pub tracking_url: Option<String>,
-    pub status: String,
+    pub status: crate::fulfilment::ShipmentStatus,
     pub actor: String,
     pub shipped_at: DateTimeUtc,
     pub delivered_at: Option<DateTimeUtc>,

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub order_id: i64,
     pub vendor_id: i64,
-    pub status: String,
+    pub status: crate::ordering::OrderStatus,
     pub subtotal_minor: i64,
     pub commission_bps: i32,
     pub commission_minor: i64,

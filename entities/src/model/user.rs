@@ -14,7 +14,7 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub display_name: String,
     /// `customer`, `vendor`, `support` or `admin`.
-    pub role: String,
+    pub role: crate::kernel::Role,
     pub vendor_id: Option<i64>,
     pub created_at: DateTimeUtc,
     /// When the owner proved the address is theirs; sign-in needs it.

@@ -1,8 +1,9 @@
 //! One event on its way to one subscriber.
 use sea_orm::entity::prelude::*;
 
-/// A row of `webhook_deliveries`; `status` is `pending`, `delivered` or
-/// `failed` (gave up after the last try).
+/// A row of `webhook_deliveries`; its
+/// [`DeliveryStatus`](crate::events::webhooks::DeliveryStatus) is `pending`,
+/// `delivered` or `failed` (gave up after the last try).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhook_deliveries")]
 pub struct Model {
@@ -15,7 +16,7 @@ pub struct Model {
     /// The schema version of `payload` (`events::SCHEMA_VERSION` when written).
     pub schema_version: i16,
     pub created_at: DateTimeUtc,
-    pub status: String,
+    pub status: crate::events::webhooks::DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub last_status: Option<i32>,

@@ -11,6 +11,7 @@ use crate::Shop;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
 
 /// Kinds of email whose body holds a one-time link: the body is emptied
 /// once sent, so the queue never keeps a working link.
@@ -18,6 +19,52 @@ const SECRET_KINDS: [&str; 3] = ["verify_email", "password_reset", "email_change
 
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 8;
+
+/// Where an email of the mail queue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "db",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter),
+    sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    /// Waiting to be sent, or to be tried again.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "queued"))]
+    Queued,
+    /// The mail server took it.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "sent"))]
+    Sent,
+    /// Given up (refused for good, or too many tries).
+    #[cfg_attr(feature = "db", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl MailStatus {
+    /// Every status.
+    pub const ALL: [MailStatus; 3] = [Self::Queued, Self::Sent, Self::Failed];
+
+    /// The status as stored and sent.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The status stored (or asked for) as `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for MailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Queues an email (in `db`, which should be the caller's transaction).
 ///
@@ -30,7 +77,7 @@ pub async fn queue<C: ConnectionTrait>(db: &C, message: &MailMessage, kind: &str
         subject: Set(message.subject.clone()),
         body: Set(message.text.clone()),
         kind: Set(kind.to_owned()),
-        status: Set("queued".into()),
+        status: Set(MailStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),
@@ -62,7 +109,7 @@ pub struct Outgoing {
 /// When the database fails.
 pub async fn claim_due(shop: &Shop, now: DateTime<Utc>, limit: u64) -> ServiceResult<Vec<Outgoing>> {
     let rows = email::Entity::find()
-        .filter(email::Column::Status.eq("queued"))
+        .filter(email::Column::Status.eq(MailStatus::Queued))
         .filter(email::Column::NextAttemptAt.lte(now))
         .order_by_asc(email::Column::Id)
         .limit(limit)
@@ -73,7 +120,7 @@ pub async fn claim_due(shop: &Shop, now: DateTime<Utc>, limit: u64) -> ServiceRe
         let taken = email::Entity::update_many()
             .col_expr(email::Column::NextAttemptAt, Expr::value(now + Duration::minutes(5)))
             .filter(email::Column::Id.eq(row.id))
-            .filter(email::Column::Status.eq("queued"))
+            .filter(email::Column::Status.eq(MailStatus::Queued))
             .filter(email::Column::NextAttemptAt.eq(row.next_attempt_at))
             .exec(&shop.db)
             .await?
@@ -108,7 +155,7 @@ pub async fn record(
     let mut update = email::ActiveModel { id: Set(mail.id), attempts: Set(attempts), ..Default::default() };
     match outcome {
         Ok(()) => {
-            update.status = Set("sent".into());
+            update.status = Set(MailStatus::Sent);
             update.sent_at = Set(Some(now));
             update.last_error = Set(None);
             if SECRET_KINDS.contains(&mail.kind.as_str()) {
@@ -120,7 +167,7 @@ pub async fn record(
             tracing::warn!(email = mail.id, kind = %mail.kind, error = %e, attempts, "email not sent");
             update.last_error = Set(Some(e.to_string()));
             if permanent || attempts >= MAX_ATTEMPTS {
-                update.status = Set("failed".into());
+                update.status = Set(MailStatus::Failed);
                 if SECRET_KINDS.contains(&mail.kind.as_str()) {
                     update.body = Set(String::new());
                 }
@@ -140,8 +187,8 @@ pub struct Delivery {
     pub to: String,
     /// Its kind.
     pub kind: String,
-    /// `queued`, `sent` or `failed`.
-    pub status: String,
+    /// Where it is.
+    pub status: MailStatus,
     /// Tries so far.
     pub attempts: i32,
     /// The last error, if any.
@@ -167,4 +214,14 @@ pub async fn deliveries_to(shop: &Shop, recipient: &str) -> ServiceResult<Vec<De
             last_error: r.last_error,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MailStatus;
+
+    #[test]
+    fn mail_status_is_stored_as_its_text() {
+        crate::kernel::assert_status_texts!(MailStatus);
+    }
 }

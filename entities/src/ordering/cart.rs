@@ -1,5 +1,6 @@
 //! The shopping cart: adding items and reading the badge count.
 
+use crate::catalog::ProductStatus;
 use crate::events::outbox;
 use crate::events::{CartItemAdded, DomainEvent};
 use crate::kernel::VariantId;
@@ -49,7 +50,7 @@ pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32
     .await?;
     let variant = variant::Entity::find_by_id(variant_id).one(&txn).await?.ok_or(ServiceError::NotFound("variant"))?;
     let for_sale = product::Entity::find_by_id(variant.product_id)
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(&txn)
         .await?
         .is_some();
@@ -148,7 +149,7 @@ async fn view_in<C: ConnectionTrait>(db: &C, cart_id: Uuid) -> ServiceResult<Car
         .collect();
     let products: HashMap<i64, product::Model> = product::Entity::find()
         .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .all(db)
         .await?
         .into_iter()

@@ -3,6 +3,7 @@
 //! release after a fraud review.
 
 use crate::catalog::inventory::{self};
+use crate::catalog::ReservationStatus;
 use crate::kernel::access::Actor;
 use crate::model::{order, reservation};
 use crate::ordering::order_lists::risk_of;
@@ -11,7 +12,6 @@ use crate::ordering::record::event;
 use crate::ordering::record::find_public;
 use crate::ordering::record::lock;
 use crate::ordering::record::move_to;
-use crate::ordering::record::status_of;
 use crate::ordering::view::view_of;
 use crate::ordering::OrderStatus;
 use crate::ordering::OrderView;
@@ -66,7 +66,7 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
     let o = find_public(&txn, public_id).await?;
     // An account's order is not there for anyone else to cancel.
     crate::kernel::access::read_order(actor, o.user_id)?;
-    let from = status_of(&o.status)?;
+    let from = o.status;
     if o.held_for_review && matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::Delivered) {
         return Err(ServiceError::Conflict("The order is held for review; release it before fulfilling it.".into()));
     }
@@ -105,7 +105,7 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
 /// `Database` when the due reservations cannot be read.
 pub async fn expire_reservations(shop: &Shop, now: DateTime<Utc>) -> ServiceResult<u32> {
     let due = reservation::Entity::find()
-        .filter(reservation::Column::Status.eq("active"))
+        .filter(reservation::Column::Status.eq(ReservationStatus::Active))
         .filter(reservation::Column::ExpiresAt.lt(now))
         .order_by_asc(reservation::Column::ExpiresAt)
         .all(&shop.db)

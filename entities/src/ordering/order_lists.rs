@@ -4,7 +4,6 @@
 use crate::kernel::access::Actor;
 use crate::model::{order, order_line};
 use crate::ordering::record::find_public;
-use crate::ordering::record::status_of;
 use crate::ordering::view::order_by_public_id;
 use crate::ordering::OrderStatus;
 use crate::ordering::RiskView;
@@ -56,7 +55,7 @@ pub async fn customer_orders(
         .map(|o| {
             Ok(crate::ordering::OrderSummary {
                 id: o.public_id.to_string(),
-                status: status_of(&o.status)?,
+                status: o.status,
                 units: counts.get(&o.id).copied().unwrap_or_default(),
                 total_minor: o.total_minor,
                 currency: o.currency,
@@ -105,7 +104,7 @@ pub async fn admin_list(
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         let status = OrderStatus::parse(status)
             .ok_or_else(|| ServiceError::InvalidField { field: "status", message: "is not an order status".into() })?;
-        query = query.filter(order::Column::Status.eq(status.as_str()));
+        query = query.filter(order::Column::Status.eq(status));
     }
     if filter.held {
         query = query.filter(order::Column::HeldForReview.eq(true));
@@ -125,7 +124,7 @@ pub async fn admin_list(
                 id: o.public_id.to_string(),
                 placed_at: o.created_at,
                 email: o.email,
-                status: status_of(&o.status)?,
+                status: o.status,
                 total_minor: o.total_minor,
                 currency: o.currency,
                 risk_score: o.risk_score,

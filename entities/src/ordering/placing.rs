@@ -8,6 +8,7 @@
 //! `order.placed` is written to the outbox — all or nothing.
 
 use crate::catalog::inventory::{self, Wanted};
+use crate::catalog::ProductStatus;
 use crate::events::outbox;
 use crate::events::{DomainEvent, OrderRef};
 use crate::kernel::access::Actor;
@@ -21,8 +22,7 @@ use crate::ordering::record::event;
 use crate::ordering::view::assemble;
 use crate::ordering::view::view_of;
 use crate::ordering::view::Loaded;
-use crate::ordering::OrderStatus;
-use crate::ordering::{OrderView, PlaceOrder};
+use crate::ordering::{OrderStatus, OrderView, PlaceOrder};
 use crate::Email;
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -184,7 +184,7 @@ async fn place_new(
     let product_ids: Vec<i64> = variants.values().map(|v| v.product_id).collect();
     let products: HashMap<i64, product::Model> = product::Entity::find()
         .filter(product::Column::Id.is_in(product_ids))
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .all(&txn)
         .await?
         .into_iter()
@@ -276,7 +276,7 @@ async fn place_new(
         cart_id: Set(Some(cart_id)),
         user_id: Set(actor.customer()),
         email: Set(email.clone()),
-        status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
+        status: Set(OrderStatus::PendingPayment),
         currency: Set(currency),
         subtotal_minor: Set(quote.subtotal_minor),
         shipping_minor: Set(quote.shipping_minor),
@@ -318,7 +318,7 @@ async fn place_new(
         let sub = sub_order::ActiveModel {
             order_id: Set(placed.id),
             vendor_id: Set(vendor_id),
-            status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
+            status: Set(OrderStatus::PendingPayment),
             subtotal_minor: Set(part_total),
             commission_bps: Set(bps),
             commission_minor: Set(commission(part_total, bps)),

@@ -46,8 +46,8 @@ pub(crate) async fn event<C: ConnectionTrait>(
         at: Set(Utc::now()),
         actor: Set(actor.to_owned()),
         kind: Set(kind.to_owned()),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.map(|s| s.as_str().to_owned())),
+        from_status: Set(from),
+        to_status: Set(to),
         note: Set(note.to_owned()),
         ..Default::default()
     }
@@ -66,10 +66,6 @@ pub(crate) async fn lock<C: ConnectionTrait>(txn: &C, order_id: i64) -> ServiceR
         .exec(txn)
         .await?;
     Ok(())
-}
-
-pub(crate) fn status_of(text: &str) -> ServiceResult<OrderStatus> {
-    OrderStatus::parse(text).ok_or_else(|| ServiceError::Corrupt(format!("unknown order status {text:?}")))
 }
 
 pub(crate) async fn find_public<C: ConnectionTrait>(db: &C, public_id: &str) -> ServiceResult<order::Model> {
@@ -101,7 +97,7 @@ pub(crate) async fn move_order<C: ConnectionTrait>(
     note: &str,
     with_parts: bool,
 ) -> ServiceResult<bool> {
-    let from = status_of(&o.status)?;
+    let from = o.status;
     if from == to {
         return Ok(false);
     }
@@ -110,10 +106,10 @@ pub(crate) async fn move_order<C: ConnectionTrait>(
     }
     // Conditional on the status read, so two racing moves cannot both apply.
     let moved = order::Entity::update_many()
-        .col_expr(order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(order::Column::Status, Expr::value(to))
         .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(order::Column::Id.eq(o.id))
-        .filter(order::Column::Status.eq(from.as_str()))
+        .filter(order::Column::Status.eq(from))
         .exec(txn)
         .await?;
     if moved.rows_affected != 1 {
@@ -121,9 +117,9 @@ pub(crate) async fn move_order<C: ConnectionTrait>(
     }
     if with_parts {
         sub_order::Entity::update_many()
-            .col_expr(sub_order::Column::Status, Expr::value(to.as_str()))
+            .col_expr(sub_order::Column::Status, Expr::value(to))
             .filter(sub_order::Column::OrderId.eq(o.id))
-            .filter(sub_order::Column::Status.eq(from.as_str()))
+            .filter(sub_order::Column::Status.eq(from))
             .exec(txn)
             .await?;
     }
@@ -159,7 +155,7 @@ pub(crate) async fn record_payment_in<C: ConnectionTrait>(
     o: &order::Model,
     reference: &str,
 ) -> ServiceResult<bool> {
-    match status_of(&o.status)? {
+    match o.status {
         OrderStatus::PendingPayment => {
             if let Some(reservation_id) = o.reservation_id {
                 inventory::finish(txn, reservation_id, true).await?;

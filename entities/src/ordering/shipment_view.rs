@@ -4,8 +4,10 @@
 //! answers read them through here.
 
 use crate::catalog::vendors::vendors_of;
+use crate::fulfilment::ItemCount;
+use crate::fulfilment::ReturnStatus;
 use crate::model::{order_line, order_return, return_line, shipment, shipment_line, sub_order, vendor};
-use crate::ordering::{ItemCount, ReturnView, ShipmentView};
+use crate::ordering::{ReturnView, ShipmentView};
 use crate::ServiceError;
 use crate::ServiceResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -72,7 +74,7 @@ pub(crate) async fn parts<C: ConnectionTrait>(
         counts.entry(l.order_line_id).or_default().0 += l.quantity;
     }
     for l in &return_lines {
-        if returns.iter().any(|r| r.id == l.return_id && r.status != "rejected") {
+        if returns.iter().any(|r| r.id == l.return_id && r.status != ReturnStatus::Rejected) {
             counts.entry(l.order_line_id).or_default().1 += l.quantity;
         }
     }

@@ -6,9 +6,8 @@ use crate::kernel::access::Actor;
 use crate::model::payment;
 use crate::model::{order, order_event, order_line, reservation, sub_order, vendor};
 use crate::ordering::record::find_public;
-use crate::ordering::record::status_of;
-use crate::ordering::OrderStatus;
-use crate::ordering::{OrderEventView, OrderLineView, OrderView, SubOrderView};
+use crate::ordering::{OrderEventView, OrderLineView, OrderStatus, OrderView, SubOrderView};
+use crate::payments::PaymentStatus;
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::Shop;
@@ -60,7 +59,7 @@ pub(crate) async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> Serv
         .order_by_asc(order_event::Column::Id)
         .all(db)
         .await?;
-    let pay_before = match (o.reservation_id, status_of(&o.status)?) {
+    let pay_before = match (o.reservation_id, o.status) {
         (Some(id), OrderStatus::PendingPayment) => {
             reservation::Entity::find_by_id(id).one(db).await?.map(|r| r.expires_at)
         }
@@ -81,8 +80,7 @@ pub(crate) async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> Serv
         })
         .collect();
     let parts = crate::ordering::shipment_view::parts(db, o.id, &subs, &lines, &vendors).await?;
-    let due_minor =
-        if o.status == OrderStatus::PendingPayment.as_str() { crate::ordering::view::due(db, &o).await? } else { 0 };
+    let due_minor = if o.status == OrderStatus::PendingPayment { crate::ordering::view::due(db, &o).await? } else { 0 };
     assemble(o, Loaded { subs, lines, vendors: &vendors, events, pay_before, payments, parts, due_minor })
 }
 
@@ -106,7 +104,7 @@ pub(crate) fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<Ord
         sub_orders.push(SubOrderView {
             vendor: vendor.map(|v| v.slug.clone()).unwrap_or_default(),
             vendor_name: vendor.map(|v| v.name.clone()).unwrap_or_default(),
-            status: status_of(&s.status)?,
+            status: s.status,
             subtotal_minor: s.subtotal_minor,
             shipping_method: s.shipping_method.clone(),
             shipping_minor: s.shipping_minor,
@@ -135,15 +133,15 @@ pub(crate) fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<Ord
                 at: e.at,
                 actor: e.actor,
                 kind: e.kind,
-                from: e.from_status.as_deref().map(status_of).transpose()?,
-                to: e.to_status.as_deref().map(status_of).transpose()?,
+                from: e.from_status,
+                to: e.to_status,
                 note: e.note,
             })
         })
         .collect::<ServiceResult<Vec<_>>>()?;
     Ok(OrderView {
         id: o.public_id.to_string(),
-        status: status_of(&o.status)?,
+        status: o.status,
         email: o.email,
         currency: o.currency,
         subtotal_minor: o.subtotal_minor,
@@ -172,7 +170,7 @@ pub(crate) fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<Ord
 pub(crate) async fn due<C: ConnectionTrait>(db: &C, o: &order::Model) -> ServiceResult<i64> {
     let covered: i64 = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.is_in(["succeeded", "authorized"]))
+        .filter(payment::Column::Status.is_in(PaymentStatus::COVERING))
         .all(db)
         .await?
         .iter()

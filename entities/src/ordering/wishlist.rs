@@ -3,6 +3,7 @@
 //! the price when saved and whether they are in stock, and moves them to
 //! the cart. A guest's list follows into the account at sign-in.
 
+use crate::catalog::ProductStatus;
 use crate::model::{product, variant, wishlist_item};
 use crate::ordering::WishlistItemView;
 use crate::write_txn;
@@ -45,7 +46,7 @@ impl Owner {
 pub async fn add(shop: &Shop, owner: Owner, product_id: i64, variant_id: Option<i64>) -> ServiceResult<()> {
     let txn = write_txn(&shop.db).await?;
     product::Entity::find_by_id(product_id)
-        .filter(product::Column::Status.eq("active"))
+        .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
@@ -126,7 +127,7 @@ pub async fn list(shop: &Shop, owner: Owner) -> ServiceResult<Vec<WishlistItemVi
         .filter_map(|item| {
             let p = products.get(&item.product_id)?;
             let v = variants.get(&item.variant_id)?;
-            let for_sale = p.status == "active";
+            let for_sale = p.status == ProductStatus::Active;
             Some(WishlistItemView {
                 product_id: p.id,
                 slug: p.slug.clone(),

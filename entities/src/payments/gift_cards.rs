@@ -22,7 +22,7 @@ use crate::model::{gift_card, gift_card_entry, order, payment, user};
 use crate::ordering::view::due;
 use crate::ordering::OrderStatus;
 use crate::ordering::OrderView;
-use crate::payments::{GiftCardBalance, GiftCardView, IssuedGiftCard, NewGiftCard};
+use crate::payments::{GiftCardBalance, GiftCardStatus, GiftCardView, IssuedGiftCard, NewGiftCard, PaymentStatus};
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::Shop;
@@ -139,7 +139,7 @@ pub async fn issue(shop: &Shop, actor: Actor, input: NewGiftCard) -> ServiceResu
         currency: Set(currency.clone()),
         initial_minor: Set(input.amount_minor),
         balance_minor: Set(input.amount_minor),
-        status: Set("active".to_owned()),
+        status: Set(GiftCardStatus::Active),
         note: Set(note),
         expires_at: Set(input.expires_at),
         created_at: Set(now),
@@ -197,7 +197,7 @@ pub async fn list(shop: &Shop, actor: Actor) -> ServiceResult<Vec<GiftCardView>>
 pub async fn disable(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<GiftCardView> {
     authorize(actor, Action::ManageOrders)?;
     let found = gift_card::Entity::update_many()
-        .col_expr(gift_card::Column::Status, Expr::value("disabled"))
+        .col_expr(gift_card::Column::Status, Expr::value(GiftCardStatus::Disabled))
         .col_expr(gift_card::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(gift_card::Column::Id.eq(id))
         .exec(&shop.db)
@@ -225,8 +225,10 @@ async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> ServiceResult<Option
 /// # Errors
 /// `NotFound` for an unknown or disabled code.
 pub async fn balance(shop: &Shop, code: &str) -> ServiceResult<GiftCardBalance> {
-    let card =
-        by_code(&shop.db, code).await?.filter(|c| c.status == "active").ok_or(ServiceError::NotFound("gift card"))?;
+    let card = by_code(&shop.db, code)
+        .await?
+        .filter(|c| c.status == GiftCardStatus::Active)
+        .ok_or(ServiceError::NotFound("gift card"))?;
     Ok(GiftCardBalance {
         last4: card.last4,
         balance_minor: card.balance_minor,
@@ -243,7 +245,7 @@ pub async fn credit_of(shop: &Shop, user_id: i64) -> ServiceResult<Vec<GiftCardV
     let now = Utc::now();
     Ok(gift_card::Entity::find()
         .filter(gift_card::Column::UserId.eq(user_id))
-        .filter(gift_card::Column::Status.eq("active"))
+        .filter(gift_card::Column::Status.eq(GiftCardStatus::Active))
         .filter(gift_card::Column::BalanceMinor.gt(0))
         .order_by_asc(gift_card::Column::Id)
         .all(&shop.db)
@@ -273,17 +275,17 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
     crate::ordering::record::lock(&txn, found.id).await?;
     let o = order::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
     crate::kernel::access::read_order(actor, o.user_id)?;
-    if o.status != OrderStatus::PendingPayment.as_str() {
+    if o.status != OrderStatus::PendingPayment {
         return Err(ServiceError::Conflict(format!(
             "The order is {}, not waiting for payment.",
-            o.status.replace('_', " ")
+            o.status.as_str().replace('_', " ")
         )));
     }
     let now = Utc::now();
     let cards = match code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => {
             let card = by_code(&txn, code).await?.ok_or_else(|| bad("is not a gift card code we know"))?;
-            if card.status != "active" {
+            if card.status != GiftCardStatus::Active {
                 return Err(bad("belongs to a card that has been disabled"));
             }
             if card.expires_at.is_some_and(|at| at <= now) {
@@ -301,7 +303,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
             let Actor::Customer { user_id } = actor else { return Err(ServiceError::Unauthenticated) };
             let cards: Vec<gift_card::Model> = gift_card::Entity::find()
                 .filter(gift_card::Column::UserId.eq(user_id))
-                .filter(gift_card::Column::Status.eq("active"))
+                .filter(gift_card::Column::Status.eq(GiftCardStatus::Active))
                 .filter(gift_card::Column::Currency.eq(o.currency.as_str()))
                 .filter(gift_card::Column::BalanceMinor.gt(0))
                 .order_by_asc(gift_card::Column::Id)
@@ -328,7 +330,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
             .col_expr(gift_card::Column::UpdatedAt, Expr::value(now))
             .filter(gift_card::Column::Id.eq(card.id))
             .filter(gift_card::Column::BalanceMinor.gte(take))
-            .filter(gift_card::Column::Status.eq("active"))
+            .filter(gift_card::Column::Status.eq(GiftCardStatus::Active))
             .filter(
                 sea_orm::Condition::any()
                     .add(gift_card::Column::ExpiresAt.is_null())
@@ -347,7 +349,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
             order_id: Set(o.id),
             provider: Set(PROVIDER.to_owned()),
             provider_ref: Set(reference.clone()),
-            status: Set("succeeded".to_owned()),
+            status: Set(PaymentStatus::Succeeded),
             amount_minor: Set(take),
             currency: Set(o.currency.clone()),
             created_at: Set(now),
@@ -437,7 +439,7 @@ pub(crate) async fn give_back<C: ConnectionTrait>(txn: &C, o: &order::Model) -> 
     let paid = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Provider.eq(PROVIDER))
-        .filter(payment::Column::Status.eq("succeeded"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
         .all(txn)
         .await?;
     for pay in paid {
@@ -446,7 +448,7 @@ pub(crate) async fn give_back<C: ConnectionTrait>(txn: &C, o: &order::Model) -> 
             credit(txn, &pay, left, &format!("cancelled:{}", o.public_id)).await?;
         }
         payment::Entity::update_many()
-            .col_expr(payment::Column::Status, Expr::value("refunded"))
+            .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Refunded))
             .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::AmountMinor))
             .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(payment::Column::Id.eq(pay.id))

@@ -17,7 +17,7 @@ use crate::model::{order, payment, payment_event};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
 use crate::payments::refunds::others_unrefunded;
-use crate::payments::EventRecord;
+use crate::payments::{EventRecord, PaymentStatus};
 use crate::ports::{PaymentEventKind, ProviderEvent, WebhookRejection};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -223,20 +223,25 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
     crate::ordering::record::lock(&txn, found.order_id).await?;
     let pay = payment::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ServiceError::NotFound("payment"))?;
     let o = order::Entity::find_by_id(pay.order_id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    let set_status = |status: &'static str| {
+    let set_status = |status: PaymentStatus| {
         payment::Entity::update_many()
             .col_expr(payment::Column::Status, Expr::value(status))
             .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(payment::Column::Id.eq(pay.id))
     };
-    let outcome = match (kind, pay.status.as_str()) {
-        (PaymentEventKind::Succeeded, "succeeded" | "refunded") => format!("already {}; nothing to do", pay.status),
-        (PaymentEventKind::Authorized, "authorized" | "succeeded" | "refunded") => {
+    let outcome = match (kind, pay.status) {
+        (PaymentEventKind::Succeeded, PaymentStatus::Succeeded | PaymentStatus::Refunded) => {
+            format!("already {}; nothing to do", pay.status)
+        }
+        (
+            PaymentEventKind::Authorized,
+            PaymentStatus::Authorized | PaymentStatus::Succeeded | PaymentStatus::Refunded,
+        ) => {
             format!("already {}; nothing to do", pay.status)
         }
         (PaymentEventKind::Succeeded | PaymentEventKind::Authorized, _) => {
             let captured = kind == PaymentEventKind::Succeeded;
-            set_status(if captured { "succeeded" } else { "authorized" }).exec(&txn).await?;
+            set_status(if captured { PaymentStatus::Succeeded } else { PaymentStatus::Authorized }).exec(&txn).await?;
             // Less than the payment (a partial capture, say): what was received
             // is what counts — refunds stop there — and the order is held.
             let short = captured && event.amount_minor > 0 && event.amount_minor < pay.amount_minor;
@@ -260,7 +265,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             let twice = payment::Entity::find()
                 .filter(payment::Column::OrderId.eq(o.id))
                 .filter(payment::Column::Id.ne(pay.id))
-                .filter(payment::Column::Status.is_in(["authorized", "succeeded"]))
+                .filter(payment::Column::Status.is_in(PaymentStatus::COVERING))
                 .one(&txn)
                 .await?;
             let recorded = crate::ordering::record::record_payment_in(&txn, &o, &pay.provider_ref).await;
@@ -271,7 +276,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             if paid_now {
                 let covered: i64 = payment::Entity::find()
                     .filter(payment::Column::OrderId.eq(o.id))
-                    .filter(payment::Column::Status.is_in(["authorized", "succeeded"]))
+                    .filter(payment::Column::Status.is_in(PaymentStatus::COVERING))
                     .all(&txn)
                     .await?
                     .iter()
@@ -314,7 +319,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             match recorded {
                 Ok(true) if captured => "the order is paid".to_owned(),
                 Ok(true) => "the payment is authorized (to be captured); the order is paid".to_owned(),
-                Ok(false) if pay.status == "authorized" => "the payment was captured".to_owned(),
+                Ok(false) if pay.status == PaymentStatus::Authorized => "the payment was captured".to_owned(),
                 Ok(false) if twice.is_some() => {
                     // A second payment for an order already paid another way.
                     audit(&txn, "payment", "payment.needs_refund", Some(o.id), Some(pay.id), event.payload.clone())
@@ -332,15 +337,15 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
             }
         }
         (PaymentEventKind::Processing, _) => format!("noted; the payment is {}", pay.status),
-        (PaymentEventKind::Failed, "pending") => {
-            set_status("failed").exec(&txn).await?;
+        (PaymentEventKind::Failed, PaymentStatus::Pending) => {
+            set_status(PaymentStatus::Failed).exec(&txn).await?;
             "the payment failed; the order still waits for one".to_owned()
         }
-        (PaymentEventKind::Failed, "authorized") => {
+        (PaymentEventKind::Failed, PaymentStatus::Authorized) => {
             // The hold on the card lapsed or was cancelled: the order is paid
             // on paper only. It is held so that nothing ships unpaid.
-            set_status("failed").exec(&txn).await?;
-            if o.status == OrderStatus::Paid.as_str() && !o.held_for_review {
+            set_status(PaymentStatus::Failed).exec(&txn).await?;
+            if o.status == OrderStatus::Paid && !o.held_for_review {
                 crate::ordering::record::hold_for_review(&txn, &o).await?;
             }
             crate::ordering::record::event(
@@ -373,7 +378,7 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
                     .col_expr(payment::Column::RefundedMinor, Expr::value(total))
                     .col_expr(
                         payment::Column::Status,
-                        Expr::value(if fully { "refunded" } else { pay.status.as_str() }),
+                        Expr::value(if fully { PaymentStatus::Refunded } else { pay.status }),
                     )
                     .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
                     .filter(payment::Column::Id.eq(pay.id))

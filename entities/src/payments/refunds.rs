@@ -5,6 +5,7 @@ use crate::kernel::access::{authorize, Action, Actor};
 use crate::model::{order, payment};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
+use crate::payments::{PaymentStatus, RefundStatus};
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::Shop;
@@ -46,7 +47,7 @@ pub async fn refund(
         let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
         let open: Vec<String> = payment::Entity::find()
             .filter(payment::Column::OrderId.eq(o.id))
-            .filter(payment::Column::Status.eq("succeeded"))
+            .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
             .order_by_desc(payment::Column::Id)
             .all(&shop.db)
             .await?
@@ -77,7 +78,7 @@ pub(crate) async fn reprice_open<C: ConnectionTrait>(
 ) -> ServiceResult<()> {
     let open = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(order_id))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
         .all(txn)
         .await?;
     for p in open {
@@ -89,7 +90,7 @@ pub(crate) async fn reprice_open<C: ConnectionTrait>(
         if keeps {
             update.col_expr(payment::Column::AmountMinor, Expr::value(due)).exec(txn).await?;
         } else {
-            update.col_expr(payment::Column::Status, Expr::value("failed")).exec(txn).await?;
+            update.col_expr(payment::Column::Status, Expr::value(PaymentStatus::Failed)).exec(txn).await?;
         }
     }
     Ok(())
@@ -101,7 +102,7 @@ pub(crate) async fn others_unrefunded<C: ConnectionTrait>(txn: &C, order_id: i64
     Ok(payment::Entity::find()
         .filter(payment::Column::OrderId.eq(order_id))
         .filter(payment::Column::Id.ne(except))
-        .filter(payment::Column::Status.eq("succeeded"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded))
         .all(txn)
         .await?
         .iter()
@@ -163,7 +164,7 @@ pub(crate) async fn record_refund<C: ConnectionTrait>(
     payment_ref: Option<&str>,
 ) -> ServiceResult<(crate::model::refund::Model, payment::Model)> {
     use crate::model::refund;
-    if o.status == OrderStatus::PendingPayment.as_str() {
+    if o.status == OrderStatus::PendingPayment {
         return Err(ServiceError::Conflict(
             "The order is not paid yet: cancel it instead (what gift cards paid goes back onto them).".into(),
         ));
@@ -171,7 +172,7 @@ pub(crate) async fn record_refund<C: ConnectionTrait>(
     let reason = reason.trim().chars().take(500).collect::<String>();
     let paid = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.is_in(["succeeded", "refunded"]))
+        .filter(payment::Column::Status.is_in([PaymentStatus::Succeeded, PaymentStatus::Refunded]))
         .order_by_asc(payment::Column::Id)
         .all(txn)
         .await?;
@@ -209,7 +210,7 @@ pub(crate) async fn record_refund<C: ConnectionTrait>(
         payment_id: Set(pay.id),
         order_id: Set(o.id),
         amount_minor: Set(amount),
-        status: Set("pending".to_owned()),
+        status: Set(RefundStatus::Pending),
         provider_ref: Set(None),
         reason: Set(reason),
         actor: Set(who.to_owned()),
@@ -253,9 +254,9 @@ pub(crate) async fn ask_for_refund(
             let txn = crate::write_txn(&shop.db).await?;
             crate::ordering::record::lock(&txn, row.order_id).await?;
             let claimed = crate::model::refund::Entity::update_many()
-                .col_expr(crate::model::refund::Column::Status, Expr::value("failed"))
+                .col_expr(crate::model::refund::Column::Status, Expr::value(RefundStatus::Failed))
                 .filter(crate::model::refund::Column::Id.eq(row.id))
-                .filter(crate::model::refund::Column::Status.eq("pending"))
+                .filter(crate::model::refund::Column::Status.eq(RefundStatus::Pending))
                 .exec(&txn)
                 .await?;
             if claimed.rows_affected == 1 {
@@ -312,10 +313,10 @@ async fn finish_refund(
     let txn = crate::write_txn(&shop.db).await?;
     crate::ordering::record::lock(&txn, row.order_id).await?;
     let claimed = refund::Entity::update_many()
-        .col_expr(refund::Column::Status, Expr::value("succeeded"))
+        .col_expr(refund::Column::Status, Expr::value(RefundStatus::Succeeded))
         .col_expr(refund::Column::ProviderRef, Expr::value(provider_ref))
         .filter(refund::Column::Id.eq(row.id))
-        .filter(refund::Column::Status.eq("pending"))
+        .filter(refund::Column::Status.eq(RefundStatus::Pending))
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
@@ -328,7 +329,7 @@ async fn finish_refund(
     let fully = now_paid.refunded_minor >= now_paid.amount_minor;
     if fully {
         payment::Entity::update_many()
-            .col_expr(payment::Column::Status, Expr::value("refunded"))
+            .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Refunded))
             .filter(payment::Column::Id.eq(pay.id))
             .exec(&txn)
             .await?;
@@ -381,7 +382,7 @@ const REFUND_RETRY_WINDOW: chrono::Duration = chrono::Duration::hours(23);
 pub async fn retry_refunds(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<Utc>) -> ServiceResult<u32> {
     use crate::model::refund;
     let waiting = refund::Entity::find()
-        .filter(refund::Column::Status.eq("pending"))
+        .filter(refund::Column::Status.eq(RefundStatus::Pending))
         .filter(refund::Column::CreatedAt.lte(now - quiet_for))
         .filter(refund::Column::CreatedAt.gt(now - REFUND_RETRY_WINDOW))
         .order_by_asc(refund::Column::Id)

@@ -13,6 +13,7 @@ use crate::payments::refunds::retry_refunds;
 use crate::payments::start::provider;
 use crate::payments::start::start;
 use crate::payments::start::waiting_for_payment;
+use crate::payments::PaymentStatus;
 use crate::ports::{PaymentEventKind, ProviderEvent};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -55,7 +56,7 @@ pub async fn settle(shop: &Shop, public_id: &str) -> ServiceResult<crate::orderi
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
     let open = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.is_in(OPEN))
+        .filter(payment::Column::Status.is_in(PaymentStatus::OPEN))
         .all(&shop.db)
         .await?;
     for pay in open {
@@ -63,9 +64,6 @@ pub async fn settle(shop: &Shop, public_id: &str) -> ServiceResult<crate::orderi
     }
     crate::ordering::view::order_by_public_id(shop, public_id).await
 }
-
-/// Payment statuses the provider may still change.
-const OPEN: [&str; 3] = ["pending", "failed", "authorized"];
 
 async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool> {
     let Some(provider) = shop.payments.get(&pay.provider) else { return Ok(false) };
@@ -79,7 +77,7 @@ async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool
     let order_waits = order::Entity::find_by_id(pay.order_id)
         .one(&shop.db)
         .await?
-        .is_some_and(|o| o.status == OrderStatus::PendingPayment.as_str());
+        .is_some_and(|o| o.status == OrderStatus::PendingPayment);
     if state.status == crate::ports::ProviderStatus::Approved && !order_waits {
         // Approved at PayPal, but the order was paid another way or
         // cancelled meanwhile: take nothing (PayPal lets the approval lapse).
@@ -126,7 +124,7 @@ pub async fn return_from_provider(
         .await?
         .ok_or(ServiceError::NotFound("payment"))?;
     // Never take money for an order that was paid another way or cancelled.
-    if pay.status == "pending" && waiting_for_payment(&o).is_ok() {
+    if pay.status == PaymentStatus::Pending && waiting_for_payment(&o).is_ok() {
         let state = provider.confirm(&pay.provider_ref, "").await?;
         audit(
             &shop.db,
@@ -153,7 +151,7 @@ pub async fn return_from_provider(
 /// be asked is logged and skipped until the next round.
 pub async fn reconcile(shop: &Shop, quiet_for: chrono::Duration, now: DateTime<Utc>) -> ServiceResult<u32> {
     let open = payment::Entity::find()
-        .filter(payment::Column::Status.is_in(OPEN))
+        .filter(payment::Column::Status.is_in(PaymentStatus::OPEN))
         .filter(payment::Column::UpdatedAt.lte(now - quiet_for))
         .filter(payment::Column::CreatedAt.gte(now - chrono::Duration::days(30)))
         .order_by_asc(payment::Column::UpdatedAt)
@@ -184,7 +182,7 @@ pub async fn record_received(shop: &Shop, actor: Actor, public_id: &str) -> Serv
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
     let open = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
         .all(&shop.db)
         .await?;
     let (pay, provider) = open
@@ -230,7 +228,7 @@ pub async fn capture(
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
     let pay = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
-        .filter(payment::Column::Status.eq("authorized"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Authorized))
         .one(&shop.db)
         .await?
         .ok_or_else(|| ServiceError::Conflict("The order has no authorized payment to capture.".into()))?;

@@ -1,10 +1,12 @@
 //! Starting a payment for an order with a provider, and confirming it from
 //! the browser (card signals feed fraud screening).
 
+use crate::catalog::ReservationStatus;
 use crate::model::{order, payment};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
 use crate::payments::settle::settle_state;
+use crate::payments::PaymentStatus;
 use crate::ports::PaymentProvider;
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -82,13 +84,13 @@ async fn same_reference(
         .one(&shop.db)
         .await?
         .ok_or_else(|| ServiceError::Corrupt(format!("payment reference {provider_ref} collides but is not stored")))?;
-    if taken.status == "pending" {
+    if taken.status == PaymentStatus::Pending {
         return Box::pin(start(shop, public_id, provider_name)).await;
     }
     Err(ServiceError::Conflict(format!(
         "This order's {} payment has already {}; please choose another way to pay.",
         name.replace('_', " "),
-        if taken.status == "failed" { "failed" } else { "been made" }
+        if taken.status == PaymentStatus::Failed { "failed" } else { "been made" }
     )))
 }
 
@@ -102,7 +104,7 @@ async fn same_reference(
 pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) -> ServiceResult<PaymentStart> {
     let provider = provider(shop, provider_name)?;
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
-    if o.status != OrderStatus::PendingPayment.as_str() {
+    if o.status != OrderStatus::PendingPayment {
         return Err(ServiceError::Conflict(format!("The order is {}, not waiting for payment.", o.status)));
     }
     let name = provider.name();
@@ -114,7 +116,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
     let existing = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Provider.eq(name))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
         .one(&shop.db)
         .await?;
     if let Some(p) = existing.as_ref().filter(|p| p.amount_minor != due) {
@@ -125,7 +127,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
                 .col_expr(payment::Column::AmountMinor, Expr::value(due))
                 .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
                 .filter(payment::Column::Id.eq(p.id))
-                .filter(payment::Column::Status.eq("pending"))
+                .filter(payment::Column::Status.eq(PaymentStatus::Pending))
                 .exec(&shop.db)
                 .await?;
         } else {
@@ -168,7 +170,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         order_id: Set(o.id),
         provider: Set(name.to_owned()),
         provider_ref: Set(created.provider_ref.clone()),
-        status: Set("pending".to_owned()),
+        status: Set(PaymentStatus::Pending),
         amount_minor: Set(due),
         currency: Set(o.currency.clone()),
         created_at: Set(now),
@@ -217,7 +219,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         crate::model::reservation::Entity::update_many()
             .col_expr(crate::model::reservation::Column::ExpiresAt, Expr::value(until))
             .filter(crate::model::reservation::Column::Id.eq(reservation_id))
-            .filter(crate::model::reservation::Column::Status.eq("active"))
+            .filter(crate::model::reservation::Column::Status.eq(ReservationStatus::Active))
             .filter(crate::model::reservation::Column::ExpiresAt.lt(until))
             .exec(&txn)
             .await?;
@@ -316,7 +318,7 @@ pub async fn confirm(
     let pay = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Provider.eq(provider.name()))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
         .order_by_desc(payment::Column::Id)
         .one(&shop.db)
         .await?
@@ -420,7 +422,7 @@ async fn record_card_signals(
         // Its payment may have been applied already (Stripe's webhook is
         // quick): a paid order that is now suspect is held all the same.
         let now_order = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-        if now_order.status == OrderStatus::Paid.as_str()
+        if now_order.status == OrderStatus::Paid
             && !now_order.held_for_review
             && now_order.risk_score >= shop.settings.risk.review_score
         {
@@ -443,19 +445,22 @@ async fn record_card_signals(
 
 /// `Conflict` unless order `o` still waits for its payment.
 pub(crate) fn waiting_for_payment(o: &order::Model) -> ServiceResult<()> {
-    if o.status == OrderStatus::PendingPayment.as_str() {
+    if o.status == OrderStatus::PendingPayment {
         Ok(())
     } else {
-        Err(ServiceError::Conflict(format!("The order is {}, not waiting for payment.", o.status.replace('_', " "))))
+        Err(ServiceError::Conflict(format!(
+            "The order is {}, not waiting for payment.",
+            o.status.as_str().replace('_', " ")
+        )))
     }
 }
 
 async fn mark_failed<C: ConnectionTrait>(db: &C, payment_id: i64) -> ServiceResult<()> {
     payment::Entity::update_many()
-        .col_expr(payment::Column::Status, Expr::value("failed"))
+        .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Failed))
         .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(payment::Column::Id.eq(payment_id))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
         .exec(db)
         .await?;
     Ok(())

@@ -1,8 +1,11 @@
 //! Payment options, provider events and gift cards as the API and the pages
-//! see them.
+//! see them, and where payments, refunds and gift cards stand (`status`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+mod status;
+pub use status::*;
 
 /// A gift card (or store credit) to issue.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +56,7 @@ pub struct GiftCardView {
     /// What is left, in minor units.
     pub balance_minor: i64,
     /// `active` or `disabled`.
-    pub status: String,
+    pub status: GiftCardStatus,
     /// When it stops being accepted.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub expires_at: Option<DateTime<Utc>>,

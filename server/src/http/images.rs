@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use entities::catalog::ProductStatus;
 use entities::model::{product, variant};
 use entities::Shop;
 use object_store::{path::Path as ObjectPath, ObjectStore, PutPayload};
@@ -32,7 +33,10 @@ pub async fn product_image(
             return svg(bytes);
         }
     }
-    let product = match product::Entity::find_by_id(id).filter(product::Column::Status.eq("active")).one(&shop.db).await
+    let product = match product::Entity::find_by_id(id)
+        .filter(product::Column::Status.eq(ProductStatus::Active))
+        .one(&shop.db)
+        .await
     {
         Ok(Some(p)) => p,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
@@ -72,8 +76,10 @@ pub async fn variant_image(
         }
     }
     let found = async {
-        let product =
-            product::Entity::find_by_id(product_id).filter(product::Column::Status.eq("active")).one(&shop.db).await?;
+        let product = product::Entity::find_by_id(product_id)
+            .filter(product::Column::Status.eq(ProductStatus::Active))
+            .one(&shop.db)
+            .await?;
         let variant = variant::Entity::find_by_id(variant_id)
             .filter(variant::Column::ProductId.eq(product_id))
             .one(&shop.db)

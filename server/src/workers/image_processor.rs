@@ -9,7 +9,7 @@
 //! that is no longer pending is skipped.
 
 use entities::catalog::images::{finish_processing, upload_key};
-use entities::catalog::RENDITION_WIDTHS;
+use entities::catalog::{ImageStatus, RENDITION_WIDTHS};
 use entities::events::DomainEvent;
 use entities::model::product_image;
 use entities::ports::EventStream;
@@ -92,7 +92,7 @@ async fn handle(shop: &Shop, image_id: i64) -> Result<(), Box<dyn std::error::Er
     let Some(image) = product_image::Entity::find_by_id(image_id).one(&shop.db).await? else {
         return Ok(());
     };
-    if image.status != "pending" {
+    if image.status != ImageStatus::Pending {
         return Ok(()); // Done already: a second delivery.
     }
     let upload = shop.objects.get(&upload_key(&image.object_key)).await?.bytes().await?;

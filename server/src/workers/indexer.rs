@@ -1,7 +1,7 @@
 //! Keeps the search index in step with the catalog.
 
 use super::progress::Progress;
-use entities::catalog::browse;
+use entities::catalog::{browse, ProductStatus};
 use entities::events::DomainEvent;
 use entities::kernel::read_cache::{new_generation, Scope};
 use entities::model::{category, product};
@@ -41,7 +41,7 @@ pub async fn reindex(db: &DatabaseConnection, search: &dyn SearchIndex, progress
 /// When the database fails.
 pub async fn active_products(db: &DatabaseConnection) -> ServiceResult<u64> {
     Ok(entities::model::product::Entity::find()
-        .filter(entities::model::product::Column::Status.eq("active"))
+        .filter(entities::model::product::Column::Status.eq(ProductStatus::Active))
         .count(db)
         .await?)
 }

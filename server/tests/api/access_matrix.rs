@@ -6,6 +6,7 @@
 
 use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
+use entities::accounts::Role;
 use entities::model::{product, vendor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -51,11 +52,11 @@ async fn every_role_against_every_protected_route() {
     let own_product = product_of(own_vendor.id).await;
     let other_product = product_of(other_vendor.id).await;
 
-    account(&app, "a@example.com", "customer", None).await;
-    account(&app, "b@example.com", "customer", None).await;
-    account(&app, "vendor@example.com", "vendor", Some(own_vendor.id)).await;
-    account(&app, "support@example.com", "support", None).await;
-    account(&app, "admin@example.com", "admin", None).await;
+    account(&app, "a@example.com", Role::Customer, None).await;
+    account(&app, "b@example.com", Role::Customer, None).await;
+    account(&app, "vendor@example.com", Role::VendorStaff, Some(own_vendor.id)).await;
+    account(&app, "support@example.com", Role::Support, None).await;
+    account(&app, "admin@example.com", Role::Admin, None).await;
     let clients = [
         new_client(),
         signed_in_client(&app, "a@example.com").await,
@@ -112,7 +113,7 @@ async fn every_role_against_every_protected_route() {
         .await
         .unwrap();
     let other_review = written["id"].as_i64().unwrap();
-    let erasable = account(&app, "c@example.com", "customer", None).await;
+    let erasable = account(&app, "c@example.com", Role::Customer, None).await;
 
     let category = json!({ "name": "Matrix Category" });
     let new_product = json!({

@@ -5,7 +5,10 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
 use entities::model::{cart, order, session, user};
+use entities::notifications::mail::MailStatus;
+use entities::ordering::OrderStatus;
 use entities::Email;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -14,7 +17,7 @@ use serde_json::{json, Value};
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Makes a confirmed account with `role` (vendor staff of `vendor_id`).
-pub async fn account(app: &TestApp, email: &str, role: &str, vendor_id: Option<i64>) -> i64 {
+pub async fn account(app: &TestApp, email: &str, role: Role, vendor_id: Option<i64>) -> i64 {
     entities::accounts::staff::create_staff(
         &app.shop.db,
         &Email::parse(email).unwrap(),
@@ -153,8 +156,8 @@ async fn sign_in_is_limited_per_account_and_per_ip() {
         s.accounts.sign_ins_per_ip = 6;
     })
     .await;
-    account(&app, "limit@example.com", "customer", None).await;
-    account(&app, "other@example.com", "customer", None).await;
+    account(&app, "limit@example.com", Role::Customer, None).await;
+    account(&app, "other@example.com", Role::Customer, None).await;
     let client = new_client();
     for _ in 0..3 {
         let (status, ..) =
@@ -184,7 +187,7 @@ async fn behind_a_trusted_proxy_the_ip_limit_counts_each_shopper() {
         s.server.trusted_proxies = vec!["127.0.0.0/8".into()];
     })
     .await;
-    account(&app, "proxied@example.com", "customer", None).await;
+    account(&app, "proxied@example.com", Role::Customer, None).await;
     let attempt = |forwarded: &'static str| {
         let url = app.url("/_sf/account/sign-in");
         async move {
@@ -219,7 +222,7 @@ async fn behind_a_trusted_proxy_the_ip_limit_counts_each_shopper() {
 
     // Without trusting the proxy, the header is ignored: one address, one limit.
     let strict = spawn_app_with(Db::Sqlite, |s| s.accounts.sign_ins_per_ip = 2).await;
-    account(&strict, "direct@example.com", "customer", None).await;
+    account(&strict, "direct@example.com", Role::Customer, None).await;
     let mut statuses = Vec::new();
     for forwarded in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
         let r = new_client()
@@ -238,7 +241,7 @@ async fn behind_a_trusted_proxy_the_ip_limit_counts_each_shopper() {
 #[tokio::test]
 async fn a_password_reset_by_emailed_link_signs_out_every_device() {
     let app = spawn_app(Db::Sqlite).await;
-    account(&app, "reset@example.com", "customer", None).await;
+    account(&app, "reset@example.com", Role::Customer, None).await;
     let phone = signed_in_client(&app, "reset@example.com").await;
     let laptop = signed_in_client(&app, "reset@example.com").await;
 
@@ -275,7 +278,7 @@ async fn a_password_reset_by_emailed_link_signs_out_every_device() {
     file_mail(&app, "reset@example.com", "Your Bazaar password was changed", 0).await;
     let delivery = entities::notifications::mail::deliveries_to(&app.shop, "reset@example.com").await.unwrap();
     let reset = delivery.iter().find(|d| d.kind == "password_reset").unwrap();
-    assert_eq!(reset.status, "sent");
+    assert_eq!(reset.status, MailStatus::Sent);
     let kept = entities::model::email::Entity::find()
         .filter(entities::model::email::Column::Kind.eq("password_reset"))
         .one(&app.shop.db)
@@ -288,8 +291,8 @@ async fn a_password_reset_by_emailed_link_signs_out_every_device() {
 #[tokio::test]
 async fn changing_the_password_and_the_email() {
     let app = spawn_app(Db::Sqlite).await;
-    account(&app, "change@example.com", "customer", None).await;
-    account(&app, "taken@example.com", "customer", None).await;
+    account(&app, "change@example.com", Role::Customer, None).await;
+    account(&app, "taken@example.com", Role::Customer, None).await;
     let here = signed_in_client(&app, "change@example.com").await;
     let elsewhere = signed_in_client(&app, "change@example.com").await;
 
@@ -335,7 +338,7 @@ async fn sessions_end_when_idle_at_their_absolute_end_and_everywhere_at_once() {
         s.accounts.session_absolute_hours = 24;
     })
     .await;
-    account(&app, "idle@example.com", "customer", None).await;
+    account(&app, "idle@example.com", Role::Customer, None).await;
     let idle = signed_in_client(&app, "idle@example.com").await;
     let old = signed_in_client(&app, "idle@example.com").await;
     let fresh = signed_in_client(&app, "idle@example.com").await;
@@ -380,7 +383,7 @@ async fn sessions_end_when_idle_at_their_absolute_end_and_everywhere_at_once() {
 #[tokio::test]
 async fn a_state_changing_request_from_another_site_acts_as_nobody() {
     let app = spawn_app(Db::Sqlite).await;
-    account(&app, "csrf@example.com", "customer", None).await;
+    account(&app, "csrf@example.com", Role::Customer, None).await;
     let client = signed_in_client(&app, "csrf@example.com").await;
     let forged = client
         .post(app.url("/_sf/account/profile/update"))
@@ -452,7 +455,7 @@ pub async fn order_as(client: &reqwest::Client, app: &TestApp, email: &str, vari
 
 /// Moves order `public_id` to `status` directly (a test's short cut past
 /// payment and fulfilment).
-pub async fn set_order_status(app: &TestApp, public_id: &str, status: &str) {
+pub async fn set_order_status(app: &TestApp, public_id: &str, status: OrderStatus) {
     order::Entity::update_many()
         .col_expr(order::Column::Status, Expr::value(status))
         .filter(order::Column::PublicId.eq(uuid::Uuid::parse_str(public_id).unwrap()))
@@ -473,7 +476,7 @@ fn cart_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
 #[tokio::test]
 async fn the_guest_cart_follows_the_shopper_into_the_account() {
     let app = spawn_app(Db::Sqlite).await;
-    let me_id = account(&app, "cart@example.com", "customer", None).await;
+    let me_id = account(&app, "cart@example.com", Role::Customer, None).await;
     let (first, _) = variant_for_sale(&app, 5, None).await;
     let client = new_client();
     add_to_cart(&client, &app, first.id, 2).await;
@@ -513,8 +516,8 @@ async fn the_guest_cart_follows_the_shopper_into_the_account() {
 async fn orders_placed_while_signed_in_are_shown_to_their_customer_only() {
     let app =
         spawn_app_with(Db::Sqlite, |s| s.api.admin_token = Some("matrix-admin-token-0123456789abcdef".into())).await;
-    let owner_id = account(&app, "owner@example.com", "customer", None).await;
-    account(&app, "stranger@example.com", "customer", None).await;
+    let owner_id = account(&app, "owner@example.com", Role::Customer, None).await;
+    account(&app, "stranger@example.com", Role::Customer, None).await;
     let owner = signed_in_client(&app, "owner@example.com").await;
     let stranger = signed_in_client(&app, "stranger@example.com").await;
     let (v, _) = variant_for_sale(&app, 3, None).await;
@@ -581,8 +584,8 @@ async fn orders_placed_while_signed_in_are_shown_to_their_customer_only() {
 #[tokio::test]
 async fn the_address_book_keeps_one_default_of_each_kind() {
     let app = spawn_app(Db::Sqlite).await;
-    account(&app, "book@example.com", "customer", None).await;
-    account(&app, "nosy@example.com", "customer", None).await;
+    account(&app, "book@example.com", Role::Customer, None).await;
+    account(&app, "nosy@example.com", Role::Customer, None).await;
     let client = signed_in_client(&app, "book@example.com").await;
     let nosy = signed_in_client(&app, "nosy@example.com").await;
     let home = json!({ "name": "Ann", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "nl" });

@@ -4,6 +4,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::catalog::ProductStatus;
 use entities::model::{outbox, product, variant};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -257,7 +258,7 @@ on_both_databases!(bulk_actions_change_every_chosen_product_or_none, |db| async 
     let (status, _) = call(&app, "bulk", json!({ "ids": [11, 999_999], "action": { "action": "publish" } })).await;
     assert_eq!(status, 404);
     let p = product::Entity::find_by_id(11).one(&app.shop.db).await.unwrap().unwrap();
-    assert_eq!(p.status, "draft");
+    assert_eq!(p.status, ProductStatus::Draft);
 
     for (args, field) in [
         (json!({ "ids": [], "action": { "action": "publish" } }), "ids"),

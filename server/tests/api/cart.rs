@@ -2,6 +2,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::catalog::ProductStatus;
 use entities::model::{product, variant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -127,7 +128,7 @@ on_both_databases!(a_variant_of_a_product_not_for_sale_cannot_be_added, |db| asy
     let app = spawn_app(db).await;
     let (v, p) = variant_with_stock(&app, 1).await;
     let mut draft: product::ActiveModel = p.into();
-    draft.status = Set("draft".to_owned());
+    draft.status = Set(ProductStatus::Draft);
     draft.update(&app.shop.db).await.unwrap();
 
     let response = add(&app, v.id, 1).await;

@@ -4,6 +4,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
 use entities::model::{coupon, order, product, shipping_method, variant};
 use entities::ordering::cart;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -253,8 +254,8 @@ on_both_databases!(admins_make_coupons_that_checkout_takes_and_switch_them_off, 
 
     // Only admins: vendors and support are refused, anonymous callers too.
     let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-    crate::accounts::account(&app, "seller@example.com", "vendor", Some(p.vendor_id)).await;
-    crate::accounts::account(&app, "helper@example.com", "support", None).await;
+    crate::accounts::account(&app, "seller@example.com", Role::VendorStaff, Some(p.vendor_id)).await;
+    crate::accounts::account(&app, "helper@example.com", Role::Support, None).await;
     for who in ["seller@example.com", "helper@example.com"] {
         let client = crate::accounts::signed_in_client(&app, who).await;
         let status = client.get(app.url("/api/v1/coupons")).send().await.unwrap().status().as_u16();
@@ -312,7 +313,7 @@ on_both_databases!(staff_keep_the_ways_to_ship_and_admins_the_tax_rates, |db| as
 
     // A vendor's staff keep their own vendor's methods; the vendor then ships only by them.
     let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-    crate::accounts::account(&app, "shipper@example.com", "vendor", Some(p.vendor_id)).await;
+    crate::accounts::account(&app, "shipper@example.com", Role::VendorStaff, Some(p.vendor_id)).await;
     let staff = crate::accounts::signed_in_client(&app, "shipper@example.com").await;
     let courier = json!({ "code": "courier", "name": "Bike courier", "kind": "weight", "base_minor": 700,
         "per_kg_minor": 100, "currency": "EUR" });

@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use chrono::{Duration, Utc};
+use entities::accounts::Role;
 use entities::ports::{SessionStore, StoredSession};
 use server::adapters::db_sessions::DbSessions;
 use server::adapters::redis_sessions::RedisSessions;
@@ -42,8 +43,8 @@ async fn session_contract(store: &dyn SessionStore, user: i64, other: i64) {
 }
 
 async fn users(app: &TestApp) -> (i64, i64) {
-    let a = crate::accounts::account(app, "s1@example.com", "customer", None).await;
-    let b = crate::accounts::account(app, "s2@example.com", "customer", None).await;
+    let a = crate::accounts::account(app, "s1@example.com", Role::Customer, None).await;
+    let b = crate::accounts::account(app, "s2@example.com", Role::Customer, None).await;
     (a, b)
 }
 

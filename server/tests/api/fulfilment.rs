@@ -6,7 +6,8 @@
 use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
 use crate::on_both_databases;
-use entities::catalog::inventory;
+use entities::accounts::Role;
+use entities::catalog::{inventory, ProductStatus};
 use entities::model::{email, outbox, payment, product, shipment, stock_ledger, variant};
 use entities::ordering::cart;
 use sea_orm::sea_query::Expr;
@@ -29,7 +30,7 @@ async fn two_vendors(app: &TestApp) -> [(variant::Model, i64); 2] {
     for v in candidates.all(&app.shop.db).await.unwrap() {
         let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
         let fits = found.first().is_none_or(|(first, vendor)| *vendor != p.vendor_id && first.currency == v.currency);
-        if p.status == "active" && fits {
+        if p.status == ProductStatus::Active && fits {
             found.push((v, p.vendor_id));
             if found.len() == 2 {
                 break;
@@ -73,8 +74,8 @@ on_both_databases!(vendors_ship_their_parts_in_parcels_and_the_order_follows_to_
     let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let [(a, vendor_a), (b, vendor_b)] = two_vendors(&app).await;
     let (slug_a, slug_b) = (slug(&app, vendor_a).await, slug(&app, vendor_b).await);
-    account(&app, "packer@example.com", "vendor", Some(vendor_a)).await;
-    account(&app, "helper@example.com", "support", None).await;
+    account(&app, "packer@example.com", Role::VendorStaff, Some(vendor_a)).await;
+    account(&app, "helper@example.com", Role::Support, None).await;
     let packer = signed_in_client(&app, "packer@example.com").await;
     let support = signed_in_client(&app, "helper@example.com").await;
     let id = paid_order(&app, &[(a.id, 2), (b.id, 1)]).await;
@@ -243,8 +244,8 @@ on_both_databases!(unpaid_and_held_orders_do_not_ship, |db| async move {
 on_both_databases!(returns_are_asked_for_approved_received_restocked_and_refunded, |db| async move {
     let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let [(a, vendor_a), (_, vendor_b)] = two_vendors(&app).await;
-    account(&app, "rival@example.com", "vendor", Some(vendor_b)).await;
-    account(&app, "owner@example.com", "vendor", Some(vendor_a)).await;
+    account(&app, "rival@example.com", Role::VendorStaff, Some(vendor_b)).await;
+    account(&app, "owner@example.com", Role::VendorStaff, Some(vendor_a)).await;
     let rival = signed_in_client(&app, "rival@example.com").await;
     let owner = signed_in_client(&app, "owner@example.com").await;
     let id = paid_order(&app, &[(a.id, 3)]).await;

@@ -7,8 +7,9 @@
 use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
 use entities::model::{gift_card, gift_card_entry, payment};
-use entities::payments::gift_cards;
+use entities::payments::{gift_cards, PaymentStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -118,7 +119,7 @@ on_both_databases!(a_gift_card_pays_part_of_an_order_a_card_the_rest_and_a_refun
     assert_eq!(ledger_sum(&app, card).await, card_now.balance_minor, "the ledger adds up");
     let all_back = payment::Entity::find().all(&app.shop.db).await.unwrap();
     assert!(
-        all_back.iter().filter(|p| p.status != "failed").all(|p| p.refunded_minor == p.amount_minor),
+        all_back.iter().filter(|p| p.status != PaymentStatus::Failed).all(|p| p.refunded_minor == p.amount_minor),
         "{all_back:?}"
     );
 });
@@ -179,7 +180,7 @@ async fn orders_racing_for_one_card_never_spend_more_than_it_holds() {
 
 on_both_databases!(store_credit_is_spent_by_its_signed_in_owner_without_a_code, |db| async move {
     let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
-    account(&app, "credit@example.com", "customer", None).await;
+    account(&app, "credit@example.com", Role::Customer, None).await;
     let (status, problem) =
         issue(&app, json!({ "amount_minor": 500, "currency": "EUR", "customer_email": "nobody@example.com" })).await;
     assert_eq!(status, 400, "no such account: {problem}");

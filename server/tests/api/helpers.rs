@@ -265,7 +265,7 @@ pub async fn variant_for_sale(
     }
     for v in query.order_by_asc(variant::Column::Id).all(&app.shop.db).await.unwrap() {
         let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-        if p.status == "active" {
+        if p.status == entities::catalog::ProductStatus::Active {
             return (v, p);
         }
     }

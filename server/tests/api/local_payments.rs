@@ -5,6 +5,7 @@
 use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{order, outbox, payment, reservation};
+use entities::payments::PaymentStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -104,7 +105,7 @@ on_both_databases!(cash_on_delivery_confirms_at_once_and_is_collected_on_deliver
     assert_eq!(status, 201);
     let view = entities::ordering::view::order_by_public_id(&app.shop, &order).await.unwrap();
     assert_eq!(view.status, entities::ordering::OrderStatus::Paid, "confirmed for fulfilment at once");
-    assert_eq!(view.payments[0].status, "authorized", "the money is still to be collected");
+    assert_eq!(view.payments[0].status, PaymentStatus::Authorized, "the money is still to be collected");
     assert_eq!(paid_count(&app, &order).await, 1);
     // Nothing to record by hand; staff capture the cash on delivery.
     assert_eq!(post(&app, &format!("/api/v1/orders/{order}/payments/received"), Some(TOKEN)).await.0, 409);
@@ -164,7 +165,7 @@ on_both_databases!(
 
         // A transfer that ended (failed) cannot be started again: 409, not 500.
         payment::Entity::update_many()
-            .col_expr(payment::Column::Status, sea_orm::sea_query::Expr::value("failed"))
+            .col_expr(payment::Column::Status, sea_orm::sea_query::Expr::value(PaymentStatus::Failed))
             .filter(payment::Column::OrderId.eq(o.id))
             .exec(&app.shop.db)
             .await

@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
-use entities::catalog::inventory;
+use entities::catalog::{inventory, ProductStatus};
 use entities::kernel::access::Actor;
 use entities::model::{order, outbox, product, stock_ledger, stock_level, sub_order, variant, vendor};
 use entities::ordering::cart;
@@ -41,7 +41,7 @@ async fn variants_for_sale(app: &TestApp, n: usize, stock: i32, distinct_vendors
         .all(&app.shop.db);
     for v in candidates.await.unwrap() {
         let p = product::Entity::find_by_id(v.product_id).one(&app.shop.db).await.unwrap().unwrap();
-        if p.status != "active" || (distinct_vendors && vendors.contains(&p.vendor_id)) {
+        if p.status != ProductStatus::Active || (distinct_vendors && vendors.contains(&p.vendor_id)) {
             continue;
         }
         if chosen.iter().any(|c| c.currency != v.currency) {

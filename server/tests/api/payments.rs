@@ -6,6 +6,7 @@ use crate::helpers::*;
 use crate::on_both_databases;
 use entities::model::{order, outbox, payment, payment_audit, payment_event, variant};
 use entities::ordering::cart;
+use entities::payments::PaymentStatus;
 use entities::ports::PaymentEventKind;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -109,7 +110,7 @@ on_both_databases!(an_event_delivered_twice_pays_the_order_once, |db| async move
         .collect();
     assert_eq!(actions, ["payment.created", "event.succeeded"], "every payment action is audited");
     let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
-    assert_eq!(p.status, "succeeded");
+    assert_eq!(p.status, PaymentStatus::Succeeded);
 });
 
 on_both_databases!(events_out_of_order_change_the_order_once, |db| async move {
@@ -125,7 +126,7 @@ on_both_databases!(events_out_of_order_change_the_order_once, |db| async move {
     }
 
     assert_eq!(status_of(&app, &order).await, entities::ordering::OrderStatus::Paid);
-    assert_eq!(payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap().status, "succeeded");
+    assert_eq!(payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap().status, PaymentStatus::Succeeded);
     assert_eq!(paid_events(&app).await, 1);
     let outcomes: Vec<String> = payment_event::Entity::find()
         .order_by_asc(payment_event::Column::Id)
@@ -195,7 +196,7 @@ async fn a_failing_event_is_kept_retried_with_backoff_and_replayable() {
         order_id: Set(o.id),
         provider: Set("test".into()),
         provider_ref: Set("test_pi_early".into()),
-        status: Set("pending".into()),
+        status: Set(PaymentStatus::Pending),
         amount_minor: Set(o.total_minor),
         currency: Set(o.currency.clone()),
         created_at: Set(now),
@@ -299,7 +300,7 @@ on_both_databases!(refunds_give_back_at_most_what_was_paid, |db| async move {
     assert_eq!(status, 200, "the rest: {full}");
     assert_eq!(full["status"], "refunded");
     let p = payment::Entity::find().one(&app.shop.db).await.unwrap().unwrap();
-    assert_eq!((p.refunded_minor, p.status.as_str()), (paid, "refunded"));
+    assert_eq!((p.refunded_minor, p.status), (paid, PaymentStatus::Refunded));
     assert_eq!(refund(&app, &order, json!({}), Some(TOKEN)).await.0, 409, "nothing is left");
     let actions = payment_audit::Entity::find()
         .filter(payment_audit::Column::Action.eq("refund.created"))
@@ -354,7 +355,11 @@ on_both_databases!(payments_started_at_once_in_two_tabs_are_one_payment, |db| as
     let order = unpaid_order(&app).await;
     let starts = (0..6).map(|_| entities::payments::start::start(&app.shop, &order, Some("test")));
     let started: Vec<_> = futures::future::join_all(starts).await.into_iter().map(Result::unwrap).collect();
-    let open = payment::Entity::find().filter(payment::Column::Status.eq("pending")).all(&app.shop.db).await.unwrap();
+    let open = payment::Entity::find()
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending))
+        .all(&app.shop.db)
+        .await
+        .unwrap();
     assert_eq!(open.len(), 1, "one open payment: {open:?}");
     assert!(started.iter().all(|s| s.provider_ref == open[0].provider_ref), "every tab pays the same one");
 });

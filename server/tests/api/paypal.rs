@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use entities::model::{outbox, payment, payment_event};
 use entities::ordering::OrderStatus;
+use entities::payments::PaymentStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -426,7 +427,7 @@ async fn an_approved_payment_whose_buyer_never_came_back_is_captured_by_reconcil
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(pay.status, "succeeded");
+    assert_eq!(pay.status, PaymentStatus::Succeeded);
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@
 use crate::accounts::{account, order_as, set_order_status, signed_in_client, PASSWORD};
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
 use entities::model::{address, audit_entry, order, review, user, wishlist_item};
+use entities::ordering::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
@@ -14,7 +16,7 @@ const TOKEN: &str = "privacy-admin-token-0123456789abcdef";
 on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db| async move {
     let app = spawn_app(db).await;
     let email = "leaving@example.com";
-    let id = account(&app, email, "customer", None).await;
+    let id = account(&app, email, Role::Customer, None).await;
     let client = signed_in_client(&app, email).await;
     let (v, p) = variant_for_sale(&app, 3, None).await;
     let home = json!({ "name": "Lea Ving", "line1": "Canal 5", "postal_code": "1015", "city": "Amsterdam",
@@ -49,7 +51,7 @@ on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db|
         |password: &str| client.post(app.url("/api/v1/me/delete")).json(&json!({ "password": password })).send();
     let r = delete(PASSWORD).await.unwrap();
     assert_eq!(r.status(), 409, "{}", r.text().await.unwrap());
-    set_order_status(&app, &placed, "delivered").await;
+    set_order_status(&app, &placed, OrderStatus::Delivered).await;
     let r = delete("not my password at all").await.unwrap();
     assert_eq!(r.status(), 400);
     let r = delete(PASSWORD).await.unwrap();
@@ -124,8 +126,8 @@ on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db|
 #[tokio::test]
 async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
     let app = spawn_app_with(Db::Postgres, |s| s.api.admin_token = Some(TOKEN.into())).await;
-    let id = account(&app, "asks@example.com", "customer", None).await;
-    account(&app, "helper@example.com", "support", None).await;
+    let id = account(&app, "asks@example.com", Role::Customer, None).await;
+    account(&app, "helper@example.com", Role::Support, None).await;
     let support = signed_in_client(&app, "helper@example.com").await;
     let admin = |method: reqwest::Method, path: String| new_client().request(method, app.url(&path)).bearer_auth(TOKEN);
 
@@ -183,7 +185,7 @@ async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
     assert!(html.contains("data-testid=\"erased\"") && html.contains("gdpr.erase"), "{html}");
 
     // The page's erase button: the box must be ticked.
-    let other = account(&app, "also@example.com", "customer", None).await.to_string();
+    let other = account(&app, "also@example.com", Role::Customer, None).await.to_string();
     let (status, body, _) = sf_as(&staff, &app, "admin/customers/erase", &[("id", &other)]).await;
     assert_eq!(status, 400);
     assert!(body.to_string().contains("confirm"), "{body}");
@@ -195,7 +197,7 @@ async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
 #[tokio::test]
 async fn deleting_from_the_privacy_page_signs_out_and_goes_home() {
     let app = spawn_app(Db::Sqlite).await;
-    account(&app, "page@example.com", "customer", None).await;
+    account(&app, "page@example.com", Role::Customer, None).await;
     let client = signed_in_client(&app, "page@example.com").await;
     let html = client.get(app.url("/account/privacy")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("/api/v1/me/data") && html.contains("delete-account-form"), "the page offers both");

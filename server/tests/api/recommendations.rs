@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
 use entities::model::product_view_count;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
@@ -114,7 +115,7 @@ on_both_databases!(the_most_viewed_products_trend, |db| async move {
 #[tokio::test]
 async fn the_dashboard_recommends_from_what_the_customer_saved_and_bought() {
     let app = spawn_app(Db::Sqlite).await;
-    crate::accounts::account(&app, "picks@example.com", "customer", None).await;
+    crate::accounts::account(&app, "picks@example.com", Role::Customer, None).await;
     let client = crate::accounts::signed_in_client(&app, "picks@example.com").await;
     let picks = |client: reqwest::Client| {
         let url = app.url("/_sf/account/recommendations");

@@ -5,7 +5,10 @@
 use crate::accounts::{account, order_as, set_order_status, signed_in_client};
 use crate::helpers::*;
 use crate::on_both_databases;
+use entities::accounts::Role;
+use entities::catalog::ProductStatus;
 use entities::model::{audit_entry, product, review, vendor};
+use entities::ordering::OrderStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -21,12 +24,12 @@ on_both_databases!(reviews_are_moderated_verified_answered_and_summed_up, |db| a
     let app = spawn_app_with(db, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let (v, p) = variant_for_sale(&app, 3, None).await;
     let reviews = format!("/api/v1/products/{}/reviews", p.id);
-    account(&app, "buyer@example.com", "customer", None).await;
-    account(&app, "browser@example.com", "customer", None).await;
+    account(&app, "buyer@example.com", Role::Customer, None).await;
+    account(&app, "browser@example.com", Role::Customer, None).await;
     let other_vendor =
         vendor::Entity::find().filter(vendor::Column::Id.ne(p.vendor_id)).one(&app.shop.db).await.unwrap().unwrap();
-    account(&app, "seller@example.com", "vendor", Some(p.vendor_id)).await;
-    account(&app, "rival@example.com", "vendor", Some(other_vendor.id)).await;
+    account(&app, "seller@example.com", Role::VendorStaff, Some(p.vendor_id)).await;
+    account(&app, "rival@example.com", Role::VendorStaff, Some(other_vendor.id)).await;
     let buyer = signed_in_client(&app, "buyer@example.com").await;
     let browser = signed_in_client(&app, "browser@example.com").await;
     let seller = signed_in_client(&app, "seller@example.com").await;
@@ -34,7 +37,7 @@ on_both_databases!(reviews_are_moderated_verified_answered_and_summed_up, |db| a
 
     // Bought and paid: a verified purchase. An unpaid order would not be.
     let order = order_as(&buyer, &app, "buyer@example.com", v.id).await;
-    set_order_status(&app, &order, "delivered").await;
+    set_order_status(&app, &order, OrderStatus::Delivered).await;
 
     let good = json!({ "rating": 5, "title": "Lovely", "body": "Sturdy, and exactly as pictured." });
     let (status, _) = send(new_client().post(app.url(&reviews)).json(&good)).await;
@@ -165,7 +168,7 @@ on_both_databases!(reviews_are_moderated_verified_answered_and_summed_up, |db| a
 async fn the_product_page_form_writes_then_rewrites_the_one_review() {
     let app = spawn_app(Db::Sqlite).await;
     let (_, p) = variant_for_sale(&app, 1, None).await;
-    account(&app, "writer@example.com", "customer", None).await;
+    account(&app, "writer@example.com", Role::Customer, None).await;
     let writer = signed_in_client(&app, "writer@example.com").await;
     let id = p.id.to_string();
 
@@ -205,7 +208,11 @@ async fn the_product_page_form_writes_then_rewrites_the_one_review() {
     )
     .await;
     assert_eq!(status, 401);
-    let draft = product::Entity::find().filter(product::Column::Status.ne("active")).one(&app.shop.db).await.unwrap();
+    let draft = product::Entity::find()
+        .filter(product::Column::Status.ne(ProductStatus::Active))
+        .one(&app.shop.db)
+        .await
+        .unwrap();
     if let Some(draft) = draft {
         let (status, body, _) = sf_as(
             &writer,
@@ -222,7 +229,7 @@ async fn the_product_page_form_writes_then_rewrites_the_one_review() {
 async fn reviews_can_be_published_at_once_by_configuration() {
     let app = spawn_app_with(Db::Sqlite, |s| s.accounts.auto_publish_reviews = true).await;
     let (_, p) = variant_for_sale(&app, 1, None).await;
-    account(&app, "quick@example.com", "customer", None).await;
+    account(&app, "quick@example.com", Role::Customer, None).await;
     let quick = signed_in_client(&app, "quick@example.com").await;
     let (status, mine) = send(
         quick
@@ -240,7 +247,7 @@ async fn reviews_can_be_published_at_once_by_configuration() {
 async fn the_review_screens_render_and_act_through_their_server_functions() {
     let app = spawn_app_with(Db::Sqlite, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let (_, p) = variant_for_sale(&app, 1, None).await;
-    account(&app, "screens@example.com", "customer", None).await;
+    account(&app, "screens@example.com", Role::Customer, None).await;
     let customer = signed_in_client(&app, "screens@example.com").await;
     let html = customer.get(app.url("/account/reviews")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"no-my-reviews\""), "the empty state");

@@ -9,6 +9,7 @@ use crate::helpers::*;
 use entities::kernel::access::Actor;
 use entities::model::{outbox, payment, payment_audit, payment_event, refund};
 use entities::ordering::OrderStatus;
+use entities::payments::{PaymentStatus, RefundStatus};
 use entities::ServiceError;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -220,7 +221,7 @@ async fn a_card_payment_is_started_confirmed_and_completed_by_stripes_webhook_on
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(p.status, "succeeded");
+    assert_eq!(p.status, PaymentStatus::Succeeded);
 }
 
 #[tokio::test]
@@ -291,7 +292,7 @@ async fn a_declined_card_gets_stripes_message_and_the_shopper_pays_with_another(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(p.status, "succeeded");
+    assert_eq!(p.status, PaymentStatus::Succeeded);
 
     // Paid: confirming again takes nothing more.
     let again = s.payment_method(CARD_OK).await;
@@ -387,7 +388,7 @@ async fn with_manual_capture_the_order_is_secured_at_checkout_and_an_admin_captu
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(p.status, "authorized");
+    assert_eq!(p.status, PaymentStatus::Authorized);
     assert_eq!(s.intent(&intent).await["status"], "requires_capture");
 
     // Capturing is for admins.
@@ -408,7 +409,7 @@ async fn with_manual_capture_the_order_is_secured_at_checkout_and_an_admin_captu
     assert_eq!(captured.status(), 200);
     assert_eq!(s.intent(&intent).await["status"], "succeeded");
     let p = payment::Entity::find_by_id(p.id).one(&s.app.shop.db).await.unwrap().unwrap();
-    assert_eq!(p.status, "succeeded");
+    assert_eq!(p.status, PaymentStatus::Succeeded);
     // Nothing left to capture.
     let again = s.app.client.post(&url).bearer_auth(TOKEN).json(&json!({})).send().await.unwrap();
     assert_eq!(again.status(), 409);
@@ -476,7 +477,7 @@ async fn refunds_go_to_stripe_and_stripes_refund_events_count_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((p.refunded_minor, p.status.as_str()), (total, "refunded"));
+    assert_eq!((p.refunded_minor, p.status), (total, PaymentStatus::Refunded));
     assert_eq!(s.status(&order).await, OrderStatus::Refunded);
 }
 
@@ -523,7 +524,7 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
             (p.refunded_minor, r.status)
         }
     };
-    assert_eq!(held().await, (150, "pending".to_owned()), "no answer: the amount stays held");
+    assert_eq!(held().await, (150, RefundStatus::Pending), "no answer: the amount stays held");
     assert_eq!(s.status(&order).await, OrderStatus::Paid);
 
     // Stripe is back: reconciliation asks again with the same key; asking
@@ -537,7 +538,7 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
         entities::payments::refunds::retry_refunds(&s.app.shop, chrono::Duration::zero(), now).await.unwrap(),
         0
     );
-    assert_eq!(held().await, (150, "succeeded".to_owned()));
+    assert_eq!(held().await, (150, RefundStatus::Succeeded));
     assert_eq!(s.status(&order).await, OrderStatus::PartiallyRefunded);
     let refunds: Value = s
         .http
@@ -651,7 +652,7 @@ async fn an_authorization_lost_before_capture_holds_the_order() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(p.status, "failed");
+    assert_eq!(p.status, PaymentStatus::Failed);
     let risk = s.app.get_json_with_token(&format!("/api/v1/orders/{order}/risk"), TOKEN).await;
     assert_eq!(risk["held_for_review"], true, "nothing ships without the money");
     let view = entities::ordering::view::order_by_public_id(&s.app.shop, &order).await.unwrap();

@@ -4,6 +4,7 @@
 use crate::accounts::{account, signed_in_client, PASSWORD};
 use crate::helpers::*;
 use entities::accounts::two_factor;
+use entities::accounts::Role;
 use entities::model::{user, vendor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -42,7 +43,7 @@ async fn set_up(app: &TestApp, client: &reqwest::Client, id: i64) -> u64 {
 #[tokio::test]
 async fn staff_sign_in_with_a_code_that_works_once_and_few_wrong_tries() {
     let app = spawn_app(Db::Sqlite).await;
-    let id = account(&app, "boss@example.com", "admin", None).await;
+    let id = account(&app, "boss@example.com", Role::Admin, None).await;
     let boss = signed_in_client(&app, "boss@example.com").await;
     let set_at = set_up(&app, &boss, id).await;
     let (_, status_now, _) = sf_as(&boss, &app, "account/two-factor", &[]).await;
@@ -124,7 +125,7 @@ async fn staff_sign_in_with_a_code_that_works_once_and_few_wrong_tries() {
     assert_eq!((status, headers.get("location").unwrap().to_str().unwrap()), (200, "/admin"));
 
     // Customers do not use it.
-    account(&app, "shopper@example.com", "customer", None).await;
+    account(&app, "shopper@example.com", Role::Customer, None).await;
     let shopper = signed_in_client(&app, "shopper@example.com").await;
     let (status, ..) = sf_as(&shopper, &app, "account/two-factor/begin", &[]).await;
     assert_eq!(status, 403);
@@ -135,9 +136,9 @@ async fn admins_require_it_of_staff_and_invite_staff() {
     let app = spawn_app_with(Db::Postgres, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let vendors = vendor::Entity::find().all(&app.shop.db).await.unwrap();
     let own = &vendors[0];
-    let vendor_id = account(&app, "seller@example.com", "vendor", Some(own.id)).await;
+    let vendor_id = account(&app, "seller@example.com", Role::VendorStaff, Some(own.id)).await;
     let seller = signed_in_client(&app, "seller@example.com").await;
-    account(&app, "shopper@example.com", "customer", None).await;
+    account(&app, "shopper@example.com", Role::Customer, None).await;
     let shopper = signed_in_client(&app, "shopper@example.com").await;
     let admin = new_client();
     let (status, ..) = sf_as(&admin, &app, "admin/sign-in", &[("token", TOKEN)]).await;

@@ -4,6 +4,7 @@
 
 use crate::accounts::{account, signed_in_client, PASSWORD};
 use crate::helpers::*;
+use entities::accounts::Role;
 use entities::model::{variant, wishlist_item};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -109,8 +110,8 @@ async fn a_guest_saves_products_sees_price_drops_and_moves_one_to_the_cart() {
 #[tokio::test]
 async fn a_guest_wishlist_follows_into_the_account_and_stays_private() {
     let app = spawn_app(Db::Postgres).await;
-    account(&app, "saver@example.com", "customer", None).await;
-    account(&app, "peeker@example.com", "customer", None).await;
+    account(&app, "saver@example.com", Role::Customer, None).await;
+    account(&app, "peeker@example.com", Role::Customer, None).await;
     let (v, p) = variant_for_sale(&app, 1, None).await;
     let other =
         variant::Entity::find().filter(variant::Column::ProductId.ne(p.id)).one(&app.shop.db).await.unwrap().unwrap();

@@ -10,8 +10,8 @@ use crate::api::admin::{
 use crate::error::AppError;
 use entities::catalog::VendorView;
 use entities::catalog::{
-    pairs_text, parse_pairs, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant, ImagePatch, NewProduct,
-    NewVariant, ProductPatch, VariantPatch, PRODUCT_STATUSES,
+    pairs_text, parse_pairs, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant, ImagePatch, ImageStatus,
+    NewProduct, NewVariant, ProductPatch, ProductStatus, VariantPatch,
 };
 use entities::kernel::{decimal_text, parse_price};
 use leptos::prelude::*;
@@ -67,7 +67,7 @@ impl ProductDraft {
             description: RwSignal::new(p.map(|p| p.description.clone()).unwrap_or_default()),
             category: RwSignal::new(p.map_or(first_category, |p| p.category.clone())),
             vendor: RwSignal::new(p.map_or(first_vendor, |p| p.vendor.clone())),
-            status: RwSignal::new(p.map_or_else(|| "draft".to_owned(), |p| p.status.clone())),
+            status: RwSignal::new(p.map_or(ProductStatus::Draft, |p| p.status).as_str().to_owned()),
             attributes: RwSignal::new(p.map(|p| pairs_text(&p.attributes)).unwrap_or_default()),
             featured: RwSignal::new(p.is_some_and(|p| p.featured)),
         }
@@ -205,7 +205,7 @@ fn product_fields(d: ProductDraft, choices: &Choices, errors: Errors) -> AnyView
     let categories =
         choices.categories.iter().map(|c| (c.category.slug.clone(), super::products::indented(c))).collect();
     let vendors = choices.vendors.iter().map(|v| (v.slug.clone(), v.name.clone())).collect();
-    let statuses = PRODUCT_STATUSES.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect();
+    let statuses = ProductStatus::ALL.into_iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
     view! {
         <div class="grid gap-3 md:grid-cols-2">
             {text_input("p-title".into(), "Title", d.title, errors, "title")}
@@ -417,7 +417,7 @@ fn editor(p: AdminProduct, choices: Choices, reload: RwSignal<u32>) -> AnyView {
             <p role="status" class="rounded bg-green-50 px-3 py-2 text-green-800" data-testid="action-ok">"Saved."</p>
         })
     };
-    let shop_link = (p.status == "active").then(|| {
+    let shop_link = (p.status == ProductStatus::Active).then(|| {
         view! { <a class="text-sm underline" href=format!("/p/{}", p.slug)>"View in the shop"</a> }
     });
     let variant_rows = p
@@ -549,7 +549,7 @@ fn ImagesSection(product_id: i64) -> impl IntoView {
     follow(errors, delete.value().into());
     // While renditions are being made, look again every two seconds.
     Effect::new(move |_| {
-        if images.get().and_then(Result::ok).is_some_and(|list| list.iter().any(|i| i.status == "pending")) {
+        if images.get().and_then(Result::ok).is_some_and(|list| list.iter().any(|i| i.status == ImageStatus::Pending)) {
             set_timeout(move || images.refetch(), std::time::Duration::from_secs(2));
         }
     });
@@ -600,14 +600,14 @@ fn image_list(
             let id = image.id;
             let position = image.position;
             let alt = RwSignal::new(image.alt.clone());
-            let picture = match (image.status.as_str(), image.renditions.first()) {
-                ("ready", Some(src)) => view! { <img src=src.clone() alt=image.alt.clone() class="h-24 w-24 rounded object-cover"/> }.into_any(),
-                ("failed", _) => view! { <p class="h-24 w-24 text-sm text-red-800">{format!("Failed: {}", image.error.clone().unwrap_or_default())}</p> }.into_any(),
+            let picture = match (image.status, image.renditions.first()) {
+                (ImageStatus::Ready, Some(src)) => view! { <img src=src.clone() alt=image.alt.clone() class="h-24 w-24 rounded object-cover"/> }.into_any(),
+                (ImageStatus::Failed, _) => view! { <p class="h-24 w-24 text-sm text-red-800">{format!("Failed: {}", image.error.clone().unwrap_or_default())}</p> }.into_any(),
                 _ => view! { <p class="flex h-24 w-24 items-center justify-center rounded bg-stone-200 text-sm" data-testid="image-pending">"Processing…"</p> }.into_any(),
             };
             let alt_id = format!("alt-{id}");
             view! {
-                <div class="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-2" data-testid="admin-image" data-status=image.status.clone()>
+                <div class="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-2" data-testid="admin-image" data-status=image.status.as_str()>
                     {picture}
                     <div class="flex-1">
                         <label for=alt_id.clone() class="block text-sm font-medium">"Text for screen readers"</label>

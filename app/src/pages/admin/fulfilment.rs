@@ -9,9 +9,9 @@ use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::fulfilment::{load_vendor_part, vendor_orders, DecideReturn, MarkDelivered, ShipParcel};
 use crate::components::money;
 use crate::pages::account::successes;
-use entities::fulfilment::NewShipment;
+use entities::fulfilment::{ItemCount, NewShipment, ReturnStatus, ShipmentStatus};
 use entities::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage};
-use entities::ordering::{ItemCount, ReturnView};
+use entities::ordering::{OrderStatus, ReturnView};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -36,7 +36,7 @@ pub fn FulfilmentPage() -> impl IntoView {
             <label class="text-sm">"Status"
                 <select name="status" class=INPUT>
                     <option value="">"Any"</option>
-                    {["paid", "fulfilling", "shipped", "delivered"].into_iter().map(|s| view! {
+                    {[OrderStatus::Paid, OrderStatus::Fulfilling, OrderStatus::Shipped, OrderStatus::Delivered].map(OrderStatus::as_str).into_iter().map(|s| view! {
                         <option value=s selected=move || filter.get().status.as_deref() == Some(s)>{s}</option>
                     }).collect_view()}
                 </select>
@@ -210,7 +210,7 @@ fn part_detail(p: VendorOrder, vendor: String, actions: Actions) -> AnyView {
                         view! {
                             <li class="flex flex-wrap items-center gap-2" data-testid="parcel">
                                 <span>{format!("{} {} · {} · {}", s.carrier, s.tracking_number, items, s.status)}</span>
-                                {(s.status != "delivered").then(|| view! {
+                                {(s.status != ShipmentStatus::Delivered).then(|| view! {
                                     <ActionForm action=delivered>
                                         <input type="hidden" name="id" value=order_id/>
                                         <input type="hidden" name="shipment" value=shipment/>
@@ -324,7 +324,7 @@ fn ship_form(
 
 fn return_item(id: String, r: ReturnView, currency: &str, decide: ServerAction<DecideReturn>) -> impl IntoView {
     let items = r.lines.iter().map(|l| format!("{} × {}", l.quantity, l.sku)).collect::<Vec<_>>().join(", ");
-    let open = r.status == "requested" || r.status == "approved";
+    let open = r.status.is_open();
     let refunded = (r.refund_minor > 0).then(|| format!(" · refunded {}", money(r.refund_minor, currency)));
     let (id_a, id_b, id_c) = (id.clone(), id.clone(), id);
     let (r_a, r_b, r_c) = (r.id.clone(), r.id.clone(), r.id.clone());
@@ -332,12 +332,12 @@ fn return_item(id: String, r: ReturnView, currency: &str, decide: ServerAction<D
     let note_id = format!("note-{}", r.id);
     view! {
         <li class="rounded border border-stone-200 p-2" data-testid="return">
-            <p>{format!("{items} · {}{}", r.status, refunded.unwrap_or_default())} <span data-testid="return-status" hidden=true>{r.status.clone()}</span></p>
+            <p>{format!("{items} · {}{}", r.status, refunded.unwrap_or_default())} <span data-testid="return-status" hidden=true>{r.status.as_str()}</span></p>
             <p class="text-stone-700">{format!("Reason: {}", r.reason)}</p>
             {(!r.note.is_empty()).then(|| view! { <p class="text-stone-700">{format!("Answer: {}", r.note)}</p> })}
             {open.then(|| view! {
                 <div class="mt-2 flex flex-wrap items-end gap-2">
-                    {(r.status == "requested").then(|| view! {
+                    {(r.status == ReturnStatus::Requested).then(|| view! {
                         <ActionForm action=decide>
                             <input type="hidden" name="id" value=id_a/><input type="hidden" name="return_id" value=r_a/>
                             <input type="hidden" name="action" value="approve"/><input type="hidden" name="note" value=""/>

@@ -6,6 +6,7 @@ use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::gift_cards::{admin_gift_cards, AdminDisableGiftCard, AdminIssueGiftCard};
 use crate::components::money;
 use crate::pages::account::successes;
+use entities::payments::GiftCardStatus;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
@@ -76,9 +77,9 @@ pub fn GiftCardsPage() -> impl IntoView {
                                             <td class="p-2">{c.kind.replace('_', " ")}</td>
                                             <td class="p-2 text-right tabular-nums">{money(c.balance_minor, &c.currency)}</td>
                                             <td class="p-2 text-right tabular-nums">{money(c.initial_minor, &c.currency)}</td>
-                                            <td class="p-2">{c.status.clone()}</td>
+                                            <td class="p-2">{c.status.as_str()}</td>
                                             <td class="p-2">{c.note.clone()}</td>
-                                            <td class="p-2">{(c.status == "active").then(|| view! {
+                                            <td class="p-2">{(c.status == GiftCardStatus::Active).then(|| view! {
                                                 <ActionForm action=disable>
                                                     <input type="hidden" name="id" value=c.id/>
                                                     <button type="submit" class=BUTTON_QUIET>"Disable"</button>

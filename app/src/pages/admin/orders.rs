@@ -8,13 +8,11 @@ use crate::api::admin::{
     admin_order, admin_orders, AdminCapture, AdminRefund, AdminReleaseReview, AdminTransferReceived,
 };
 use crate::components::money;
-use entities::ordering::{AdminOrder, AdminOrderFilter, AdminOrderPage};
+use entities::ordering::{AdminOrder, AdminOrderFilter, AdminOrderPage, OrderStatus};
+use entities::payments::PaymentStatus;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const STATUSES: [&str; 8] =
-    ["pending_payment", "paid", "fulfilling", "shipped", "delivered", "cancelled", "refunded", "partially_refunded"];
 
 /// The order list.
 #[component]
@@ -36,7 +34,7 @@ pub fn OrdersPage() -> impl IntoView {
             <label class="text-sm">"Status"
                 <select name="status" class=INPUT>
                     <option value="">"Any"</option>
-                    {STATUSES.into_iter().map(|s| view! {
+                    {OrderStatus::ALL.map(OrderStatus::as_str).into_iter().map(|s| view! {
                         <option value=s selected=move || filter.get().status.as_deref() == Some(s)>{s.replace('_', " ")}</option>
                     }).collect_view()}
                 </select>
@@ -149,9 +147,9 @@ fn order_detail(a: AdminOrder, actions: Actions) -> AnyView {
     let Actions { capture, received, release, refund } = actions;
     let o = a.order;
     let id = o.id.clone();
-    let authorized = o.payments.iter().any(|p| p.status == "authorized");
-    let transfer = o.payments.iter().any(|p| p.provider == "bank_transfer" && p.status == "pending");
-    let paid = o.payments.iter().any(|p| p.status == "succeeded" && p.refunded_minor < p.amount_minor);
+    let authorized = o.payments.iter().any(|p| p.status == PaymentStatus::Authorized);
+    let transfer = o.payments.iter().any(|p| p.provider == "bank_transfer" && p.status == PaymentStatus::Pending);
+    let paid = o.payments.iter().any(|p| p.status == PaymentStatus::Succeeded && p.refunded_minor < p.amount_minor);
     let currency = o.currency.clone();
     let risk = a.risk;
     let (id_release, id_capture, id_received, id_refund) = (id.clone(), id.clone(), id.clone(), id.clone());
@@ -212,7 +210,7 @@ fn order_detail(a: AdminOrder, actions: Actions) -> AnyView {
                     {o.sub_orders.iter().map(|s| {
                         let shipped: i32 = s.lines.iter().map(|l| l.shipped).sum();
                         let units: i32 = s.lines.iter().map(|l| l.quantity).sum();
-                        let returns = o.returns.iter().filter(|r| r.vendor == s.vendor && (r.status == "requested" || r.status == "approved")).count();
+                        let returns = o.returns.iter().filter(|r| r.vendor == s.vendor && r.status.is_open()).count();
                         view! {
                             <li>
                                 <a class="underline" href=format!("/admin/fulfilment/{}?vendor={}", id, s.vendor) data-testid="fulfil-part">

@@ -6,7 +6,7 @@ use super::{outcome, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::admin::{admin_categories, admin_products, admin_vendors, AdminBulk};
 use entities::catalog::{encode, VendorView};
 use entities::catalog::{
-    AdminCategoryNode, AdminProductFilter, AdminProductPage, BulkAction, ADMIN_SORTS, PRODUCT_STATUSES,
+    AdminCategoryNode, AdminProductFilter, AdminProductPage, BulkAction, ProductStatus, ADMIN_SORTS,
 };
 use entities::kernel::parse_percent;
 use leptos::prelude::*;
@@ -83,7 +83,7 @@ fn filter_form(f: &AdminProductFilter, categories: &[AdminCategoryNode], vendors
                 <label for="admin-status" class="block text-sm font-medium">"Status"</label>
                 <select id="admin-status" name="status" class=INPUT>
                     <option value="">"Any"</option>
-                    {PRODUCT_STATUSES.iter().map(|(v, l)| option((*v).into(), (*l).into(), status)).collect_view()}
+                    {ProductStatus::ALL.into_iter().map(|s| option(s.as_str().into(), s.label().into(), status)).collect_view()}
                 </select>
             </div>
             <div>
@@ -164,7 +164,7 @@ fn list_view(
             let id = r.id;
             let price = crate::components::money(r.price_from_minor, &r.currency);
             let label = format!("Select {}", r.title);
-            let badge = status_class(&r.status);
+            let badge = status_class(r.status);
             view! {
                 <tr class="border-t border-stone-200" data-testid="admin-product-row">
                     <td class="p-2">
@@ -177,7 +177,7 @@ fn list_view(
                     </td>
                     <td class="p-2"><a class="font-medium underline" href=format!("/admin/products/{id}")>{r.title}</a>
                         <span class="block text-xs text-stone-600">{r.brand}</span></td>
-                    <td class="p-2"><span class=badge data-testid="row-status">{r.status}</span></td>
+                    <td class="p-2"><span class=badge data-testid="row-status">{r.status.as_str()}</span></td>
                     <td class="p-2 text-sm">{r.vendor}</td>
                     <td class="p-2 text-sm">{r.category}</td>
                     <td class="p-2 text-right tabular-nums" data-testid="row-price">{price}</td>
@@ -225,11 +225,11 @@ fn list_view(
     .into_any()
 }
 
-fn status_class(status: &str) -> &'static str {
+fn status_class(status: ProductStatus) -> &'static str {
     match status {
-        "active" => "rounded bg-green-100 px-2 py-0.5 text-sm text-green-900",
-        "draft" => "rounded bg-stone-200 px-2 py-0.5 text-sm text-stone-900",
-        _ => "rounded bg-amber-100 px-2 py-0.5 text-sm text-amber-900",
+        ProductStatus::Active => "rounded bg-green-100 px-2 py-0.5 text-sm text-green-900",
+        ProductStatus::Draft => "rounded bg-stone-200 px-2 py-0.5 text-sm text-stone-900",
+        ProductStatus::Archived => "rounded bg-amber-100 px-2 py-0.5 text-sm text-amber-900",
     }
 }
 

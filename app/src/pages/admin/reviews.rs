@@ -14,7 +14,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
     let query = use_query_map();
-    let status = Memo::new(move |_| query.read().get("status").unwrap_or_else(|| "pending".into()));
+    let status =
+        Memo::new(move |_| query.read().get("status").unwrap_or_else(|| ReviewStatus::Pending.as_str().into()));
     let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse::<i64>().ok()));
     let moderate = ServerAction::<ModerateReview>::new();
     let reply = ServerAction::<ReplyToReview>::new();
@@ -31,7 +32,12 @@ pub fn ReviewsPage() -> impl IntoView {
         <form method="get" class="mb-4 flex flex-wrap items-end gap-3" data-testid="review-filter">
             <label class="text-sm">"Show"
                 <select name="status" class=INPUT>
-                    {[("pending", "Awaiting moderation"), ("published", "Published"), ("rejected", "Rejected"), ("", "All")]
+                    {[
+                        (ReviewStatus::Pending.as_str(), "Awaiting moderation"),
+                        (ReviewStatus::Published.as_str(), "Published"),
+                        (ReviewStatus::Rejected.as_str(), "Rejected"),
+                        ("", "All"),
+                    ]
                         .into_iter().map(|(value, text)| view! {
                             <option value=value selected=move || status.get() == value>{text}</option>
                         }).collect_view()}
@@ -83,7 +89,7 @@ fn staff_item(
                 {(m.status != ReviewStatus::Published).then(|| view! {
                     <ActionForm action=moderate>
                         <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="status" value="published"/>
+                        <input type="hidden" name="status" value=ReviewStatus::Published.as_str()/>
                         <input type="hidden" name="note" value=""/>
                         <button type="submit" class=BUTTON data-testid="publish">"Publish"</button>
                     </ActionForm>
@@ -91,7 +97,7 @@ fn staff_item(
                 {(m.status != ReviewStatus::Rejected).then(move || view! {
                     <ActionForm action=moderate attr:class="flex items-end gap-2">
                         <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="status" value="rejected"/>
+                        <input type="hidden" name="status" value=ReviewStatus::Rejected.as_str()/>
                         <label for=note_for class="text-sm">"Why (shown to the author)"
                             <input id=note_id name="note" type="text" maxlength="500" class=INPUT/>
                         </label>

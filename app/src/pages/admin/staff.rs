@@ -4,6 +4,7 @@
 use super::{outcome, FieldError, BUTTON, BUTTON_QUIET, INPUT};
 use crate::api::admin::admin_vendors;
 use crate::api::staff::{staff_members, InviteStaff, RequireTwoFactor};
+use entities::accounts::Role;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
@@ -45,7 +46,7 @@ pub fn StaffPage() -> impl IntoView {
                                 {members.into_iter().map(|m| view! {
                                     <tr class="border-b border-stone-200" data-testid="staff-row">
                                         <td class="py-2">{m.name}</td><td>{m.email}</td>
-                                        <td>{m.role}</td>
+                                        <td>{m.role.as_str()}</td>
                                         <td>{if m.two_factor { "on" } else { "off" }}</td>
                                         <td>{if m.active { "active" } else { "invited" }}</td>
                                     </tr>
@@ -75,9 +76,9 @@ pub fn StaffPage() -> impl IntoView {
                 <div>
                     <label for="invite-role" class="block text-sm font-medium">"Role"</label>
                     <select id="invite-role" name="role" class=INPUT aria-describedby="invite-role-error">
-                        <option value="support">"Support (reads orders and customers)"</option>
-                        <option value="vendor">"Vendor staff (one vendor's catalog)"</option>
-                        <option value="admin">"Admin (everything)"</option>
+                        <option value=Role::Support.as_str()>"Support (reads orders and customers)"</option>
+                        <option value=Role::VendorStaff.as_str()>"Vendor staff (one vendor's catalog)"</option>
+                        <option value=Role::Admin.as_str()>"Admin (everything)"</option>
                     </select>
                     <FieldError id="invite-role-error" message=error("role")/>
                 </div>

@@ -1,6 +1,7 @@
 //! What the catalog admin reads and writes: products, variants, categories,
 //! images, CSV reports, the product list and bulk actions.
 
+use super::{ImageStatus, ProductStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -125,8 +126,8 @@ pub struct AdminProduct {
     pub brand: String,
     /// Descriptive attributes.
     pub attributes: BTreeMap<String, String>,
-    /// `active`, `draft` or `archived`.
-    pub status: String,
+    /// Whether it is on sale.
+    pub status: ProductStatus,
     /// Featured on the home page.
     pub featured: bool,
     /// The variants, in display order.
@@ -217,7 +218,7 @@ pub struct AdminImage {
     /// Database id.
     pub id: i64,
     /// `pending` while the renditions are made, `ready`, or `failed`.
-    pub status: String,
+    pub status: ImageStatus,
     /// Text for screen readers.
     pub alt: String,
     /// Display order.
@@ -296,9 +297,6 @@ pub const ADMIN_SORTS: &[(&str, &str)] = &[
     ("rating", "Best rated"),
 ];
 
-/// The statuses a product can have: value and label.
-pub const PRODUCT_STATUSES: &[(&str, &str)] = &[("active", "Active"), ("draft", "Draft"), ("archived", "Archived")];
-
 /// One line of the admin product list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminProductRow {
@@ -314,8 +312,8 @@ pub struct AdminProductRow {
     pub vendor: String,
     /// The category's name.
     pub category: String,
-    /// `active`, `draft` or `archived`.
-    pub status: String,
+    /// Whether it is on sale.
+    pub status: ProductStatus,
     /// The cheapest variant's price, in minor units.
     pub price_from_minor: i64,
     /// ISO 4217 currency of the prices.

@@ -5,7 +5,9 @@ mod editing;
 mod product;
 pub mod review;
 mod search;
+mod status;
 
 pub use editing::*;
 pub use product::*;
 pub use search::*;
+pub use status::*;

@@ -31,21 +31,32 @@ pub struct ReviewInput {
 }
 
 /// Where a review is in moderation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "db",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter),
+    sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// Written, waiting for a moderator.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "pending"))]
     Pending,
     /// Shown on the product page.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "published"))]
     Published,
     /// Refused by a moderator (its author sees why).
+    #[cfg_attr(feature = "db", sea_orm(string_value = "rejected"))]
     Rejected,
 }
 
 impl ReviewStatus {
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
+    /// Every status, the moderation queue's first.
+    pub const ALL: [ReviewStatus; 3] = [Self::Pending, Self::Published, Self::Rejected];
+
+    /// As stored and sent.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Published => "published",
@@ -55,12 +66,7 @@ impl ReviewStatus {
 
     /// From storage or a query (`None` for anything else).
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "pending" => Some(Self::Pending),
-            "published" => Some(Self::Published),
-            "rejected" => Some(Self::Rejected),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     /// As shown to people.
@@ -70,6 +76,12 @@ impl ReviewStatus {
             Self::Published => "Published",
             Self::Rejected => "Not published",
         }
+    }
+}
+
+impl std::fmt::Display for ReviewStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -248,5 +260,6 @@ mod tests {
             assert_eq!(ReviewStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(ReviewStatus::parse("deleted"), None);
+        crate::kernel::assert_status_texts!(ReviewStatus);
     }
 }

@@ -2,7 +2,9 @@
 //! payments, shipments and returns, the history, and the staff's lists.
 
 use super::OrderStatus;
+use crate::fulfilment::{ItemCount, ReturnStatus, ShipmentStatus};
 use crate::kernel::Address;
+use crate::payments::PaymentStatus;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -180,7 +182,7 @@ pub struct ShipmentView {
     /// Where to follow it, when the carrier has such a page.
     pub tracking_url: Option<String>,
     /// `shipped` or `delivered`.
-    pub status: String,
+    pub status: ShipmentStatus,
     /// When it left.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub shipped_at: DateTime<Utc>,
@@ -189,16 +191,6 @@ pub struct ShipmentView {
     pub delivered_at: Option<DateTime<Utc>>,
     /// What is in it.
     pub lines: Vec<ItemCount>,
-}
-
-/// A number of units of one bought item (by SKU).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ItemCount {
-    /// The item's SKU, as on the order.
-    pub sku: String,
-    /// How many.
-    pub quantity: i32,
 }
 
 /// A return (RMA) of units of one vendor's part.
@@ -210,7 +202,7 @@ pub struct ReturnView {
     /// The vendor's slug: each vendor handles its own returns.
     pub vendor: String,
     /// `requested`, `approved` (send it back), `rejected` or `received`.
-    pub status: String,
+    pub status: ReturnStatus,
     /// Why, in the customer's words.
     pub reason: String,
     /// The shop's answer.
@@ -234,7 +226,7 @@ pub struct PaymentView {
     pub provider: String,
     /// `pending`, `authorized` (held, or promised: cash on delivery),
     /// `succeeded`, `failed` or `refunded`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// The provider's id of it — for a bank transfer, the reference to
     /// quote with the transfer.
     pub reference: String,

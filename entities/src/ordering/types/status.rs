@@ -6,23 +6,36 @@ use std::fmt;
 /// Where an order (or a vendor's sub-order) is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "db",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter),
+    sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Placed; stock is reserved until the payment arrives or the reservation expires.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "pending_payment"))]
     PendingPayment,
     /// The payment arrived; stock is sold.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "paid"))]
     Paid,
     /// Being picked and packed.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "fulfilling"))]
     Fulfilling,
     /// Handed to the carrier.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "shipped"))]
     Shipped,
     /// Arrived.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "delivered"))]
     Delivered,
     /// Called off before it shipped; reserved stock went back.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "cancelled"))]
     Cancelled,
     /// All of the payment went back.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "refunded"))]
     Refunded,
     /// Part of the payment went back.
+    #[cfg_attr(feature = "db", sea_orm(string_value = "partially_refunded"))]
     PartiallyRefunded,
 }
 
@@ -100,6 +113,11 @@ mod tests {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(OrderStatus::parse("shipped "), None);
+    }
+
+    #[test]
+    fn statuses_are_stored_and_sent_as_their_text() {
+        crate::kernel::assert_status_texts!(OrderStatus);
     }
 
     #[test]
