@@ -78,7 +78,7 @@ pub async fn actor(shop: &Shop, id: &str) -> ServiceResult<Actor> {
         return Ok(Actor::Anonymous);
     }
     Ok(match shop.cache.get(&key(id)).await?.as_deref() {
-        Some("admin") => Actor::Admin,
+        Some("admin") => Actor::API_TOKEN,
         _ => Actor::Anonymous,
     })
 }

@@ -67,7 +67,7 @@ fn pairs_text(json: &serde_json::Value) -> String {
 /// (who will get their own export with accounts), `Database`.
 pub async fn export(shop: &Shop, actor: Actor) -> ServiceResult<String> {
     catalog_staff(actor)?;
-    if !matches!(actor, Actor::Admin) {
+    if !matches!(actor, Actor::Admin { .. }) {
         return Err(ServiceError::Forbidden);
     }
     let vendors: HashMap<i64, String> =

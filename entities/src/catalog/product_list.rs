@@ -38,7 +38,7 @@ pub async fn list_products(shop: &Shop, actor: Actor, f: &AdminProductFilter) ->
             .ok_or(ServiceError::InvalidField { field: "sort", message: format!("{name:?} is not a sort") })?,
     };
     let mut select = product::Entity::find();
-    if let Actor::VendorStaff { vendor_id } = actor {
+    if let Actor::VendorStaff { vendor_id, .. } = actor {
         select = select.filter(product::Column::VendorId.eq(vendor_id));
     }
     if let Some(status) = f.status.as_deref().filter(|s| !s.is_empty()) {

@@ -250,7 +250,7 @@ pub async fn create_product(shop: &Shop, actor: Actor, new: NewProduct) -> Servi
     let txn = crate::write_txn(&shop.db).await?;
     let vendor = match (&new.vendor, actor) {
         (Some(slug), _) => vendor_by_slug(&txn, &mut check, slug).await?,
-        (None, Actor::VendorStaff { vendor_id }) => vendor::Entity::find_by_id(vendor_id).one(&txn).await?,
+        (None, Actor::VendorStaff { vendor_id, .. }) => vendor::Entity::find_by_id(vendor_id).one(&txn).await?,
         (None, _) => {
             check.fail("vendor", "is required");
             None

@@ -323,8 +323,8 @@ pub async fn staff_list(
 ) -> ServiceResult<Vec<StaffReview>> {
     let mut query = review::Entity::find().order_by_desc(review::Column::Id).limit(QUEUE_PAGE);
     match actor {
-        Actor::Admin => {}
-        Actor::VendorStaff { vendor_id } => {
+        Actor::Admin { .. } => {}
+        Actor::VendorStaff { vendor_id, .. } => {
             let theirs: Vec<i64> = product::Entity::find()
                 .select_only()
                 .column(product::Column::Id)
@@ -397,7 +397,7 @@ pub async fn reply(shop: &Shop, actor: Actor, id: i64, input: &ReplyInput) -> Se
     match actor {
         Actor::Anonymous => return Err(ServiceError::Unauthenticated),
         Actor::Customer { .. } | Actor::Support { .. } => return Err(ServiceError::Forbidden),
-        Actor::Admin | Actor::VendorStaff { .. } => {}
+        Actor::Admin { .. } | Actor::VendorStaff { .. } => {}
     }
     let mut c = Check::default();
     let text = c.long_text("reply", &input.reply, MAX_BODY_CHARS);

@@ -30,7 +30,8 @@ pub enum DomainEvent {
     /// A shopper put a variant in a cart.
     #[serde(rename = "cart.item_added")]
     CartItemAdded(CartItemAdded),
-    /// A variant's available stock changed (sale, reservation, restock, edit).
+    /// A variant's available stock changed (a reservation, its release, a
+    /// restock or a staff edit; selling reserved units leaves it as it was).
     #[serde(rename = "stock.changed")]
     StockChanged(StockLevel),
     /// A variant's available stock fell to the low-stock mark or below.
@@ -72,11 +73,13 @@ pub enum DomainEvent {
     /// Part of an order's payment went back.
     #[serde(rename = "order.partially_refunded")]
     OrderPartiallyRefunded(OrderMoved),
-    /// A paid order reached the fraud review score and waits for staff.
+    /// An order is held for staff before it may be fulfilled: paid with a
+    /// fraud score at the review mark, captured for less than asked, or its
+    /// card authorization lost.
     #[serde(rename = "order.held_for_review")]
     OrderHeldForReview(OrderHeld),
-    /// A payment succeeded for an order that could no longer take it
-    /// (cancelled meanwhile): it is to be refunded.
+    /// The card authorization of a paid order was cancelled or expired
+    /// before it was captured: the order is paid on paper only.
     #[serde(rename = "order.payment_lost")]
     OrderPaymentLost(OrderRef),
     /// The payer disputed a payment of an order with their bank.

@@ -58,7 +58,7 @@ pub struct CategoryChanged {
     /// The category.
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub category_id: CategoryId,
-    /// Its path of slugs from the top (`clothing/knitwear`).
+    /// Its place in the tree: the ids from the top (`/3/17/`).
     pub path: String,
 }
 

@@ -242,7 +242,7 @@ pub async fn decide_return(
             recorded.push(
                 crate::payments::refunds::record_refund(
                     &txn,
-                    actor_name(actor),
+                    &crate::kernel::audit::label(actor),
                     &o,
                     Some(part),
                     &reason,

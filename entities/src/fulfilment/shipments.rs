@@ -37,8 +37,8 @@ use uuid::Uuid;
 pub(crate) fn staff_of(actor: Actor, subs: &[sub_order::Model]) -> ServiceResult<()> {
     match actor {
         Actor::Anonymous => Err(ServiceError::Unauthenticated),
-        Actor::Admin => Ok(()),
-        Actor::VendorStaff { vendor_id } if subs.iter().any(|s| s.vendor_id == vendor_id) => Ok(()),
+        Actor::Admin { .. } => Ok(()),
+        Actor::VendorStaff { vendor_id, .. } if subs.iter().any(|s| s.vendor_id == vendor_id) => Ok(()),
         Actor::VendorStaff { .. } => Err(ServiceError::NotFound("order")),
         Actor::Customer { .. } | Actor::Support { .. } => Err(ServiceError::Forbidden),
     }
@@ -209,7 +209,7 @@ pub async fn ship(shop: &Shop, actor: Actor, public_id: &str, input: NewShipment
                 return Err(ServiceError::InvalidField { field: "vendor", message: "has no part in this order".into() })
             }
         }
-    } else if let Actor::VendorStaff { vendor_id } = actor {
+    } else if let Actor::VendorStaff { vendor_id, .. } = actor {
         subs.iter().find(|s| s.vendor_id == vendor_id).ok_or(ServiceError::NotFound("order"))?
     } else if let [only] = subs.as_slice() {
         only

@@ -25,12 +25,29 @@ pub enum Actor {
         user_id: i64,
     },
     /// A shop administrator.
-    Admin,
+    Admin {
+        /// Who: a staff account, or the admin API token.
+        by: Principal,
+    },
     /// Staff of one vendor: acts on that vendor's records only.
     VendorStaff {
+        /// The staff member's account.
+        user_id: i64,
         /// The vendor the staff member belongs to.
         vendor_id: i64,
     },
+}
+
+/// Who an administrator is, so the audit log can name them: a staff
+/// account, or the shop's admin API token (`BAZAAR__API__ADMIN_TOKEN`), a
+/// principal of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    /// A staff account with the admin role.
+    Account(i64),
+    /// The admin API token (the REST API's bearer token, or the admin
+    /// area signed in with it).
+    ApiToken,
 }
 
 impl Actor {
@@ -42,16 +59,33 @@ impl Actor {
         match (role, vendor_id) {
             (Role::Customer, _) => Self::Customer { user_id },
             (Role::Support, _) => Self::Support { user_id },
-            (Role::Admin, _) => Self::Admin,
-            (Role::VendorStaff, Some(vendor_id)) => Self::VendorStaff { vendor_id },
+            (Role::Admin, _) => Self::Admin { by: Principal::Account(user_id) },
+            (Role::VendorStaff, Some(vendor_id)) => Self::VendorStaff { user_id, vendor_id },
             (Role::VendorStaff, None) => Self::Anonymous,
         }
     }
 
+    /// The admin API token acting (the REST API's bearer token).
+    pub const API_TOKEN: Self = Self::Admin { by: Principal::ApiToken };
+
     /// Whether the actor works for the shop or a vendor (may open the
     /// admin area).
     pub fn is_staff(self) -> bool {
-        matches!(self, Self::Admin | Self::Support { .. } | Self::VendorStaff { .. })
+        matches!(self, Self::Admin { .. } | Self::Support { .. } | Self::VendorStaff { .. })
+    }
+
+    /// Whether a shop administrator acts (an account or the API token).
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::Admin { .. })
+    }
+
+    /// The account acting, if one does (not the API token, not a guest).
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Self::Customer { user_id } | Self::Support { user_id } | Self::VendorStaff { user_id, .. } => Some(user_id),
+            Self::Admin { by: Principal::Account(user_id) } => Some(user_id),
+            Self::Admin { by: Principal::ApiToken } | Self::Anonymous => None,
+        }
     }
 
     /// The customer account acting, if a customer is.
@@ -119,13 +153,13 @@ pub enum Action {
 pub fn authorize(actor: Actor, action: Action) -> ServiceResult<()> {
     match (actor, action) {
         (Actor::Anonymous, _) => Err(ServiceError::Unauthenticated),
-        (Actor::Admin, _) => Ok(()),
+        (Actor::Admin { .. }, _) => Ok(()),
         (Actor::Support { .. }, Action::ViewOrders) => Ok(()),
         (Actor::Support { .. } | Actor::Customer { .. }, _) => Err(ServiceError::Forbidden),
-        (Actor::VendorStaff { vendor_id }, Action::EditProduct { vendor_id: owner })
-        | (Actor::VendorStaff { vendor_id }, Action::EditVendorProfile { vendor_id: owner })
-        | (Actor::VendorStaff { vendor_id }, Action::ReplyToReview { vendor_id: owner })
-        | (Actor::VendorStaff { vendor_id }, Action::FulfilOrder { vendor_id: owner }) => {
+        (Actor::VendorStaff { vendor_id, .. }, Action::EditProduct { vendor_id: owner })
+        | (Actor::VendorStaff { vendor_id, .. }, Action::EditVendorProfile { vendor_id: owner })
+        | (Actor::VendorStaff { vendor_id, .. }, Action::ReplyToReview { vendor_id: owner })
+        | (Actor::VendorStaff { vendor_id, .. }, Action::FulfilOrder { vendor_id: owner }) => {
             if vendor_id == owner {
                 Ok(())
             } else {
@@ -164,7 +198,7 @@ pub fn catalog_staff(actor: Actor) -> ServiceResult<()> {
     match actor {
         Actor::Anonymous => Err(ServiceError::Unauthenticated),
         Actor::Customer { .. } | Actor::Support { .. } => Err(ServiceError::Forbidden),
-        Actor::Admin | Actor::VendorStaff { .. } => Ok(()),
+        Actor::Admin { .. } | Actor::VendorStaff { .. } => Ok(()),
     }
 }
 
@@ -190,7 +224,7 @@ pub fn own_record(me: i64, owner: i64, what: &'static str) -> ServiceResult<()> 
 /// `NotFound("order")` when not allowed.
 pub fn read_order(actor: Actor, owner: Option<i64>) -> ServiceResult<()> {
     match (owner, actor) {
-        (None, _) | (_, Actor::Admin | Actor::Support { .. }) => Ok(()),
+        (None, _) | (_, Actor::Admin { .. } | Actor::Support { .. }) => Ok(()),
         (Some(owner), Actor::Customer { user_id }) if owner == user_id => Ok(()),
         _ => Err(ServiceError::NotFound("order")),
     }
@@ -203,25 +237,25 @@ mod tests {
     /// Every actor against every action: the whole rule table.
     #[test]
     fn the_rule_table() {
-        let own = Actor::VendorStaff { vendor_id: 1 };
+        let own = Actor::VendorStaff { user_id: 0, vendor_id: 1 };
         let customer = Actor::Customer { user_id: 7 };
         let support = Actor::Support { user_id: 8 };
         let cases: [(Actor, Action, &str); 51] = [
-            (Actor::Admin, Action::ManagePricing, "ok"),
+            (Actor::API_TOKEN, Action::ManagePricing, "ok"),
             (own, Action::ManagePricing, "forbidden"),
             (support, Action::ManagePricing, "forbidden"),
             (customer, Action::ManagePricing, "forbidden"),
-            (Actor::Admin, Action::FulfilOrder { vendor_id: 2 }, "ok"),
+            (Actor::API_TOKEN, Action::FulfilOrder { vendor_id: 2 }, "ok"),
             (own, Action::FulfilOrder { vendor_id: 1 }, "ok"),
             (own, Action::FulfilOrder { vendor_id: 2 }, "not found"),
             (support, Action::FulfilOrder { vendor_id: 1 }, "forbidden"),
             (customer, Action::FulfilOrder { vendor_id: 1 }, "forbidden"),
-            (Actor::Admin, Action::ManageStaff, "ok"),
+            (Actor::API_TOKEN, Action::ManageStaff, "ok"),
             (own, Action::ManageStaff, "forbidden"),
             (support, Action::ManageStaff, "forbidden"),
-            (Actor::Admin, Action::ModerateReviews, "ok"),
-            (Actor::Admin, Action::ManageCustomers, "ok"),
-            (Actor::Admin, Action::ReplyToReview { vendor_id: 2 }, "ok"),
+            (Actor::API_TOKEN, Action::ModerateReviews, "ok"),
+            (Actor::API_TOKEN, Action::ManageCustomers, "ok"),
+            (Actor::API_TOKEN, Action::ReplyToReview { vendor_id: 2 }, "ok"),
             (own, Action::ReplyToReview { vendor_id: 1 }, "ok"),
             (own, Action::ReplyToReview { vendor_id: 2 }, "not found"),
             (own, Action::ModerateReviews, "forbidden"),
@@ -229,11 +263,11 @@ mod tests {
             (support, Action::ModerateReviews, "forbidden"),
             (customer, Action::ManageCustomers, "forbidden"),
             (Actor::Anonymous, Action::ModerateReviews, "unauthenticated"),
-            (Actor::Admin, Action::EditProduct { vendor_id: 1 }, "ok"),
-            (Actor::Admin, Action::ReassignProduct, "ok"),
-            (Actor::Admin, Action::EditCategories, "ok"),
-            (Actor::Admin, Action::ManageVendors, "ok"),
-            (Actor::Admin, Action::EditVendorProfile { vendor_id: 2 }, "ok"),
+            (Actor::API_TOKEN, Action::EditProduct { vendor_id: 1 }, "ok"),
+            (Actor::API_TOKEN, Action::ReassignProduct, "ok"),
+            (Actor::API_TOKEN, Action::EditCategories, "ok"),
+            (Actor::API_TOKEN, Action::ManageVendors, "ok"),
+            (Actor::API_TOKEN, Action::EditVendorProfile { vendor_id: 2 }, "ok"),
             (own, Action::EditProduct { vendor_id: 1 }, "ok"),
             (own, Action::EditProduct { vendor_id: 2 }, "not found"),
             (own, Action::EditVendorProfile { vendor_id: 1 }, "ok"),
@@ -244,7 +278,7 @@ mod tests {
             (Actor::Anonymous, Action::EditProduct { vendor_id: 1 }, "unauthenticated"),
             (Actor::Anonymous, Action::EditCategories, "unauthenticated"),
             (Actor::Anonymous, Action::ManageVendors, "unauthenticated"),
-            (Actor::Admin, Action::ManageOrders, "ok"),
+            (Actor::API_TOKEN, Action::ManageOrders, "ok"),
             (own, Action::ManageOrders, "forbidden"),
             (Actor::Anonymous, Action::ManageOrders, "unauthenticated"),
             (customer, Action::EditProduct { vendor_id: 1 }, "forbidden"),
@@ -255,7 +289,7 @@ mod tests {
             (support, Action::ManageOrders, "forbidden"),
             (support, Action::EditProduct { vendor_id: 1 }, "forbidden"),
             (support, Action::ManageVendors, "forbidden"),
-            (Actor::Admin, Action::ViewOrders, "ok"),
+            (Actor::API_TOKEN, Action::ViewOrders, "ok"),
             (own, Action::ViewOrders, "forbidden"),
             (Actor::Anonymous, Action::ViewOrders, "unauthenticated"),
         ];
@@ -278,9 +312,12 @@ mod tests {
         assert!(read_order(owner, Some(1)).is_ok());
         assert!(matches!(read_order(other, Some(1)), Err(ServiceError::NotFound("order"))));
         assert!(matches!(read_order(Actor::Anonymous, Some(1)), Err(ServiceError::NotFound(_))));
-        assert!(matches!(read_order(Actor::VendorStaff { vendor_id: 1 }, Some(1)), Err(ServiceError::NotFound(_))));
+        assert!(matches!(
+            read_order(Actor::VendorStaff { user_id: 0, vendor_id: 1 }, Some(1)),
+            Err(ServiceError::NotFound(_))
+        ));
         assert!(read_order(Actor::Support { user_id: 3 }, Some(1)).is_ok());
-        assert!(read_order(Actor::Admin, Some(1)).is_ok());
+        assert!(read_order(Actor::API_TOKEN, Some(1)).is_ok());
         assert!(read_order(Actor::Anonymous, None).is_ok(), "a guest order is read by its id");
         assert!(own_record(1, 1, "address").is_ok());
         assert!(matches!(own_record(2, 1, "address"), Err(ServiceError::NotFound("address"))));
@@ -293,9 +330,9 @@ mod tests {
             Role::parse(text).map_or(Actor::Anonymous, |r| Actor::from_role(r, user_id, vendor_id))
         };
         assert_eq!(from_role("customer", 4, None), Actor::Customer { user_id: 4 });
-        assert_eq!(from_role("admin", 4, None), Actor::Admin);
+        assert_eq!(from_role("admin", 4, None), Actor::Admin { by: Principal::Account(4) });
         assert_eq!(from_role("support", 4, None), Actor::Support { user_id: 4 });
-        assert_eq!(from_role("vendor", 4, Some(9)), Actor::VendorStaff { vendor_id: 9 });
+        assert_eq!(from_role("vendor", 4, Some(9)), Actor::VendorStaff { user_id: 4, vendor_id: 9 });
         assert_eq!(from_role("vendor", 4, None), Actor::Anonymous, "a vendor account without a vendor");
         assert_eq!(from_role("root", 4, None), Actor::Anonymous);
         assert!(!Actor::Customer { user_id: 1 }.is_staff());

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 /// admin's choice (`slug`, required with `needed`).
 async fn vendor_for(shop: &Shop, actor: Actor, slug: Option<&str>, needed: bool) -> ServiceResult<Option<i64>> {
     match actor {
-        Actor::VendorStaff { vendor_id } => Ok(Some(vendor_id)),
-        Actor::Admin => match slug.map(str::trim).filter(|s| !s.is_empty()) {
+        Actor::VendorStaff { vendor_id, .. } => Ok(Some(vendor_id)),
+        Actor::Admin { .. } => match slug.map(str::trim).filter(|s| !s.is_empty()) {
             Some(slug) => Ok(Some(
                 vendor::Entity::find()
                     .filter(vendor::Column::Slug.eq(slug))

@@ -70,7 +70,7 @@ pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: Order
     if o.held_for_review && matches!(to, OrderStatus::Fulfilling | OrderStatus::Shipped | OrderStatus::Delivered) {
         return Err(ServiceError::Conflict("The order is held for review; release it before fulfilling it.".into()));
     }
-    if actor != Actor::Admin && from != OrderStatus::PendingPayment && from != to {
+    if !actor.is_admin() && from != OrderStatus::PendingPayment && from != to {
         return Err(ServiceError::Conflict(format!(
             "An order that is {from} can only be cancelled by the shop; please contact it."
         )));

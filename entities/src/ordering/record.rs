@@ -24,7 +24,7 @@ pub(crate) fn actor_name(actor: Actor) -> &'static str {
     match actor {
         Actor::Anonymous | Actor::Customer { .. } => "customer",
         Actor::Support { .. } => "support",
-        Actor::Admin => "admin",
+        Actor::Admin { .. } => "admin",
         Actor::VendorStaff { .. } => "vendor",
     }
 }

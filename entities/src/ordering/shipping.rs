@@ -59,7 +59,7 @@ fn may_keep(actor: Actor, owner: Option<i64>) -> ServiceResult<()> {
 pub async fn methods(shop: &Shop, actor: Actor) -> ServiceResult<Vec<ShippingMethodView>> {
     catalog_staff(actor)?;
     let mut query = shipping_method::Entity::find();
-    if let Actor::VendorStaff { vendor_id } = actor {
+    if let Actor::VendorStaff { vendor_id, .. } = actor {
         query = query.filter(
             Condition::any()
                 .add(shipping_method::Column::VendorId.is_null())
@@ -90,7 +90,7 @@ async fn check_method<C: ConnectionTrait>(
     let mut check = Check::default();
     let wanted = input.vendor.as_deref().map(str::trim).filter(|v| !v.is_empty());
     let owner = match (actor, wanted) {
-        (Actor::VendorStaff { vendor_id }, None) => Some(vendor_id),
+        (Actor::VendorStaff { vendor_id, .. }, None) => Some(vendor_id),
         (_, None) => None,
         (_, Some(slug)) => match vendor::Entity::find().filter(vendor::Column::Slug.eq(slug)).one(db).await? {
             Some(v) => Some(v.id),

@@ -492,7 +492,15 @@ pub async fn replay(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<EventRe
     if reopened.rows_affected == 0 {
         return Err(ServiceError::NotFound("payment event"));
     }
-    audit(&shop.db, "admin", "event.replayed", None, None, serde_json::json!({ "event": id })).await?;
+    audit(
+        &shop.db,
+        &crate::kernel::audit::label(actor),
+        "event.replayed",
+        None,
+        None,
+        serde_json::json!({ "event": id }),
+    )
+    .await?;
     process(shop, id, Utc::now()).await?;
     list_events(shop, actor, 200).await?.into_iter().find(|e| e.id == id).ok_or(ServiceError::NotFound("payment event"))
 }

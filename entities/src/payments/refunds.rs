@@ -58,12 +58,15 @@ pub async fn refund(
         if open.len() > 1 {
             let mut view = None;
             for reference in open {
-                view = Some(refund_as(shop, "admin", public_id, None, reason, Some(&reference)).await?);
+                view = Some(
+                    refund_as(shop, &crate::kernel::audit::label(actor), public_id, None, reason, Some(&reference))
+                        .await?,
+                );
             }
             return view.ok_or(ServiceError::NotFound("payment"));
         }
     }
-    refund_as(shop, "admin", public_id, amount_minor, reason, payment).await
+    refund_as(shop, &crate::kernel::audit::label(actor), public_id, amount_minor, reason, payment).await
 }
 
 /// Adjusts order `order_id`'s open payments to a new amount due (a gift
@@ -121,7 +124,8 @@ pub(crate) enum Asked {
 }
 
 /// [`refund`] without the authorization, for use cases that checked it
-/// themselves; `who` names the actor on the timeline and in the audit log.
+/// themselves; `who` names the actor (`kernel::audit::label`): its role on the
+/// timeline, the person on the refund and in the audit log.
 pub(crate) async fn refund_as(
     shop: &Shop,
     who: &str,
@@ -343,13 +347,16 @@ async fn finish_refund(
         row.amount_minor,
         if row.reason.is_empty() { String::new() } else { format!(": {}", row.reason) }
     );
-    match crate::ordering::record::move_to(&txn, &o, to, &row.actor, &note).await {
+    // The timeline says the role (customers read it); the refund and the
+    // audit log name the person (`admin:7`).
+    let role = row.actor.split(':').next().unwrap_or_default();
+    match crate::ordering::record::move_to(&txn, &o, to, role, &note).await {
         Ok(true) => {}
         // Already partially refunded, or an order whose life has no such
         // step (a payment refunded after the order was cancelled): the
         // timeline still says what happened.
         Ok(false) | Err(ServiceError::Conflict(_)) => {
-            crate::ordering::record::event(&txn, o.id, &row.actor, "refunded", None, None, &note).await?;
+            crate::ordering::record::event(&txn, o.id, role, "refunded", None, None, &note).await?;
         }
         Err(e) => return Err(e),
     }

@@ -191,7 +191,7 @@ pub async fn record_received(shop: &Shop, actor: Actor, public_id: &str) -> Serv
         .ok_or_else(|| ServiceError::Conflict("The order has no bank transfer waiting to be recorded.".into()))?;
     audit(
         &shop.db,
-        "admin",
+        &crate::kernel::audit::label(actor),
         "payment.received",
         Some(o.id),
         Some(pay.id),
@@ -244,7 +244,7 @@ pub async fn capture(
     let state = provider.capture(&pay.provider_ref, amount_minor).await?;
     audit(
         &shop.db,
-        "admin",
+        &crate::kernel::audit::label(actor),
         "payment.captured",
         Some(o.id),
         Some(pay.id),

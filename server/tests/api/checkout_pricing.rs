@@ -264,7 +264,7 @@ on_both_databases!(admins_make_coupons_that_checkout_takes_and_switch_them_off, 
     let status = new_client().get(app.url("/api/v1/coupons")).send().await.unwrap().status().as_u16();
     assert_eq!(status, 401);
     let logged =
-        entities::kernel::audit::entries(&app.shop.db, entities::kernel::access::Actor::Admin, None).await.unwrap();
+        entities::kernel::audit::entries(&app.shop.db, entities::kernel::access::Actor::API_TOKEN, None).await.unwrap();
     assert!(logged.iter().any(|e| e.action == "coupon.created"), "made and changed coupons are audited");
 });
 

@@ -28,7 +28,7 @@ async fn a_followed_variants_stock_changes_reach_the_socket() {
     let set = |id: i64, stock: i32| {
         entities::catalog::variants::update_variant(
             &app.shop,
-            Actor::Admin,
+            Actor::API_TOKEN,
             id,
             VariantPatch { stock: Some(stock), ..Default::default() },
         )

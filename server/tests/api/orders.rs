@@ -60,7 +60,7 @@ async fn variants_for_sale(app: &TestApp, n: usize, stock: i32, distinct_vendors
 async fn set_stock(app: &TestApp, variant_id: i64, stock: i32) {
     let patch =
         entities::catalog::VariantPatch { stock: Some(stock), allow_backorder: Some(false), ..Default::default() };
-    entities::catalog::variants::update_variant(&app.shop, Actor::Admin, variant_id, patch).await.unwrap();
+    entities::catalog::variants::update_variant(&app.shop, Actor::API_TOKEN, variant_id, patch).await.unwrap();
 }
 
 async fn available(app: &TestApp, variant_id: i64) -> i32 {
@@ -334,7 +334,7 @@ async fn a_product_that_was_ordered_is_archived_instead_of_deleted() {
     assert!(product::Entity::find_by_id(ordered.product_id).one(&app.shop.db).await.unwrap().is_some());
     assert_eq!(gone.status(), 204, "a product nobody ordered is deleted");
     assert!(product::Entity::find_by_id(other.product_id).one(&app.shop.db).await.unwrap().is_none());
-    let deleting_held = entities::catalog::variants::delete_variant(&app.shop, Actor::Admin, ordered.id).await;
+    let deleting_held = entities::catalog::variants::delete_variant(&app.shop, Actor::API_TOKEN, ordered.id).await;
     assert!(deleting_held.is_err(), "a variant with held units stays");
 }
 

@@ -167,7 +167,7 @@ async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
         .iter()
         .map(|l| format!("{} {}", l["actor"].as_str().unwrap(), l["action"].as_str().unwrap()))
         .collect();
-    assert_eq!(lines, ["admin gdpr.erase", "admin gdpr.export"], "newest first");
+    assert_eq!(lines, ["admin:api-token gdpr.erase", "admin:api-token gdpr.export"], "newest first, naming who");
 
     // The admin page: the old email finds nothing; the erased account shows
     // as erased, with its log.

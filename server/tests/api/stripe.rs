@@ -506,7 +506,8 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
         .unwrap();
     offline.payments = entities::ports::PaymentProviders::new(vec![std::sync::Arc::new(unreachable)]);
     let asked =
-        entities::payments::refunds::refund(&offline, Actor::Admin, &order, Some(150), "lost in the post", None).await;
+        entities::payments::refunds::refund(&offline, Actor::API_TOKEN, &order, Some(150), "lost in the post", None)
+            .await;
     assert!(
         matches!(&asked, Err(ServiceError::Conflict(m)) if m.contains("do not refund again")),
         "the admin is told it will be asked again: {asked:?}"

@@ -200,7 +200,7 @@ async fn admins_require_it_of_staff_and_invite_staff() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((logged.actor.as_str(), logged.detail.as_str()), ("admin", "support"), "no email in the log");
+    assert_eq!((logged.actor.as_str(), logged.detail.as_str()), ("admin:api-token", "support"), "no email in the log");
     let mail = file_mail(&app, "helper@example.com", "You are invited", 0).await;
     let token = link_in(&mail, &app.address).split("token=").nth(1).unwrap().to_owned();
     let (status, ..) =

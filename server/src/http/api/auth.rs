@@ -28,7 +28,7 @@ where
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         Ok(Caller(match bearer {
-            Some(token) if state.admin_token.matches(token) => Actor::Admin,
+            Some(token) if state.admin_token.matches(token) => Actor::API_TOKEN,
             Some(_) => Actor::Anonymous,
             // The same sessions as the pages (an account's, or the admin
             // token's), so their links (the CSV export) work; a cross-site
