@@ -1,5 +1,8 @@
-//! The one error type of server functions, and its mapping from service
-//! errors. Internal causes are logged, never shown.
+//! The one error type of server functions. A service error becomes one
+//! through the table in `entities::kernel` (`ServiceError::public`), which
+//! the REST API answers from too; the HTTP status follows from the variant
+//! ([`AppError::status`]), set on every server function's error response by
+//! the server in one place. Internal causes are logged, never shown.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -33,6 +36,10 @@ pub enum AppError {
     /// Something failed on our side; details are in the server log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// A service the shop relies on (a payment provider, say) did not
+    /// answer; nothing was lost.
+    #[error("A service the shop relies on did not answer. Please try again in a moment.")]
+    Unavailable,
     /// The request did not reach the function (network, encoding).
     #[error("The request failed: {0}")]
     Transport(String),
@@ -48,39 +55,48 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<entities::ServiceError> for AppError {
+    /// By the status of the one table; its message where it is safe to show.
     fn from(e: entities::ServiceError) -> Self {
-        use entities::ServiceError as E;
-        match e {
-            E::NotFound(_) => Self::NotFound,
-            E::Invalid(message) => Self::Invalid(message),
-            E::InvalidField { field, message } => Self::Fields(vec![(field.to_owned(), message)]),
-            E::Conflict(message) => Self::Conflict(message),
-            E::RateLimited(message) => Self::TooMany(message),
-            E::InvalidFields(fields) => Self::Fields(fields),
-            E::Unauthenticated => Self::SignIn,
-            E::Forbidden => Self::Forbidden,
-            internal => {
-                tracing::error!(error = %internal, "service failed");
-                Self::Internal
-            }
+        let public = e.public();
+        match public.status {
+            404 => Self::NotFound,
+            400 if !public.fields.is_empty() => Self::Fields(public.fields),
+            400 => Self::Invalid(public.detail),
+            401 => Self::SignIn,
+            403 => Self::Forbidden,
+            409 => Self::Conflict(public.detail),
+            429 => Self::TooMany(public.detail),
+            502 => Self::Unavailable,
+            _ => Self::Internal,
         }
     }
 }
 
 impl AppError {
-    /// Sets the HTTP status of the page being rendered to match this error.
+    /// The HTTP status of this error: a server function's error response
+    /// gets it from the server (`server::http`), a page that shows the
+    /// error from [`AppError::set_page_status`].
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound => 404,
+            Self::Invalid(_) | Self::Fields(_) => 400,
+            Self::SignIn => 401,
+            Self::Forbidden => 403,
+            Self::Conflict(_) => 409,
+            Self::TooMany(_) => 429,
+            Self::Unavailable => 502,
+            Self::Internal | Self::Transport(_) => 500,
+        }
+    }
+
+    /// Sets the HTTP status of the page being rendered to match this error
+    /// (pages showing an error; server functions need not).
     pub fn set_page_status(&self) {
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(match self {
-                Self::NotFound => http::StatusCode::NOT_FOUND,
-                Self::Invalid(_) | Self::Fields(_) => http::StatusCode::BAD_REQUEST,
-                Self::SignIn => http::StatusCode::UNAUTHORIZED,
-                Self::Forbidden => http::StatusCode::FORBIDDEN,
-                Self::Conflict(_) => http::StatusCode::CONFLICT,
-                Self::TooMany(_) => http::StatusCode::TOO_MANY_REQUESTS,
-                Self::Internal | Self::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
-            });
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(status);
+            }
         }
     }
 }
@@ -97,4 +113,33 @@ impl AppError {
 
 fn describe_fields(fields: &[(String, String)]) -> String {
     fields.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use entities::ports::PortError;
+    use entities::ServiceError;
+
+    #[test]
+    fn server_functions_answer_the_status_the_rest_api_does() {
+        let errors = || {
+            vec![
+                ServiceError::NotFound("order"),
+                ServiceError::Invalid("no".into()),
+                ServiceError::InvalidField { field: "email", message: "is not an email".into() },
+                ServiceError::InvalidFields(vec![("a".into(), "b".into())]),
+                ServiceError::Forbidden,
+                ServiceError::Unauthenticated,
+                ServiceError::Conflict("sold out".into()),
+                ServiceError::RateLimited("wait".into()),
+                ServiceError::Port(PortError::unavailable("stripe", "down")),
+                ServiceError::Corrupt("x".into()),
+            ]
+        };
+        for (e, same) in errors().into_iter().zip(errors()) {
+            let table = same.public().status;
+            assert_eq!(AppError::from(e).status(), table);
+        }
+    }
 }

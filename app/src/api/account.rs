@@ -53,14 +53,14 @@ pub async fn register(
     ssr::same_site().await?;
     register(&shop, Registration { email, password, name, marketing_consent: marketing.is_some() })
         .await
-        .map_err(super::fail)
+        .map_err(AppError::from)
 }
 
 /// Confirms an email address (the link in the verification email).
 #[server(prefix = "/_sf", endpoint = "account/verify")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let shop = super::shop()?;
-    entities::accounts::registration::verify_email(&shop, &token).await.map_err(super::fail)
+    entities::accounts::registration::verify_email(&shop, &token).await.map_err(AppError::from)
 }
 
 /// Signs in, opens a session (a new id: any earlier session of this
@@ -73,7 +73,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     ssr::same_site().await?;
     let ip = super::client_ip(&shop).await;
     let step =
-        entities::accounts::sign_in::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_in(&shop, &email, &password, ip.as_deref()).await.map_err(AppError::from)?;
     match step {
         entities::accounts::sign_in::SignInStep::Done(signed) => ssr::finish_sign_in(&shop, &parts, signed, next).await,
         entities::accounts::sign_in::SignInStep::NeedsCode { ticket } => {
@@ -105,12 +105,9 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
     let shop = super::shop()?;
     let parts = super::parts().await?;
     ssr::same_site().await?;
-    let ticket = super::cookie(&parts, TICKET_COOKIE).ok_or_else(|| {
-        let error = AppError::Invalid("This sign-in has expired. Please sign in again.".into());
-        error.set_page_status();
-        error
-    })?;
-    let signed = entities::accounts::sign_in::complete_sign_in(&shop, &ticket, &code).await.map_err(super::fail)?;
+    let ticket = super::cookie(&parts, TICKET_COOKIE)
+        .ok_or_else(|| AppError::Invalid("This sign-in has expired. Please sign in again.".into()))?;
+    let signed = entities::accounts::sign_in::complete_sign_in(&shop, &ticket, &code).await.map_err(AppError::from)?;
     crate::api::send_cookie(&format!("{TICKET_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
     ssr::finish_sign_in(&shop, &parts, signed, next).await
 }
@@ -119,14 +116,14 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
 #[server(prefix = "/_sf", endpoint = "account/two-factor")]
 pub async fn two_factor_status() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::accounts::two_factor::status(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::two_factor::status(&shop, me.user_id).await.map_err(AppError::from)
 }
 
 /// Begins setting up two-factor sign-in (a new key for the app).
 #[server(prefix = "/_sf", endpoint = "account/two-factor/begin")]
 pub async fn begin_two_factor() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::accounts::two_factor::begin(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::two_factor::begin(&shop, me.user_id).await.map_err(AppError::from)
 }
 
 /// Confirms the set-up with a code from the app (other devices are signed
@@ -134,7 +131,7 @@ pub async fn begin_two_factor() -> Result<entities::accounts::TwoFactorStatus, A
 #[server(prefix = "/_sf", endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    let session = entities::accounts::two_factor::confirm(&shop, me.user_id, &code).await.map_err(super::fail)?;
+    let session = entities::accounts::two_factor::confirm(&shop, me.user_id, &code).await.map_err(AppError::from)?;
     ssr::set_session_cookie(&shop, &session);
     Ok(())
 }
@@ -144,7 +141,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
     if let Some(session) =
-        entities::accounts::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(super::fail)?
+        entities::accounts::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(AppError::from)?
     {
         ssr::set_session_cookie(&shop, &session);
     }
@@ -168,7 +165,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     ssr::same_site().await?;
     let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, SESSION_COOKIE) {
-        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(AppError::from)?;
     }
     ssr::clear_cookies();
     leptos_axum::redirect("/");
@@ -179,7 +176,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<u64, AppError> {
     let (shop, me) = ssr::me().await?;
-    let ended = entities::accounts::sign_in::sign_out_everywhere(&shop, me.user_id).await.map_err(super::fail)?;
+    let ended = entities::accounts::sign_in::sign_out_everywhere(&shop, me.user_id).await.map_err(AppError::from)?;
     ssr::clear_cookies();
     leptos_axum::redirect("/account/sign-in");
     Ok(ended)
@@ -191,7 +188,7 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let shop = super::shop()?;
     ssr::same_site().await?;
-    entities::accounts::passwords::request_password_reset(&shop, &email).await.map_err(super::fail)
+    entities::accounts::passwords::request_password_reset(&shop, &email).await.map_err(AppError::from)
 }
 
 /// Sets a new password with the token from a reset link.
@@ -199,14 +196,14 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let shop = super::shop()?;
     ssr::same_site().await?;
-    entities::accounts::passwords::reset_password(&shop, &token, &password).await.map_err(super::fail)
+    entities::accounts::passwords::reset_password(&shop, &token, &password).await.map_err(AppError::from)
 }
 
 /// The signed-in account's profile.
 #[server(prefix = "/_sf", endpoint = "account/profile")]
 pub async fn get_profile() -> Result<AccountView, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::accounts::profile::profile(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::profile::profile(&shop, me.user_id).await.map_err(AppError::from)
 }
 
 /// Changes the name and marketing consent.
@@ -214,7 +211,7 @@ pub async fn get_profile() -> Result<AccountView, AppError> {
 pub async fn update_profile(name: String, marketing: Option<String>) -> Result<AccountView, AppError> {
     let (shop, me) = ssr::me().await?;
     let patch = entities::accounts::ProfilePatch { name, marketing_consent: marketing.is_some() };
-    entities::accounts::profile::update_profile(&shop, me.user_id, patch).await.map_err(super::fail)
+    entities::accounts::profile::update_profile(&shop, me.user_id, patch).await.map_err(AppError::from)
 }
 
 /// Changes the password; every other device is signed out.
@@ -223,7 +220,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let (shop, me) = ssr::me().await?;
     let secret = entities::accounts::passwords::change_password(&shop, me.user_id, &current_password, &new_password)
         .await
-        .map_err(super::fail)?;
+        .map_err(AppError::from)?;
     ssr::set_session_cookie(&shop, &secret);
     Ok(())
 }
@@ -234,21 +231,21 @@ pub async fn change_email(new_email: String, password: String) -> Result<(), App
     let (shop, me) = ssr::me().await?;
     entities::accounts::passwords::request_email_change(&shop, me.user_id, &new_email, &password)
         .await
-        .map_err(super::fail)
+        .map_err(AppError::from)
 }
 
 /// Confirms a change of email (the link sent to the new address).
 #[server(prefix = "/_sf", endpoint = "account/email/confirm")]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let shop = super::shop()?;
-    entities::accounts::passwords::confirm_email_change(&shop, &token).await.map_err(super::fail)
+    entities::accounts::passwords::confirm_email_change(&shop, &token).await.map_err(AppError::from)
 }
 
 /// The address book.
 #[server(prefix = "/_sf", endpoint = "account/addresses")]
 pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::accounts::addresses::list(&shop, me.user_id).await.map_err(super::fail)
+    entities::accounts::addresses::list(&shop, me.user_id).await.map_err(AppError::from)
 }
 
 /// Adds (no `id`) or changes (`id`) an address of the address book.
@@ -281,28 +278,28 @@ pub async fn save_address(
         Some(id) => entities::accounts::addresses::update(&shop, me.user_id, id, &input).await,
         None => entities::accounts::addresses::add(&shop, me.user_id, &input).await,
     }
-    .map_err(super::fail)
+    .map_err(AppError::from)
 }
 
 /// Deletes an address of the address book.
 #[server(prefix = "/_sf", endpoint = "account/addresses/delete")]
 pub async fn delete_address(id: i64) -> Result<(), AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::accounts::addresses::delete(&shop, me.user_id, id).await.map_err(super::fail)
+    entities::accounts::addresses::delete(&shop, me.user_id, id).await.map_err(AppError::from)
 }
 
 /// The signed-in customer's orders, newest first (older than `before`).
 #[server(prefix = "/_sf", endpoint = "account/orders")]
 pub async fn my_orders(before: Option<String>) -> Result<OrderHistory, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::ordering::order_lists::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(super::fail)
+    entities::ordering::order_lists::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(AppError::from)
 }
 
 /// "Recommended for you": from what the customer ordered and saved.
 #[server(prefix = "/_sf", endpoint = "account/recommendations")]
 pub async fn my_recommendations() -> Result<Vec<entities::catalog::ProductCard>, AppError> {
     let (shop, me) = ssr::me().await?;
-    entities::catalog::recommend::for_customer(&shop, me.user_id).await.map_err(super::fail)
+    entities::catalog::recommend::for_customer(&shop, me.user_id).await.map_err(AppError::from)
 }
 
 /// Who is acting, decided once per request from the session cookie (or,
@@ -355,9 +352,7 @@ pub(crate) mod ssr {
     /// CSRF: nobody signs a victim in to an attacker's account).
     pub async fn same_site() -> Result<(), AppError> {
         if crate::api::admin::session::cross_site(&parts().await?) {
-            let error = AppError::Forbidden;
-            error.set_page_status();
-            return Err(error);
+            return Err(AppError::Forbidden);
         }
         Ok(())
     }
@@ -367,11 +362,7 @@ pub(crate) mod ssr {
         let shop = crate::api::shop()?;
         match super::session::user(&shop, &parts().await?).await {
             Some(me) => Ok((shop, me)),
-            None => {
-                let error = AppError::SignIn;
-                error.set_page_status();
-                Err(error)
-            }
+            None => Err(AppError::SignIn),
         }
     }
 
@@ -395,17 +386,16 @@ pub(crate) mod ssr {
         signed: entities::accounts::sign_in::SignedIn,
         next: Option<String>,
     ) -> Result<(), AppError> {
-        use crate::api::fail;
         if let Some(old) = crate::api::cookie(parts, SESSION_COOKIE) {
-            entities::accounts::sign_in::sign_out(shop, &old).await.map_err(fail)?;
+            entities::accounts::sign_in::sign_out(shop, &old).await?;
         }
         set_session_cookie(shop, &signed.session);
         let guest = crate::api::cart::ssr::cart_id_from_cookie().await;
-        if let Some(cart) = entities::ordering::cart::adopt(shop, signed.user_id, guest).await.map_err(fail)? {
+        if let Some(cart) = entities::ordering::cart::adopt(shop, signed.user_id, guest).await? {
             crate::api::cart::ssr::set_cart_cookie(cart);
         }
         if let Some(saved) = crate::api::wishlist::ssr::guest(parts) {
-            entities::ordering::wishlist::adopt(shop, signed.user_id, saved).await.map_err(fail)?;
+            entities::ordering::wishlist::adopt(shop, signed.user_id, saved).await?;
             crate::api::wishlist::ssr::clear_cookie();
         }
         leptos_axum::redirect(&super::safe_next(next.as_deref(), signed.actor.is_staff()));

@@ -36,11 +36,9 @@ pub async fn admin_sign_in(token: String) -> Result<(), AppError> {
             Ok(())
         }
         Err(entities::ServiceError::Unauthenticated) => {
-            let error = AppError::Fields(vec![("token".into(), "is not the admin token".into())]);
-            error.set_page_status();
-            Err(error)
+            Err(AppError::Fields(vec![("token".into(), "is not the admin token".into())]))
         }
-        Err(e) => Err(super::fail(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 
@@ -49,13 +47,13 @@ pub async fn admin_sign_in(token: String) -> Result<(), AppError> {
 pub async fn admin_sign_out() -> Result<(), AppError> {
     let shop = super::shop()?;
     if let Some(id) = ssr::session_id().await {
-        entities::accounts::admin_sessions::close(&shop, &id).await.map_err(super::fail)?;
+        entities::accounts::admin_sessions::close(&shop, &id).await.map_err(AppError::from)?;
     }
     ssr::set_cookie("", 0);
     // Staff who signed in with their account leave it too.
     let parts = super::parts().await?;
     if let Some(secret) = super::cookie(&parts, super::account::SESSION_COOKIE) {
-        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(super::fail)?;
+        entities::accounts::sign_in::sign_out(&shop, &secret).await.map_err(AppError::from)?;
         super::account::ssr::clear_cookies();
     }
     Ok(())
@@ -65,35 +63,35 @@ pub async fn admin_sign_out() -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/products", input = Json)]
 pub async fn admin_products(filter: AdminProductFilter) -> Result<AdminProductPage, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::product_list::list_products(&shop, actor, &filter).await.map_err(super::fail)
+    entities::catalog::product_list::list_products(&shop, actor, &filter).await.map_err(AppError::from)
 }
 
 /// Applies one change to many products at once.
 #[server(prefix = "/_sf", endpoint = "admin/bulk", input = Json)]
 pub async fn admin_bulk(ids: Vec<i64>, action: BulkAction) -> Result<BulkReport, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::product_list::bulk_update(&shop, actor, &ids, &action).await.map_err(super::fail)
+    entities::catalog::product_list::bulk_update(&shop, actor, &ids, &action).await.map_err(AppError::from)
 }
 
 /// A product in any status, for its editor.
 #[server(prefix = "/_sf", endpoint = "admin/product")]
 pub async fn admin_load_product(id: i64) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::products::admin_product(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::products::admin_product(&shop, actor, id).await.map_err(AppError::from)
 }
 
 /// Creates a product with its variants.
 #[server(prefix = "/_sf", endpoint = "admin/product/create", input = Json)]
 pub async fn admin_create_product(product: NewProduct) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::products::create_product(&shop, actor, product).await.map_err(super::fail)
+    entities::catalog::products::create_product(&shop, actor, product).await.map_err(AppError::from)
 }
 
 /// Changes a product's own fields.
 #[server(prefix = "/_sf", endpoint = "admin/product/update", input = Json)]
 pub async fn admin_update_product(id: i64, patch: ProductPatch) -> Result<AdminProduct, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::products::update_product(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::products::update_product(&shop, actor, id, patch).await.map_err(AppError::from)
 }
 
 /// Deletes a product; one that has been ordered is archived instead. The
@@ -103,35 +101,35 @@ pub async fn admin_delete_product(id: i64) -> Result<bool, AppError> {
     use entities::catalog::products::delete_product;
     use entities::catalog::products::Deletion;
     let (shop, actor) = ssr::acting().await?;
-    Ok(delete_product(&shop, actor, id).await.map_err(super::fail)? == Deletion::Archived)
+    Ok(delete_product(&shop, actor, id).await.map_err(AppError::from)? == Deletion::Archived)
 }
 
 /// Adds a variant to a product.
 #[server(prefix = "/_sf", endpoint = "admin/variant/add", input = Json)]
 pub async fn admin_add_variant(product_id: i64, variant: NewVariant) -> Result<AdminVariant, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::variants::add_variant(&shop, actor, product_id, variant).await.map_err(super::fail)
+    entities::catalog::variants::add_variant(&shop, actor, product_id, variant).await.map_err(AppError::from)
 }
 
 /// Changes a variant.
 #[server(prefix = "/_sf", endpoint = "admin/variant/update", input = Json)]
 pub async fn admin_update_variant(id: i64, patch: VariantPatch) -> Result<AdminVariant, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::variants::update_variant(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::variants::update_variant(&shop, actor, id, patch).await.map_err(AppError::from)
 }
 
 /// Deletes a variant (never a product's last).
 #[server(prefix = "/_sf", endpoint = "admin/variant/delete")]
 pub async fn admin_delete_variant(id: i64) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::variants::delete_variant(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::variants::delete_variant(&shop, actor, id).await.map_err(AppError::from)
 }
 
 /// A product's uploaded images with their processing status.
 #[server(prefix = "/_sf", endpoint = "admin/images")]
 pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::images::list_images(&shop, actor, product_id).await.map_err(super::fail)
+    entities::catalog::images::list_images(&shop, actor, product_id).await.map_err(AppError::from)
 }
 
 /// Uploads images of a product: a multipart form with `product_id`, one or
@@ -153,64 +151,64 @@ pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>,
         .filter(|(name, bytes)| !(name.is_empty() && bytes.is_empty()))
         .map(|(file_name, bytes)| entities::catalog::images::Upload { file_name, bytes, alt: alt.clone() })
         .collect();
-    entities::catalog::images::add_images(&shop, actor, product_id, uploads).await.map_err(super::fail)
+    entities::catalog::images::add_images(&shop, actor, product_id, uploads).await.map_err(AppError::from)
 }
 
 /// Changes an image's alt text or place in the gallery; answers the gallery.
 #[server(prefix = "/_sf", endpoint = "admin/image/update", input = Json)]
 pub async fn admin_update_image(id: i64, patch: ImagePatch) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::images::update_image(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::catalog::images::update_image(&shop, actor, id, patch).await.map_err(AppError::from)
 }
 
 /// Deletes an image and its renditions.
 #[server(prefix = "/_sf", endpoint = "admin/image/delete")]
 pub async fn admin_delete_image(id: i64) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::images::delete_image(&shop, actor, id).await.map_err(super::fail)
+    entities::catalog::images::delete_image(&shop, actor, id).await.map_err(AppError::from)
 }
 
 /// Every category in tree order, with counts.
 #[server(prefix = "/_sf", endpoint = "admin/categories")]
 pub async fn admin_categories() -> Result<Vec<AdminCategoryNode>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::taxonomy::list_categories(&shop, actor).await.map_err(super::fail)
+    entities::catalog::taxonomy::list_categories(&shop, actor).await.map_err(AppError::from)
 }
 
 /// Creates a category.
 #[server(prefix = "/_sf", endpoint = "admin/category/create", input = Json)]
 pub async fn admin_create_category(category: NewCategory) -> Result<AdminCategory, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::taxonomy::create_category(&shop, actor, category).await.map_err(super::fail)
+    entities::catalog::taxonomy::create_category(&shop, actor, category).await.map_err(AppError::from)
 }
 
 /// Renames, reorders or moves a category (with its subtree).
 #[server(prefix = "/_sf", endpoint = "admin/category/update", input = Json)]
 pub async fn admin_update_category(slug: String, patch: CategoryPatch) -> Result<AdminCategory, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::taxonomy::update_category(&shop, actor, &slug, patch).await.map_err(super::fail)
+    entities::catalog::taxonomy::update_category(&shop, actor, &slug, patch).await.map_err(AppError::from)
 }
 
 /// Deletes an empty category.
 #[server(prefix = "/_sf", endpoint = "admin/category/delete")]
 pub async fn admin_delete_category(slug: String) -> Result<(), AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::catalog::taxonomy::delete_category(&shop, actor, &slug).await.map_err(super::fail)
+    entities::catalog::taxonomy::delete_category(&shop, actor, &slug).await.map_err(AppError::from)
 }
 
 /// The vendors, for the editor's and the list's choices.
 #[server(prefix = "/_sf", endpoint = "admin/vendors")]
 pub async fn admin_vendors() -> Result<Vec<VendorView>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::kernel::access::catalog_staff(actor).map_err(super::fail)?;
-    entities::catalog::listing::vendors(&shop).await.map_err(super::fail)
+    entities::kernel::access::catalog_staff(actor).map_err(AppError::from)?;
+    entities::catalog::listing::vendors(&shop).await.map_err(AppError::from)
 }
 
 /// The latest payment events with what applying them did.
 #[server(prefix = "/_sf", endpoint = "admin/payment-events")]
 pub async fn admin_payment_events() -> Result<Vec<entities::payments::EventRecord>, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::payments::inbox::list_events(&shop, actor, 100).await.map_err(super::fail)
+    entities::payments::inbox::list_events(&shop, actor, 100).await.map_err(AppError::from)
 }
 
 /// A page of orders for staff.
@@ -219,14 +217,14 @@ pub async fn admin_orders(
     filter: entities::ordering::AdminOrderFilter,
 ) -> Result<entities::ordering::AdminOrderPage, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::ordering::order_lists::admin_list(&shop, actor, &filter).await.map_err(super::fail)
+    entities::ordering::order_lists::admin_list(&shop, actor, &filter).await.map_err(AppError::from)
 }
 
 /// An order with its fraud screening, for staff.
 #[server(prefix = "/_sf", endpoint = "admin/order")]
 pub async fn admin_order(id: String) -> Result<entities::ordering::AdminOrder, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::ordering::order_lists::admin_order(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::order_lists::admin_order(&shop, actor, &id).await.map_err(AppError::from)
 }
 
 /// Captures an order's authorized payment (Stripe's manual capture; cash
@@ -234,21 +232,21 @@ pub async fn admin_order(id: String) -> Result<entities::ordering::AdminOrder, A
 #[server(prefix = "/_sf", endpoint = "admin/order/capture")]
 pub async fn admin_capture(id: String) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::payments::settle::capture(&shop, actor, &id, None).await.map_err(super::fail)
+    entities::payments::settle::capture(&shop, actor, &id, None).await.map_err(AppError::from)
 }
 
 /// Records that an order's bank transfer arrived.
 #[server(prefix = "/_sf", endpoint = "admin/order/transfer-received")]
 pub async fn admin_transfer_received(id: String) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::payments::settle::record_received(&shop, actor, &id).await.map_err(super::fail)
+    entities::payments::settle::record_received(&shop, actor, &id).await.map_err(AppError::from)
 }
 
 /// Releases an order held for review.
 #[server(prefix = "/_sf", endpoint = "admin/order/release")]
 pub async fn admin_release_review(id: String) -> Result<entities::ordering::RiskView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::ordering::life::release_review(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::life::release_review(&shop, actor, &id).await.map_err(AppError::from)
 }
 
 /// Refunds an order in full (empty amount) or in part (`amount`, in the
@@ -260,7 +258,7 @@ pub async fn admin_refund(
     reason: String,
 ) -> Result<entities::ordering::OrderView, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    let order = entities::ordering::view::order_by_public_id(&shop, &id).await.map_err(super::fail)?;
+    let order = entities::ordering::view::order_by_public_id(&shop, &id).await.map_err(AppError::from)?;
     let amount_minor = match amount.trim() {
         "" => None,
         text => {
@@ -269,21 +267,19 @@ pub async fn admin_refund(
             match entities::Money::parse_decimal(text, currency) {
                 Ok(money) => Some(money.minor()),
                 Err(_) => {
-                    let error = AppError::Fields(vec![("amount".into(), "must be an amount such as 12.50".into())]);
-                    error.set_page_status();
-                    return Err(error);
+                    return Err(AppError::Fields(vec![("amount".into(), "must be an amount such as 12.50".into())]));
                 }
             }
         }
     };
-    entities::payments::refunds::refund(&shop, actor, &id, amount_minor, &reason, None).await.map_err(super::fail)
+    entities::payments::refunds::refund(&shop, actor, &id, amount_minor, &reason, None).await.map_err(AppError::from)
 }
 
 /// Applies a payment event again (idempotent).
 #[server(prefix = "/_sf", endpoint = "admin/payment-events/replay")]
 pub async fn admin_replay_payment_event(id: i64) -> Result<entities::payments::EventRecord, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::payments::inbox::replay(&shop, actor, id).await.map_err(super::fail)
+    entities::payments::inbox::replay(&shop, actor, id).await.map_err(AppError::from)
 }
 
 /// Imports products from an uploaded CSV file (field `file`): the good rows
@@ -291,19 +287,14 @@ pub async fn admin_replay_payment_event(id: i64) -> Result<entities::payments::E
 #[server(prefix = "/_sf", endpoint = "admin/import", input = MultipartFormData)]
 pub async fn admin_import_csv(data: MultipartData) -> Result<ImportReport, AppError> {
     let (shop, actor) = ssr::acting().await?;
-    entities::kernel::access::catalog_staff(actor).map_err(super::fail)?;
+    entities::kernel::access::catalog_staff(actor).map_err(AppError::from)?;
     let form = ssr::read_form(data, "file", 1, CSV_MAX_BYTES).await?;
     let Some((_, bytes)) = form.files.into_iter().find(|(_, bytes)| !bytes.is_empty()) else {
-        let error = AppError::Fields(vec![("file".into(), "choose a CSV file".into())]);
-        error.set_page_status();
-        return Err(error);
+        return Err(AppError::Fields(vec![("file".into(), "choose a CSV file".into())]));
     };
-    let text = String::from_utf8(bytes).map_err(|_| {
-        let error = AppError::Fields(vec![("file".into(), "is not UTF-8 text".into())]);
-        error.set_page_status();
-        error
-    })?;
-    entities::catalog::csv::import(&shop, actor, &text).await.map_err(super::fail)
+    let text =
+        String::from_utf8(bytes).map_err(|_| AppError::Fields(vec![("file".into(), "is not UTF-8 text".into())]))?;
+    entities::catalog::csv::import(&shop, actor, &text).await.map_err(AppError::from)
 }
 
 /// Who is acting, decided once per request from the admin cookie.
@@ -423,11 +414,7 @@ pub(crate) mod ssr {
         max_files: usize,
         limit: usize,
     ) -> Result<Form, AppError> {
-        let invalid = |message: String| {
-            let error = AppError::Fields(vec![(file_field.to_owned(), message)]);
-            error.set_page_status();
-            error
-        };
+        let invalid = |message: String| AppError::Fields(vec![(file_field.to_owned(), message)]);
         let mut multipart = data.into_inner().ok_or_else(|| invalid("is not a form upload".into()))?;
         let mut form = Form { texts: Vec::new(), files: Vec::new() };
         while let Some(mut field) = multipart.next_field().await.map_err(|e| invalid(e.to_string()))? {

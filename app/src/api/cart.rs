@@ -21,7 +21,8 @@ pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartAddition,
             id
         }
     };
-    let cart = entities::ordering::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(super::fail)?;
+    let cart =
+        entities::ordering::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(AppError::from)?;
     Ok(CartAddition { variant_id, cart })
 }
 
@@ -30,7 +31,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartAddition,
 pub async fn get_cart_summary() -> Result<CartSummary, AppError> {
     let shop = super::shop()?;
     match ssr::cart_id_from_cookie().await {
-        Some(id) => entities::ordering::cart::summary(&shop, id).await.map_err(super::fail),
+        Some(id) => entities::ordering::cart::summary(&shop, id).await.map_err(AppError::from),
         None => Ok(CartSummary::default()),
     }
 }
@@ -40,7 +41,7 @@ pub async fn get_cart_summary() -> Result<CartSummary, AppError> {
 pub async fn get_cart() -> Result<CartView, AppError> {
     let shop = super::shop()?;
     match ssr::cart_id_from_cookie().await {
-        Some(id) => entities::ordering::cart::view(&shop, id).await.map_err(super::fail),
+        Some(id) => entities::ordering::cart::view(&shop, id).await.map_err(AppError::from),
         None => Ok(CartView::default()),
     }
 }
@@ -50,7 +51,7 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 pub async fn set_cart_quantity(variant_id: i64, quantity: i32) -> Result<CartView, AppError> {
     let shop = super::shop()?;
     let id = ssr::cart_id_from_cookie().await.ok_or(AppError::NotFound)?;
-    entities::ordering::cart::set_quantity(&shop, id, variant_id, quantity).await.map_err(super::fail)
+    entities::ordering::cart::set_quantity(&shop, id, variant_id, quantity).await.map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]

@@ -18,11 +18,7 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 async fn cart_token() -> Result<String, AppError> {
     match super::cart::ssr::cart_id_from_cookie().await {
         Some(id) => Ok(id.to_string()),
-        None => {
-            let error = AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())]);
-            error.set_page_status();
-            Err(error)
-        }
+        None => Err(AppError::Fields(vec![("cart_id".into(), "the cart is empty".into())])),
     }
 }
 
@@ -35,14 +31,14 @@ pub async fn checkout_quote(details: CheckoutDetails) -> Result<Quote, AppError>
     use entities::ordering::QuoteRequest;
     let shop = super::shop()?;
     let input = details.into_order(cart_token().await?);
-    let checked = entities::ordering::placing::check_details(&input).map_err(super::fail)?;
+    let checked = entities::ordering::placing::check_details(&input).map_err(AppError::from)?;
     let request = QuoteRequest {
         cart_id: input.cart_id,
         country: checked.address.country,
         shipping: input.shipping,
         coupon: input.coupon,
     };
-    entities::ordering::quote::quote(&shop, &request).await.map_err(super::fail)
+    entities::ordering::quote::quote(&shop, &request).await.map_err(AppError::from)
 }
 
 /// Places the order for the shopper's cart and sends the browser to its
@@ -53,8 +49,9 @@ pub async fn place_order(idempotency_key: String, details: CheckoutDetails) -> R
     let actor = acting(&shop).await?;
     let mut input = details.into_order(cart_token().await?);
     input.client_ip = super::client_ip(&shop).await;
-    let (order, _) =
-        entities::ordering::placing::place_order(&shop, actor, &idempotency_key, input).await.map_err(super::fail)?;
+    let (order, _) = entities::ordering::placing::place_order(&shop, actor, &idempotency_key, input)
+        .await
+        .map_err(AppError::from)?;
     leptos_axum::redirect(&format!("/orders/{}", order.id));
     Ok(order)
 }
@@ -66,15 +63,15 @@ pub async fn place_order(idempotency_key: String, details: CheckoutDetails) -> R
 pub async fn choose_payment(id: String, provider: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
     if !matches!(provider.as_str(), "bank_transfer" | "cash_on_delivery") {
-        return Err(super::fail(entities::ServiceError::InvalidField {
+        return Err(AppError::from(entities::ServiceError::InvalidField {
             field: "provider",
             message: "must be bank_transfer or cash_on_delivery".into(),
         }));
     }
     let actor = acting(&shop).await?;
-    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)?;
-    entities::payments::start::start(&shop, &id, Some(&provider)).await.map_err(super::fail)?;
-    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(AppError::from)?;
+    entities::payments::start::start(&shop, &id, Some(&provider)).await.map_err(AppError::from)?;
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(AppError::from)
 }
 
 /// The ways the shop takes payment (Stripe's script and key, the test
@@ -89,7 +86,7 @@ pub async fn payment_options() -> Result<entities::payments::PaymentOptions, App
 pub async fn get_order(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
     let actor = acting(&shop).await?;
-    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, actor, &id).await.map_err(AppError::from)
 }
 
 /// Who is acting in this request (an order placed while signed in is shown
@@ -105,6 +102,6 @@ async fn acting(shop: &entities::Shop) -> Result<entities::kernel::access::Actor
 #[server(prefix = "/_sf", endpoint = "orders/pay-test")]
 pub async fn pay_with_test_provider(id: String) -> Result<OrderView, AppError> {
     let shop = super::shop()?;
-    entities::ordering::view::order_for(&shop, acting(&shop).await?, &id).await.map_err(super::fail)?;
-    entities::payments::settle::pay_with_test_provider(&shop, &id).await.map_err(super::fail)
+    entities::ordering::view::order_for(&shop, acting(&shop).await?, &id).await.map_err(AppError::from)?;
+    entities::payments::settle::pay_with_test_provider(&shop, &id).await.map_err(AppError::from)
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/_sf", endpoint = "admin/coupons")]
 pub async fn admin_coupons() -> Result<Vec<CouponView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::ordering::coupons::list(&shop, actor).await.map_err(super::fail)
+    entities::ordering::coupons::list(&shop, actor).await.map_err(AppError::from)
 }
 
 /// Makes a coupon from the admin's form: `amount` is a percentage (`15`,
@@ -51,7 +51,7 @@ pub async fn admin_make_coupon(
         starts_at: None,
         ends_at: None,
     };
-    entities::ordering::coupons::create(&shop, actor, input).await.map_err(super::fail)
+    entities::ordering::coupons::create(&shop, actor, input).await.map_err(AppError::from)
 }
 
 /// Switches coupon `id` off (`active` false) or on again.
@@ -59,5 +59,5 @@ pub async fn admin_make_coupon(
 pub async fn admin_switch_coupon(id: i64, active: bool) -> Result<CouponView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let patch = entities::ordering::CouponPatch { active: Some(active), ..Default::default() };
-    entities::ordering::coupons::update(&shop, actor, id, patch).await.map_err(super::fail)
+    entities::ordering::coupons::update(&shop, actor, id, patch).await.map_err(AppError::from)
 }

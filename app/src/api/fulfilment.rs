@@ -13,7 +13,7 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/_sf", endpoint = "fulfilment/list", input = Json)]
 pub async fn vendor_orders(filter: VendorOrderFilter) -> Result<VendorOrderPage, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::marketplace::vendor_orders::vendor_orders(&shop, actor, &filter).await.map_err(super::fail)
+    entities::marketplace::vendor_orders::vendor_orders(&shop, actor, &filter).await.map_err(AppError::from)
 }
 
 /// One vendor's part of order `id` (admins name the vendor).
@@ -21,21 +21,23 @@ pub async fn vendor_orders(filter: VendorOrderFilter) -> Result<VendorOrderPage,
 pub async fn load_vendor_part(id: String, vendor: String) -> Result<VendorOrder, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let vendor = Some(vendor).filter(|v| !v.trim().is_empty());
-    entities::marketplace::vendor_orders::vendor_order(&shop, actor, &id, vendor.as_deref()).await.map_err(super::fail)
+    entities::marketplace::vendor_orders::vendor_order(&shop, actor, &id, vendor.as_deref())
+        .await
+        .map_err(AppError::from)
 }
 
 /// Ships a parcel of order `id`.
 #[server(prefix = "/_sf", endpoint = "fulfilment/ship", input = Json)]
 pub async fn ship_parcel(id: String, shipment: NewShipment) -> Result<ShipmentView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::fulfilment::shipments::ship(&shop, actor, &id, shipment).await.map_err(super::fail)
+    entities::fulfilment::shipments::ship(&shop, actor, &id, shipment).await.map_err(AppError::from)
 }
 
 /// Marks a parcel of order `id` delivered.
 #[server(prefix = "/_sf", endpoint = "fulfilment/delivered")]
 pub async fn mark_delivered(id: String, shipment: String) -> Result<ShipmentView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::fulfilment::shipments::mark_delivered(&shop, actor, &id, &shipment).await.map_err(super::fail)
+    entities::fulfilment::shipments::mark_delivered(&shop, actor, &id, &shipment).await.map_err(AppError::from)
 }
 
 /// Approves, rejects or receives a return (`restock` and `refund` are
@@ -52,7 +54,7 @@ pub async fn decide_return(
     let (shop, actor) = super::admin::ssr::acting().await?;
     let decision =
         entities::fulfilment::ReturnDecision { action, note, restock: restock.is_some(), refund: refund.is_some() };
-    entities::fulfilment::returns::decide_return(&shop, actor, &id, &return_id, decision).await.map_err(super::fail)
+    entities::fulfilment::returns::decide_return(&shop, actor, &id, &return_id, decision).await.map_err(AppError::from)
 }
 
 /// The customer asks to send `quantity` units of the item `sku` of order
@@ -68,9 +70,7 @@ pub async fn request_return(
     use entities::fulfilment::ReturnRequest;
     let (shop, actor) = super::admin::ssr::acting().await?;
     let Ok(quantity) = quantity.trim().parse::<i32>() else {
-        let error = AppError::Fields(vec![("quantity".into(), "must be a whole number".into())]);
-        error.set_page_status();
-        return Err(error);
+        return Err(AppError::Fields(vec![("quantity".into(), "must be a whole number".into())]));
     };
     let request = ReturnRequest { reason, lines: vec![ItemCount { sku, quantity }] };
     entities::fulfilment::returns::request_return(&shop, actor, &id, request).await.map_err(|e| {
@@ -81,6 +81,6 @@ pub async fn request_return(
             ),
             other => other,
         };
-        super::fail(e)
+        AppError::from(e)
     })
 }

@@ -11,18 +11,16 @@ use leptos::prelude::*;
 pub async fn redeem_gift_card(id: String, code: String) -> Result<OrderView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     if code.trim().is_empty() {
-        let error = AppError::Fields(vec![("code".into(), "must not be empty".into())]);
-        error.set_page_status();
-        return Err(error);
+        return Err(AppError::Fields(vec![("code".into(), "must not be empty".into())]));
     }
-    entities::payments::gift_cards::redeem(&shop, actor, &id, Some(&code)).await.map_err(super::fail)
+    entities::payments::gift_cards::redeem(&shop, actor, &id, Some(&code)).await.map_err(AppError::from)
 }
 
 /// Pays order `id` (in part) with the signed-in customer's store credit.
 #[server(prefix = "/_sf", endpoint = "orders/store-credit")]
 pub async fn use_store_credit(id: String) -> Result<OrderView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::payments::gift_cards::redeem(&shop, actor, &id, None).await.map_err(super::fail)
+    entities::payments::gift_cards::redeem(&shop, actor, &id, None).await.map_err(AppError::from)
 }
 
 /// The signed-in customer's store credit (none for anyone else).
@@ -31,7 +29,7 @@ pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     match actor {
         entities::kernel::access::Actor::Customer { user_id } => {
-            entities::payments::gift_cards::credit_of(&shop, user_id).await.map_err(super::fail)
+            entities::payments::gift_cards::credit_of(&shop, user_id).await.map_err(AppError::from)
         }
         _ => Ok(Vec::new()),
     }
@@ -41,7 +39,7 @@ pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/gift-cards")]
 pub async fn admin_gift_cards() -> Result<Vec<GiftCardView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::payments::gift_cards::list(&shop, actor).await.map_err(super::fail)
+    entities::payments::gift_cards::list(&shop, actor).await.map_err(AppError::from)
 }
 
 /// Issues a gift card worth `amount` (in the currency's unit, `25.00`), or
@@ -58,9 +56,7 @@ pub async fn admin_issue_gift_card(
     let amount_minor = match parsed.as_ref().ok().map(|c| entities::Money::parse_decimal(amount.trim(), *c)) {
         Some(Ok(money)) => money.minor(),
         Some(Err(_)) => {
-            let error = AppError::Fields(vec![("amount".into(), "must be an amount such as 25.00".into())]);
-            error.set_page_status();
-            return Err(error);
+            return Err(AppError::Fields(vec![("amount".into(), "must be an amount such as 25.00".into())]));
         }
         // The service names the unknown currency.
         None => 1,
@@ -72,12 +68,12 @@ pub async fn admin_issue_gift_card(
         expires_at: None,
         note,
     };
-    entities::payments::gift_cards::issue(&shop, actor, input).await.map_err(super::fail)
+    entities::payments::gift_cards::issue(&shop, actor, input).await.map_err(AppError::from)
 }
 
 /// Stops gift card `id` from being spent.
 #[server(prefix = "/_sf", endpoint = "admin/gift-cards/disable")]
 pub async fn admin_disable_gift_card(id: i64) -> Result<GiftCardView, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::payments::gift_cards::disable(&shop, actor, id).await.map_err(super::fail)
+    entities::payments::gift_cards::disable(&shop, actor, id).await.map_err(AppError::from)
 }

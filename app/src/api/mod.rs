@@ -24,15 +24,6 @@ pub(crate) fn shop() -> Result<entities::Shop, crate::error::AppError> {
     })
 }
 
-/// Maps a service error for the browser and sets the response status to
-/// match (404, 400, 409 or 500), so the API answers with a real 4xx.
-#[cfg(feature = "ssr")]
-pub(crate) fn fail(e: entities::ServiceError) -> crate::error::AppError {
-    let error = crate::error::AppError::from(e);
-    error.set_page_status();
-    error
-}
-
 /// The value of cookie `name` in a request, if present and not empty.
 #[cfg(feature = "ssr")]
 pub(crate) fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
@@ -164,8 +155,6 @@ impl FormFields {
         if self.errors.is_empty() {
             return Ok(());
         }
-        let error = crate::error::AppError::Fields(self.errors);
-        error.set_page_status();
-        Err(error)
+        Err(crate::error::AppError::Fields(self.errors))
     }
 }

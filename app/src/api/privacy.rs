@@ -31,7 +31,7 @@ pub struct CustomerCard {
 #[server(prefix = "/_sf", endpoint = "account/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::accounts::privacy::delete_own(&shop, me.user_id, &password).await.map_err(super::fail)?;
+    entities::accounts::privacy::delete_own(&shop, me.user_id, &password).await.map_err(AppError::from)?;
     super::account::ssr::clear_cookies();
     leptos_axum::redirect("/?account=deleted");
     Ok(())
@@ -41,10 +41,10 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "admin/customers/find")]
 pub async fn find_customer(email: String) -> Result<CustomerCard, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let found = entities::accounts::privacy::find(&shop, actor, &email).await.map_err(super::fail)?;
+    let found = entities::accounts::privacy::find(&shop, actor, &email).await.map_err(AppError::from)?;
     let audit = entities::kernel::audit::entries(&shop.db, actor, Some(&format!("user:{}", found.id)))
         .await
-        .map_err(super::fail)?
+        .map_err(AppError::from)?
         .into_iter()
         .map(|l| (l.created_at.format("%Y-%m-%d %H:%M UTC").to_string(), l.actor, l.action, l.detail))
         .collect();
@@ -65,11 +65,9 @@ pub async fn find_customer(email: String) -> Result<CustomerCard, AppError> {
 pub async fn erase_customer(id: i64, confirm: Option<String>) -> Result<String, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     if confirm.is_none() {
-        let error = AppError::Fields(vec![("confirm".into(), "tick the box to confirm the erasure".into())]);
-        error.set_page_status();
-        return Err(error);
+        return Err(AppError::Fields(vec![("confirm".into(), "tick the box to confirm the erasure".into())]));
     }
-    let r = entities::accounts::privacy::erase(&shop, actor, id).await.map_err(super::fail)?;
+    let r = entities::accounts::privacy::erase(&shop, actor, id).await.map_err(AppError::from)?;
     Ok(format!(
         "Erased: {} address(es), {} wishlist item(s), {} review(s) deleted; {} order(s) kept anonymised; {} session(s) ended.",
         r.addresses, r.wishlist, r.reviews, r.orders_anonymised, r.sessions

@@ -23,7 +23,7 @@ pub struct Reviewer {
 #[server(prefix = "/_sf", endpoint = "reviews/product")]
 pub async fn get_product_reviews(product_id: i64, page: u64) -> Result<ProductReviews, AppError> {
     let shop = super::shop()?;
-    entities::catalog::reviews::for_product(&shop, product_id, page).await.map_err(super::fail)
+    entities::catalog::reviews::for_product(&shop, product_id, page).await.map_err(AppError::from)
 }
 
 /// Who is looking at the product's review form, and their review.
@@ -33,7 +33,8 @@ pub async fn get_reviewer(product_id: i64) -> Result<Reviewer, AppError> {
     let Some(me) = super::account::session::user(&shop, &super::parts().await?).await else {
         return Ok(Reviewer { signed_in: false, may_review: false, mine: None });
     };
-    let mine = entities::catalog::reviews::mine_for_product(&shop, me.actor, product_id).await.map_err(super::fail)?;
+    let mine =
+        entities::catalog::reviews::mine_for_product(&shop, me.actor, product_id).await.map_err(AppError::from)?;
     Ok(Reviewer { signed_in: true, may_review: me.actor.customer().is_some(), mine })
 }
 
@@ -47,21 +48,21 @@ pub async fn save_review(
 ) -> Result<MyReview, AppError> {
     let (shop, me) = super::account::ssr::me().await?;
     let input = entities::catalog::review::ReviewInput { rating: rating.unwrap_or(0), title, body };
-    entities::catalog::reviews::save(&shop, me.actor, product_id, &input).await.map_err(super::fail)
+    entities::catalog::reviews::save(&shop, me.actor, product_id, &input).await.map_err(AppError::from)
 }
 
 /// The signed-in customer's reviews.
 #[server(prefix = "/_sf", endpoint = "reviews/mine")]
 pub async fn my_reviews() -> Result<Vec<MyReview>, AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::catalog::reviews::mine(&shop, me.actor).await.map_err(super::fail)
+    entities::catalog::reviews::mine(&shop, me.actor).await.map_err(AppError::from)
 }
 
 /// Deletes one of the signed-in customer's reviews.
 #[server(prefix = "/_sf", endpoint = "reviews/delete")]
 pub async fn delete_review(id: i64) -> Result<(), AppError> {
     let (shop, me) = super::account::ssr::me().await?;
-    entities::catalog::reviews::delete(&shop, me.actor, id).await.map_err(super::fail)
+    entities::catalog::reviews::delete(&shop, me.actor, id).await.map_err(AppError::from)
 }
 
 /// Reviews for staff (`status`: `pending`, `published`, `rejected` or
@@ -73,10 +74,10 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
         "" => None,
         text => Some(
             entities::catalog::review::ReviewStatus::parse(text)
-                .ok_or_else(|| super::fail(entities::ServiceError::Invalid("Unknown status.".into())))?,
+                .ok_or_else(|| AppError::from(entities::ServiceError::Invalid("Unknown status.".into())))?,
         ),
     };
-    entities::catalog::reviews::staff_list(&shop, actor, status, before).await.map_err(super::fail)
+    entities::catalog::reviews::staff_list(&shop, actor, status, before).await.map_err(AppError::from)
 }
 
 /// An admin publishes (`published`) or rejects (`rejected`) a review.
@@ -84,9 +85,9 @@ pub async fn admin_reviews(status: String, before: Option<i64>) -> Result<Vec<St
 pub async fn moderate_review(id: i64, status: String, note: String) -> Result<StaffReview, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let status = entities::catalog::review::ReviewStatus::parse(&status)
-        .ok_or_else(|| super::fail(entities::ServiceError::Invalid("Unknown decision.".into())))?;
+        .ok_or_else(|| AppError::from(entities::ServiceError::Invalid("Unknown decision.".into())))?;
     let decision = entities::catalog::review::Moderation { status, note };
-    entities::catalog::reviews::moderate(&shop, actor, id, &decision).await.map_err(super::fail)
+    entities::catalog::reviews::moderate(&shop, actor, id, &decision).await.map_err(AppError::from)
 }
 
 /// The product's vendor (or an admin) answers a published review.
@@ -95,5 +96,5 @@ pub async fn reply_to_review(id: i64, reply: String) -> Result<StaffReview, AppE
     let (shop, actor) = super::admin::ssr::acting().await?;
     entities::catalog::reviews::reply(&shop, actor, id, &entities::catalog::review::ReplyInput { reply })
         .await
-        .map_err(super::fail)
+        .map_err(AppError::from)
 }

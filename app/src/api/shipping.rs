@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[server(prefix = "/_sf", endpoint = "admin/shipping-methods")]
 pub async fn admin_shipping_methods() -> Result<Vec<ShippingMethodView>, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::ordering::shipping::methods(&shop, actor).await.map_err(super::fail)
+    entities::ordering::shipping::methods(&shop, actor).await.map_err(AppError::from)
 }
 
 /// Makes a shipping method from the admin's form: prices typed in the
@@ -48,14 +48,14 @@ pub async fn admin_make_shipping_method(
         countries: countries.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect(),
         position: 0,
     };
-    entities::ordering::shipping::create_method(&shop, actor, input).await.map_err(super::fail)
+    entities::ordering::shipping::create_method(&shop, actor, input).await.map_err(AppError::from)
 }
 
 /// Deletes shipping method `id`.
 #[server(prefix = "/_sf", endpoint = "admin/shipping-methods/delete")]
 pub async fn admin_delete_shipping_method(id: i64) -> Result<(), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::ordering::shipping::delete_method(&shop, actor, id).await.map_err(super::fail)
+    entities::ordering::shipping::delete_method(&shop, actor, id).await.map_err(AppError::from)
 }
 
 /// The tax rates (admins; nothing for vendor staff).
@@ -65,7 +65,7 @@ pub async fn admin_tax_rates() -> Result<Vec<TaxRateView>, AppError> {
     if matches!(actor, entities::kernel::access::Actor::VendorStaff { .. }) {
         return Ok(Vec::new());
     }
-    entities::ordering::shipping::rates(&shop, actor).await.map_err(super::fail)
+    entities::ordering::shipping::rates(&shop, actor).await.map_err(AppError::from)
 }
 
 /// Sets `country`'s tax rate from a percentage (`21`, `5.5`).
@@ -77,12 +77,12 @@ pub async fn admin_set_tax_rate(country: String, percent: String, name: String) 
     form.done()?;
     let rate_bps = i32::try_from(rate_bps).unwrap_or(0);
     let input = entities::ordering::TaxRateInput { rate_bps, name };
-    entities::ordering::shipping::set_rate(&shop, actor, &country, input).await.map_err(super::fail)
+    entities::ordering::shipping::set_rate(&shop, actor, &country, input).await.map_err(AppError::from)
 }
 
 /// Removes `country`'s tax rate.
 #[server(prefix = "/_sf", endpoint = "admin/tax-rates/delete")]
 pub async fn admin_delete_tax_rate(country: String) -> Result<(), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    entities::ordering::shipping::delete_rate(&shop, actor, &country).await.map_err(super::fail)
+    entities::ordering::shipping::delete_rate(&shop, actor, &country).await.map_err(AppError::from)
 }

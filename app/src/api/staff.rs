@@ -9,8 +9,8 @@ use leptos::prelude::*;
 #[server(prefix = "/_sf", endpoint = "admin/staff")]
 pub async fn staff_members() -> Result<(Vec<StaffMember>, bool), AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
-    let list = entities::accounts::staff::staff_list(&shop, actor).await.map_err(super::fail)?;
-    let required = entities::accounts::two_factor::required(&shop.db).await.map_err(super::fail)?;
+    let list = entities::accounts::staff::staff_list(&shop, actor).await.map_err(AppError::from)?;
+    let required = entities::accounts::two_factor::required(&shop.db).await.map_err(AppError::from)?;
     Ok((list, required))
 }
 
@@ -20,7 +20,7 @@ pub async fn invite_staff(email: String, name: String, role: String, vendor: Str
     let (shop, actor) = super::admin::ssr::acting().await?;
     entities::accounts::staff::invite_staff(&shop, actor, &email, &name, &role, Some(&vendor))
         .await
-        .map_err(super::fail)
+        .map_err(AppError::from)
 }
 
 /// Requires (`required` present) or stops requiring two-factor sign-in of
@@ -29,6 +29,6 @@ pub async fn invite_staff(email: String, name: String, role: String, vendor: Str
 pub async fn require_two_factor(required: Option<String>) -> Result<bool, AppError> {
     let (shop, actor) = super::admin::ssr::acting().await?;
     let on = required.is_some();
-    entities::accounts::two_factor::set_required(&shop, actor, on).await.map_err(super::fail)?;
+    entities::accounts::two_factor::set_required(&shop, actor, on).await.map_err(AppError::from)?;
     Ok(on)
 }

@@ -13,7 +13,7 @@ pub const WISHLIST_COOKIE: &str = "bazaar_wishlist";
 pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result<i64, AppError> {
     let (shop, owner) = ssr::owner(true).await?;
     let owner = owner.ok_or(AppError::Internal)?;
-    entities::ordering::wishlist::add(&shop, owner, product_id, variant_id).await.map_err(super::fail)?;
+    entities::ordering::wishlist::add(&shop, owner, product_id, variant_id).await.map_err(AppError::from)?;
     Ok(product_id)
 }
 
@@ -22,7 +22,7 @@ pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result
 pub async fn remove_from_wishlist(product_id: i64) -> Result<(), AppError> {
     let (shop, owner) = ssr::owner(false).await?;
     match owner {
-        Some(owner) => entities::ordering::wishlist::remove(&shop, owner, product_id).await.map_err(super::fail),
+        Some(owner) => entities::ordering::wishlist::remove(&shop, owner, product_id).await.map_err(AppError::from),
         None => Ok(()),
     }
 }
@@ -32,7 +32,7 @@ pub async fn remove_from_wishlist(product_id: i64) -> Result<(), AppError> {
 pub async fn get_wishlist() -> Result<Vec<WishlistItemView>, AppError> {
     let (shop, owner) = ssr::owner(false).await?;
     match owner {
-        Some(owner) => entities::ordering::wishlist::list(&shop, owner).await.map_err(super::fail),
+        Some(owner) => entities::ordering::wishlist::list(&shop, owner).await.map_err(AppError::from),
         None => Ok(Vec::new()),
     }
 }
@@ -50,7 +50,7 @@ pub async fn wishlist_to_cart(product_id: i64) -> Result<(), AppError> {
             id
         }
     };
-    entities::ordering::wishlist::move_to_cart(&shop, owner, product_id, cart_id).await.map_err(super::fail)
+    entities::ordering::wishlist::move_to_cart(&shop, owner, product_id, cart_id).await.map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]

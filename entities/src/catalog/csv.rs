@@ -205,7 +205,7 @@ fn parse_row(line: u64, get: &dyn Fn(&str) -> Option<String>) -> Result<Row, Str
 /// A service error as one line of a report.
 fn reason(e: &ServiceError) -> String {
     match e {
-        ServiceError::Database(_) | ServiceError::Port(_) | ServiceError::Corrupt(_) => {
+        ServiceError::Database { .. } | ServiceError::Port(_) | ServiceError::Corrupt(_) => {
             tracing::error!(error = %e, "import row failed");
             "could not be saved (logged on the server)".to_owned()
         }

@@ -1,7 +1,12 @@
-//! Why a use case did not succeed: the one error type of the services.
+//! Why a use case did not succeed — the one error type of the services —
+//! and the one table that says how each kind is told to the outside world
+//! ([`ServiceError::public`]): the HTTP status, the problem type, the title
+//! and the message. The REST API (problem details) and the server functions
+//! both answer from it; internal causes are logged here, never shown.
 
 use crate::ports::PortError;
 use sea_orm::DbErr;
+use std::panic::Location;
 
 /// Why a use case did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +41,15 @@ pub enum ServiceError {
     /// Too many attempts in a short time; the message says when to retry.
     #[error("{0}")]
     RateLimited(String),
-    /// The database failed.
-    #[error("database error: {0}")]
-    Database(#[from] DbErr),
+    /// The database failed, in the operation at `at` (the `?` that
+    /// returned it, so the log says which query of which use case).
+    #[error("database error at {at}: {source}")]
+    Database {
+        /// What the database said.
+        source: DbErr,
+        /// Where in our code it happened.
+        at: &'static Location<'static>,
+    },
     /// A port's adapter failed (a refusal to show becomes `Conflict`).
     #[error(transparent)]
     Port(PortError),
@@ -49,6 +60,13 @@ pub enum ServiceError {
     /// Stored data could not be read back.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+impl From<DbErr> for ServiceError {
+    #[track_caller]
+    fn from(source: DbErr) -> Self {
+        Self::Database { source, at: Location::caller() }
+    }
 }
 
 impl From<PortError> for ServiceError {
@@ -66,3 +84,121 @@ fn describe_fields(errors: &[(String, String)]) -> String {
 
 /// Result of a use case.
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// How a failure is told to the caller: the same for the REST API and the
+/// server functions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Public {
+    /// The HTTP status.
+    pub status: u16,
+    /// The problem type, a slug (`/problems/<kind>` in the REST API).
+    pub kind: &'static str,
+    /// A short, stable summary of the kind.
+    pub title: &'static str,
+    /// What went wrong with this request, safe to show.
+    pub detail: String,
+    /// Per-field messages: `(field, message)`.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Public {
+    fn new(status: u16, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self { status, kind, title, detail: detail.into(), fields: Vec::new() }
+    }
+}
+
+/// The detail of a failure of ours: nothing of the cause is shown.
+pub const INTERNAL_DETAIL: &str = "Something went wrong on our side; it has been logged.";
+/// The detail of a service the shop relies on failing.
+pub const UPSTREAM_DETAIL: &str = "A service the shop relies on (the payment provider, say) did not answer or \
+     answered badly; nothing was lost: try again in a moment.";
+
+impl ServiceError {
+    /// The table: how this error is told to the caller. Internal causes
+    /// (database, corrupt data, a service that failed) are logged here with
+    /// their cause and where it happened, and never shown.
+    pub fn public(self) -> Public {
+        match self {
+            Self::NotFound(what) => Public::new(404, "not-found", "Not found", format!("No {what} with that id.")),
+            Self::InvalidField { field, message } => {
+                let mut public = Public::new(400, "validation", "Invalid request", format!("{field} {message}"));
+                public.fields.push((field.to_owned(), message));
+                public
+            }
+            Self::InvalidFields(fields) => {
+                let mut public = Public::new(
+                    400,
+                    "validation",
+                    "Invalid request",
+                    format!("{} field(s) are not acceptable.", fields.len()),
+                );
+                public.fields = fields;
+                public
+            }
+            Self::Invalid(message) => Public::new(400, "invalid", "Invalid request", message),
+            Self::Forbidden => Public::new(403, "forbidden", "Forbidden", "You may not do this."),
+            Self::Unauthenticated => Public::new(
+                401,
+                "unauthenticated",
+                "Authentication required",
+                "Sign in (the session cookie), or send an admin token as `Authorization: Bearer <token>`.",
+            ),
+            Self::Conflict(message) => Public::new(409, "conflict", "Conflict", message),
+            Self::RateLimited(message) => Public::new(429, "rate-limited", "Too many requests", message),
+            Self::Port(port) => {
+                tracing::warn!(error = %port, "a service the shop relies on failed");
+                Public::new(502, "upstream", "A service did not answer", UPSTREAM_DETAIL)
+            }
+            internal => {
+                tracing::error!(error = %internal, "a request failed");
+                Public::new(500, "internal", "Internal error", INTERNAL_DETAIL)
+            }
+        }
+    }
+
+    /// Whether the error is ours (database, corrupt data, a provider event
+    /// we ignore) rather than the caller's or a service's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Database { .. } | Self::Corrupt(_) | Self::Ignored(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(e: ServiceError) -> u16 {
+        e.public().status
+    }
+
+    #[test]
+    fn each_kind_has_one_status() {
+        assert_eq!(status(ServiceError::NotFound("order")), 404);
+        assert_eq!(status(ServiceError::Invalid("no".into())), 400);
+        assert_eq!(status(ServiceError::InvalidField { field: "email", message: "bad".into() }), 400);
+        assert_eq!(status(ServiceError::InvalidFields(vec![])), 400);
+        assert_eq!(status(ServiceError::Forbidden), 403);
+        assert_eq!(status(ServiceError::Unauthenticated), 401);
+        assert_eq!(status(ServiceError::Conflict("sold out".into())), 409);
+        assert_eq!(status(ServiceError::RateLimited("wait".into())), 429);
+        assert_eq!(status(ServiceError::Port(PortError::unavailable("stripe", "down"))), 502);
+        assert_eq!(status(ServiceError::Corrupt("x".into())), 500);
+        assert_eq!(status(DbErr::Custom("boom".into()).into()), 500);
+    }
+
+    #[test]
+    fn internal_causes_are_not_shown_but_say_where_they_happened() {
+        let e: ServiceError = DbErr::Custom("password=hunter2".into()).into();
+        assert!(e.to_string().contains("kernel/error.rs"), "the log says where: {e}");
+        let public = e.public();
+        assert!(!public.detail.contains("hunter2"));
+        assert_eq!(public.detail, INTERNAL_DETAIL);
+    }
+
+    #[test]
+    fn field_errors_name_their_fields() {
+        let public = ServiceError::InvalidField { field: "email", message: "is not an email".into() }.public();
+        assert_eq!(public.fields, [("email".to_owned(), "is not an email".to_owned())]);
+        assert_eq!(public.detail, "email is not an email");
+    }
+}

@@ -100,7 +100,7 @@ pub mod validate;
 #[cfg(feature = "db")]
 pub use db::write_txn;
 #[cfg(feature = "db")]
-pub use error::{ServiceError, ServiceResult};
+pub use error::{Public, ServiceError, ServiceResult, INTERNAL_DETAIL, UPSTREAM_DETAIL};
 
 /// Why a piece of input could not be parsed into a domain value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -54,11 +54,12 @@ impl Check {
 /// Maps a unique-constraint violation to a field error; other database
 /// errors pass through. For the race that a check before the insert cannot
 /// close.
+#[track_caller]
 pub fn unique_violation(e: sea_orm::DbErr, field: &str, message: &str) -> ServiceError {
     if is_unique_violation(&e) {
         ServiceError::InvalidFields(vec![(field.to_owned(), message.to_owned())])
     } else {
-        ServiceError::Database(e)
+        ServiceError::from(e)
     }
 }
 

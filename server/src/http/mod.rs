@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(telemetry::record_http_metrics))
         .layer(
             ServiceBuilder::new()
@@ -94,6 +95,31 @@ pub fn router(state: AppState) -> Router {
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)
+}
+
+/// The most of a server function's error answer read to find its status.
+const SERVER_FN_ERROR_MAX: usize = 64 * 1024;
+
+/// Server functions answer a failure with a 500 and their `AppError` in the
+/// body (marked by server_fn's `serverfnerror` header). Here, in one place,
+/// the status follows from the error ([`AppError::status`], itself from the
+/// one table of `entities::kernel`), so no server function sets it by hand.
+async fn server_fn_status(request: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, SERVER_FN_ERROR_MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// `GET /metrics`: Prometheus text format.

@@ -1,5 +1,7 @@
-//! RFC 9457 problem details: the one shape of every API error, and the one
-//! place where a service error becomes an HTTP status and a public message.
+//! RFC 9457 problem details: the one shape of every API error. A service
+//! error's status and public message come from the one table in
+//! `entities::kernel` ([`ServiceError::public`]), shared with the server
+//! functions.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
@@ -36,79 +38,28 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self {
-            kind: format!("/problems/{slug}"),
-            title,
-            status: status.as_u16(),
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
-    }
-
     /// 404: the thing does not exist (or the caller may not see it).
-    pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", format!("No {what} with that id."))
+    pub fn not_found(what: &'static str) -> Self {
+        ServiceError::NotFound(what).into()
     }
 
     /// 400: one field is not acceptable.
-    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        let mut problem =
-            Self::new(StatusCode::BAD_REQUEST, "validation", "Invalid request", format!("{field} {message}"));
-        problem.errors.push(FieldError { field: field.to_owned(), message });
-        problem
+    pub fn invalid_field(field: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::InvalidField { field, message: message.into() }.into()
     }
 }
 
 impl From<ServiceError> for Problem {
+    /// The status, type and message come from the one table
+    /// ([`ServiceError::public`]), which server functions answer from too.
     fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::NotFound(what) => Self::not_found(what),
-            ServiceError::InvalidField { field, message } => Self::invalid_field(field, message),
-            ServiceError::InvalidFields(fields) => {
-                let mut problem = Self::new(
-                    StatusCode::BAD_REQUEST,
-                    "validation",
-                    "Invalid request",
-                    format!("{} field(s) are not acceptable.", fields.len()),
-                );
-                problem.errors = fields.into_iter().map(|(field, message)| FieldError { field, message }).collect();
-                problem
-            }
-            ServiceError::Forbidden => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", "You may not do this.")
-            }
-            ServiceError::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid", "Invalid request", message),
-            ServiceError::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", message),
-            ServiceError::RateLimited(message) => {
-                Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", message)
-            }
-            ServiceError::Unauthenticated => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Authentication required",
-                "Sign in (the session cookie), or send an admin token as `Authorization: Bearer <token>`.",
-            ),
-            ServiceError::Port(port) => {
-                tracing::warn!(error = %port, "a service the shop relies on failed");
-                Self::new(
-                    StatusCode::BAD_GATEWAY,
-                    "upstream",
-                    "A service did not answer",
-                    "A service the shop relies on (the payment provider, say) did not answer or answered badly; \
-                     nothing was lost: try again in a moment.",
-                )
-            }
-            internal => {
-                tracing::error!(error = %internal, "API request failed");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Internal error",
-                    "Something went wrong on our side; it has been logged.",
-                )
-            }
+        let public = e.public();
+        Self {
+            kind: format!("/problems/{}", public.kind),
+            title: public.title,
+            status: public.status,
+            detail: public.detail,
+            errors: public.fields.into_iter().map(|(field, message)| FieldError { field, message }).collect(),
         }
     }
 }
@@ -126,7 +77,9 @@ impl IntoResponse for Problem {
 
 /// Any `/api/v1` path that is not a route.
 pub async fn no_such_route() -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "No such API route.")
+    let mut problem = Problem::not_found("route");
+    problem.detail = "No such API route.".to_owned();
+    problem
 }
 
 /// A JSON request body whose rejection (not JSON, wrong shape, unknown
