@@ -9,6 +9,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod session;
 
 use components::layout::Header;
 use leptos::prelude::*;
@@ -44,8 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    api::cart::provide_cart();
-    api::wishlist::provide_wishlist();
+    api::ordering::cart::provide_cart();
+    api::ordering::wishlist::provide_wishlist();
     mark_hydrated();
 
     view! {
@@ -54,28 +55,28 @@ pub fn App() -> impl IntoView {
         <Router>
             <StoreHeader/>
             <main id="main" class="mx-auto max-w-6xl px-4 py-6">
-                <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/c/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/p/:slug") view=pages::product::ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
-                    <Route path=path!("/checkout") view=pages::checkout::CheckoutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orders/:id") view=pages::order::OrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/wishlist") view=pages::wishlist::WishlistPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sign-in") view=pages::account::SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sign-in/code") view=pages::account::SignInCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register") view=pages::account::RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/confirm-email") view=pages::account::ConfirmEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/forgot") view=pages::account::ForgotPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/reset") view=pages::account::ResetPage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("/account") view=pages::account::AccountArea ssr=SsrMode::Async>
-                        <Route path=path!("") view=pages::account::ProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("addresses") view=pages::account::AddressesPage ssr=SsrMode::Async/>
-                        <Route path=path!("orders") view=pages::account::OrdersPage ssr=SsrMode::Async/>
-                        <Route path=path!("reviews") view=pages::reviews::MyReviewsPage ssr=SsrMode::Async/>
-                        <Route path=path!("privacy") view=pages::account::PrivacyPage ssr=SsrMode::Async/>
+                <Routes fallback=pages::storefront::not_found::NotFound>
+                    <Route path=path!("/") view=pages::storefront::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:slug") view=pages::storefront::category::CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/p/:slug") view=pages::storefront::product::ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=pages::storefront::search::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=pages::storefront::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=pages::storefront::checkout::CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:id") view=pages::storefront::order::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/wishlist") view=pages::storefront::wishlist::WishlistPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view=pages::account::sign_in::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in/code") view=pages::account::sign_in::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=pages::account::registration::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/verify") view=pages::account::registration::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email") view=pages::account::registration::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot") view=pages::account::passwords::ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=pages::account::passwords::ResetPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/account") view=pages::account::area::AccountArea ssr=SsrMode::Async>
+                        <Route path=path!("") view=pages::account::profile::ProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("addresses") view=pages::account::addresses::AddressesPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders") view=pages::account::orders::OrdersPage ssr=SsrMode::Async/>
+                        <Route path=path!("reviews") view=pages::account::reviews::MyReviewsPage ssr=SsrMode::Async/>
+                        <Route path=path!("privacy") view=pages::account::privacy::PrivacyPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <ParentRoute path=path!("/admin") view=pages::admin::AdminArea ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::admin::products::ProductsPage ssr=SsrMode::Async/>

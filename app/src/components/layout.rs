@@ -3,11 +3,9 @@
 
 use super::cart_badge::CartBadge;
 use super::product_card::Marked;
-use crate::api::{
-    account::current_account,
-    cart::CartState,
-    catalog::{suggest, top_categories},
-};
+use crate::api::accounts::sign_in::current_account;
+use crate::api::catalog::browse::{suggest, top_categories};
+use crate::api::ordering::cart::CartState;
 use entities::catalog::Suggestions;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -84,7 +82,7 @@ fn MiniCart() -> impl IntoView {
         let (is_open, _) = (open.get(), cart.add.version().get());
         async move {
             if is_open {
-                Some(crate::api::cart::get_cart().await)
+                Some(crate::api::ordering::cart::get_cart().await)
             } else {
                 None
             }

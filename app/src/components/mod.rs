@@ -1,7 +1,9 @@
 //! Presentational components.
 
 pub mod cart_badge;
+pub mod forms;
 pub mod layout;
+pub mod lists;
 pub mod pagination;
 pub mod product_card;
 

@@ -61,7 +61,7 @@ pub fn SaveButton(
     label: String,
     #[prop(optional)] variant_id: Option<Signal<Option<i64>>>,
 ) -> impl IntoView {
-    let wishlist = use_context::<crate::api::wishlist::WishlistState>();
+    let wishlist = use_context::<crate::api::ordering::wishlist::WishlistState>();
     let saved = move || wishlist.is_some_and(|w| matches!(w.add.value().get(), Some(Ok(id)) if id == product_id));
     let failed = move || {
         wishlist.and_then(|w| w.add.value().get()).and_then(|r| r.err()).is_some()

@@ -1,17 +1,10 @@
-//! One module per route.
+//! The pages, grouped by who they are for: the storefront (shoppers), the
+//! account (a signed-in customer) and the admin area (staff). One module
+//! per route.
 
 pub mod account;
 pub mod admin;
-pub mod cart;
-pub mod category;
-pub mod checkout;
-pub mod home;
-pub mod not_found;
-pub mod order;
-pub mod product;
-pub mod reviews;
-pub mod search;
-pub mod wishlist;
+pub mod storefront;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -21,7 +14,7 @@ use leptos::prelude::*;
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     error.set_page_status();
     match error {
-        AppError::NotFound => view! { <not_found::NotFound/> }.into_any(),
+        AppError::NotFound => view! { <storefront::not_found::NotFound/> }.into_any(),
         other => view! {
             <section role="alert" class="rounded border border-red-300 bg-red-50 p-4">
                 <h1 class="text-xl font-semibold">"Sorry"</h1>

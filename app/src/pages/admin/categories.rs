@@ -3,7 +3,9 @@
 //! deleted.
 
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::admin::{admin_categories, AdminCreateCategory, AdminDeleteCategory, AdminUpdateCategory};
+use crate::api::catalog::taxonomy_admin::{
+    admin_categories, AdminCreateCategory, AdminDeleteCategory, AdminUpdateCategory,
+};
 use crate::error::AppError;
 use entities::catalog::{AdminCategoryNode, CategoryPatch, NewCategory};
 use leptos::prelude::*;

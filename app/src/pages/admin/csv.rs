@@ -10,7 +10,7 @@ use leptos_meta::Title;
 /// The import and export screen.
 #[component]
 pub fn CsvPage() -> impl IntoView {
-    let import = super::form_action(crate::api::admin::admin_import_csv);
+    let import = super::form_action(crate::api::catalog::products_admin::admin_import_csv);
     let report = move || import.value().get();
     let file_error = Signal::derive(move || match report() {
         Some(Err(e)) => Some(e.field("file").unwrap_or_else(|| e.to_string())),

@@ -3,7 +3,7 @@
 //! audit log of what was done to it.
 
 use super::{outcome, FieldError, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::privacy::{find_customer, CustomerCard, EraseCustomer};
+use crate::api::accounts::privacy::{find_customer, CustomerCard, EraseCustomer};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,7 +14,7 @@ pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let email = Memo::new(move |_| query.read().get("email").unwrap_or_default());
     let erase = ServerAction::<EraseCustomer>::new();
-    let erased = crate::pages::account::successes(erase);
+    let erased = crate::components::forms::successes(erase);
     let found = Resource::new(
         move || (email.get(), erased.get()),
         |(email, _)| async move {

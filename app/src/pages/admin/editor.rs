@@ -2,33 +2,34 @@
 //! variants (each saved on its own), its images (upload, alt text, order,
 //! delete) and deleting it. Every bad field gets its message beside it.
 
+use super::product_images::*;
+use super::product_variants::*;
+
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::admin::{
-    admin_categories, admin_images, admin_load_product, admin_vendors, AdminAddVariant, AdminCreateProduct,
-    AdminDeleteImage, AdminDeleteProduct, AdminDeleteVariant, AdminUpdateImage, AdminUpdateProduct, AdminUpdateVariant,
+use crate::api::catalog::products_admin::{
+    admin_load_product, AdminCreateProduct, AdminDeleteProduct, AdminUpdateProduct,
 };
+use crate::api::catalog::taxonomy_admin::{admin_categories, admin_vendors};
 use crate::error::AppError;
 use entities::catalog::VendorView;
 use entities::catalog::{
-    pairs_text, parse_pairs, AdminCategoryNode, AdminImage, AdminProduct, AdminVariant, ImagePatch, ImageStatus,
-    NewProduct, NewVariant, ProductPatch, ProductStatus, VariantPatch,
+    pairs_text, parse_pairs, AdminCategoryNode, AdminProduct, NewProduct, NewVariant, ProductPatch, ProductStatus,
 };
-use entities::kernel::{decimal_text, parse_price};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// Field errors of one form: field name → message.
-type Errors = RwSignal<Vec<(String, String)>>;
+pub(super) type Errors = RwSignal<Vec<(String, String)>>;
 
-fn message(errors: Errors, field: &str) -> Signal<Option<String>> {
+pub(super) fn message(errors: Errors, field: &str) -> Signal<Option<String>> {
     let field = field.to_owned();
     Signal::derive(move || errors.read().iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
 }
 
 /// Keeps `errors` in step with what the server said about the last attempt:
 /// field messages by field, anything else under `_`.
-fn follow<T: Clone + Send + Sync + 'static>(errors: Errors, value: Signal<Option<Result<T, AppError>>>) {
+pub(super) fn follow<T: Clone + Send + Sync + 'static>(errors: Errors, value: Signal<Option<Result<T, AppError>>>) {
     Effect::new(move |_| match value.get() {
         Some(Err(AppError::Fields(fields))) => errors.set(fields),
         Some(Err(other)) => errors.set(vec![("_".into(), other.to_string())]),
@@ -38,7 +39,7 @@ fn follow<T: Clone + Send + Sync + 'static>(errors: Errors, value: Signal<Option
 }
 
 /// The form-wide message (`_`), if any, as an alert.
-fn form_error(errors: Errors) -> impl IntoView {
+pub(super) fn form_error(errors: Errors) -> impl IntoView {
     move || {
         errors.read().iter().find(|(f, _)| f == "_").map(|(_, m)| {
             view! { <p role="alert" class="rounded bg-red-50 px-3 py-2 text-red-800" data-testid="action-error">{m.clone()}</p> }
@@ -48,7 +49,7 @@ fn form_error(errors: Errors) -> impl IntoView {
 
 /// A product's own fields as typed.
 #[derive(Clone, Copy)]
-struct ProductDraft {
+pub(super) struct ProductDraft {
     title: RwSignal<String>,
     brand: RwSignal<String>,
     description: RwSignal<String>,
@@ -90,63 +91,9 @@ impl ProductDraft {
     }
 }
 
-/// A variant's fields as typed.
-#[derive(Clone, Copy)]
-struct VariantDraft {
-    sku: RwSignal<String>,
-    options: RwSignal<String>,
-    price: RwSignal<String>,
-    stock: RwSignal<String>,
-    weight: RwSignal<String>,
-    backorder: RwSignal<bool>,
-}
-
-impl VariantDraft {
-    fn new(v: Option<&AdminVariant>) -> Self {
-        Self {
-            sku: RwSignal::new(v.map(|v| v.sku.clone()).unwrap_or_default()),
-            options: RwSignal::new(v.map(|v| pairs_text(&v.options)).unwrap_or_default()),
-            price: RwSignal::new(v.map(|v| decimal_text(v.price_minor, &v.currency)).unwrap_or_default()),
-            stock: RwSignal::new(v.map_or_else(|| "0".to_owned(), |v| v.stock.to_string())),
-            weight: RwSignal::new(v.map_or_else(|| "0".to_owned(), |v| v.weight_grams.to_string())),
-            backorder: RwSignal::new(v.is_some_and(|v| v.allow_backorder)),
-        }
-    }
-
-    /// The variant, or the messages of the fields that could not be read
-    /// (named with `at` in front, as the server names them).
-    fn read(&self, currency: &str, at: &str, errors: &mut Vec<(String, String)>) -> NewVariant {
-        let price_minor = parse_price(&self.price.get(), currency).unwrap_or_else(|e| {
-            errors.push((format!("{at}price_minor"), e));
-            0
-        });
-        let stock = self.stock.get().trim().parse::<i32>().unwrap_or_else(|_| {
-            errors.push((format!("{at}stock"), "must be a whole number".into()));
-            0
-        });
-        let weight_grams = self.weight.get().trim().parse::<i32>().unwrap_or_else(|_| {
-            errors.push((format!("{at}weight_grams"), "must be a whole number of grams".into()));
-            0
-        });
-        let options = parse_pairs(&self.options.get()).unwrap_or_else(|e| {
-            errors.push((format!("{at}options"), e));
-            Default::default()
-        });
-        NewVariant {
-            sku: self.sku.get().trim().to_owned(),
-            options,
-            price_minor,
-            currency: currency.to_owned(),
-            stock,
-            allow_backorder: self.backorder.get(),
-            weight_grams,
-        }
-    }
-}
-
 /// Choices for the editor's selects.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct Choices {
+pub(super) struct Choices {
     categories: Vec<AdminCategoryNode>,
     vendors: Vec<VendorView>,
 }
@@ -155,7 +102,7 @@ async fn load_choices() -> Result<Choices, AppError> {
     Ok(Choices { categories: admin_categories().await?, vendors: admin_vendors().await? })
 }
 
-fn text_input(
+pub(super) fn text_input(
     id: String,
     label: &'static str,
     value: RwSignal<String>,
@@ -177,7 +124,7 @@ fn text_input(
     .into_any()
 }
 
-fn select_input(
+pub(super) fn select_input(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
@@ -201,7 +148,7 @@ fn select_input(
     .into_any()
 }
 
-fn product_fields(d: ProductDraft, choices: &Choices, errors: Errors) -> AnyView {
+pub(super) fn product_fields(d: ProductDraft, choices: &Choices, errors: Errors) -> AnyView {
     let categories =
         choices.categories.iter().map(|c| (c.category.slug.clone(), super::products::indented(c))).collect();
     let vendors = choices.vendors.iter().map(|v| (v.slug.clone(), v.name.clone())).collect();
@@ -235,41 +182,6 @@ fn product_fields(d: ProductDraft, choices: &Choices, errors: Errors) -> AnyView
     .into_any()
 }
 
-/// One variant's inputs; fields are named `at` + `sku` and so on.
-fn variant_fields(key: String, d: VariantDraft, errors: Errors, at: String) -> AnyView {
-    let backorder_id = format!("{key}-backorder");
-    let field = |name: &str| message(errors, &format!("{at}{name}"));
-    let input =
-        move |suffix: &'static str, label: &'static str, value: RwSignal<String>, error: Signal<Option<String>>| {
-            let id = format!("{key}-{suffix}");
-            let error_id = format!("{id}-error");
-            view! {
-                <div>
-                    <label for=id.clone() class="block text-xs font-medium">{label}</label>
-                    <input id=id class=INPUT data-testid=format!("variant-{suffix}") aria-describedby=error_id.clone()
-                        prop:value=move || value.get() on:input:target=move |ev| value.set(ev.target().value())/>
-                    <FieldError id=error_id message=error/>
-                </div>
-            }
-        };
-    view! {
-        {input("sku", "SKU", d.sku, field("sku"))}
-        {input("options", "Options (Size=M; Colour=Red)", d.options, field("options"))}
-        {input("price", "Price", d.price, field("price_minor"))}
-        {input("stock", "Stock", d.stock, field("stock"))}
-        {input("weight", "Weight (g)", d.weight, field("weight_grams"))}
-        <div class="flex items-center gap-2 pt-4">
-            <input id=backorder_id.clone() type="checkbox" prop:checked=move || d.backorder.get()
-                on:change:target=move |ev| d.backorder.set(ev.target().checked())/>
-            <label for=backorder_id class="text-sm">"Backorders"</label>
-        </div>
-    }
-    .into_any()
-}
-
-const VARIANT_GRID: &str =
-    "grid items-start gap-2 rounded border border-stone-200 p-2 md:grid-cols-[8rem_1fr_7rem_6rem_6rem_7rem_auto]";
-
 /// `/admin/products/new`: the product's fields and its first variants.
 #[component]
 pub fn NewProductPage() -> impl IntoView {
@@ -288,7 +200,7 @@ pub fn NewProductPage() -> impl IntoView {
     }
 }
 
-fn new_product_form(choices: Choices) -> AnyView {
+pub(super) fn new_product_form(choices: Choices) -> AnyView {
     let first_category = choices.categories.first().map(|c| c.category.slug.clone()).unwrap_or_default();
     let first_vendor = choices.vendors.first().map(|v| v.slug.clone()).unwrap_or_default();
     let draft = ProductDraft::new(None, first_category, first_vendor);
@@ -396,7 +308,7 @@ pub fn EditProductPage() -> impl IntoView {
     }
 }
 
-fn editor(p: AdminProduct, choices: Choices, reload: RwSignal<u32>) -> AnyView {
+pub(super) fn editor(p: AdminProduct, choices: Choices, reload: RwSignal<u32>) -> AnyView {
     let id = p.id;
     let currency = p.variants.first().map(|v| v.currency.clone()).unwrap_or_else(|| "EUR".into());
     let draft = ProductDraft::new(Some(&p), String::new(), String::new());
@@ -450,189 +362,9 @@ fn editor(p: AdminProduct, choices: Choices, reload: RwSignal<u32>) -> AnyView {
     .into_any()
 }
 
-/// An existing variant, saved or deleted on its own.
-#[component]
-fn VariantRow(variant: AdminVariant, count: usize, reload: RwSignal<u32>) -> impl IntoView {
-    let id = variant.id;
-    let currency = variant.currency.clone();
-    let draft = VariantDraft::new(Some(&variant));
-    let errors: Errors = RwSignal::new(Vec::new());
-    let update = ServerAction::<AdminUpdateVariant>::new();
-    let delete = ServerAction::<AdminDeleteVariant>::new();
-    follow(errors, update.value().into());
-    follow(errors, delete.value().into());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            reload.update(|n| *n += 1);
-        }
-    });
-    let save = move |_| {
-        let mut problems = Vec::new();
-        let v = draft.read(&currency, "", &mut problems);
-        if !problems.is_empty() {
-            errors.set(problems);
-            return;
-        }
-        let patch = VariantPatch {
-            sku: Some(v.sku),
-            options: Some(v.options),
-            price_minor: Some(v.price_minor),
-            stock: Some(v.stock),
-            allow_backorder: Some(v.allow_backorder),
-            weight_grams: Some(v.weight_grams),
-        };
-        update.dispatch(AdminUpdateVariant { id, patch });
-    };
-    view! {
-        <div class=VARIANT_GRID data-testid="variant-row">
-            {variant_fields(format!("v{id}"), draft, errors, String::new())}
-            <div class="flex gap-1 pt-4">
-                <button type="button" class=BUTTON data-testid="save-variant" disabled=move || update.pending().get() on:click=save>"Save"</button>
-                <button type="button" class=BUTTON_QUIET disabled={count <= 1}
-                    title=if count <= 1 { "A product keeps at least one variant" } else { "" }
-                    on:click=move |_| { delete.dispatch(AdminDeleteVariant { id }); }>"Delete"</button>
-            </div>
-            <div class="md:col-span-7">
-                {form_error(errors)}
-                {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <p role="status" class="text-sm text-green-800">"Saved."</p> })}
-            </div>
-        </div>
-    }
-}
-
-/// The row that adds a variant to an existing product.
-#[component]
-fn NewVariantRow(product_id: i64, currency: String, reload: RwSignal<u32>) -> impl IntoView {
-    let draft = VariantDraft::new(None);
-    let errors: Errors = RwSignal::new(Vec::new());
-    let add = ServerAction::<AdminAddVariant>::new();
-    follow(errors, add.value().into());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get() {
-            reload.update(|n| *n += 1);
-        }
-    });
-    let submit = move |_| {
-        let mut problems = Vec::new();
-        let variant = draft.read(&currency, "", &mut problems);
-        if problems.is_empty() {
-            add.dispatch(AdminAddVariant { product_id, variant });
-        } else {
-            errors.set(problems);
-        }
-    };
-    view! {
-        <div class=format!("{VARIANT_GRID} bg-stone-100") data-testid="new-variant-row">
-            {variant_fields("new-variant".into(), draft, errors, String::new())}
-            <div class="pt-4">
-                <button type="button" class=BUTTON data-testid="add-variant" disabled=move || add.pending().get() on:click=submit>"Add variant"</button>
-            </div>
-            <div class="md:col-span-7">{form_error(errors)}{move || message(errors, "variants").get()}</div>
-        </div>
-    }
-}
-
-/// The product's uploaded images: upload, alt text, order and delete.
-/// Without JavaScript the upload form posts as a plain multipart form.
-#[component]
-fn ImagesSection(product_id: i64) -> impl IntoView {
-    let upload = super::form_action(crate::api::admin::admin_upload_images);
-    let update = ServerAction::<AdminUpdateImage>::new();
-    let delete = ServerAction::<AdminDeleteImage>::new();
-    let images = Resource::new(
-        move || (upload.version().get(), update.version().get(), delete.version().get()),
-        move |_| admin_images(product_id),
-    );
-    let errors: Errors = RwSignal::new(Vec::new());
-    follow(errors, upload.value().into());
-    follow(errors, update.value().into());
-    follow(errors, delete.value().into());
-    // While renditions are being made, look again every two seconds.
-    Effect::new(move |_| {
-        if images.get().and_then(Result::ok).is_some_and(|list| list.iter().any(|i| i.status == ImageStatus::Pending)) {
-            set_timeout(move || images.refetch(), std::time::Duration::from_secs(2));
-        }
-    });
-    view! {
-        <section aria-labelledby="images-heading" class="mt-8 space-y-3">
-            <h2 id="images-heading" class="text-lg font-semibold">"Images"</h2>
-            <Transition fallback=|| view! { <p>"Loading images…"</p> }>
-                {move || Suspend::new(async move {
-                    match images.await {
-                        Ok(list) => image_list(list, update, delete),
-                        Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <form method="post" action="/_sf/admin/images/upload" enctype="multipart/form-data"
-                class="flex flex-wrap items-end gap-2 rounded border border-stone-300 bg-white p-3" data-testid="upload-form"
-                on:submit=move |ev| super::submit_form(ev, upload)>
-                <input type="hidden" name="product_id" value=product_id.to_string()/>
-                <div>
-                    <label for="upload-files" class="block text-sm font-medium">"Images (JPEG, PNG, GIF or WebP; up to 8 at once, 10 MB each)"</label>
-                    <input id="upload-files" name="files" type="file" multiple accept="image/*" required aria-describedby="upload-files-error"/>
-                    <FieldError id="upload-files-error" message=Signal::derive(move || {
-                        errors.read().iter().find(|(f, _)| f.starts_with("files")).map(|(_, m)| m.clone())
-                    })/>
-                </div>
-                <div>
-                    <label for="upload-alt" class="block text-sm font-medium">"Text for screen readers (optional)"</label>
-                    <input id="upload-alt" name="alt" class=INPUT/>
-                </div>
-                <button type="submit" class=BUTTON data-testid="upload" disabled=move || upload.pending().get()>"Upload"</button>
-            </form>
-            {form_error(errors)}
-        </section>
-    }
-}
-
-fn image_list(
-    list: Vec<AdminImage>,
-    update: ServerAction<AdminUpdateImage>,
-    delete: ServerAction<AdminDeleteImage>,
-) -> AnyView {
-    if list.is_empty() {
-        return view! { <p class="text-stone-700" data-testid="no-images">"No images yet: the shop shows generated art."</p> }.into_any();
-    }
-    let last = list.len() as i32 - 1;
-    list.into_iter()
-        .map(|image| {
-            let id = image.id;
-            let position = image.position;
-            let alt = RwSignal::new(image.alt.clone());
-            let picture = match (image.status, image.renditions.first()) {
-                (ImageStatus::Ready, Some(src)) => view! { <img src=src.clone() alt=image.alt.clone() class="h-24 w-24 rounded object-cover"/> }.into_any(),
-                (ImageStatus::Failed, _) => view! { <p class="h-24 w-24 text-sm text-red-800">{format!("Failed: {}", image.error.clone().unwrap_or_default())}</p> }.into_any(),
-                _ => view! { <p class="flex h-24 w-24 items-center justify-center rounded bg-stone-200 text-sm" data-testid="image-pending">"Processing…"</p> }.into_any(),
-            };
-            let alt_id = format!("alt-{id}");
-            view! {
-                <div class="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-2" data-testid="admin-image" data-status=image.status.as_str()>
-                    {picture}
-                    <div class="flex-1">
-                        <label for=alt_id.clone() class="block text-sm font-medium">"Text for screen readers"</label>
-                        <input id=alt_id class=INPUT prop:value=move || alt.get() on:input:target=move |ev| alt.set(ev.target().value())/>
-                    </div>
-                    <button type="button" class=BUTTON_QUIET on:click=move |_| {
-                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: Some(alt.get()), position: None } });
-                    }>"Save text"</button>
-                    <button type="button" class=BUTTON_QUIET disabled={position == 0} aria-label="Move earlier" on:click=move |_| {
-                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: None, position: Some(position - 1) } });
-                    }>"↑"</button>
-                    <button type="button" class=BUTTON_QUIET disabled={position >= last} aria-label="Move later" on:click=move |_| {
-                        update.dispatch(AdminUpdateImage { id, patch: ImagePatch { alt: None, position: Some(position + 1) } });
-                    }>"↓"</button>
-                    <button type="button" class=BUTTON_QUIET on:click=move |_| { delete.dispatch(AdminDeleteImage { id }); }>"Delete"</button>
-                </div>
-            }
-        })
-        .collect_view()
-        .into_any()
-}
-
 /// Deleting the product, after a second click to confirm.
 #[component]
-fn DeleteProduct(id: i64) -> impl IntoView {
+pub(super) fn DeleteProduct(id: i64) -> impl IntoView {
     let asked = RwSignal::new(false);
     let delete = ServerAction::<AdminDeleteProduct>::new();
     let navigate = use_navigate();

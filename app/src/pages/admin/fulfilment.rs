@@ -6,9 +6,10 @@
 //! receive (restock, refund).
 
 use super::{FieldError, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::fulfilment::{load_vendor_part, vendor_orders, DecideReturn, MarkDelivered, ShipParcel};
+use crate::api::fulfilment::parcels::{load_vendor_part, vendor_orders, DecideReturn, MarkDelivered, ShipParcel};
+use crate::components::forms::successes;
+use crate::components::lists::{next_page_query, OlderLink, StaffTable};
 use crate::components::money;
-use crate::pages::account::successes;
 use entities::fulfilment::{ItemCount, NewShipment, ReturnStatus, ShipmentStatus};
 use entities::marketplace::{VendorOrder, VendorOrderFilter, VendorOrderPage};
 use entities::ordering::{OrderStatus, ReturnView};
@@ -62,18 +63,12 @@ fn part_table(page: VendorOrderPage, filter: VendorOrderFilter) -> AnyView {
         return view! { <p data-testid="no-parts">"No orders to show."</p> }.into_any();
     }
     let next = page.next.map(|after| {
-        let mut query = format!("?after={after}");
-        for (key, value) in [("status", &filter.status), ("vendor", &filter.vendor)] {
-            if let Some(value) = value {
-                query.push_str(&format!("&{key}={value}"));
-            }
-        }
-        view! { <a class="mt-3 inline-block underline" href=format!("/admin/fulfilment{query}") data-testid="next-parts">"Older"</a> }
+        let query =
+            next_page_query(after, &[("status", filter.status.as_deref()), ("vendor", filter.vendor.as_deref())]);
+        view! { <OlderLink href=format!("/admin/fulfilment{query}") testid="next-parts" label="Older"/> }
     });
     view! {
-        <div class="overflow-x-auto rounded border border-stone-300 bg-white">
-            <table class="w-full text-left text-sm">
-                <caption class="sr-only">"Orders to fulfil"</caption>
+        <StaffTable caption="Orders to fulfil">
                 <thead class="bg-stone-100">
                     <tr>
                         <th class="p-2">"Placed"</th><th class="p-2">"Order"</th><th class="p-2">"Vendor"</th>
@@ -97,8 +92,7 @@ fn part_table(page: VendorOrderPage, filter: VendorOrderFilter) -> AnyView {
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
-        </div>
+        </StaffTable>
         {next}
     }
     .into_any()

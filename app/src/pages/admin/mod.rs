@@ -11,12 +11,14 @@ pub mod fulfilment;
 pub mod gift_cards;
 pub mod orders;
 pub mod payments;
+pub mod product_images;
+pub mod product_variants;
 pub mod products;
 pub mod reviews;
 pub mod shipping;
 pub mod staff;
 
-use crate::api::admin::{admin_status, AdminSignIn, AdminSignOut};
+use crate::api::accounts::admin_sign_in::{admin_status, AdminSignIn, AdminSignOut};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;

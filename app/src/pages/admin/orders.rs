@@ -4,9 +4,9 @@
 //! release a held order, refund.
 
 use super::{BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::admin::{
-    admin_order, admin_orders, AdminCapture, AdminRefund, AdminReleaseReview, AdminTransferReceived,
-};
+use crate::api::ordering::admin_orders::{admin_order, admin_orders, AdminReleaseReview};
+use crate::api::payments::admin_payments::{AdminCapture, AdminRefund, AdminTransferReceived};
+use crate::components::lists::{next_page_query, OlderLink, StaffTable};
 use crate::components::money;
 use entities::ordering::{AdminOrder, AdminOrderFilter, AdminOrderPage, OrderStatus};
 use entities::payments::PaymentStatus;
@@ -61,19 +61,12 @@ fn order_table(page: AdminOrderPage, filter: AdminOrderFilter) -> AnyView {
         return view! { <p data-testid="no-orders">"No orders match."</p> }.into_any();
     }
     let next = page.next.map(|after| {
-        let mut query = format!("?after={after}");
-        if let Some(status) = &filter.status {
-            query.push_str(&format!("&status={status}"));
-        }
-        if filter.held {
-            query.push_str("&held=1");
-        }
-        view! { <a class="mt-3 inline-block underline" href=format!("/admin/orders{query}") data-testid="next-orders">"Older orders"</a> }
+        let query =
+            next_page_query(after, &[("status", filter.status.as_deref()), ("held", filter.held.then_some("1"))]);
+        view! { <OlderLink href=format!("/admin/orders{query}") testid="next-orders" label="Older orders"/> }
     });
     view! {
-        <div class="overflow-x-auto rounded border border-stone-300 bg-white">
-            <table class="w-full text-left text-sm">
-                <caption class="sr-only">"Orders"</caption>
+        <StaffTable caption="Orders">
                 <thead class="bg-stone-100">
                     <tr>
                         <th class="p-2">"Placed"</th><th class="p-2">"Order"</th><th class="p-2">"Customer"</th>
@@ -93,8 +86,7 @@ fn order_table(page: AdminOrderPage, filter: AdminOrderFilter) -> AnyView {
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
-        </div>
+        </StaffTable>
         {next}
     }
     .into_any()

@@ -3,7 +3,8 @@
 //! one again (safe: applying is idempotent).
 
 use super::BUTTON_QUIET;
-use crate::api::admin::{admin_payment_events, AdminReplayPaymentEvent};
+use crate::api::payments::admin_payments::{admin_payment_events, AdminReplayPaymentEvent};
+use crate::components::lists::StaffTable;
 use entities::payments::EventRecord;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -37,9 +38,7 @@ fn table(list: Vec<EventRecord>, replay: ServerAction<AdminReplayPaymentEvent>) 
         return view! { <p data-testid="no-payment-events">"No payment events yet."</p> }.into_any();
     }
     view! {
-        <div class="overflow-x-auto rounded border border-stone-300 bg-white">
-            <table class="w-full text-left text-sm">
-                <caption class="sr-only">"Payment events"</caption>
+        <StaffTable caption="Payment events">
                 <thead class="bg-stone-100">
                     <tr>
                         <th class="p-2">"Received"</th><th class="p-2">"Event"</th><th class="p-2">"Kind"</th>
@@ -72,8 +71,7 @@ fn table(list: Vec<EventRecord>, replay: ServerAction<AdminReplayPaymentEvent>) 
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
-        </div>
+        </StaffTable>
     }
     .into_any()
 }

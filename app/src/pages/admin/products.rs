@@ -3,7 +3,8 @@
 //! actions on the rows ticked.
 
 use super::{outcome, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::admin::{admin_categories, admin_products, admin_vendors, AdminBulk};
+use crate::api::catalog::products_admin::{admin_products, AdminBulk};
+use crate::api::catalog::taxonomy_admin::{admin_categories, admin_vendors};
 use entities::catalog::{encode, VendorView};
 use entities::catalog::{
     AdminCategoryNode, AdminProductFilter, AdminProductPage, BulkAction, ProductStatus, ADMIN_SORTS,

@@ -3,8 +3,8 @@
 //! published reviews in public.
 
 use super::{outcome, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::reviews::{admin_reviews, ModerateReview, ReplyToReview};
-use crate::pages::reviews::stars;
+use crate::api::catalog::reviews::{admin_reviews, ModerateReview, ReplyToReview};
+use crate::pages::storefront::reviews::stars;
 use entities::catalog::review::{ReviewStatus, StaffReview, QUEUE_PAGE};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -19,7 +19,8 @@ pub fn ReviewsPage() -> impl IntoView {
     let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse::<i64>().ok()));
     let moderate = ServerAction::<ModerateReview>::new();
     let reply = ServerAction::<ReplyToReview>::new();
-    let (moderated, replied) = (crate::pages::account::successes(moderate), crate::pages::account::successes(reply));
+    let (moderated, replied) =
+        (crate::components::forms::successes(moderate), crate::components::forms::successes(reply));
     let list = Resource::new(
         move || (status.get(), before.get(), moderated.get(), replied.get()),
         |(status, before, _, _)| admin_reviews(status, before),

@@ -2,8 +2,8 @@
 //! choose a password), and requiring two-factor sign-in of all staff.
 
 use super::{outcome, FieldError, BUTTON, BUTTON_QUIET, INPUT};
-use crate::api::admin::admin_vendors;
-use crate::api::staff::{staff_members, InviteStaff, RequireTwoFactor};
+use crate::api::accounts::staff::{staff_members, InviteStaff, RequireTwoFactor};
+use crate::api::catalog::taxonomy_admin::admin_vendors;
 use entities::accounts::Role;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -13,7 +13,8 @@ use leptos_meta::Title;
 pub fn StaffPage() -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
     let require = ServerAction::<RequireTwoFactor>::new();
-    let (invited, changed) = (crate::pages::account::successes(invite), crate::pages::account::successes(require));
+    let (invited, changed) =
+        (crate::components::forms::successes(invite), crate::components::forms::successes(require));
     let list = Resource::new(move || (invited.get(), changed.get()), |_| staff_members());
     let vendors = Resource::new(|| (), |_| admin_vendors());
     let iv = Signal::derive(move || invite.value().get());

@@ -33,7 +33,7 @@ where
             // The same sessions as the pages (an account's, or the admin
             // token's), so their links (the CSV export) work; a cross-site
             // write acts as nobody.
-            None => app::api::account::session::actor(&state.shop, parts).await,
+            None => app::session::actor_of(&state.shop, parts).await,
         }))
     }
 }
@@ -51,7 +51,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        app::api::account::session::user(&state.shop, parts)
+        app::session::user(&state.shop, parts)
             .await
             .map(SignedIn)
             .ok_or_else(|| entities::ServiceError::Unauthenticated.into())

@@ -1,0 +1,3 @@
+//! Fulfilment: vendors' parts of orders, parcels, delivery and returns.
+
+pub mod parcels;
