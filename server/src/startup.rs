@@ -1,8 +1,8 @@
 //! `Application::build`: connects everything once, then serves.
 
 use crate::adapters::{
-    meili_search::MeiliSearch, memory_bus::MemoryBus, memory_cache::MemoryCache, redis_bus::RedisBus,
-    redis_cache::RedisCache, tantivy_search::TantivySearch,
+    bus::memory::MemoryBus, bus::redis::RedisBus, cache::memory::MemoryCache, cache::redis::RedisCache,
+    search::meilisearch::MeiliSearch, search::tantivy::TantivySearch,
 };
 use crate::config::{DatabaseKind, Settings};
 use crate::http::{router, AppState};
@@ -192,7 +192,7 @@ impl Application {
 /// Every ten minutes, deletes the database's ended sessions (Redis ends
 /// its own).
 async fn purge_sessions(db: DatabaseConnection) {
-    let store = crate::adapters::db_sessions::DbSessions::new(db);
+    let store = crate::adapters::sessions::database::DbSessions::new(db);
     loop {
         match store.purge(chrono::Utc::now()).await {
             Ok(0) => {}
@@ -211,11 +211,11 @@ async fn purge_sessions(db: DatabaseConnection) {
 pub async fn connect_mailer(settings: &Settings) -> Result<Arc<dyn Mailer>, StartupError> {
     Ok(match &settings.mail.smtp_url {
         Some(url) => {
-            let mailer = crate::adapters::smtp_mailer::SmtpMailer::new(url.expose_secret(), &settings.mail.from)?;
+            let mailer = crate::adapters::mail::smtp::SmtpMailer::new(url.expose_secret(), &settings.mail.from)?;
             mailer.check().await?;
             Arc::new(mailer)
         }
-        None => Arc::new(crate::adapters::file_mailer::FileMailer::new(
+        None => Arc::new(crate::adapters::mail::file::FileMailer::new(
             settings.data_dir.join("mail"),
             settings.mail.from.clone(),
         )),
@@ -261,23 +261,23 @@ pub async fn connect_ports(
     let (cache, bus, sessions): (Arc<dyn Cache>, Arc<dyn EventBus>, Arc<dyn SessionStore>) = match &settings.redis.url {
         Some(url) => {
             let url = url.expose_secret();
-            let client = crate::adapters::redis_cache::connect(url).await?;
+            let client = crate::adapters::cache::redis::connect(url).await?;
             (
                 Arc::new(RedisCache::new(client.clone(), "bazaar:")),
                 Arc::new(RedisBus::connect(url, "bazaar:events").await?),
-                Arc::new(crate::adapters::redis_sessions::RedisSessions::new(client, "bazaar:")),
+                Arc::new(crate::adapters::sessions::redis::RedisSessions::new(client, "bazaar:")),
             )
         }
         None => (
             Arc::new(MemoryCache::new(settings.cache.max_bytes)),
             Arc::new(MemoryBus::new(4_096)),
-            Arc::new(crate::adapters::db_sessions::DbSessions::new(db.clone())),
+            Arc::new(crate::adapters::sessions::database::DbSessions::new(db.clone())),
         ),
     };
     // RabbitMQ, when configured, carries the events instead.
     let bus: Arc<dyn EventBus> = match &settings.amqp.url {
         Some(url) => {
-            Arc::new(crate::adapters::amqp_bus::AmqpBus::connect(url.expose_secret(), &settings.amqp.exchange).await?)
+            Arc::new(crate::adapters::bus::amqp::AmqpBus::connect(url.expose_secret(), &settings.amqp.exchange).await?)
         }
         None => bus,
     };
@@ -383,8 +383,8 @@ pub fn connect_payments(
     if let (Some(secret_key), Some(publishable_key), Some(webhook_secret)) =
         (&stripe.secret_key, &stripe.publishable_key, &stripe.webhook_secret)
     {
-        list.push(Arc::new(crate::adapters::stripe_payments::StripePayments::new(
-            crate::adapters::stripe_payments::StripeConfig {
+        list.push(Arc::new(crate::adapters::payments::stripe::StripePayments::new(
+            crate::adapters::payments::stripe::StripeConfig {
                 secret_key: secret_key.clone(),
                 publishable_key: publishable_key.clone(),
                 webhook_secret: webhook_secret.clone(),
@@ -398,8 +398,8 @@ pub fn connect_payments(
     if let (Some(client_id), Some(client_secret), Some(webhook_id)) =
         (&paypal.client_id, &paypal.client_secret, &paypal.webhook_id)
     {
-        list.push(Arc::new(crate::adapters::paypal_payments::PayPalPayments::new(
-            crate::adapters::paypal_payments::PayPalConfig {
+        list.push(Arc::new(crate::adapters::payments::paypal::PayPalPayments::new(
+            crate::adapters::payments::paypal::PayPalConfig {
                 client_id: client_id.clone(),
                 client_secret: client_secret.clone(),
                 webhook_id: webhook_id.clone(),
@@ -412,13 +412,13 @@ pub fn connect_payments(
     if let (Some(iban), Some(holder)) = (&bank.iban, &bank.account_holder) {
         let mut account = vec![("Account holder".to_owned(), holder.clone()), ("IBAN".to_owned(), iban.clone())];
         account.extend(bank.bic.iter().map(|bic| ("BIC".to_owned(), bic.clone())));
-        list.push(Arc::new(crate::adapters::local_payments::BankTransfer {
+        list.push(Arc::new(crate::adapters::payments::local::BankTransfer {
             account,
             hold: chrono::Duration::hours(i64::from(bank.hold_hours)),
         }));
     }
     if settings.payments.cash_on_delivery {
-        list.push(Arc::new(crate::adapters::local_payments::CashOnDelivery));
+        list.push(Arc::new(crate::adapters::payments::local::CashOnDelivery));
     }
     if settings.test_provider_on() {
         if list.iter().any(|p| p.name() != "test") {
@@ -426,7 +426,7 @@ pub fn connect_payments(
                 "the test payment provider is on beside real ones: anyone can mark an order paid without money"
             );
         }
-        list.push(Arc::new(crate::adapters::test_payments::TestPayments::new(
+        list.push(Arc::new(crate::adapters::payments::test::TestPayments::new(
             settings.payments.test_webhook_secret.expose_secret(),
         )));
     }

@@ -5,7 +5,7 @@ use entities::events::{CartItemAdded, DomainEvent, Envelope as Event, SCHEMA_VER
 use entities::ports::{EventBus, EventStream};
 use entities::VariantId;
 use futures::StreamExt;
-use server::adapters::{memory_bus::MemoryBus, redis_bus::RedisBus};
+use server::adapters::{bus::memory::MemoryBus, bus::redis::RedisBus};
 use std::time::Duration;
 
 fn event(n: u32) -> Event {
@@ -87,7 +87,7 @@ fn amqp_url() -> String {
 
 #[tokio::test]
 async fn the_rabbitmq_bus_keeps_the_contract_across_two_nodes() {
-    use server::adapters::amqp_bus::AmqpBus;
+    use server::adapters::bus::amqp::AmqpBus;
     let exchange = format!("bazaar-test-{}", uuid::Uuid::new_v4());
     let node_a = AmqpBus::connect(&amqp_url(), &exchange).await.expect("RabbitMQ is running (see README)");
     let node_b = AmqpBus::connect(&amqp_url(), &exchange).await.unwrap();

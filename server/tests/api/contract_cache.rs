@@ -4,8 +4,8 @@ use crate::helpers::redis_url;
 use entities::ports::Cache;
 use fred::prelude::*;
 use server::adapters::{
-    memory_cache::{Clock, MemoryCache},
-    redis_cache::{connect, RedisCache},
+    cache::memory::{Clock, MemoryCache},
+    cache::redis::{connect, RedisCache},
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! `BAZAAR_TEST_SMTP`, keeping what it receives in `BAZAAR_TEST_MAILDIR`).
 
 use entities::ports::{MailMessage, Mailer, PortError};
-use server::adapters::file_mailer::FileMailer;
-use server::adapters::smtp_mailer::SmtpMailer;
+use server::adapters::mail::file::FileMailer;
+use server::adapters::mail::smtp::SmtpMailer;
 
 fn smtp() -> Option<(String, std::path::PathBuf)> {
     let url = crate::helpers::service_url("BAZAAR_TEST_SMTP", "the SMTP suite (aiosmtpd)")?;

@@ -5,7 +5,7 @@
 use entities::catalog::{ProductCard, Rating};
 use entities::ports::{SearchDocument, SearchIndex, SearchQuery, SearchSort};
 use entities::{Currency, Money};
-use server::adapters::{meili_search::MeiliSearch, tantivy_search::TantivySearch};
+use server::adapters::{search::meilisearch::MeiliSearch, search::tantivy::TantivySearch};
 
 fn doc(id: i64, title: &str, vendor: (&str, &str), path: &[&str], price: i64, attrs: &[&str]) -> SearchDocument {
     SearchDocument {

@@ -5,8 +5,8 @@ use crate::helpers::*;
 use chrono::{Duration, Utc};
 use entities::accounts::Role;
 use entities::ports::{SessionStore, StoredSession};
-use server::adapters::db_sessions::DbSessions;
-use server::adapters::redis_sessions::RedisSessions;
+use server::adapters::sessions::database::DbSessions;
+use server::adapters::sessions::redis::RedisSessions;
 
 async fn session_contract(store: &dyn SessionStore, user: i64, other: i64) {
     let now = Utc::now();
@@ -70,7 +70,7 @@ async fn the_database_store_keeps_the_contract_on_postgres() {
 
 #[tokio::test]
 async fn the_redis_store_keeps_the_contract() {
-    let client = server::adapters::redis_cache::connect(&redis_url()).await.expect("Redis is running (see README)");
+    let client = server::adapters::cache::redis::connect(&redis_url()).await.expect("Redis is running (see README)");
     let prefix = format!("bazaar-test:{}:", uuid::Uuid::new_v4());
     session_contract(&RedisSessions::new(client, prefix), 11, 12).await;
 }

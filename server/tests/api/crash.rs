@@ -74,7 +74,7 @@ async fn a_server_killed_after_storing_a_payment_event_pays_the_order_after_rest
     assert_eq!(placed.status(), 201);
     let order = json(placed).await["id"].as_str().unwrap().to_owned();
     let started = json(client.post(format!("{base}/api/v1/orders/{order}/payments")).send().await.unwrap()).await;
-    let provider = server::adapters::test_payments::TestPayments::new("whsec_bazaar_test_provider");
+    let provider = server::adapters::payments::test::TestPayments::new("whsec_bazaar_test_provider");
     let (signature, body) = provider
         .simulate_event(
             PaymentEventKind::Succeeded,

@@ -147,12 +147,12 @@ async fn events_without_our_signature_are_refused_and_not_stored() {
     let order = unpaid_order(&app).await;
     let started = start_payment(&app, &order).await;
     let (_, body) = event(&app, PaymentEventKind::Succeeded, &started);
-    let forger = server::adapters::test_payments::TestPayments::new("not-our-secret");
+    let forger = server::adapters::payments::test::TestPayments::new("not-our-secret");
     let now = chrono::Utc::now().timestamp();
 
     let forged = deliver(&app, &(forger.sign(now, &body), body.clone())).await;
     let unsigned = app.client.post(app.url("/api/v1/webhooks/payments")).body(body.clone()).send().await.unwrap();
-    let ours = server::adapters::test_payments::TestPayments::new("whsec_bazaar_test_provider");
+    let ours = server::adapters::payments::test::TestPayments::new("whsec_bazaar_test_provider");
     let stale = deliver(&app, &(ours.sign(now - 3_600, &body), body.clone())).await;
     let garbage = deliver(&app, &(ours.sign(now, b"not json"), b"not json".to_vec())).await;
 
@@ -373,7 +373,7 @@ async fn two_successes_applied_at_the_same_moment_pay_the_order_once() {
         let started = start_payment(&app, &order).await;
         let (a, b) =
             (event(&app, PaymentEventKind::Succeeded, &started), event(&app, PaymentEventKind::Succeeded, &started));
-        let signed = server::adapters::test_payments::signed;
+        let signed = server::adapters::payments::test::signed;
         let first = entities::payments::inbox::store(&app.shop, "test", &signed(&a.0), &a.1).await.unwrap();
         let second = entities::payments::inbox::store(&app.shop, "test", &signed(&b.0), &b.1).await.unwrap();
         tokio::join!(

@@ -4,7 +4,7 @@ use crate::contract_cache::ManualClock;
 use entities::kernel::read_cache::cached;
 use entities::ServiceError;
 use entities::ServiceResult;
-use server::adapters::memory_cache::MemoryCache;
+use server::adapters::cache::memory::MemoryCache;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 

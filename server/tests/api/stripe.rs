@@ -495,7 +495,7 @@ async fn a_refund_stripe_did_not_answer_stays_held_and_is_asked_again_once() {
     // The same shop, while Stripe cannot be reached (nothing listens on port 9).
     let mut offline = s.app.shop.clone();
     let unreachable =
-        server::adapters::stripe_payments::StripePayments::new(server::adapters::stripe_payments::StripeConfig {
+        server::adapters::payments::stripe::StripePayments::new(server::adapters::payments::stripe::StripeConfig {
             secret_key: "sk_test_bazaar".to_owned().into(),
             publishable_key: "pk_test_bazaar".to_owned(),
             webhook_secret: "whsec_unused".to_owned().into(),

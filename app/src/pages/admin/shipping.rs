@@ -87,84 +87,84 @@ pub fn ShippingPage() -> impl IntoView {
         </ActionForm>
     };
     view! {
-            <Title text="Shipping and tax · Admin"/>
-            <h1 class="mb-4 text-2xl font-bold">"Shipping and tax"</h1>
-            {super::outcome(Signal::derive(move || make.value().get()), |m| format!("Method {} added.", m.code))}
-            {super::outcome(Signal::derive(move || remove.value().get()), |_| "Method deleted.".to_owned())}
-            <h2 class="mb-2 text-lg font-semibold">"Ways to ship"</h2>
-            <p class="mb-3 max-w-3xl text-sm text-stone-700">
-                "A vendor with methods of its own ships only by them; the others use the shop's. Each part of an order is priced by its vendor's methods in the order's currency that ship to the address; the shopper picks one, the cheapest otherwise."
-            </p>
-            {method_form}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match methods.await {
-                        Ok(list) if list.is_empty() => view! { <p>"No ways to ship yet: nothing can be ordered."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <StaffTable caption="Shipping methods" class="mb-8">
-                                    <thead class="bg-stone-100"><tr>
-                                        <th class="p-2">"Whose"</th><th class="p-2">"Code"</th><th class="p-2">"Name"</th>
-                                        <th class="p-2">"Price"</th><th class="p-2">"To"</th><th class="p-2"></th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|m| view! {
-                                            <tr class="border-t border-stone-200" data-testid="method-row">
-                                                <td class="p-2">{m.vendor.clone().unwrap_or_else(|| "the shop".to_owned())}</td>
-                                                <td class="p-2 font-mono">{m.code.clone()}</td>
-                                                <td class="p-2">{m.name.clone()}</td>
-                                                <td class="p-2">{pricing(&m)}</td>
-                                                <td class="p-2">{if m.countries.is_empty() { "everywhere".to_owned() } else { m.countries.join(", ") }}</td>
-                                                <td class="p-2">
-                                                    <ActionForm action=remove>
-                                                        <input type="hidden" name="id" value=m.id/>
-                                                        <button type="submit" class=BUTTON_QUIET aria-label=format!("Delete {}", m.code)>"Delete"</button>
-                                                    </ActionForm>
-                                                </td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                            </StaffTable>
-                        }.into_any(),
-                        Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rates.await {
-                        // Vendor staff get none: tax is the shop's.
-                        Ok(list) if list.is_empty() => ().into_any(),
-                        Ok(list) => view! {
-                            <h2 class="mb-2 text-lg font-semibold">"Tax by destination"</h2>
-                            {super::outcome(Signal::derive(move || set_rate.value().get()), |r| format!("{}: {}% set.", r.country, f64::from(r.rate_bps) / 100.0))}
-                            <ActionForm action=set_rate attr:class="mb-4 grid max-w-3xl gap-3 rounded border border-stone-300 bg-white p-3 md:grid-cols-4" attr:data-testid="rate-form">
-                                {input("tr-country", "country", "Country", "NL", rate_error(&["country"]))}
-                                {input("tr-percent", "percent", "Rate (%)", "21", rate_error(&["percent", "rate_bps"]))}
-                                {input("tr-name", "name", "Called", "Dutch VAT", rate_error(&["name"]))}
-                                <div class="flex items-end"><button type="submit" class=BUTTON data-testid="set-rate">"Set rate"</button></div>
-                            </ActionForm>
-                            <StaffTable caption="Tax rates">
-                                    <thead class="bg-stone-100"><tr><th class="p-2">"Country"</th><th class="p-2 text-right">"Rate"</th><th class="p-2">"Called"</th><th class="p-2"></th></tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|r| view! {
-                                            <tr class="border-t border-stone-200" data-testid="rate-row">
-                                                <td class="p-2">{r.country.clone()}</td>
-                                                <td class="p-2 text-right tabular-nums">{format!("{}%", f64::from(r.rate_bps) / 100.0)}</td>
-                                                <td class="p-2">{r.name.clone()}</td>
-                                                <td class="p-2">
-                                                    <ActionForm action=remove_rate>
-                                                        <input type="hidden" name="country" value=r.country.clone()/>
-                                                        <button type="submit" class=BUTTON_QUIET aria-label=format!("Remove the rate of {}", r.country)>"Remove"</button>
-                                                    </ActionForm>
-                                                </td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                            </StaffTable>
-                        }.into_any(),
-                        Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        }
+        <Title text="Shipping and tax · Admin"/>
+        <h1 class="mb-4 text-2xl font-bold">"Shipping and tax"</h1>
+        {super::outcome(Signal::derive(move || make.value().get()), |m| format!("Method {} added.", m.code))}
+        {super::outcome(Signal::derive(move || remove.value().get()), |_| "Method deleted.".to_owned())}
+        <h2 class="mb-2 text-lg font-semibold">"Ways to ship"</h2>
+        <p class="mb-3 max-w-3xl text-sm text-stone-700">
+            "A vendor with methods of its own ships only by them; the others use the shop's. Each part of an order is priced by its vendor's methods in the order's currency that ship to the address; the shopper picks one, the cheapest otherwise."
+        </p>
+        {method_form}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match methods.await {
+                    Ok(list) if list.is_empty() => view! { <p>"No ways to ship yet: nothing can be ordered."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <StaffTable caption="Shipping methods" class="mb-8">
+                                <thead class="bg-stone-100"><tr>
+                                    <th class="p-2">"Whose"</th><th class="p-2">"Code"</th><th class="p-2">"Name"</th>
+                                    <th class="p-2">"Price"</th><th class="p-2">"To"</th><th class="p-2"></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| view! {
+                                        <tr class="border-t border-stone-200" data-testid="method-row">
+                                            <td class="p-2">{m.vendor.clone().unwrap_or_else(|| "the shop".to_owned())}</td>
+                                            <td class="p-2 font-mono">{m.code.clone()}</td>
+                                            <td class="p-2">{m.name.clone()}</td>
+                                            <td class="p-2">{pricing(&m)}</td>
+                                            <td class="p-2">{if m.countries.is_empty() { "everywhere".to_owned() } else { m.countries.join(", ") }}</td>
+                                            <td class="p-2">
+                                                <ActionForm action=remove>
+                                                    <input type="hidden" name="id" value=m.id/>
+                                                    <button type="submit" class=BUTTON_QUIET aria-label=format!("Delete {}", m.code)>"Delete"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                        </StaffTable>
+                    }.into_any(),
+                    Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match rates.await {
+                    // Vendor staff get none: tax is the shop's.
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => view! {
+                        <h2 class="mb-2 text-lg font-semibold">"Tax by destination"</h2>
+                        {super::outcome(Signal::derive(move || set_rate.value().get()), |r| format!("{}: {}% set.", r.country, f64::from(r.rate_bps) / 100.0))}
+                        <ActionForm action=set_rate attr:class="mb-4 grid max-w-3xl gap-3 rounded border border-stone-300 bg-white p-3 md:grid-cols-4" attr:data-testid="rate-form">
+                            {input("tr-country", "country", "Country", "NL", rate_error(&["country"]))}
+                            {input("tr-percent", "percent", "Rate (%)", "21", rate_error(&["percent", "rate_bps"]))}
+                            {input("tr-name", "name", "Called", "Dutch VAT", rate_error(&["name"]))}
+                            <div class="flex items-end"><button type="submit" class=BUTTON data-testid="set-rate">"Set rate"</button></div>
+                        </ActionForm>
+                        <StaffTable caption="Tax rates">
+                                <thead class="bg-stone-100"><tr><th class="p-2">"Country"</th><th class="p-2 text-right">"Rate"</th><th class="p-2">"Called"</th><th class="p-2"></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|r| view! {
+                                        <tr class="border-t border-stone-200" data-testid="rate-row">
+                                            <td class="p-2">{r.country.clone()}</td>
+                                            <td class="p-2 text-right tabular-nums">{format!("{}%", f64::from(r.rate_bps) / 100.0)}</td>
+                                            <td class="p-2">{r.name.clone()}</td>
+                                            <td class="p-2">
+                                                <ActionForm action=remove_rate>
+                                                    <input type="hidden" name="country" value=r.country.clone()/>
+                                                    <button type="submit" class=BUTTON_QUIET aria-label=format!("Remove the rate of {}", r.country)>"Remove"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                        </StaffTable>
+                    }.into_any(),
+                    Err(error) => view! { <super::super::ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
 }

@@ -3,7 +3,7 @@
 //! Each node keeps one subscriber connection and fans its messages out to
 //! local subscribers through a broadcast channel.
 
-use super::memory_bus::receiver_stream;
+use crate::adapters::bus::memory::receiver_stream;
 use entities::events::Envelope as Event;
 use entities::ports::{EventBus, EventStream, PortError};
 use fred::prelude::*;
@@ -27,8 +27,8 @@ impl RedisBus {
     /// When Redis cannot be reached.
     pub async fn connect(url: &str, channel: impl Into<String>) -> Result<Self, PortError> {
         let channel = channel.into();
-        let publisher = super::redis_cache::connect(url).await?;
-        let subscriber = super::redis_cache::builder(url)?
+        let publisher = crate::adapters::cache::redis::connect(url).await?;
+        let subscriber = crate::adapters::cache::redis::builder(url)?
             .build_subscriber_client()
             .map_err(|e| PortError::unavailable(SERVICE, e))?;
         subscriber.init().await.map_err(|e| PortError::unavailable(SERVICE, e))?;

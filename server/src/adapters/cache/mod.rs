@@ -1,0 +1,4 @@
+//! The `Cache` port: in-process (embedded) or Redis.
+
+pub mod memory;
+pub mod redis;
