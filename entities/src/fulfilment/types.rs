@@ -57,6 +57,7 @@ pub struct ReturnDecision {
     pub action: String,
     /// A word to the customer (required to reject).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub note: String,
     /// On `receive`: put the units back on sale.
     #[serde(default)]

@@ -446,17 +446,21 @@ async fn apply(shop: &Shop, id: i64) -> ServiceResult<()> {
     Ok(())
 }
 
+/// The most events one list answers.
+pub const MAX_EVENTS: u64 = 200;
+
 /// The latest payment events, newest first, for admins.
 ///
 /// # Errors
-/// `Unauthenticated`/`Forbidden` unless an admin asks.
+/// `Unauthenticated`/`Forbidden` unless an admin asks; `InvalidField` for
+/// a `limit` outside 1 to [`MAX_EVENTS`].
 pub async fn list_events(shop: &Shop, actor: Actor, limit: u64) -> ServiceResult<Vec<EventRecord>> {
     authorize(actor, Action::ViewOrders)?;
-    let rows = payment_event::Entity::find()
-        .order_by_desc(payment_event::Column::Id)
-        .limit(limit.clamp(1, 200))
-        .all(&shop.db)
-        .await?;
+    if !(1..=MAX_EVENTS).contains(&limit) {
+        return Err(ServiceError::InvalidField { field: "limit", message: format!("must be from 1 to {MAX_EVENTS}") });
+    }
+    let rows =
+        payment_event::Entity::find().order_by_desc(payment_event::Column::Id).limit(limit).all(&shop.db).await?;
     Ok(rows
         .into_iter()
         .map(|e| EventRecord {

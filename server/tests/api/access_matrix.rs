@@ -6,6 +6,7 @@
 
 use crate::accounts::{account, signed_in_client};
 use crate::helpers::*;
+use crate::openapi_conformance::{documents, operation};
 use entities::accounts::Role;
 use entities::model::{product, vendor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -327,6 +328,7 @@ async fn every_role_against_every_protected_route() {
         expect: [None, None, None, None, None, Some(201)],
     });
 
+    let (_, _, doc) = get_json(&app, "/api/openapi.json").await;
     let mut failures = Vec::new();
     for c in &cases {
         for (role, (client, expected)) in ROLES.iter().zip(clients.iter().zip(c.expect)) {
@@ -349,6 +351,15 @@ async fn every_role_against_every_protected_route() {
             let got = request.send().await.unwrap().status().as_u16();
             if got != expected {
                 failures.push(format!("{} as {role}: expected {expected}, got {got}", c.name));
+            }
+            // What a REST route answers, its OpenAPI document says it may.
+            if c.path.starts_with("/api/v1/") {
+                match operation(&doc, c.method, &c.path) {
+                    Some((template, op)) if !documents(op, got) => failures
+                        .push(format!("{} as {role}: {got} is not documented for {} {template}", c.name, c.method)),
+                    Some(_) => {}
+                    None => failures.push(format!("{}: {} {} is not in the document", c.name, c.method, c.path)),
+                }
             }
         }
     }

@@ -54,6 +54,15 @@ impl TestApp {
     }
 }
 
+/// GETs `path` anonymously: the status, the content type and the JSON body.
+pub async fn get_json(app: &TestApp, path: &str) -> (u16, String, serde_json::Value) {
+    let response = app.get(path).await;
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, content_type, response.json().await.expect("a JSON body"))
+}
+
 /// Searches the app's index for `text` until something is found (the index
 /// follows the outbox asynchronously), for up to 5 seconds.
 pub async fn search_until_found(app: &TestApp, text: &str) -> Vec<entities::catalog::ProductCard> {

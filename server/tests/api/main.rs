@@ -24,6 +24,7 @@ mod health;
 mod images;
 mod live;
 mod local_payments;
+mod openapi_conformance;
 mod orders;
 mod outbox;
 mod outgoing_webhooks;

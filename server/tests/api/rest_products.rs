@@ -4,14 +4,6 @@ use crate::helpers::*;
 use crate::on_both_databases;
 use serde_json::Value;
 
-async fn get_json(app: &TestApp, path: &str) -> (u16, String, Value) {
-    let response = app.get(path).await;
-    let status = response.status().as_u16();
-    let content_type =
-        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    (status, content_type, response.json().await.expect("a JSON body"))
-}
-
 on_both_databases!(cursor_pages_walk_every_product_exactly_once, |db| async move {
     let app = spawn_app(db).await;
     let mut seen = Vec::new();

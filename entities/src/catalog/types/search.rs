@@ -65,6 +65,10 @@ impl SearchRequest {
                 "category" => r.category = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "vendor" => keep(&mut r.vendors),
                 "brand" => keep(&mut r.brands),
+                "price" if !value.is_empty() && !PRICE_RANGES.iter().any(|(k, ..)| *k == value) => {
+                    let keys: Vec<&str> = PRICE_RANGES.iter().map(|(k, ..)| *k).collect();
+                    bad("price", &format!("must be one of {}", keys.join(", ")));
+                }
                 "price" => keep(&mut r.prices),
                 "rating" if value.is_empty() => r.rating = None,
                 "rating" => match value.parse::<u8>() {

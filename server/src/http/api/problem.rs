@@ -3,7 +3,8 @@
 //! `entities::kernel` ([`ServiceError::public`]), shared with the server
 //! functions.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -41,6 +42,17 @@ impl Problem {
     /// 404: the thing does not exist (or the caller may not see it).
     pub fn not_found(what: &'static str) -> Self {
         ServiceError::NotFound(what).into()
+    }
+
+    /// 413: the body is larger than the route takes.
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        Self {
+            kind: "/problems/too-large".to_owned(),
+            title: "Payload too large",
+            status: 413,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     /// 400: one field is not acceptable.
@@ -92,6 +104,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Self(value)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(Problem::too_large(e.body_text())),
             Err(e) => Err(Problem::invalid_field("body", e.body_text())),
         }
     }
@@ -100,4 +113,64 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 /// `201 Created` with the new record and its address.
 pub fn created<T: Serialize>(location: String, value: T) -> Response {
     (StatusCode::CREATED, [(header::LOCATION, location)], Json(value)).into_response()
+}
+
+/// A path parameter whose rejection (`/products/abc`, an id out of range) is
+/// a problem naming the parameter, like every other API error; used in place
+/// of axum's `Path`.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(e) => Err(Problem::invalid_field("path", e.body_text())),
+        }
+    }
+}
+
+/// A `multipart/form-data` body whose rejection (another content type, no
+/// boundary) is a problem naming the `body`; used in place of axum's.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| Problem::invalid_field("body", e.body_text()))
+    }
+}
+
+/// A query string whose rejection (a number that is not one, an unknown
+/// value) is a problem naming the parameter; used in place of axum's `Query`.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(e) => Err(Problem::invalid_field("query", e.body_text())),
+        }
+    }
+}
+
+/// A record's key in a path: a whole number from 1. Anything else is
+/// refused with 400 naming the path, as the document's `minimum` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match i64::deserialize(deserializer)? {
+            key if key >= 1 => Ok(Self(key)),
+            key => Err(serde::de::Error::custom(format!("{key} is not a key: keys are whole numbers from 1"))),
+        }
+    }
 }

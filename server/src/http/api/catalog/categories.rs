@@ -1,8 +1,8 @@
 //! Categories under `/api/v1/categories`.
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Path, Problem};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;

@@ -1,7 +1,7 @@
 //! `GET /api/v1/search` (the storefront's search as JSON) and
 //! `GET /api/v1/search/suggest` (suggestions while typing).
 
-use super::problem::Problem;
+use crate::http::api::problem::Problem;
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use entities::catalog::search::{self, MAX_PAGE, MAX_QUERY_CHARS};
@@ -16,6 +16,7 @@ use entities::Shop;
 #[allow(dead_code)] // Documents the parameters; they are read with `SearchRequest::from_params`.
 pub struct SearchParams {
     /// Free text (typo-tolerant; the last word also matches as a prefix).
+    #[param(max_length = 200)]
     q: Option<String>,
     /// Only this category and those below it (slug).
     category: Option<String>,
@@ -24,16 +25,20 @@ pub struct SearchParams {
     /// Only this brand. Repeatable.
     brand: Option<String>,
     /// Only this price range: `under-25`, `25-50`, `50-100`, `100-250`, `250-plus`. Repeatable.
+    #[param(schema_with = crate::http::api::openapi::price_ranges)]
     price: Option<String>,
     /// Only products rated at least this many stars (1–4).
+    #[param(minimum = 1, maximum = 4)]
     rating: Option<u8>,
     /// `1`: only products that can be bought now.
     in_stock: Option<String>,
     /// Only products with this option, as `Name:Value` (e.g. `Size:M`). Repeatable.
     option: Option<String>,
     /// `relevance` (default), `price`, `-price`, `newest` or `rating`.
+    #[param(schema_with = crate::http::api::openapi::search_sorts)]
     sort: Option<String>,
     /// Page, from 1 (24 hits a page, at most 10,000 hits in all).
+    #[param(minimum = 1, maximum = 416)]
     page: Option<u32>,
 }
 
@@ -79,7 +84,7 @@ pub async fn search(State(shop): State<Shop>, RawQuery(raw): RawQuery) -> Result
     get,
     path = "/api/v1/search/suggest",
     tag = "catalog",
-    params(("q" = String, Query, description = "What the shopper has typed")),
+    params(("q" = Option<String>, Query, description = "What the shopper has typed", max_length = 200)),
     responses(
         (status = 200, description = "Suggestions (empty for empty text)", body = Suggestions),
         (status = 400, description = "The text is too long", body = Problem, content_type = "application/problem+json"),

@@ -2,9 +2,9 @@
 //! call logged) and `/api/v1/me/data` (the signed-in customer): the export
 //! as one JSON document, and erasure.
 
-use super::auth::{Caller, SignedIn};
-use super::problem::{Body, Problem};
-use axum::extract::{Path, Query, State};
+use crate::http::api::auth::{Caller, SignedIn};
+use crate::http::api::problem::{Body, Key, Path, Problem, Query};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -51,7 +51,7 @@ pub async fn find(
     get,
     path = "/api/v1/customers/{id}/export",
     tag = "privacy",
-    params(("id" = i64, Path, description = "The account")),
+    params(("id" = i64, Path, minimum = 1, description = "The account")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "The account's data", body = Object),
@@ -59,7 +59,11 @@ pub async fn find(
         (status = 404, description = "No such account (or erased)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn export(State(shop): State<Shop>, Caller(actor): Caller, Path(id): Path<i64>) -> Result<Response, Problem> {
+pub async fn export(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(Key(id)): Path<Key>,
+) -> Result<Response, Problem> {
     Ok(download(id, privacy::export(&shop, actor, id).await?))
 }
 
@@ -69,7 +73,7 @@ pub async fn export(State(shop): State<Shop>, Caller(actor): Caller, Path(id): P
     post,
     path = "/api/v1/customers/{id}/erase",
     tag = "privacy",
-    params(("id" = i64, Path, description = "The account")),
+    params(("id" = i64, Path, minimum = 1, description = "The account")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "Erased", body = ErasureReport),
@@ -81,7 +85,7 @@ pub async fn export(State(shop): State<Shop>, Caller(actor): Caller, Path(id): P
 pub async fn erase(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<Json<ErasureReport>, Problem> {
     Ok(Json(privacy::erase(&shop, actor, id).await?))
 }
@@ -106,7 +110,7 @@ pub struct AuditLine {
     get,
     path = "/api/v1/customers/{id}/audit",
     tag = "privacy",
-    params(("id" = i64, Path, description = "The account")),
+    params(("id" = i64, Path, minimum = 1, description = "The account")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "The log", body = [AuditLine]),
@@ -116,7 +120,7 @@ pub struct AuditLine {
 pub async fn audit(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<Json<Vec<AuditLine>>, Problem> {
     let lines = entities::kernel::audit::entries(&shop.db, actor, Some(&format!("user:{id}"))).await?;
     Ok(Json(
@@ -138,6 +142,7 @@ pub async fn audit(
     get,
     path = "/api/v1/me/data",
     tag = "privacy",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The account's data", body = Object),
         (status = 401, description = "Nobody is signed in", body = Problem, content_type = "application/problem+json"),
@@ -160,6 +165,7 @@ pub struct DeleteAccount {
     post,
     path = "/api/v1/me/delete",
     tag = "privacy",
+    security(("session_cookie" = [])),
     request_body = DeleteAccount,
     responses(
         (status = 200, description = "Deleted; the session is over", body = ErasureReport),

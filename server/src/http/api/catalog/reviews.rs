@@ -2,9 +2,9 @@
 //! writing and changing one's own (signed-in customers), the moderation
 //! queue (admins) and the vendor's public reply.
 
-use super::auth::{Caller, SignedIn};
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, Query, State};
+use crate::http::api::auth::{Caller, SignedIn};
+use crate::http::api::problem::{created, Body, Key, Path, Problem, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -18,7 +18,8 @@ use serde::Deserialize;
 /// Which page of a product's reviews.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
-    /// From 1 (10 reviews a page).
+    /// From 1 (10 reviews a page); past the last page, the last page.
+    #[param(minimum = 1)]
     pub page: Option<u64>,
 }
 
@@ -28,7 +29,7 @@ pub struct PageQuery {
     get,
     path = "/api/v1/products/{id}/reviews",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The product"), PageQuery),
+    params(("id" = i64, Path, minimum = 1, description = "The product"), PageQuery),
     responses(
         (status = 200, description = "The reviews and their summary", body = ProductReviews),
         (status = 404, description = "No such product for sale", body = Problem, content_type = "application/problem+json"),
@@ -36,10 +37,14 @@ pub struct PageQuery {
 )]
 pub async fn for_product(
     State(shop): State<Shop>,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<ProductReviews>, Problem> {
-    Ok(Json(reviews::for_product(&shop, id, q.page.unwrap_or(1)).await?))
+    let page = q.page.unwrap_or(1);
+    if page == 0 {
+        return Err(Problem::invalid_field("page", "must be a whole number from 1"));
+    }
+    Ok(Json(reviews::for_product(&shop, id, page).await?))
 }
 
 /// Writes the signed-in customer's review of a product (one per customer
@@ -48,7 +53,8 @@ pub async fn for_product(
     post,
     path = "/api/v1/products/{id}/reviews",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The product")),
+    security(("session_cookie" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The product")),
     request_body = ReviewInput,
     responses(
         (status = 201, description = "Written (awaiting moderation)", body = MyReview),
@@ -62,7 +68,7 @@ pub async fn for_product(
 pub async fn create(
     State(shop): State<Shop>,
     SignedIn(me): SignedIn,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(input): Body<ReviewInput>,
 ) -> Result<Response, Problem> {
     let written = reviews::create(&shop, me.actor, id, &input).await?;
@@ -74,6 +80,7 @@ pub async fn create(
     get,
     path = "/api/v1/me/reviews",
     tag = "reviews",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The reviews", body = [MyReview]),
         (status = 401, description = "Nobody is signed in", body = Problem, content_type = "application/problem+json"),
@@ -88,7 +95,8 @@ pub async fn mine(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Js
     put,
     path = "/api/v1/me/reviews/{id}",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The review")),
+    security(("session_cookie" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The review")),
     request_body = ReviewInput,
     responses(
         (status = 200, description = "Changed", body = MyReview),
@@ -99,7 +107,7 @@ pub async fn mine(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Js
 pub async fn update(
     State(shop): State<Shop>,
     SignedIn(me): SignedIn,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(input): Body<ReviewInput>,
 ) -> Result<Json<MyReview>, Problem> {
     Ok(Json(reviews::update(&shop, me.actor, id, &input).await?))
@@ -110,7 +118,8 @@ pub async fn update(
     delete,
     path = "/api/v1/me/reviews/{id}",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The review")),
+    security(("session_cookie" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The review")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such review of this account", body = Problem, content_type = "application/problem+json"),
@@ -119,7 +128,7 @@ pub async fn update(
 pub async fn delete(
     State(shop): State<Shop>,
     SignedIn(me): SignedIn,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<StatusCode, Problem> {
     reviews::delete(&shop, me.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -129,6 +138,7 @@ pub async fn delete(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct QueueQuery {
     /// `pending` (the queue), `published` or `rejected`; any when absent.
+    #[param(schema_with = crate::http::api::openapi::review_statuses)]
     pub status: Option<String>,
     /// Reviews older than this id (the last id of the previous page).
     pub before: Option<i64>,
@@ -169,7 +179,7 @@ pub async fn staff_list(
     post,
     path = "/api/v1/reviews/{id}/moderation",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The review")),
+    params(("id" = i64, Path, minimum = 1, description = "The review")),
     request_body = Moderation,
     security(("admin_token" = [])),
     responses(
@@ -181,7 +191,7 @@ pub async fn staff_list(
 pub async fn moderate(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(decision): Body<Moderation>,
 ) -> Result<Json<StaffReview>, Problem> {
     Ok(Json(reviews::moderate(&shop, actor, id, &decision).await?))
@@ -193,7 +203,7 @@ pub async fn moderate(
     put,
     path = "/api/v1/reviews/{id}/reply",
     tag = "reviews",
-    params(("id" = i64, Path, description = "The review")),
+    params(("id" = i64, Path, minimum = 1, description = "The review")),
     request_body = ReplyInput,
     security(("admin_token" = [])),
     responses(
@@ -205,7 +215,7 @@ pub async fn moderate(
 pub async fn reply(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(input): Body<ReplyInput>,
 ) -> Result<Json<StaffReview>, Problem> {
     Ok(Json(reviews::reply(&shop, actor, id, &input).await?))

@@ -2,9 +2,9 @@
 //! orders. The session cookie says who; another account's address does
 //! not exist here.
 
-use super::auth::SignedIn;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, Query, State};
+use crate::http::api::auth::SignedIn;
+use crate::http::api::problem::{created, Body, Key, Path, Problem, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -19,6 +19,7 @@ use serde::Deserialize;
     get,
     path = "/api/v1/me",
     tag = "account",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The account", body = AccountView),
         (status = 401, description = "Nobody is signed in", body = Problem, content_type = "application/problem+json"),
@@ -33,6 +34,7 @@ pub async fn get(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Jso
     patch,
     path = "/api/v1/me",
     tag = "account",
+    security(("session_cookie" = [])),
     request_body = ProfilePatch,
     responses(
         (status = 200, description = "Changed", body = AccountView),
@@ -60,6 +62,7 @@ pub struct HistoryQuery {
     get,
     path = "/api/v1/me/orders",
     tag = "account",
+    security(("session_cookie" = [])),
     params(HistoryQuery),
     responses(
         (status = 200, description = "A page of orders", body = OrderHistory),
@@ -79,6 +82,7 @@ pub async fn orders(
     get,
     path = "/api/v1/me/addresses",
     tag = "account",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The addresses", body = [AddressView]),
         (status = 401, description = "Nobody is signed in", body = Problem, content_type = "application/problem+json"),
@@ -93,6 +97,7 @@ pub async fn addresses(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Resu
     post,
     path = "/api/v1/me/addresses",
     tag = "account",
+    security(("session_cookie" = [])),
     request_body = AddressInput,
     responses(
         (status = 201, description = "Added", body = AddressView),
@@ -115,7 +120,8 @@ pub async fn add_address(
     patch,
     path = "/api/v1/me/addresses/{id}",
     tag = "account",
-    params(("id" = i64, Path, description = "The address")),
+    security(("session_cookie" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The address")),
     request_body = AddressInput,
     responses(
         (status = 200, description = "Changed", body = AddressView),
@@ -126,7 +132,7 @@ pub async fn add_address(
 pub async fn update_address(
     State(shop): State<Shop>,
     SignedIn(me): SignedIn,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(input): Body<AddressInput>,
 ) -> Result<Json<AddressView>, Problem> {
     Ok(Json(addresses::update(&shop, me.user_id, id, &input).await?))
@@ -137,7 +143,8 @@ pub async fn update_address(
     delete,
     path = "/api/v1/me/addresses/{id}",
     tag = "account",
-    params(("id" = i64, Path, description = "The address")),
+    security(("session_cookie" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The address")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such address of this account", body = Problem, content_type = "application/problem+json"),
@@ -146,7 +153,7 @@ pub async fn update_address(
 pub async fn delete_address(
     State(shop): State<Shop>,
     SignedIn(me): SignedIn,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<StatusCode, Problem> {
     addresses::delete(&shop, me.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,9 +2,9 @@
 //! own, kept by admins and by each vendor's staff) and tax rates by
 //! destination (`/api/v1/tax-rates`, admins).
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Key, Path, Problem};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -57,7 +57,7 @@ pub async fn create(
     put,
     path = "/api/v1/shipping-methods/{id}",
     tag = "orders",
-    params(("id" = i64, Path, description = "The method's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The method's id")),
     request_body = ShippingMethodInput,
     security(("admin_token" = [])),
     responses(
@@ -69,7 +69,7 @@ pub async fn create(
 pub async fn replace(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(input): Body<ShippingMethodInput>,
 ) -> Result<Json<ShippingMethodView>, Problem> {
     Ok(Json(shipping::replace_method(&shop, actor, id, input).await?))
@@ -80,7 +80,7 @@ pub async fn replace(
     delete,
     path = "/api/v1/shipping-methods/{id}",
     tag = "orders",
-    params(("id" = i64, Path, description = "The method's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The method's id")),
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
@@ -90,7 +90,7 @@ pub async fn replace(
 pub async fn delete(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<StatusCode, Problem> {
     shipping::delete_method(&shop, actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,9 +2,9 @@
 //! read by whoever has the code, spent on orders (in part, with another way
 //! to pay for the rest), and the signed-in customer's store credit.
 
-use super::auth::{Caller, SignedIn};
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::{Caller, SignedIn};
+use crate::http::api::problem::{created, Body, Key, Path, Problem};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use entities::ordering::OrderView;
@@ -57,7 +57,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
     post,
     path = "/api/v1/gift-cards/{id}/disable",
     tag = "payments",
-    params(("id" = i64, Path, description = "The card's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The card's id")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "Disabled", body = GiftCardView),
@@ -67,7 +67,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
 pub async fn disable(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<Json<GiftCardView>, Problem> {
     Ok(Json(gift_cards::disable(&shop, actor, id).await?))
 }
@@ -127,6 +127,7 @@ pub async fn redeem(
     get,
     path = "/api/v1/me/store-credit",
     tag = "account",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Store credit", body = [GiftCardView]),
         (status = 401, description = "Nobody is signed in", body = Problem, content_type = "application/problem+json"),

@@ -2,9 +2,9 @@
 //! on, their total limit and end moved. Shoppers use them at checkout
 //! (`coupon` of a quote or an order).
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Key, Path, Problem};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use entities::ordering::coupons;
@@ -56,7 +56,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
     patch,
     path = "/api/v1/coupons/{id}",
     tag = "orders",
-    params(("id" = i64, Path, description = "The coupon's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The coupon's id")),
     request_body = CouponPatch,
     security(("admin_token" = [])),
     responses(
@@ -68,7 +68,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
 pub async fn update(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
     Body(patch): Body<CouponPatch>,
 ) -> Result<Json<CouponView>, Problem> {
     Ok(Json(coupons::update(&shop, actor, id, patch).await?))

@@ -1,9 +1,10 @@
 //! Product images under `/api/v1/products/{id}/images` and `/api/v1/images`.
 
-use super::auth::Caller;
-use super::problem::Body;
-use super::problem::Problem;
-use axum::extract::{Multipart, Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::Multipart;
+use crate::http::api::problem::Problem;
+use crate::http::api::problem::{Body, Path};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -40,7 +41,7 @@ pub struct UploadForm {
     post,
     path = "/api/v1/products/{id}/images",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     security(("admin_token" = [])),
     responses(
@@ -48,19 +49,25 @@ pub struct UploadForm {
         (status = 400, description = "A file is not an image, empty, or too large; or too many", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid admin token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No product has this id", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The request is larger than all files at their limit"),
+        (status = 413, description = "The request is larger than all files at their limit", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn upload(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    mut form: Multipart,
+    Multipart(mut form): Multipart,
 ) -> Result<Response, Problem> {
     let id = product_id(&id)?;
     let mut uploads: Vec<Upload> = Vec::new();
     let mut alts: Vec<String> = Vec::new();
-    let bad_form = |e: axum::extract::multipart::MultipartError| Problem::invalid_field("files", e.body_text());
+    let bad_form = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large(e.body_text())
+        } else {
+            Problem::invalid_field("files", e.body_text())
+        }
+    };
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
         match field.name() {
             Some("files" | "file") => {
@@ -87,7 +94,7 @@ pub async fn upload(
     get,
     path = "/api/v1/products/{id}/images",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "The images in display order", body = Vec<AdminImage>),
@@ -108,7 +115,7 @@ pub async fn list(
     delete,
     path = "/api/v1/images/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Image id")),
+    params(("id" = i64, Path, minimum = 1, description = "Image id")),
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
@@ -136,7 +143,7 @@ pub async fn delete(
     patch,
     path = "/api/v1/images/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Image id")),
+    params(("id" = i64, Path, minimum = 1, description = "Image id")),
     request_body = ImagePatch,
     security(("admin_token" = [])),
     responses(

@@ -2,9 +2,9 @@
 //! (admins): register a URL for topics, list, remove, and read the log of
 //! deliveries.
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Key, Path, Problem};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -57,7 +57,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
     delete,
     path = "/api/v1/webhooks/subscriptions/{id}",
     tag = "webhooks",
-    params(("id" = i64, Path, description = "Subscription id")),
+    params(("id" = i64, Path, minimum = 1, description = "Subscription id")),
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Removed"),
@@ -68,7 +68,7 @@ pub async fn list(State(shop): State<Shop>, Caller(actor): Caller) -> Result<Jso
 pub async fn remove(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<StatusCode, Problem> {
     webhooks::unsubscribe(&shop, actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -79,7 +79,7 @@ pub async fn remove(
     get,
     path = "/api/v1/webhooks/subscriptions/{id}/deliveries",
     tag = "webhooks",
-    params(("id" = i64, Path, description = "Subscription id")),
+    params(("id" = i64, Path, minimum = 1, description = "Subscription id")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "Newest first, up to 200", body = Vec<DeliveryRecord>),
@@ -90,7 +90,7 @@ pub async fn remove(
 pub async fn deliveries(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    Path(id): Path<i64>,
+    Path(Key(id)): Path<Key>,
 ) -> Result<Json<Vec<DeliveryRecord>>, Problem> {
     Ok(Json(webhooks::deliveries(&shop, actor, id).await?))
 }

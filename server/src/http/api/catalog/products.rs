@@ -1,8 +1,8 @@
 //! Products and their variants under `/api/v1/products` and `/api/v1/variants`.
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, Query, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Path, Problem, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -31,11 +31,12 @@ pub struct ListParams {
     /// Only this vendor's products (slug).
     vendor: Option<String>,
     /// Products per page, 1 to 100 (default 24).
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page (of the same sort).
     cursor: Option<String>,
     /// `id` (default), `price` (cheapest first), `-price`, `newest` or `rating` (best first).
+    #[param(schema_with = crate::http::api::openapi::product_sorts)]
     sort: Option<String>,
 }
 
@@ -86,7 +87,7 @@ pub async fn list(State(shop): State<Shop>, Query(params): Query<ListParams>) ->
     get,
     path = "/api/v1/products/{id}",
     tag = "catalog",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = ProductDetail),
         (status = 400, description = "The id is not a positive whole number", body = Problem, content_type = "application/problem+json"),
@@ -103,7 +104,7 @@ pub async fn get_one(State(shop): State<Shop>, Path(id): Path<String>) -> Result
     get,
     path = "/api/v1/products/{id}/edit",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "The product", body = AdminProduct),
@@ -147,7 +148,7 @@ pub async fn create(
     patch,
     path = "/api/v1/products/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     request_body = ProductPatch,
     security(("admin_token" = [])),
     responses(
@@ -173,7 +174,7 @@ pub async fn update(
     delete,
     path = "/api/v1/products/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
@@ -201,7 +202,7 @@ pub async fn delete(
     post,
     path = "/api/v1/products/{id}/variants",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     request_body = NewVariant,
     security(("admin_token" = [])),
     responses(
@@ -226,7 +227,7 @@ pub async fn add_variant(
     patch,
     path = "/api/v1/variants/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Variant id")),
+    params(("id" = i64, Path, minimum = 1, description = "Variant id")),
     request_body = VariantPatch,
     security(("admin_token" = [])),
     responses(
@@ -250,7 +251,7 @@ pub async fn update_variant(
     delete,
     path = "/api/v1/variants/{id}",
     tag = "catalog admin",
-    params(("id" = i64, Path, description = "Variant id")),
+    params(("id" = i64, Path, minimum = 1, description = "Variant id")),
     security(("admin_token" = [])),
     responses(
         (status = 204, description = "Deleted"),
@@ -274,7 +275,7 @@ pub async fn delete_variant(
     get,
     path = "/api/v1/products/{id}/recommendations",
     tag = "catalog",
-    params(("id" = i64, Path, description = "Product id")),
+    params(("id" = i64, Path, minimum = 1, description = "Product id")),
     responses(
         (status = 200, description = "Up to 6 of each", body = ProductRecommendations),
         (status = 404, description = "No product for sale has this id", body = Problem, content_type = "application/problem+json"),

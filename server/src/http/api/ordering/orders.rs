@@ -2,9 +2,9 @@
 //! reading it by its public id, cancelling it, and moving it through
 //! fulfilment (admins).
 
-use super::auth::Caller;
-use super::problem::{created, Body, Problem};
-use axum::extract::{Path, State};
+use crate::http::api::auth::Caller;
+use crate::http::api::problem::{created, Body, Path, Problem};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -24,7 +24,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
     post,
     path = "/api/v1/orders",
     tag = "orders",
-    params(("Idempotency-Key" = String, Header, description = "8–100 letters, digits, '-' or '_'; the same for every retry")),
+    params(("Idempotency-Key" = String, Header, description = "8–100 letters, digits, '-' or '_'; the same for every retry", min_length = 8, max_length = 100, pattern = "^[A-Za-z0-9_-]{8,100}$")),
     request_body = PlaceOrder,
     responses(
         (status = 201, description = "Placed", body = OrderView),
@@ -100,6 +100,7 @@ pub struct StatusChange {
     responses(
         (status = 200, description = "Moved (or already there)", body = OrderView),
         (status = 401, description = "Only admins move orders through fulfilment", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in account that is not an admin moves it through fulfilment", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No order has this id", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed from the order's status", body = Problem, content_type = "application/problem+json"),
     )
