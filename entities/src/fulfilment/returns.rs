@@ -12,7 +12,7 @@ use crate::fulfilment::shipments::staff_of;
 use crate::fulfilment::shipments::Locked;
 use crate::fulfilment::{ReturnDecision, ReturnRequest, ReturnStatus};
 use crate::kernel::access::{self, Action, Actor};
-use crate::kernel::OrderId;
+use crate::kernel::{Currency, Money, OrderId};
 use crate::model::{order_line, order_return, return_line, shipment, shipment_line};
 use crate::ordering::record::actor_name;
 use crate::ordering::shipment_view::parts;
@@ -172,7 +172,10 @@ pub async fn decide_return(
 ) -> ServiceResult<ReturnView> {
     access::catalog_staff(actor)?;
     let action = decision.action.trim().to_ascii_lowercase();
-    let note = decision.note.trim().chars().take(1000).collect::<String>();
+    let note = decision.note.trim().to_owned();
+    if note.chars().count() > 1000 {
+        return Err(ServiceError::InvalidField { field: "note", message: "must be at most 1000 characters".into() });
+    }
     let to = match action.as_str() {
         "approve" => ReturnStatus::Approved,
         "reject" => ReturnStatus::Rejected,
@@ -221,8 +224,14 @@ pub async fn decide_return(
     // process stop before the provider is asked, reconciliation asks.
     let mut recorded = Vec::new();
     if to == ReturnStatus::Received && decision.refund {
-        let goods: i64 = items.iter().map(|(l, q)| l.unit_price_minor * i64::from(*q)).sum();
-        let mut owed = share(o.total_minor, goods, o.subtotal_minor + o.shipping_minor);
+        let currency: Currency = o.currency.parse()?;
+        let money = |minor| Money::from_minor(minor, currency);
+        let mut goods = Money::zero(currency);
+        for (line, quantity) in &items {
+            let units = u32::try_from(*quantity).map_err(|_| ServiceError::Corrupt("a negative return".into()))?;
+            goods = goods.checked_add(money(line.unit_price_minor).checked_mul(units)?)?;
+        }
+        let mut owed = share(money(o.total_minor), goods.minor(), o.subtotal_minor + o.shipping_minor);
         // From the payments with the most left first (a card, then a gift card).
         let mut paid: Vec<crate::model::payment::Model> = crate::model::payment::Entity::find()
             .filter(crate::model::payment::Column::OrderId.eq(o.id))
@@ -234,23 +243,24 @@ pub async fn decide_return(
             .collect();
         paid.sort_by_key(|p| (std::cmp::Reverse(p.amount_minor - p.refunded_minor), p.id));
         for p in paid {
-            if owed <= 0 {
+            if owed <= Money::zero(currency) {
                 break;
             }
-            let part = Ord::min(owed, p.amount_minor - p.refunded_minor);
+            let left = money(p.amount_minor - p.refunded_minor);
+            let part = if owed < left { owed } else { left };
             let reason = format!("return {}", row.public_id);
             recorded.push(
                 crate::payments::refunds::record_refund(
                     &txn,
                     &crate::kernel::audit::label(actor),
                     &o,
-                    Some(part),
+                    Some(part.minor()),
                     &reason,
                     Some(&p.provider_ref),
                 )
                 .await?,
             );
-            owed -= part;
+            owed = owed.checked_sub(part)?;
         }
     }
     let refund_minor: i64 = recorded.iter().map(|(r, _)| r.amount_minor).sum();
@@ -319,14 +329,10 @@ pub async fn decide_return(
         .ok_or(ServiceError::NotFound("return"))
 }
 
-/// `part` of `whole`'s share of `total`, rounded half up.
-pub fn share(total: i64, part: i64, whole: i64) -> i64 {
-    if whole <= 0 {
-        return 0;
-    }
-    let exact = i128::from(total) * i128::from(part);
-    let whole = i128::from(whole);
-    i64::try_from((exact * 2 + whole) / (whole * 2)).unwrap_or(i64::MAX)
+/// `part` of `whole`'s share of `total`, rounded half up: what goods worth
+/// `part` of an order's goods and shipping (`whole`) paid of its `total`.
+pub fn share(total: Money, part: i64, whole: i64) -> Money {
+    total.portion(part, whole)
 }
 
 #[cfg(test)]
@@ -335,10 +341,11 @@ mod tests {
 
     #[test]
     fn a_share_is_rounded_half_up_and_never_divides_by_zero() {
-        assert_eq!(share(12_100, 5_000, 10_000), 6_050);
-        assert_eq!(share(100, 1, 3), 33, "33.33 rounds down");
-        assert_eq!(share(100, 2, 3), 67, "66.67 rounds up");
-        assert_eq!(share(5, 1, 2), 3, "2.5 rounds up");
-        assert_eq!(share(100, 1, 0), 0);
+        let eur = |minor| Money::from_minor(minor, Currency::Eur);
+        assert_eq!(share(eur(12_100), 5_000, 10_000), eur(6_050));
+        assert_eq!(share(eur(100), 1, 3), eur(33), "33.33 rounds down");
+        assert_eq!(share(eur(100), 2, 3), eur(67), "66.67 rounds up");
+        assert_eq!(share(eur(5), 1, 2), eur(3), "2.5 rounds up");
+        assert_eq!(share(eur(100), 1, 0), eur(0));
     }
 }

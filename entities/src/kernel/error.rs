@@ -78,6 +78,17 @@ impl From<PortError> for ServiceError {
     }
 }
 
+impl From<crate::kernel::MoneyError> for ServiceError {
+    /// Amounts too large to add up are the request's fault; amounts in two
+    /// currencies meeting in one sum are stored data that should never be.
+    fn from(e: crate::kernel::MoneyError) -> Self {
+        match e {
+            crate::kernel::MoneyError::CurrencyMismatch(..) => Self::Corrupt(e.to_string()),
+            other => Self::Invalid(format!("The {other}.")),
+        }
+    }
+}
+
 fn describe_fields(errors: &[(String, String)]) -> String {
     errors.iter().map(|(field, message)| format!("{field} {message}")).collect::<Vec<_>>().join("; ")
 }

@@ -161,6 +161,57 @@ impl Money {
             .ok_or(MoneyError::Overflow)
     }
 
+    /// This amount less `other`.
+    ///
+    /// # Errors
+    /// `CurrencyMismatch` or `Overflow`.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
+        }
+        self.minor
+            .checked_sub(other.minor)
+            .map(|minor| Money::from_minor(minor, self.currency))
+            .ok_or(MoneyError::Overflow)
+    }
+
+    /// The sum of `amounts`, all in `currency` (zero when there are none).
+    ///
+    /// # Errors
+    /// `CurrencyMismatch` or `Overflow`.
+    pub fn sum(currency: Currency, amounts: impl IntoIterator<Item = Money>) -> Result<Money, MoneyError> {
+        amounts.into_iter().try_fold(Money::zero(currency), Money::checked_add)
+    }
+
+    /// `bps` basis points (hundredths of a percent) of this amount, rounded
+    /// half up: a percentage discount, tax added on top.
+    pub fn share_bps(self, bps: i64) -> Money {
+        self.portion(bps, 10_000)
+    }
+
+    /// The part of this amount that `part` is of `whole`, rounded half up:
+    /// a line's share of a payment, the tax inside a price. Zero when
+    /// `whole` is not positive.
+    pub fn portion(self, part: i64, whole: i64) -> Money {
+        if whole <= 0 {
+            return Money::zero(self.currency);
+        }
+        let exact = i128::from(self.minor) * i128::from(part);
+        let whole = i128::from(whole);
+        let rounded = (exact * 2 + whole).div_euclid(whole * 2);
+        Money::from_minor(i64::try_from(rounded).unwrap_or(i64::MAX), self.currency)
+    }
+
+    /// This amount, but never below zero.
+    pub fn at_least_zero(self) -> Money {
+        Money::from_minor(self.minor.max(0), self.currency)
+    }
+
+    /// Whether the amount is zero.
+    pub const fn is_zero(self) -> bool {
+        self.minor == 0
+    }
+
     /// This amount times a quantity.
     ///
     /// # Errors
@@ -170,6 +221,14 @@ impl Money {
             .checked_mul(i64::from(quantity))
             .map(|minor| Money::from_minor(minor, self.currency))
             .ok_or(MoneyError::Overflow)
+    }
+}
+
+/// Amounts compare only within one currency: euros and dollars are
+/// unordered (`None`), so `<` between them is false both ways.
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        (self.currency == other.currency).then(|| self.minor.cmp(&other.minor))
     }
 }
 
@@ -191,6 +250,25 @@ impl fmt::Display for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shares_round_half_up_and_sums_keep_one_currency() {
+        let eur = |minor| Money::from_minor(minor, Currency::Eur);
+        assert_eq!(eur(1_995).share_bps(1_000), eur(200), "10 % of 19.95 is 2.00 (1.995 rounds up)");
+        assert_eq!(eur(1_000).portion(1, 3), eur(333));
+        assert_eq!(eur(1_000).portion(2, 3), eur(667));
+        assert_eq!(eur(1_000).portion(5, 0), eur(0), "nothing to share");
+        assert_eq!(Money::sum(Currency::Eur, [eur(1), eur(2)]), Ok(eur(3)));
+        let usd = Money::from_minor(1, Currency::Usd);
+        assert_eq!(
+            Money::sum(Currency::Eur, [eur(1), usd]),
+            Err(MoneyError::CurrencyMismatch(Currency::Eur, Currency::Usd))
+        );
+        assert_eq!(eur(5).checked_sub(eur(7)), Ok(eur(-2)));
+        assert_eq!(eur(-2).at_least_zero(), eur(0));
+        assert!(eur(1) < eur(2));
+        assert!(!(eur(1) < usd) && !(usd < eur(1)), "no order across currencies");
+    }
 
     #[test]
     fn money_displays_with_symbol_and_two_decimals() {

@@ -14,7 +14,7 @@ use crate::events::{DomainEvent, OrderRef};
 use crate::kernel::access::Actor;
 use crate::kernel::validate::Check;
 use crate::kernel::Address;
-use crate::kernel::OrderId;
+use crate::kernel::{Currency, Money, OrderId};
 use crate::model::{cart_item, coupon, coupon_redemption, order, order_line, product, sub_order, variant};
 use crate::ordering::pricing::{self, PricedLine};
 use crate::ordering::record::actor_name;
@@ -224,15 +224,21 @@ async fn place_new(
     let pay_before = now + inventory::RESERVATION_TTL;
     inventory::reserve(&txn, reservation_id, &wanted, pay_before).await?;
 
-    let line_total = |item: &cart_item::Model, v: &variant::Model| v.price_minor * i64::from(item.quantity);
+    let code: Currency = currency.parse()?;
+    let line_total = |item: &cart_item::Model, v: &variant::Model| -> ServiceResult<Money> {
+        let units = u32::try_from(item.quantity).map_err(|_| ServiceError::Corrupt("a negative quantity".into()))?;
+        Ok(Money::from_minor(v.price_minor, code).checked_mul(units)?)
+    };
     let priced: Vec<PricedLine> = lines
         .iter()
-        .map(|(item, v, p)| PricedLine {
-            vendor_id: p.vendor_id,
-            total_minor: line_total(item, v),
-            grams: i64::from(v.weight_grams) * i64::from(item.quantity),
+        .map(|(item, v, p)| {
+            Ok(PricedLine {
+                vendor_id: p.vendor_id,
+                total_minor: line_total(item, v)?.minor(),
+                grams: i64::from(v.weight_grams) * i64::from(item.quantity),
+            })
         })
-        .collect();
+        .collect::<ServiceResult<_>>()?;
     let vendors = crate::catalog::vendors::vendors_of(&txn, pricing::vendors_in_order(&priced)).await?;
     let (quote, coupon_row) = pricing::quote(
         &txn,
@@ -311,7 +317,8 @@ async fn place_new(
     let mut order_lines = Vec::with_capacity(lines.len());
     for vendor_id in pricing::vendors_in_order(&priced) {
         let part: Vec<_> = lines.iter().filter(|(_, _, p)| p.vendor_id == vendor_id).collect();
-        let part_total: i64 = part.iter().map(|(item, v, _)| line_total(item, v)).sum();
+        let part_total =
+            Money::sum(code, part.iter().map(|(item, v, _)| line_total(item, v)).collect::<ServiceResult<Vec<_>>>()?)?;
         let bps = vendors.get(&vendor_id).map_or(0, |v| v.commission_bps);
         let slug = vendors.get(&vendor_id).map(|v| v.slug.as_str()).unwrap_or_default();
         let shipped = quote.vendors.iter().find(|q| q.vendor == slug);
@@ -319,9 +326,9 @@ async fn place_new(
             order_id: Set(placed.id),
             vendor_id: Set(vendor_id),
             status: Set(OrderStatus::PendingPayment),
-            subtotal_minor: Set(part_total),
+            subtotal_minor: Set(part_total.minor()),
             commission_bps: Set(bps),
-            commission_minor: Set(commission(part_total, bps)),
+            commission_minor: Set(commission(part_total, bps).minor()),
             shipping_method: Set(shipped.map(|q| q.shipping_method.clone()).unwrap_or_default()),
             shipping_minor: Set(shipped.map_or(0, |q| q.shipping_minor)),
             ..Default::default()
@@ -339,7 +346,7 @@ async fn place_new(
                 options: Set(v.options.clone()),
                 unit_price_minor: Set(v.price_minor),
                 quantity: Set(item.quantity),
-                line_total_minor: Set(line_total(item, v)),
+                line_total_minor: Set(line_total(item, v)?.minor()),
                 ..Default::default()
             }
             .insert(&txn)
@@ -447,8 +454,8 @@ async fn redeem<C: ConnectionTrait>(txn: &C, c: &coupon::Model, email: &str) -> 
 }
 
 /// The shop's commission on `amount` at `bps` basis points, rounded half up.
-pub fn commission(amount: i64, bps: i32) -> i64 {
-    (amount * i64::from(bps) + 5_000) / 10_000
+pub fn commission(amount: Money, bps: i32) -> Money {
+    amount.share_bps(i64::from(bps))
 }
 
 #[cfg(test)]
@@ -457,10 +464,11 @@ mod tests {
 
     #[test]
     fn commission_rounds_half_up() {
-        assert_eq!(commission(10_000, 1_000), 1_000);
-        assert_eq!(commission(1_999, 1_250), 250, "249.875 rounds to 250");
-        assert_eq!(commission(3, 1_500), 0, "0.45 rounds to 0");
-        assert_eq!(commission(0, 1_000), 0);
+        let eur = |minor| Money::from_minor(minor, crate::kernel::Currency::Eur);
+        assert_eq!(commission(eur(10_000), 1_000), eur(1_000));
+        assert_eq!(commission(eur(1_999), 1_250), eur(250), "249.875 rounds to 250");
+        assert_eq!(commission(eur(3), 1_500), eur(0), "0.45 rounds to 0");
+        assert_eq!(commission(eur(0), 1_000), eur(0));
     }
 
     #[test]

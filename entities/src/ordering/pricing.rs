@@ -4,17 +4,13 @@
 //! configured. The arithmetic is plain functions, tested on their own; the
 //! loaders read the methods, rates and coupon from the database.
 
+use crate::kernel::{Currency, Money, MoneyError};
 use crate::model::{coupon, shipping_method, tax_rate};
 use crate::ordering::{ShippingOption, VendorQuote};
 use crate::ServiceError;
 use crate::ServiceResult;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-
-/// Rounds `amount × bps / 10,000` half up (amounts are never negative).
-pub fn share(amount: i64, bps: i64) -> i64 {
-    (amount * bps + 5_000) / 10_000
-}
 
 /// A shipping method as the arithmetic needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,21 +22,28 @@ pub struct Method {
     /// `flat` or `weight`.
     pub kind: String,
     /// The price (flat), or the price of the first kilogram's start (weight).
-    pub base_minor: i64,
+    pub base: Money,
     /// Added per started kilogram (weight).
-    pub per_kg_minor: i64,
+    pub per_kg: Money,
     /// Free from this subtotal on.
-    pub free_over_minor: Option<i64>,
+    pub free_over: Option<Money>,
 }
 
 /// What `method` costs for a vendor's part of `subtotal` weighing `grams`.
-pub fn shipping_price(method: &Method, subtotal: i64, grams: i64) -> i64 {
-    if method.free_over_minor.is_some_and(|threshold| subtotal >= threshold) {
-        return 0;
+///
+/// # Errors
+/// `CurrencyMismatch` when the method is priced in another currency than
+/// the subtotal; `Overflow` for an absurd weight.
+pub fn shipping_price(method: &Method, subtotal: Money, grams: i64) -> Result<Money, MoneyError> {
+    if method.free_over.is_some_and(|threshold| subtotal >= threshold) {
+        return Ok(Money::zero(subtotal.currency()));
     }
     match method.kind.as_str() {
-        "weight" => method.base_minor + method.per_kg_minor * ((grams.max(0) + 999) / 1_000),
-        _ => method.base_minor,
+        "weight" => {
+            let kilograms = u32::try_from((grams.max(0) + 999) / 1_000).map_err(|_| MoneyError::Overflow)?;
+            method.base.checked_add(method.per_kg.checked_mul(kilograms)?)
+        }
+        _ => Ok(method.base),
     }
 }
 
@@ -52,18 +55,15 @@ pub fn shipping_price(method: &Method, subtotal: i64, grams: i64) -> i64 {
 /// among the options (a typo is never swapped for another method).
 pub fn choose(
     methods: &[Method],
-    subtotal: i64,
+    subtotal: Money,
     grams: i64,
     wanted: Option<&str>,
 ) -> ServiceResult<(Vec<ShippingOption>, usize)> {
-    let mut options: Vec<ShippingOption> = methods
-        .iter()
-        .map(|m| ShippingOption {
-            code: m.code.clone(),
-            name: m.name.clone(),
-            price_minor: shipping_price(m, subtotal, grams),
-        })
-        .collect();
+    let mut options = Vec::with_capacity(methods.len());
+    for m in methods {
+        let price = shipping_price(m, subtotal, grams)?;
+        options.push(ShippingOption { code: m.code.clone(), name: m.name.clone(), price_minor: price.minor() });
+    }
     options.sort_by_key(|o| o.price_minor);
     if options.is_empty() {
         return Err(ServiceError::InvalidField { field: "shipping", message: "nothing ships to this address".into() });
@@ -92,33 +92,37 @@ pub struct Discount {
     pub min_spend_minor: i64,
 }
 
-/// The discount `d` gives on `subtotal` with `shipping`.
+/// The discount `d` gives on `subtotal` with `shipping` (both in the
+/// order's currency, which a coupon with an amount was checked to be in).
 ///
 /// # Errors
 /// `InvalidField` (`coupon`) when the subtotal is below the minimum spend.
-pub fn discount(d: &Discount, subtotal: i64, shipping: i64) -> ServiceResult<i64> {
-    if subtotal < d.min_spend_minor {
+pub fn discount(d: &Discount, subtotal: Money, shipping: Money) -> ServiceResult<Money> {
+    let currency = subtotal.currency();
+    if subtotal.minor() < d.min_spend_minor {
         return Err(ServiceError::InvalidField {
             field: "coupon",
             message: format!("applies from a subtotal of {} minor units", d.min_spend_minor),
         });
     }
     Ok(match d.kind.as_str() {
-        "percent" => share(subtotal, d.value.clamp(0, 10_000)),
-        "fixed" => d.value.clamp(0, subtotal),
+        "percent" => subtotal.share_bps(d.value.clamp(0, 10_000)),
+        "fixed" => Money::from_minor(d.value.clamp(0, subtotal.minor()), currency),
         _ => shipping,
     })
 }
 
 /// Tax on `taxable` at `rate_bps`: the part already in it (prices include
 /// tax) or what is added (they exclude it). Returns `(tax, total)`.
-pub fn tax(taxable: i64, rate_bps: i64, included: bool) -> (i64, i64) {
+///
+/// # Errors
+/// `Overflow` when the total does not fit.
+pub fn tax(taxable: Money, rate_bps: i64, included: bool) -> Result<(Money, Money), MoneyError> {
     if included {
-        let tax = (taxable * rate_bps + (10_000 + rate_bps) / 2) / (10_000 + rate_bps);
-        (tax, taxable)
+        Ok((taxable.portion(rate_bps, 10_000 + rate_bps), taxable))
     } else {
-        let tax = share(taxable, rate_bps);
-        (tax, taxable + tax)
+        let tax = taxable.share_bps(rate_bps);
+        Ok((tax, taxable.checked_add(tax)?))
     }
 }
 
@@ -153,15 +157,19 @@ pub(crate) async fn methods_for<C: ConnectionTrait>(
             let countries = crate::kernel::json::string_list(&m.countries);
             countries.is_empty() || countries.iter().any(|c| c == country)
         })
-        .map(|m| Method {
-            code: m.code,
-            name: m.name,
-            kind: m.kind,
-            base_minor: m.base_minor,
-            per_kg_minor: m.per_kg_minor,
-            free_over_minor: m.free_over_minor,
+        .map(|m| {
+            let currency: Currency = m.currency.parse()?;
+            let money = |minor| Money::from_minor(minor, currency);
+            Ok(Method {
+                code: m.code,
+                name: m.name,
+                kind: m.kind,
+                base: money(m.base_minor),
+                per_kg: money(m.per_kg_minor),
+                free_over: m.free_over_minor.map(money),
+            })
         })
-        .collect())
+        .collect::<Result<_, MoneyError>>()?)
 }
 
 /// The tax rate for `country` in basis points and its name (0 where none
@@ -266,42 +274,44 @@ pub(crate) async fn quote<C: ConnectionTrait>(
     tax_included: bool,
     now: DateTime<Utc>,
 ) -> ServiceResult<(crate::ordering::Quote, Option<coupon::Model>)> {
+    let code: Currency = currency.parse()?;
+    let money = |minor| Money::from_minor(minor, code);
     let vendor_ids = vendors_in_order(lines);
     let mut parts = Vec::with_capacity(vendor_ids.len());
     for id in vendor_ids {
         let (slug, name) = vendors.get(&id).map(|v| (v.slug.clone(), v.name.clone())).unwrap_or_default();
-        let subtotal: i64 = lines.iter().filter(|l| l.vendor_id == id).map(|l| l.total_minor).sum();
+        let subtotal = Money::sum(code, lines.iter().filter(|l| l.vendor_id == id).map(|l| money(l.total_minor)))?;
         let grams: i64 = lines.iter().filter(|l| l.vendor_id == id).map(|l| l.grams).sum();
         let methods = methods_for(db, id, currency, country).await?;
         let (options, chosen) = choose(&methods, subtotal, grams, shipping.get(&slug).map(String::as_str))?;
-        parts.push(vendor_quote(slug, name, subtotal, grams, options, chosen));
+        parts.push(vendor_quote(slug, name, subtotal.minor(), grams, options, chosen));
     }
-    let subtotal: i64 = parts.iter().map(|p| p.subtotal_minor).sum();
-    let shipping_total: i64 = parts.iter().map(|p| p.shipping_minor).sum();
+    let subtotal = Money::sum(code, parts.iter().map(|p| money(p.subtotal_minor)))?;
+    let shipping_total = Money::sum(code, parts.iter().map(|p| money(p.shipping_minor)))?;
     let (coupon_row, discount_total) = match coupon_code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => {
-            let (row, d) = coupon_for(db, code, currency, now).await?;
+        Some(coupon) => {
+            let (row, d) = coupon_for(db, coupon, currency, now).await?;
             let off = discount(&d, subtotal, shipping_total)?;
             (Some(row), off)
         }
-        None => (None, 0),
+        None => (None, Money::zero(code)),
     };
     let (rate, tax_name) = rate_for(db, country).await?;
-    let taxable = subtotal + shipping_total - discount_total;
-    let (tax_minor, total_minor) = tax(taxable, rate, tax_included);
+    let taxable = subtotal.checked_add(shipping_total)?.checked_sub(discount_total)?;
+    let (tax_amount, total) = tax(taxable, rate, tax_included)?;
     Ok((
         crate::ordering::Quote {
             currency: currency.to_owned(),
             vendors: parts,
-            subtotal_minor: subtotal,
-            shipping_minor: shipping_total,
-            discount_minor: discount_total,
+            subtotal_minor: subtotal.minor(),
+            shipping_minor: shipping_total.minor(),
+            discount_minor: discount_total.minor(),
             coupon: coupon_row.as_ref().map(|c| c.code.clone()),
-            tax_minor,
+            tax_minor: tax_amount.minor(),
             tax_rate_bps: rate,
             tax_name,
             tax_included,
-            total_minor,
+            total_minor: total.minor(),
         },
         coupon_row,
     ))
@@ -311,63 +321,72 @@ pub(crate) async fn quote<C: ConnectionTrait>(
 mod tests {
     use super::*;
 
+    fn eur(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::Eur)
+    }
+
     fn method(kind: &str, base: i64, per_kg: i64, free_over: Option<i64>) -> Method {
         Method {
             code: kind.into(),
             name: kind.into(),
             kind: kind.into(),
-            base_minor: base,
-            per_kg_minor: per_kg,
-            free_over_minor: free_over,
+            base: eur(base),
+            per_kg: eur(per_kg),
+            free_over: free_over.map(eur),
         }
     }
 
     #[test]
     fn shipping_is_flat_by_weight_or_free_over_a_threshold() {
         let flat = method("flat", 495, 0, Some(5_000));
-        assert_eq!(shipping_price(&flat, 4_999, 0), 495);
-        assert_eq!(shipping_price(&flat, 5_000, 0), 0, "free from the threshold on");
+        assert_eq!(shipping_price(&flat, eur(4_999), 0), Ok(eur(495)));
+        assert_eq!(shipping_price(&flat, eur(5_000), 0), Ok(eur(0)), "free from the threshold on");
         let weight = method("weight", 995, 200, None);
-        assert_eq!(shipping_price(&weight, 100, 0), 995);
-        assert_eq!(shipping_price(&weight, 100, 1), 1_195, "a started kilogram counts");
-        assert_eq!(shipping_price(&weight, 100, 2_500), 995 + 3 * 200);
+        assert_eq!(shipping_price(&weight, eur(100), 0), Ok(eur(995)));
+        assert_eq!(shipping_price(&weight, eur(100), 1), Ok(eur(1_195)), "a started kilogram counts");
+        assert_eq!(shipping_price(&weight, eur(100), 2_500), Ok(eur(995 + 3 * 200)));
     }
 
     #[test]
     fn the_cheapest_method_is_chosen_unless_another_is_asked_for() {
         let methods = [method("weight", 995, 200, None), method("flat", 495, 0, None)];
-        let (options, chosen) = choose(&methods, 1_000, 500, None).unwrap();
+        let (options, chosen) = choose(&methods, eur(1_000), 500, None).unwrap();
         assert_eq!((options[chosen].code.as_str(), options[chosen].price_minor), ("flat", 495));
-        let (options, chosen) = choose(&methods, 1_000, 500, Some("weight")).unwrap();
+        let (options, chosen) = choose(&methods, eur(1_000), 500, Some("weight")).unwrap();
         assert_eq!(options[chosen].code, "weight");
-        let Err(ServiceError::InvalidField { field, message }) = choose(&methods, 1_000, 500, Some("pigeon")) else {
+        let Err(ServiceError::InvalidField { field, message }) = choose(&methods, eur(1_000), 500, Some("pigeon"))
+        else {
             panic!("an unknown choice is refused")
         };
         assert_eq!(
             (field, message.as_str()),
             ("shipping", "\"pigeon\" is not a way this ships to the address; choose flat or weight")
         );
-        assert!(choose(&[], 1_000, 0, None).is_err());
+        assert!(choose(&[], eur(1_000), 0, None).is_err());
     }
 
     #[test]
     fn coupons_take_a_percentage_an_amount_or_the_shipping() {
         let percent = Discount { kind: "percent".into(), value: 1_000, min_spend_minor: 0 };
-        assert_eq!(discount(&percent, 1_995, 495).unwrap(), 200, "10 % of 19.95 is 2.00 (1.995 rounds up)");
+        assert_eq!(
+            discount(&percent, eur(1_995), eur(495)).unwrap(),
+            eur(200),
+            "10 % of 19.95 is 2.00 (1.995 rounds up)"
+        );
         let fixed = Discount { kind: "fixed".into(), value: 1_500, min_spend_minor: 2_000 };
-        assert!(discount(&fixed, 1_999, 0).is_err(), "below the minimum spend");
-        assert_eq!(discount(&fixed, 2_000, 0).unwrap(), 1_500);
+        assert!(discount(&fixed, eur(1_999), eur(0)).is_err(), "below the minimum spend");
+        assert_eq!(discount(&fixed, eur(2_000), eur(0)).unwrap(), eur(1_500));
         let huge = Discount { kind: "fixed".into(), value: 99_999, min_spend_minor: 0 };
-        assert_eq!(discount(&huge, 1_000, 495).unwrap(), 1_000, "never more than the goods");
+        assert_eq!(discount(&huge, eur(1_000), eur(495)).unwrap(), eur(1_000), "never more than the goods");
         let free = Discount { kind: "free_shipping".into(), value: 0, min_spend_minor: 0 };
-        assert_eq!(discount(&free, 1_000, 495).unwrap(), 495);
+        assert_eq!(discount(&free, eur(1_000), eur(495)).unwrap(), eur(495));
     }
 
     #[test]
     fn tax_is_the_part_included_or_an_addition() {
-        assert_eq!(tax(12_100, 2_100, true), (2_100, 12_100), "21 % VAT inside 121.00 is 21.00");
-        assert_eq!(tax(10_000, 2_100, false), (2_100, 12_100));
-        assert_eq!(tax(999, 1_900, true), (160, 999), "159.5 rounds half up");
-        assert_eq!(tax(5_000, 0, false), (0, 5_000));
+        assert_eq!(tax(eur(12_100), 2_100, true), Ok((eur(2_100), eur(12_100))), "21 % VAT inside 121.00 is 21.00");
+        assert_eq!(tax(eur(10_000), 2_100, false), Ok((eur(2_100), eur(12_100))));
+        assert_eq!(tax(eur(999), 1_900, true), Ok((eur(160), eur(999))), "159.5 rounds half up");
+        assert_eq!(tax(eur(5_000), 0, false), Ok((eur(0), eur(5_000))));
     }
 }

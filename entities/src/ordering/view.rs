@@ -80,7 +80,8 @@ pub(crate) async fn view_of<C: ConnectionTrait>(db: &C, o: order::Model) -> Serv
         })
         .collect();
     let parts = crate::ordering::shipment_view::parts(db, o.id, &subs, &lines, &vendors).await?;
-    let due_minor = if o.status == OrderStatus::PendingPayment { crate::ordering::view::due(db, &o).await? } else { 0 };
+    let due_minor =
+        if o.status == OrderStatus::PendingPayment { crate::ordering::view::due(db, &o).await?.minor() } else { 0 };
     assemble(o, Loaded { subs, lines, vendors: &vendors, events, pay_before, payments, parts, due_minor })
 }
 
@@ -167,14 +168,14 @@ pub(crate) fn assemble(o: order::Model, loaded: Loaded<'_>) -> ServiceResult<Ord
 
 /// What is left to pay of order `o`: its total less what succeeded or
 /// authorized payments cover.
-pub(crate) async fn due<C: ConnectionTrait>(db: &C, o: &order::Model) -> ServiceResult<i64> {
-    let covered: i64 = payment::Entity::find()
+pub(crate) async fn due<C: ConnectionTrait>(db: &C, o: &order::Model) -> ServiceResult<crate::kernel::Money> {
+    let currency: crate::kernel::Currency = o.currency.parse()?;
+    let money = |minor| crate::kernel::Money::from_minor(minor, currency);
+    let covering = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Status.is_in(PaymentStatus::COVERING))
         .all(db)
-        .await?
-        .iter()
-        .map(|p| p.amount_minor)
-        .sum();
-    Ok(Ord::max(o.total_minor - covered, 0))
+        .await?;
+    let covered = crate::kernel::Money::sum(currency, covering.iter().map(|p| money(p.amount_minor)))?;
+    Ok(money(o.total_minor).checked_sub(covered)?.at_least_zero())
 }

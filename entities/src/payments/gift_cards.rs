@@ -18,6 +18,7 @@
 //!   signed-in customer spends it without typing the code.
 
 use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::Money;
 use crate::model::{gift_card, gift_card_entry, order, payment, user};
 use crate::ordering::view::due;
 use crate::ordering::OrderStatus;
@@ -321,10 +322,12 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
     let mut due = due(&txn, &o).await?;
     let mut last_ref = String::new();
     for card in cards {
-        if due == 0 {
+        if due.is_zero() {
             break;
         }
-        let take = Ord::min(card.balance_minor, due);
+        let balance = Money::from_minor(card.balance_minor, due.currency());
+        let taken = if balance < due { balance } else { due };
+        let take = taken.minor();
         let spent = gift_card::Entity::update_many()
             .col_expr(gift_card::Column::BalanceMinor, Expr::col(gift_card::Column::BalanceMinor).sub(take))
             .col_expr(gift_card::Column::UpdatedAt, Expr::value(now))
@@ -378,12 +381,12 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
             &format!("{what} …{} paid {take} minor units.", card.last4),
         )
         .await?;
-        due -= take;
+        due = due.checked_sub(taken)?;
         last_ref = reference;
     }
     // Payments started for the old amount can no longer be right.
-    crate::payments::refunds::reprice_open(&txn, shop, o.id, due).await?;
-    if due == 0 {
+    crate::payments::refunds::reprice_open(&txn, shop, o.id, due.minor()).await?;
+    if due.is_zero() {
         if crate::ordering::record::record_payment_in(&txn, &o, &last_ref).await?
             && o.risk_score >= shop.settings.risk.review_score
         {
@@ -397,7 +400,7 @@ pub async fn redeem(shop: &Shop, actor: Actor, public_id: &str, code: Option<&st
             "due",
             None,
             None,
-            &format!("{due} minor units are left to pay."),
+            &format!("{} minor units are left to pay.", due.minor()),
         )
         .await?;
     }

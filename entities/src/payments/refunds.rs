@@ -2,6 +2,7 @@
 //! the providers, and asking again when they did not answer.
 
 use crate::kernel::access::{authorize, Action, Actor};
+use crate::kernel::{Currency, Money};
 use crate::model::{order, payment};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
@@ -14,6 +15,9 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+
+/// The longest refund reason kept (a longer one is refused).
+pub const MAX_REASON: usize = 500;
 
 /// Gives back `amount_minor` of order `public_id`'s payment (all that is
 /// left when `None`), as an admin asks. The payment is the one named by its
@@ -173,7 +177,13 @@ pub(crate) async fn record_refund<C: ConnectionTrait>(
             "The order is not paid yet: cancel it instead (what gift cards paid goes back onto them).".into(),
         ));
     }
-    let reason = reason.trim().chars().take(500).collect::<String>();
+    let reason = reason.trim().to_owned();
+    if reason.chars().count() > MAX_REASON {
+        return Err(ServiceError::InvalidField {
+            field: "reason",
+            message: format!("must be at most {MAX_REASON} characters"),
+        });
+    }
     let paid = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Status.is_in([PaymentStatus::Succeeded, PaymentStatus::Refunded]))
@@ -189,17 +199,21 @@ pub(crate) async fn record_refund<C: ConnectionTrait>(
             .max_by_key(|p| (p.amount_minor - p.refunded_minor, -p.id))
             .ok_or_else(|| ServiceError::Conflict("The order has no payment to refund.".into()))?,
     };
-    let left = pay.amount_minor - pay.refunded_minor;
-    if left <= 0 {
+    let currency: Currency = pay.currency.parse()?;
+    let money = |minor| Money::from_minor(minor, currency);
+    let nothing = Money::zero(currency);
+    let left = money(pay.amount_minor).checked_sub(money(pay.refunded_minor))?;
+    if left <= nothing {
         return Err(ServiceError::Conflict("The payment has been refunded in full.".into()));
     }
-    let amount = amount_minor.unwrap_or(left);
-    if !(1..=left).contains(&amount) {
+    let wanted = amount_minor.map_or(left, money);
+    if wanted <= nothing || wanted > left {
         return Err(ServiceError::InvalidField {
             field: "amount_minor",
-            message: format!("must be between 1 and {left}, what is left to refund"),
+            message: format!("must be between 1 and {}, what is left to refund", left.minor()),
         });
     }
+    let amount = wanted.minor();
     let held = payment::Entity::update_many()
         .col_expr(payment::Column::RefundedMinor, Expr::col(payment::Column::RefundedMinor).add(amount))
         .col_expr(payment::Column::UpdatedAt, Expr::value(Utc::now()))

@@ -109,7 +109,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
     }
     let name = provider.name();
     // What is left to pay: gift cards may have paid part of it.
-    let due = crate::ordering::view::due(&shop.db, &o).await?;
+    let due = crate::ordering::view::due(&shop.db, &o).await?.minor();
     if due == 0 {
         return Err(ServiceError::Conflict("Nothing is left to pay on this order.".into()));
     }
@@ -161,7 +161,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
     // what is still due, under the order's lock.
     crate::ordering::record::lock(&txn, o.id).await?;
     let fresh = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
-    if fresh.status != o.status || crate::ordering::view::due(&txn, &fresh).await? != due {
+    if fresh.status != o.status || crate::ordering::view::due(&txn, &fresh).await?.minor() != due {
         txn.rollback().await?;
         return Box::pin(start(shop, public_id, provider_name)).await;
     }

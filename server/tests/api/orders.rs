@@ -151,7 +151,9 @@ on_both_databases!(an_order_is_priced_from_the_catalog_and_split_per_vendor, |db
     for row in rows {
         let v = vendor::Entity::find_by_id(row.vendor_id).one(&app.shop.db).await.unwrap().unwrap();
         assert_eq!(row.commission_bps, v.commission_bps);
-        assert_eq!(row.commission_minor, entities::ordering::placing::commission(row.subtotal_minor, v.commission_bps));
+        let currency = placed["currency"].as_str().unwrap().parse().unwrap();
+        let subtotal = entities::Money::from_minor(row.subtotal_minor, currency);
+        assert_eq!(row.commission_minor, entities::ordering::placing::commission(subtotal, v.commission_bps).minor());
     }
     assert_eq!(placed["timeline"][0]["kind"], "placed");
     let fetched: Value = app.get(&format!("/api/v1/orders/{id}")).await.json().await.unwrap();
