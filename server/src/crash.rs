@@ -16,6 +16,7 @@ pub fn point(name: &str) {
     if armed() == Some(name) {
         eprintln!("BAZAAR_TEST_KILL_AT={name}: killing the process with SIGKILL");
         // SAFETY: raising a signal on our own process has no preconditions.
+        #[allow(unsafe_code)]
         unsafe {
             libc::raise(libc::SIGKILL);
         }
