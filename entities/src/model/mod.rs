@@ -1,4 +1,4 @@
-//! SeaORM models, one module per table. Behaviour lives in `services`.
+//! SeaORM models, one module per table. Behaviour lives in the contexts (`catalog`, `ordering`, …).
 
 pub mod account_token;
 pub mod address;
