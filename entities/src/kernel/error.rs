@@ -79,12 +79,14 @@ impl From<PortError> for ServiceError {
 }
 
 impl From<crate::kernel::MoneyError> for ServiceError {
-    /// Amounts too large to add up are the request's fault; amounts in two
-    /// currencies meeting in one sum are stored data that should never be.
+    /// Amounts too large to add up are the request's fault (huge
+    /// quantities); a currency that does not parse, or two currencies in one
+    /// sum, are stored data that should never be (currencies are checked
+    /// when written).
     fn from(e: crate::kernel::MoneyError) -> Self {
         match e {
-            crate::kernel::MoneyError::CurrencyMismatch(..) => Self::Corrupt(e.to_string()),
-            other => Self::Invalid(format!("The {other}.")),
+            crate::kernel::MoneyError::Overflow => Self::Invalid("The amount is too large.".into()),
+            other => Self::Corrupt(other.to_string()),
         }
     }
 }

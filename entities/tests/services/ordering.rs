@@ -42,10 +42,8 @@ on_both_databases!(an_order_is_placed_once_per_key_and_holds_its_stock, |db| asy
 on_both_databases!(an_order_for_more_than_is_in_stock_is_refused_and_holds_nothing, |db| async move {
     let shop = shop(db).await;
     let v = variants_of_vendors(&shop, 1, 1).await.remove(0);
-    let stock = stock_of(&shop, v.id).await;
     let patch = entities::catalog::VariantPatch { stock: Some(2), allow_backorder: Some(false), ..Default::default() };
     entities::catalog::variants::update_variant(&shop, Actor::API_TOKEN, v.id, patch).await.unwrap();
-    assert!(stock >= 1);
 
     let (first, _) = place(&shop, "order-key-000002", &[(v.id, 2)]).await.unwrap();
     let refused = place(&shop, "order-key-000003", &[(v.id, 1)]).await;

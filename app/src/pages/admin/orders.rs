@@ -190,7 +190,7 @@ fn order_detail(a: AdminOrder, actions: Actions) -> AnyView {
                         <input id="refund-amount" name="amount" class=INPUT inputmode="decimal" placeholder="12.50"
                             aria-describedby="refund-amount-error"/>
                         <label class="text-sm" for="refund-reason">"Reason"</label>
-                        <input id="refund-reason" name="reason" class=INPUT/>
+                        <input id="refund-reason" name="reason" class=INPUT maxlength="500"/>
                         <button type="submit" class=BUTTON_QUIET data-testid="refund">"Refund"</button>
                         <super::FieldError id="refund-amount-error" message=Signal::derive(refund_error)/>
                     </ActionForm>

@@ -86,7 +86,14 @@ pub fn add_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
                 wanted.push(("401", "No valid credential"));
                 wanted.push(("403", "The credential may not do this"));
             }
-            if path.contains('{') {
+            // A key in the path names a record that may not exist; routes
+            // with other path parameters (a slug, a country, an order's
+            // public id) say their 404 themselves, or have none (an upsert).
+            let has_key = op.parameters.iter().flatten().any(|p| {
+                p.parameter_in == utoipa::openapi::path::ParameterIn::Path
+                    && serde_json::to_value(&p.schema).is_ok_and(|s| s["type"] == "integer")
+            });
+            if has_key {
                 wanted.push(("404", "No such record (or not one the caller may see)"));
             }
             if has_body {
@@ -159,7 +166,7 @@ pub fn with_webhooks(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
         let operation = json!({
             "post": {
                 "summary": format!("{topic}: {description}"),
-                "description": "Sent to each subscription whose topics include this one, in order per subscriber, retried with growing delays until a 2xx answer. `Bazaar-Signature` is `t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the subscription's secret>`.",
+                "description": "Sent to each subscription whose topics include this one, in order per subscriber, retried with growing delays until a 2xx answer (at most 8 tries; then the delivery is given up and shows as failed in the subscription's deliveries). `Bazaar-Signature` is `t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the subscription's secret>`.",
                 "tags": ["webhooks"],
                 "parameters": [
                     { "name": "Bazaar-Signature", "in": "header", "required": true, "schema": { "type": "string" } },

@@ -1,7 +1,7 @@
 //! Products and their variants under `/api/v1/products` and `/api/v1/variants`.
 
 use crate::http::api::auth::Caller;
-use crate::http::api::problem::{created, Body, Path, Problem, Query};
+use crate::http::api::problem::{created, Body, Path, Problem, Query, RawBody};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -344,7 +344,7 @@ pub async fn export_csv(State(shop): State<Shop>, Caller(actor): Caller) -> Resu
 pub async fn import_csv(
     State(shop): State<Shop>,
     Caller(actor): Caller,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<entities::catalog::ImportReport>, Problem> {
     let text = std::str::from_utf8(&body).map_err(|_| Problem::invalid_field("body", "is not UTF-8 text"))?;
     Ok(Json(entities::catalog::csv::import(&shop, actor, text).await?))

@@ -2,8 +2,7 @@
 //! then applied once), and the admins' list of received events with replay.
 
 use crate::http::api::auth::Caller;
-use crate::http::api::problem::{Key, Path, Problem, Query};
-use axum::body::Bytes;
+use crate::http::api::problem::{Key, Path, Problem, Query, RawBody};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -25,7 +24,7 @@ use serde::Deserialize;
         (status = 400, description = "Bad signature or body; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Problem> {
     receive(&shop, "test", &headers, &body).await
 }
 
@@ -50,7 +49,7 @@ pub async fn provider_webhook(
     State(shop): State<Shop>,
     Path(provider): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Response, Problem> {
     receive(&shop, &provider, &headers, &body).await
 }
