@@ -18,6 +18,7 @@ use crate::accounts::credentials::EMAIL_CHANGE_HOURS;
 use crate::accounts::credentials::RESETS_PER_HOUR;
 use crate::accounts::credentials::RESET_MINUTES;
 use crate::kernel::secrets::digest;
+use crate::kernel::UserId;
 use crate::model::user;
 use crate::write_txn;
 use crate::ServiceError;
@@ -113,7 +114,8 @@ async fn password_changed_mail<C: ConnectionTrait>(db: &C, shop: &Shop, to: &str
 ///
 /// # Errors
 /// `InvalidFields` for a wrong current password or a bad new one.
-pub async fn change_password(shop: &Shop, user_id: i64, current: &str, new: &str) -> ServiceResult<String> {
+pub async fn change_password(shop: &Shop, user_id: UserId, current: &str, new: &str) -> ServiceResult<String> {
+    let user_id = user_id.get();
     let user = live_user(&shop.db, user_id).await?;
     let mut errors = Vec::new();
     if !matches_off_thread(current.to_owned(), user.password_hash.clone()).await {
@@ -144,7 +146,8 @@ pub async fn change_password(shop: &Shop, user_id: i64, current: &str, new: &str
 ///
 /// # Errors
 /// `InvalidFields` for a wrong password or a bad address.
-pub async fn request_email_change(shop: &Shop, user_id: i64, new_email: &str, password: &str) -> ServiceResult<()> {
+pub async fn request_email_change(shop: &Shop, user_id: UserId, new_email: &str, password: &str) -> ServiceResult<()> {
+    let user_id = user_id.get();
     let user = live_user(&shop.db, user_id).await?;
     let mut errors = Vec::new();
     let new_email = account_email(new_email).map_err(|_| ()).unwrap_or_else(|()| {

@@ -15,6 +15,7 @@
 use crate::catalog::reviews;
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
+use crate::kernel::UserId;
 use crate::model::{
     account_token, address, cart, coupon_redemption, email, order, order_line, review, user, wishlist_item,
 };
@@ -36,7 +37,8 @@ const OPEN: [OrderStatus; 4] =
 
 /// The email an erased account is left with (never deliverable: `.invalid`
 /// is reserved).
-pub fn erased_email(user_id: i64) -> String {
+pub fn erased_email(user_id: UserId) -> String {
+    let user_id = user_id.get();
     format!("erased-{user_id}@erased.invalid")
 }
 
@@ -190,7 +192,8 @@ async fn document(conn: &impl ConnectionTrait, u: &user::Model) -> ServiceResult
 /// # Errors
 /// `Forbidden` for anyone but admins; `NotFound` for no such account or an
 /// erased one.
-pub async fn export(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<Value> {
+pub async fn export(shop: &Shop, actor: Actor, user_id: UserId) -> ServiceResult<Value> {
+    let user_id = user_id.get();
     authorize(actor, Action::ManageCustomers)?;
     export_document(shop, actor, user_id).await
 }
@@ -200,7 +203,8 @@ pub async fn export(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<Va
 ///
 /// # Errors
 /// When the database fails.
-pub async fn export_own(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<Value> {
+pub async fn export_own(shop: &Shop, actor: Actor, user_id: UserId) -> ServiceResult<Value> {
+    let user_id = user_id.get();
     export_document(shop, actor, user_id).await
 }
 
@@ -222,7 +226,8 @@ async fn export_document(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResu
 /// # Errors
 /// `Forbidden` unless an admin asks; `NotFound`; `Conflict` while an order
 /// of the account is on its way.
-pub async fn erase(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<ErasureReport> {
+pub async fn erase(shop: &Shop, actor: Actor, user_id: UserId) -> ServiceResult<ErasureReport> {
+    let user_id = user_id.get();
     authorize(actor, Action::ManageCustomers)?;
     erase_account(shop, actor, user_id).await
 }
@@ -232,7 +237,8 @@ pub async fn erase(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult<Era
 /// # Errors
 /// `InvalidFields("password")` for a wrong password; `Conflict` while an
 /// order is on its way.
-pub async fn delete_own(shop: &Shop, user_id: i64, password: &str) -> ServiceResult<ErasureReport> {
+pub async fn delete_own(shop: &Shop, user_id: UserId, password: &str) -> ServiceResult<ErasureReport> {
+    let user_id = user_id.get();
     let u = crate::accounts::credentials::live_user(&shop.db, user_id).await?;
     if !crate::accounts::credentials::matches_off_thread(password.to_owned(), u.password_hash.clone()).await {
         return Err(ServiceError::InvalidFields(vec![("password".into(), "is not your password".into())]));
@@ -276,7 +282,7 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
             "{open} order(s) of this account are still on their way; the account can be deleted once they have arrived or been cancelled."
         )));
     }
-    let gone = erased_email(user_id);
+    let gone = erased_email(crate::kernel::UserId::new(user_id));
     let mut report = ErasureReport { user_id, ..ErasureReport::default() };
     report.addresses =
         address::Entity::delete_many().filter(address::Column::UserId.eq(user_id)).exec(&txn).await?.rows_affected;
@@ -285,7 +291,7 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
         .exec(&txn)
         .await?
         .rows_affected;
-    report.reviews = reviews::erase_author(&txn, user_id).await?;
+    report.reviews = reviews::erase_author(&txn, crate::kernel::UserId::new(user_id)).await?;
     // Every address this person was written to: the account's, each order's,
     // and a change of email still pending.
     let mut addresses_used: Vec<String> = vec![u.email.clone()];
@@ -374,6 +380,6 @@ mod tests {
         assert_eq!(kept["city"], "Amsterdam");
         assert!(kept.get("phone").is_none() && kept.get("email").is_none(), "{kept}");
         assert_eq!(invoice_address(&json!(null)), json!({}));
-        assert!(erased_email(7).ends_with(".invalid"));
+        assert!(erased_email(UserId::new(7)).ends_with(".invalid"));
     }
 }

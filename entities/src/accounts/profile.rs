@@ -3,6 +3,7 @@
 use crate::accounts::credentials::check_name;
 use crate::accounts::credentials::live_user;
 use crate::accounts::{AccountView, ProfilePatch};
+use crate::kernel::UserId;
 use crate::model::user;
 use crate::write_txn;
 use crate::ServiceError;
@@ -26,7 +27,8 @@ fn view(user: user::Model) -> AccountView {
 ///
 /// # Errors
 /// `Unauthenticated` when the account is gone.
-pub async fn profile(shop: &Shop, user_id: i64) -> ServiceResult<AccountView> {
+pub async fn profile(shop: &Shop, user_id: UserId) -> ServiceResult<AccountView> {
+    let user_id = user_id.get();
     Ok(view(live_user(&shop.db, user_id).await?))
 }
 
@@ -35,7 +37,8 @@ pub async fn profile(shop: &Shop, user_id: i64) -> ServiceResult<AccountView> {
 ///
 /// # Errors
 /// `InvalidFields` for a bad name.
-pub async fn update_profile(shop: &Shop, user_id: i64, patch: ProfilePatch) -> ServiceResult<AccountView> {
+pub async fn update_profile(shop: &Shop, user_id: UserId, patch: ProfilePatch) -> ServiceResult<AccountView> {
+    let user_id = user_id.get();
     let name = check_name(&patch.name).map_err(|e| ServiceError::InvalidFields(vec![e]))?;
     let txn = write_txn(&shop.db).await?;
     let user = live_user(&txn, user_id).await?;

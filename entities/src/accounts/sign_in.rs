@@ -14,6 +14,7 @@ use crate::accounts::MAX_PASSWORD_CHARS;
 use crate::kernel::access::Actor;
 use crate::kernel::secrets::digest;
 use crate::kernel::secrets::well_formed;
+use crate::kernel::UserId;
 use crate::model::{account_token, user};
 use crate::write_txn;
 use crate::ServiceError;
@@ -198,6 +199,7 @@ pub async fn sign_out(shop: &Shop, secret: &str) -> ServiceResult<()> {
 ///
 /// # Errors
 /// `Port` when the session store fails.
-pub async fn sign_out_everywhere(shop: &Shop, user_id: i64) -> ServiceResult<u64> {
+pub async fn sign_out_everywhere(shop: &Shop, user_id: UserId) -> ServiceResult<u64> {
+    let user_id = user_id.get();
     Ok(shop.sessions.remove_user(user_id).await?)
 }

@@ -11,6 +11,7 @@ use crate::accounts::MIN_PASSWORD_CHARS;
 use crate::kernel::access::Actor;
 use crate::kernel::Email;
 use crate::kernel::Role;
+use crate::kernel::VendorId;
 use crate::model::user;
 use crate::write_txn;
 use crate::ServiceError;
@@ -48,8 +49,9 @@ pub async fn create_staff(
     display_name: &str,
     password: &str,
     role: Role,
-    vendor_id: Option<i64>,
+    vendor_id: Option<VendorId>,
 ) -> ServiceResult<i64> {
+    let vendor_id = vendor_id.map(VendorId::get);
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(ServiceError::Invalid(format!("The password must be at least {MIN_PASSWORD_CHARS} characters.")));
     }

@@ -16,6 +16,7 @@ use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
 use crate::kernel::secrets::digest;
 use crate::kernel::Role;
+use crate::kernel::UserId;
 use crate::model::{shop_setting, user};
 use crate::write_txn;
 use crate::ServiceError;
@@ -118,7 +119,8 @@ pub async fn set_required(shop: &Shop, actor: Actor, on: bool) -> ServiceResult<
 /// # Errors
 /// `Unauthenticated` for an account that is gone; `Corrupt` for a seed
 /// sealed with another key.
-pub async fn status(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus> {
+pub async fn status(shop: &Shop, user_id: UserId) -> ServiceResult<TwoFactorStatus> {
+    let user_id = user_id.get();
     let u = live_user(&shop.db, user_id).await?;
     let pending = match (&u.totp_secret, u.totp_enabled_at) {
         (Some(sealed), None) => {
@@ -142,7 +144,8 @@ pub async fn status(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus>
 ///
 /// # Errors
 /// `Forbidden` for customer accounts; `Conflict` when it is on already.
-pub async fn begin(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus> {
+pub async fn begin(shop: &Shop, user_id: UserId) -> ServiceResult<TwoFactorStatus> {
+    let user_id = user_id.get();
     let u = live_user(&shop.db, user_id).await?;
     if !for_role(u.role) {
         return Err(ServiceError::Forbidden);
@@ -159,7 +162,7 @@ pub async fn begin(shop: &Shop, user_id: i64) -> ServiceResult<TwoFactorStatus> 
         .filter(user::Column::Id.eq(user_id))
         .exec(&shop.db)
         .await?;
-    status(shop, user_id).await
+    status(shop, crate::kernel::UserId::new(user_id)).await
 }
 
 /// Whether `code` is the account's current code, accepting it once: the
@@ -190,7 +193,8 @@ fn wrong_code() -> ServiceError {
 ///
 /// # Errors
 /// `Conflict` when no set-up was begun; `InvalidFields("code")`.
-pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<String> {
+pub async fn confirm(shop: &Shop, user_id: UserId, code: &str) -> ServiceResult<String> {
+    let user_id = user_id.get();
     let u = live_user(&shop.db, user_id).await?;
     if u.totp_secret.is_none() || u.totp_enabled_at.is_some() {
         return Err(ServiceError::Conflict("Begin the set-up first.".into()));
@@ -214,7 +218,8 @@ pub async fn confirm(shop: &Shop, user_id: i64, code: &str) -> ServiceResult<Str
 ///
 /// # Errors
 /// `Conflict` when required; `InvalidFields` for a wrong password or code.
-pub async fn disable(shop: &Shop, user_id: i64, password: &str, code: &str) -> ServiceResult<Option<String>> {
+pub async fn disable(shop: &Shop, user_id: UserId, password: &str, code: &str) -> ServiceResult<Option<String>> {
+    let user_id = user_id.get();
     let u = live_user(&shop.db, user_id).await?;
     if u.totp_enabled_at.is_none() {
         return Ok(None);

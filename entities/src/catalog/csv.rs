@@ -345,25 +345,26 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
         vendor: None,
         attributes: p.attributes,
     };
-    let current = match crate::catalog::products::update_product(shop, actor, id, patch).await {
-        Ok(updated) => {
-            report.products_updated += 1;
-            updated
-        }
-        Err(e) => {
-            for r in &rows {
-                report.errors.push(RowError { line: r.line, message: reason(&e) });
+    let current =
+        match crate::catalog::products::update_product(shop, actor, crate::kernel::ProductId::new(id), patch).await {
+            Ok(updated) => {
+                report.products_updated += 1;
+                updated
             }
-            return;
-        }
-    };
+            Err(e) => {
+                for r in &rows {
+                    report.errors.push(RowError { line: r.line, message: reason(&e) });
+                }
+                return;
+            }
+        };
     for r in rows {
         let sku = r.variant.sku.trim().to_ascii_uppercase();
         let result = match current.variants.iter().find(|v| v.sku == sku) {
             Some(existing) => crate::catalog::variants::update_variant(
                 shop,
                 actor,
-                existing.id,
+                crate::kernel::VariantId::new(existing.id),
                 VariantPatch {
                     sku: None,
                     options: Some(r.variant.options.clone()),
@@ -375,7 +376,11 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
             )
             .await
             .map(|_| true),
-            None => crate::catalog::variants::add_variant(shop, actor, id, r.variant.clone()).await.map(|_| false),
+            None => {
+                crate::catalog::variants::add_variant(shop, actor, crate::kernel::ProductId::new(id), r.variant.clone())
+                    .await
+                    .map(|_| false)
+            }
         };
         match result {
             Ok(true) => report.variants_updated += 1,

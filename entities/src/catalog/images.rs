@@ -101,9 +101,10 @@ pub fn upload_key(folder: &str) -> ObjectPath {
 pub async fn add_images(
     shop: &Shop,
     actor: Actor,
-    product_id: i64,
+    product_id: ProductId,
     uploads: Vec<Upload>,
 ) -> ServiceResult<Vec<AdminImage>> {
+    let product_id = product_id.get();
     catalog_staff(actor)?;
     let product =
         product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
@@ -182,7 +183,8 @@ pub async fn add_images(
 ///
 /// # Errors
 /// `NotFound` for an unknown product (or another vendor's).
-pub async fn list_images(shop: &Shop, actor: Actor, product_id: i64) -> ServiceResult<Vec<AdminImage>> {
+pub async fn list_images(shop: &Shop, actor: Actor, product_id: ProductId) -> ServiceResult<Vec<AdminImage>> {
+    let product_id = product_id.get();
     catalog_staff(actor)?;
     let product =
         product::Entity::find_by_id(product_id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
@@ -226,9 +228,10 @@ async fn editable_image<C: ConnectionTrait>(
 pub async fn update_image(
     shop: &Shop,
     actor: Actor,
-    image_id: i64,
+    image_id: ImageId,
     patch: ImagePatch,
 ) -> ServiceResult<Vec<AdminImage>> {
+    let image_id = image_id.get();
     catalog_staff(actor)?;
     let mut check = Check::default();
     let alt = patch.alt.as_deref().map(|a| check.text("alt", a, ALT_MAX));
@@ -261,7 +264,7 @@ pub async fn update_image(
     }
     changed(&txn, product.id, &product.slug).await?;
     txn.commit().await?;
-    list_images(shop, actor, product.id).await
+    list_images(shop, actor, crate::kernel::ProductId::new(product.id)).await
 }
 
 /// Deletes an uploaded image; its files are removed from the store.
@@ -269,7 +272,8 @@ pub async fn update_image(
 /// # Errors
 /// `NotFound` for an unknown image (or another vendor's).
 #[tracing::instrument(skip(shop))]
-pub async fn delete_image(shop: &Shop, actor: Actor, image_id: i64) -> ServiceResult<()> {
+pub async fn delete_image(shop: &Shop, actor: Actor, image_id: ImageId) -> ServiceResult<()> {
+    let image_id = image_id.get();
     catalog_staff(actor)?;
     let txn = write_txn(&shop.db).await?;
     let (image, product) = editable_image(&txn, actor, image_id).await?;
@@ -297,7 +301,12 @@ pub async fn delete_image(shop: &Shop, actor: Actor, image_id: i64) -> ServiceRe
 ///
 /// # Errors
 /// When the database fails.
-pub async fn finish_processing(shop: &Shop, image_id: i64, outcome: Result<(u32, u32), String>) -> ServiceResult<()> {
+pub async fn finish_processing(
+    shop: &Shop,
+    image_id: ImageId,
+    outcome: Result<(u32, u32), String>,
+) -> ServiceResult<()> {
+    let image_id = image_id.get();
     let txn = write_txn(&shop.db).await?;
     let Some(image) = product_image::Entity::find_by_id(image_id).one(&txn).await? else {
         return Ok(()); // Deleted meanwhile.

@@ -3,6 +3,7 @@
 
 use crate::catalog::browse::{cards_for, product_detail, subtree_ids};
 use crate::catalog::{CategoryNode, ProductDetail, ProductList, ProductStatus, VendorView};
+use crate::kernel::ProductId;
 use crate::model::{category, product, vendor};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -234,7 +235,8 @@ pub(crate) async fn keyset_page(
 ///
 /// # Errors
 /// `NotFound` when no product for sale has this id.
-pub async fn product_by_id(shop: &Shop, id: i64) -> ServiceResult<ProductDetail> {
+pub async fn product_by_id(shop: &Shop, id: ProductId) -> ServiceResult<ProductDetail> {
+    let id = id.get();
     let slug: String = product::Entity::find_by_id(id)
         .filter(product::Column::Status.eq(ProductStatus::Active))
         .select_only()

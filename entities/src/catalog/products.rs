@@ -332,7 +332,8 @@ pub(crate) async fn insert_variant<C: ConnectionTrait>(
 ///
 /// # Errors
 /// `NotFound` for an unknown product or another vendor's.
-pub async fn admin_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<AdminProduct> {
+pub async fn admin_product(shop: &Shop, actor: Actor, id: ProductId) -> ServiceResult<AdminProduct> {
+    let id = id.get();
     let product = product::Entity::find_by_id(id).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })?;
     admin_product_in(&shop.db, id).await
@@ -389,7 +390,13 @@ fn pair_map(json: &serde_json::Value) -> BTreeMap<String, String> {
 /// `Unauthenticated`/`Forbidden`/`NotFound` as `access` decides,
 /// `InvalidFields` for unacceptable values, `NotFound` for an unknown product.
 #[tracing::instrument(skip(shop, patch))]
-pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPatch) -> ServiceResult<AdminProduct> {
+pub async fn update_product(
+    shop: &Shop,
+    actor: Actor,
+    id: ProductId,
+    patch: ProductPatch,
+) -> ServiceResult<AdminProduct> {
+    let id = id.get();
     catalog_staff(actor)?;
     let mut check = Check::default();
     let title = patch.title.as_deref().map(|t| check.text("title", t, TITLE_MAX));
@@ -456,7 +463,8 @@ pub async fn update_product(shop: &Shop, actor: Actor, id: i64, patch: ProductPa
 /// # Errors
 /// `NotFound` for an unknown product (or another vendor's).
 #[tracing::instrument(skip(shop))]
-pub async fn delete_product(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<Deletion> {
+pub async fn delete_product(shop: &Shop, actor: Actor, id: ProductId) -> ServiceResult<Deletion> {
+    let id = id.get();
     let txn = crate::write_txn(&shop.db).await?;
     let current = product::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound("product"))?;
     authorize(actor, Action::EditProduct { vendor_id: current.vendor_id })?;

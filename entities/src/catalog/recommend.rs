@@ -16,6 +16,7 @@
 use crate::catalog::browse::cards_for;
 use crate::catalog::{ProductCard, ProductRecommendations, ProductStatus};
 use crate::kernel::read_cache::{cached_in, Scope};
+use crate::kernel::{ProductId, UserId};
 use crate::model::{cart_item, category, product, product_view_count, variant};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -112,7 +113,8 @@ pub async fn trending(shop: &Shop, limit: usize) -> ServiceResult<Vec<ProductCar
 /// # Errors
 /// `NotFound` when no product for sale has this id.
 #[tracing::instrument(skip(shop))]
-pub async fn for_product(shop: &Shop, id: i64) -> ServiceResult<ProductRecommendations> {
+pub async fn for_product(shop: &Shop, id: ProductId) -> ServiceResult<ProductRecommendations> {
+    let id = id.get();
     cached_in(
         shop.cache.as_ref(),
         Scope::Catalog,
@@ -138,7 +140,8 @@ pub async fn for_product(shop: &Shop, id: i64) -> ServiceResult<ProductRecommend
 ///
 /// # Errors
 /// When the database fails.
-pub async fn for_customer(shop: &Shop, user_id: i64) -> ServiceResult<Vec<ProductCard>> {
+pub async fn for_customer(shop: &Shop, user_id: UserId) -> ServiceResult<Vec<ProductCard>> {
+    let user_id = user_id.get();
     use crate::model::{order, order_line, wishlist_item};
     let orders: Vec<i64> = order::Entity::find()
         .select_only()
@@ -176,7 +179,7 @@ pub async fn for_customer(shop: &Shop, user_id: i64) -> ServiceResult<Vec<Produc
     // not fill the list.
     let mut rows = Vec::new();
     for seed in seeds.iter().take(3) {
-        match for_product(shop, *seed).await {
+        match for_product(shop, crate::kernel::ProductId::new(*seed)).await {
             Ok(r) => rows.push(r.together.into_iter().chain(r.similar).collect::<Vec<_>>()),
             Err(ServiceError::NotFound(_)) => {}
             Err(e) => return Err(e),

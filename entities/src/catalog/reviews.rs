@@ -14,6 +14,7 @@ use crate::catalog::ProductStatus;
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
 use crate::kernel::validate::{is_unique_violation, Check};
+use crate::kernel::{ProductId, UserId};
 use crate::model::{order, order_line, product, review, user};
 use crate::ordering::OrderStatus;
 use crate::write_txn;
@@ -127,7 +128,8 @@ async fn products_of(
 /// `Unauthenticated` for guests, `Forbidden` for staff; `NotFound` for a
 /// product not for sale; `InvalidFields` for bad stars or text; `Conflict`
 /// when this customer reviewed the product already.
-pub async fn create(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewInput) -> ServiceResult<MyReview> {
+pub async fn create(shop: &Shop, actor: Actor, product_id: ProductId, input: &ReviewInput) -> ServiceResult<MyReview> {
+    let product_id = product_id.get();
     let user_id = reviewer(actor)?;
     let (title, body) = check(input)?;
     let txn = write_txn(&shop.db).await?;
@@ -209,7 +211,8 @@ pub async fn update(shop: &Shop, actor: Actor, id: i64, input: &ReviewInput) -> 
 ///
 /// # Errors
 /// As [`create`] and [`update`].
-pub async fn save(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewInput) -> ServiceResult<MyReview> {
+pub async fn save(shop: &Shop, actor: Actor, product_id: ProductId, input: &ReviewInput) -> ServiceResult<MyReview> {
+    let product_id = product_id.get();
     let user_id = reviewer(actor)?;
     let existing = review::Entity::find()
         .filter(review::Column::UserId.eq(user_id))
@@ -218,7 +221,7 @@ pub async fn save(shop: &Shop, actor: Actor, product_id: i64, input: &ReviewInpu
         .await?;
     match existing {
         Some(r) => update(shop, actor, r.id, input).await,
-        None => create(shop, actor, product_id, input).await,
+        None => create(shop, actor, crate::kernel::ProductId::new(product_id), input).await,
     }
 }
 
@@ -239,7 +242,8 @@ pub async fn delete(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn summary(conn: &impl ConnectionTrait, product_id: i64) -> ServiceResult<RatingSummary> {
+pub async fn summary(conn: &impl ConnectionTrait, product_id: ProductId) -> ServiceResult<RatingSummary> {
+    let product_id = product_id.get();
     let counts: Vec<(i16, i64)> = review::Entity::find()
         .select_only()
         .column(review::Column::Rating)
@@ -258,13 +262,14 @@ pub async fn summary(conn: &impl ConnectionTrait, product_id: i64) -> ServiceRes
 ///
 /// # Errors
 /// `NotFound` for a product not for sale.
-pub async fn for_product(shop: &Shop, product_id: i64, page: u64) -> ServiceResult<ProductReviews> {
+pub async fn for_product(shop: &Shop, product_id: ProductId, page: u64) -> ServiceResult<ProductReviews> {
+    let product_id = product_id.get();
     product::Entity::find_by_id(product_id)
         .filter(product::Column::Status.eq(ProductStatus::Active))
         .one(&shop.db)
         .await?
         .ok_or(ServiceError::NotFound("product"))?;
-    let summary = summary(&shop.db, product_id).await?;
+    let summary = summary(&shop.db, crate::kernel::ProductId::new(product_id)).await?;
     let pages = summary.count.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     let reviews = review::Entity::find()
@@ -297,7 +302,8 @@ pub async fn mine(shop: &Shop, actor: Actor) -> ServiceResult<Vec<MyReview>> {
 ///
 /// # Errors
 /// When the database fails.
-pub async fn mine_for_product(shop: &Shop, actor: Actor, product_id: i64) -> ServiceResult<Option<MyReview>> {
+pub async fn mine_for_product(shop: &Shop, actor: Actor, product_id: ProductId) -> ServiceResult<Option<MyReview>> {
+    let product_id = product_id.get();
     let Some(user_id) = actor.customer() else { return Ok(None) };
     let found = review::Entity::find()
         .filter(review::Column::UserId.eq(user_id))
@@ -422,6 +428,7 @@ pub async fn reply(shop: &Shop, actor: Actor, id: i64, input: &ReplyInput) -> Se
 ///
 /// # Errors
 /// When the database fails.
-pub async fn erase_author(conn: &impl ConnectionTrait, user_id: i64) -> ServiceResult<u64> {
+pub async fn erase_author(conn: &impl ConnectionTrait, user_id: UserId) -> ServiceResult<u64> {
+    let user_id = user_id.get();
     Ok(review::Entity::delete_many().filter(review::Column::UserId.eq(user_id)).exec(conn).await?.rows_affected)
 }

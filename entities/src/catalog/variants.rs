@@ -16,6 +16,7 @@ use crate::catalog::{AdminVariant, NewVariant, VariantPatch};
 use crate::kernel::access::{authorize, catalog_staff, Action, Actor};
 use crate::kernel::validate::{unique_violation, Check};
 use crate::kernel::Sku;
+use crate::kernel::{ProductId, VariantId};
 use crate::model::{cart_item, product, stock_level, variant};
 use crate::ServiceError;
 use crate::ServiceResult;
@@ -28,7 +29,13 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 /// As [`create_product`]; `InvalidFields` also when the currency differs
 /// from the product's other variants or the product has the most variants.
 #[tracing::instrument(skip(shop, new))]
-pub async fn add_variant(shop: &Shop, actor: Actor, product_id: i64, new: NewVariant) -> ServiceResult<AdminVariant> {
+pub async fn add_variant(
+    shop: &Shop,
+    actor: Actor,
+    product_id: ProductId,
+    new: NewVariant,
+) -> ServiceResult<AdminVariant> {
+    let product_id = product_id.get();
     catalog_staff(actor)?;
     let mut check = Check::default();
     let valid = check_variant(&mut check, "", &new);
@@ -76,7 +83,13 @@ async fn editable_variant<C: ConnectionTrait>(
 /// # Errors
 /// `NotFound` for an unknown variant (or another vendor's); `InvalidFields`.
 #[tracing::instrument(skip(shop, patch))]
-pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPatch) -> ServiceResult<AdminVariant> {
+pub async fn update_variant(
+    shop: &Shop,
+    actor: Actor,
+    id: VariantId,
+    patch: VariantPatch,
+) -> ServiceResult<AdminVariant> {
+    let id = id.get();
     let mut check = Check::default();
     let txn = crate::write_txn(&shop.db).await?;
     let (current, product) = editable_variant(&txn, actor, id).await?;
@@ -146,7 +159,8 @@ pub async fn update_variant(shop: &Shop, actor: Actor, id: i64, patch: VariantPa
 /// `NotFound` for an unknown variant (or another vendor's); `Conflict` for a
 /// product's last variant (delete or archive the product instead).
 #[tracing::instrument(skip(shop))]
-pub async fn delete_variant(shop: &Shop, actor: Actor, id: i64) -> ServiceResult<()> {
+pub async fn delete_variant(shop: &Shop, actor: Actor, id: VariantId) -> ServiceResult<()> {
+    let id = id.get();
     let txn = crate::write_txn(&shop.db).await?;
     let (_, product) = editable_variant(&txn, actor, id).await?;
     let siblings = variant::Entity::find().filter(variant::Column::ProductId.eq(product.id)).all(&txn).await?;

@@ -3,7 +3,7 @@
 use crate::catalog::ProductStatus;
 use crate::events::outbox;
 use crate::events::{CartItemAdded, DomainEvent};
-use crate::kernel::VariantId;
+use crate::kernel::{UserId, VariantId};
 use crate::model::{cart, cart_item, product, variant};
 use crate::ordering::CartSummary;
 use crate::ordering::{CartLineView, CartView};
@@ -33,7 +33,8 @@ pub const MAX_QUANTITY_PER_LINE: i32 = 99;
 /// `Invalid` for a quantity outside 1–99, `NotFound` for an unknown variant or
 /// one whose product is not for sale, `Conflict` when there is not enough stock.
 #[tracing::instrument(skip(shop, cart_id))]
-pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32) -> ServiceResult<CartSummary> {
+pub async fn add_item(shop: &Shop, cart_id: Uuid, variant_id: VariantId, quantity: i32) -> ServiceResult<CartSummary> {
+    let variant_id = variant_id.get();
     if !(1..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 1 and {MAX_QUANTITY_PER_LINE}.")));
     }
@@ -192,7 +193,8 @@ async fn view_in<C: ConnectionTrait>(db: &C, cart_id: Uuid) -> ServiceResult<Car
 /// `Invalid` for a quantity outside 0–99; `NotFound` for a variant not in
 /// the cart; `Conflict` when there is not enough stock.
 #[tracing::instrument(skip(shop, cart_id))]
-pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity: i32) -> ServiceResult<CartView> {
+pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: VariantId, quantity: i32) -> ServiceResult<CartView> {
+    let variant_id = variant_id.get();
     if !(0..=MAX_QUANTITY_PER_LINE).contains(&quantity) {
         return Err(ServiceError::Invalid(format!("Quantity must be between 0 and {MAX_QUANTITY_PER_LINE}.")));
     }
@@ -230,7 +232,8 @@ pub async fn set_quantity(shop: &Shop, cart_id: Uuid, variant_id: i64, quantity:
 ///
 /// # Errors
 /// When the database fails.
-pub async fn adopt(shop: &Shop, user_id: i64, guest: Option<Uuid>) -> ServiceResult<Option<Uuid>> {
+pub async fn adopt(shop: &Shop, user_id: UserId, guest: Option<Uuid>) -> ServiceResult<Option<Uuid>> {
+    let user_id = user_id.get();
     let txn = crate::write_txn(&shop.db).await?;
     let guest = match guest {
         Some(id) => cart::Entity::find_by_id(id).one(&txn).await?.filter(|c| c.user_id.is_none_or(|u| u == user_id)),

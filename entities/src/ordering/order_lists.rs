@@ -2,6 +2,7 @@
 //! page and fraud screening.
 
 use crate::kernel::access::Actor;
+use crate::kernel::UserId;
 use crate::model::{order, order_line};
 use crate::ordering::record::find_public;
 use crate::ordering::view::order_by_public_id;
@@ -24,9 +25,10 @@ pub const HISTORY_PAGE: u64 = 50;
 /// When the database fails; `NotFound` for a `before` that is not theirs.
 pub async fn customer_orders(
     shop: &Shop,
-    user_id: i64,
+    user_id: UserId,
     before: Option<&str>,
 ) -> ServiceResult<crate::ordering::OrderHistory> {
+    let user_id = user_id.get();
     use sea_orm::QuerySelect;
     let mut query = order::Entity::find().filter(order::Column::UserId.eq(user_id));
     if let Some(before) = before {

@@ -4,6 +4,7 @@
 //! the cart. A guest's list follows into the account at sign-in.
 
 use crate::catalog::ProductStatus;
+use crate::kernel::{ProductId, UserId, VariantId};
 use crate::model::{product, variant, wishlist_item};
 use crate::ordering::WishlistItemView;
 use crate::write_txn;
@@ -43,7 +44,9 @@ impl Owner {
 /// # Errors
 /// `NotFound` for a product that is not for sale or a variant not of it;
 /// `Conflict` when the list is full.
-pub async fn add(shop: &Shop, owner: Owner, product_id: i64, variant_id: Option<i64>) -> ServiceResult<()> {
+pub async fn add(shop: &Shop, owner: Owner, product_id: ProductId, variant_id: Option<VariantId>) -> ServiceResult<()> {
+    let product_id = product_id.get();
+    let variant_id = variant_id.map(VariantId::get);
     let txn = write_txn(&shop.db).await?;
     product::Entity::find_by_id(product_id)
         .filter(product::Column::Status.eq(ProductStatus::Active))
@@ -89,7 +92,8 @@ pub async fn add(shop: &Shop, owner: Owner, product_id: i64, variant_id: Option<
 ///
 /// # Errors
 /// When the database fails.
-pub async fn remove(shop: &Shop, owner: Owner, product_id: i64) -> ServiceResult<()> {
+pub async fn remove(shop: &Shop, owner: Owner, product_id: ProductId) -> ServiceResult<()> {
+    let product_id = product_id.get();
     wishlist_item::Entity::delete_many()
         .filter(owner.condition())
         .filter(wishlist_item::Column::ProductId.eq(product_id))
@@ -148,15 +152,16 @@ pub async fn list(shop: &Shop, owner: Owner) -> ServiceResult<Vec<WishlistItemVi
 ///
 /// # Errors
 /// `NotFound` when it is not on the list; the cart's errors (sold out…).
-pub async fn move_to_cart(shop: &Shop, owner: Owner, product_id: i64, cart_id: Uuid) -> ServiceResult<()> {
+pub async fn move_to_cart(shop: &Shop, owner: Owner, product_id: ProductId, cart_id: Uuid) -> ServiceResult<()> {
+    let product_id = product_id.get();
     let item = wishlist_item::Entity::find()
         .filter(owner.condition())
         .filter(wishlist_item::Column::ProductId.eq(product_id))
         .one(&shop.db)
         .await?
         .ok_or(ServiceError::NotFound("wishlist item"))?;
-    crate::ordering::cart::add_item(shop, cart_id, item.variant_id, 1).await?;
-    remove(shop, owner, product_id).await
+    crate::ordering::cart::add_item(shop, cart_id, crate::kernel::VariantId::new(item.variant_id), 1).await?;
+    remove(shop, owner, crate::kernel::ProductId::new(product_id)).await
 }
 
 /// Moves guest `guest`'s list into account `user_id` at sign-in (what the
@@ -164,7 +169,8 @@ pub async fn move_to_cart(shop: &Shop, owner: Owner, product_id: i64, cart_id: U
 ///
 /// # Errors
 /// When the database fails.
-pub async fn adopt(shop: &Shop, user_id: i64, guest: Uuid) -> ServiceResult<()> {
+pub async fn adopt(shop: &Shop, user_id: UserId, guest: Uuid) -> ServiceResult<()> {
+    let user_id = user_id.get();
     let txn = write_txn(&shop.db).await?;
     let saved: Vec<i64> = wishlist_item::Entity::find()
         .filter(wishlist_item::Column::UserId.eq(user_id))

@@ -19,6 +19,7 @@
 
 use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::Money;
+use crate::kernel::UserId;
 use crate::model::{gift_card, gift_card_entry, order, payment, user};
 use crate::ordering::view::due;
 use crate::ordering::OrderStatus;
@@ -242,7 +243,8 @@ pub async fn balance(shop: &Shop, code: &str) -> ServiceResult<GiftCardBalance> 
 ///
 /// # Errors
 /// When the database fails.
-pub async fn credit_of(shop: &Shop, user_id: i64) -> ServiceResult<Vec<GiftCardView>> {
+pub async fn credit_of(shop: &Shop, user_id: UserId) -> ServiceResult<Vec<GiftCardView>> {
+    let user_id = user_id.get();
     let now = Utc::now();
     Ok(gift_card::Entity::find()
         .filter(gift_card::Column::UserId.eq(user_id))

@@ -126,7 +126,7 @@ pub async fn place(shop: &Shop, key: &str, lines: &[(i64, i32)]) -> entities::Se
 pub async fn fill_cart(shop: &Shop, lines: &[(i64, i32)]) -> entities::ServiceResult<uuid::Uuid> {
     let cart = uuid::Uuid::new_v4();
     for (variant, quantity) in lines {
-        entities::ordering::cart::add_item(shop, cart, *variant, *quantity).await?;
+        entities::ordering::cart::add_item(shop, cart, entities::VariantId::new(*variant), *quantity).await?;
     }
     Ok(cart)
 }

@@ -43,7 +43,9 @@ on_both_databases!(an_order_for_more_than_is_in_stock_is_refused_and_holds_nothi
     let shop = shop(db).await;
     let v = variants_of_vendors(&shop, 1, 1).await.remove(0);
     let patch = entities::catalog::VariantPatch { stock: Some(2), allow_backorder: Some(false), ..Default::default() };
-    entities::catalog::variants::update_variant(&shop, Actor::API_TOKEN, v.id, patch).await.unwrap();
+    entities::catalog::variants::update_variant(&shop, Actor::API_TOKEN, entities::VariantId::new(v.id), patch)
+        .await
+        .unwrap();
 
     let (first, _) = place(&shop, "order-key-000002", &[(v.id, 2)]).await.unwrap();
     let refused = place(&shop, "order-key-000003", &[(v.id, 1)]).await;

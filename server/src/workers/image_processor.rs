@@ -107,7 +107,7 @@ async fn handle(shop: &Shop, image_id: i64) -> Result<(), Box<dyn std::error::Er
         }
         Err(reason) => Err(reason),
     };
-    finish_processing(shop, image_id, outcome).await?;
+    finish_processing(shop, entities::ImageId::new(image_id), outcome).await?;
     // The upload as it came (with its metadata) is not kept.
     if let Err(e) = shop.objects.delete(&upload_key(&image.object_key)).await {
         tracing::warn!(error = %e, image_id, "could not delete a processed upload");

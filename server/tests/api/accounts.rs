@@ -24,7 +24,7 @@ pub async fn account(app: &TestApp, email: &str, role: Role, vendor_id: Option<i
         "Test Person",
         PASSWORD,
         role,
-        vendor_id,
+        vendor_id.map(entities::VendorId::new),
     )
     .await
     .unwrap()

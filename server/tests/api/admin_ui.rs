@@ -461,7 +461,7 @@ async fn admins_see_payment_events_and_can_replay_one() {
         .unwrap()
         .unwrap();
     let cart_id = uuid::Uuid::new_v4();
-    entities::ordering::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    entities::ordering::cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let input = entities::ordering::PlaceOrder {
         cart_id: cart_id.to_string(),
         email: "ada@example.com".into(),

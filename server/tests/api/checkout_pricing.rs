@@ -17,7 +17,7 @@ async fn cheap_variant(app: &TestApp, below: i64) -> variant::Model {
 
 async fn cart_with(app: &TestApp, v: &variant::Model, quantity: i32) -> Uuid {
     let id = Uuid::new_v4();
-    cart::add_item(&app.shop, id, v.id, quantity).await.unwrap();
+    cart::add_item(&app.shop, id, entities::VariantId::new(v.id), quantity).await.unwrap();
     id
 }
 

@@ -92,7 +92,7 @@ async fn a_bad_billing_address_is_a_field_error() {
     let app = spawn_app(Db::Sqlite).await;
     let (v, _) = variant_for_sale(&app, 2, None).await;
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" },
         "billing_address": { "name": "Ada", "line1": "", "postal_code": "1000", "city": "Town", "country": "Holland" } });

@@ -44,7 +44,7 @@ async fn two_vendors(app: &TestApp) -> [(variant::Model, i64); 2] {
 async fn paid_order(app: &TestApp, lines: &[(i64, i32)]) -> String {
     let cart_id = Uuid::new_v4();
     for (variant, quantity) in lines {
-        cart::add_item(&app.shop, cart_id, *variant, *quantity).await.unwrap();
+        cart::add_item(&app.shop, cart_id, entities::VariantId::new(*variant), *quantity).await.unwrap();
     }
     let body = json!({ "cart_id": cart_id.to_string(), "email": "buyer@example.com",
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });

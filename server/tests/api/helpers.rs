@@ -287,7 +287,7 @@ pub async fn variant_for_sale(
 pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
     let (v, _) = variant_for_sale(app, 2, None).await;
     let cart_id = uuid::Uuid::new_v4();
-    entities::ordering::cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    entities::ordering::cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let mut body = serde_json::json!({ "cart_id": cart_id.to_string(), "email": email,
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
     if let Some(country) = billing_country {

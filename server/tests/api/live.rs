@@ -29,7 +29,7 @@ async fn a_followed_variants_stock_changes_reach_the_socket() {
         entities::catalog::variants::update_variant(
             &app.shop,
             Actor::API_TOKEN,
-            id,
+            entities::VariantId::new(id),
             VariantPatch { stock: Some(stock), ..Default::default() },
         )
     };

@@ -60,7 +60,14 @@ async fn variants_for_sale(app: &TestApp, n: usize, stock: i32, distinct_vendors
 async fn set_stock(app: &TestApp, variant_id: i64, stock: i32) {
     let patch =
         entities::catalog::VariantPatch { stock: Some(stock), allow_backorder: Some(false), ..Default::default() };
-    entities::catalog::variants::update_variant(&app.shop, Actor::API_TOKEN, variant_id, patch).await.unwrap();
+    entities::catalog::variants::update_variant(
+        &app.shop,
+        Actor::API_TOKEN,
+        entities::VariantId::new(variant_id),
+        patch,
+    )
+    .await
+    .unwrap();
 }
 
 async fn available(app: &TestApp, variant_id: i64) -> i32 {
@@ -85,7 +92,7 @@ async fn five_hundred_checkouts_of_ten_units_sell_exactly_ten() {
     let mut carts = Vec::new();
     for _ in 0..500 {
         let id = Uuid::new_v4();
-        cart::add_item(&app.shop, id, v.id, 1).await.unwrap();
+        cart::add_item(&app.shop, id, entities::VariantId::new(v.id), 1).await.unwrap();
         carts.push(id);
     }
 
@@ -113,8 +120,8 @@ on_both_databases!(an_order_is_priced_from_the_catalog_and_split_per_vendor, |db
     set_stock(&app, b.id, 6).await;
     let before_a = available(&app, a.id).await;
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, a.id, 2).await.unwrap();
-    cart::add_item(&app.shop, cart_id, b.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(a.id), 2).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(b.id), 1).await.unwrap();
 
     let mut tampered = body(cart_id);
     tampered["total_minor"] = json!(1);
@@ -180,7 +187,7 @@ on_both_databases!(a_retried_request_returns_the_same_order_and_never_a_second, 
     let app = spawn_app(db).await;
     let v = variants_for_sale(&app, 1, 3, false).await.remove(0);
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let before = available(&app, v.id).await;
 
     let (first, placed, _) = place(&app, "retry-key-0001", &body(cart_id)).await;
@@ -197,7 +204,7 @@ on_both_databases!(a_retried_request_returns_the_same_order_and_never_a_second, 
 
     // Tabs placing one cart at once, each with its own key: one order.
     let shared = Uuid::new_v4();
-    cart::add_item(&app.shop, shared, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, shared, entities::VariantId::new(v.id), 1).await.unwrap();
     let shared_body = body(shared);
     let keys: Vec<String> = (0..4).map(|n| format!("tab-key-000{n}")).collect();
     let tabs = futures::future::join_all(keys.iter().map(|k| place(&app, k, &shared_body))).await;
@@ -209,14 +216,14 @@ on_both_databases!(a_retried_request_returns_the_same_order_and_never_a_second, 
 
     // A retry after the cart was filled again (and that item sold out)
     // still answers with the order its key placed.
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     set_stock(&app, v.id, 0).await;
     let (status, again, _) = place(&app, "retry-key-0001", &body(cart_id)).await;
     assert_eq!((status, again["id"].as_str()), (200, placed["id"].as_str()), "{again}");
     set_stock(&app, v.id, 3).await;
 
     let other_cart = Uuid::new_v4();
-    cart::add_item(&app.shop, other_cart, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, other_cart, entities::VariantId::new(v.id), 1).await.unwrap();
     let (status, problem, _) = place(&app, "retry-key-0001", &body(other_cart)).await;
     assert_eq!(status, 409, "a key belongs to one cart: {problem}");
     let (status, problem, _) = place(&app, "retry-key-0002", &body(Uuid::new_v4())).await;
@@ -236,7 +243,7 @@ on_both_databases!(an_unpaid_order_expires_and_its_stock_goes_back_on_sale, |db|
     let v = variants_for_sale(&app, 1, 2, false).await.remove(0);
     let before = available(&app, v.id).await;
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 2).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 2).await.unwrap();
     let (_, placed, _) = place(&app, "expiry-key-0001", &body(cart_id)).await;
     let id = placed["id"].as_str().unwrap();
 
@@ -262,7 +269,7 @@ on_both_databases!(payment_sells_the_stock_and_an_order_moves_only_as_its_life_a
     let v = variants_for_sale(&app, 1, 3, false).await.remove(0);
     let (on_hand, _) = levels(&app, v.id).await;
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let (_, placed, _) = place(&app, "life-key-0001", &body(cart_id)).await;
     let id = placed["id"].as_str().unwrap().to_owned();
     let status = |to: &str, token: Option<&str>| {
@@ -302,7 +309,7 @@ on_both_databases!(payment_sells_the_stock_and_an_order_moves_only_as_its_life_a
 
     // The customer calls off an unpaid order: its stock goes back.
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let before = available(&app, v.id).await;
     let (_, second, _) = place(&app, "life-key-0002", &body(cart_id)).await;
     let response = app
@@ -322,7 +329,7 @@ async fn a_product_that_was_ordered_is_archived_instead_of_deleted() {
     let app = spawn_app_with(Db::Sqlite, |s| s.api.admin_token = Some(TOKEN.into())).await;
     let [ordered, other]: [variant::Model; 2] = variants_for_sale(&app, 2, 1, true).await.try_into().unwrap();
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, ordered.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(ordered.id), 1).await.unwrap();
     let (status, _, _) = place(&app, "archive-key-0001", &body(cart_id)).await;
     assert_eq!(status, 201);
 
@@ -336,7 +343,9 @@ async fn a_product_that_was_ordered_is_archived_instead_of_deleted() {
     assert!(product::Entity::find_by_id(ordered.product_id).one(&app.shop.db).await.unwrap().is_some());
     assert_eq!(gone.status(), 204, "a product nobody ordered is deleted");
     assert!(product::Entity::find_by_id(other.product_id).one(&app.shop.db).await.unwrap().is_none());
-    let deleting_held = entities::catalog::variants::delete_variant(&app.shop, Actor::API_TOKEN, ordered.id).await;
+    let deleting_held =
+        entities::catalog::variants::delete_variant(&app.shop, Actor::API_TOKEN, entities::VariantId::new(ordered.id))
+            .await;
     assert!(deleting_held.is_err(), "a variant with held units stays");
 }
 

@@ -52,7 +52,7 @@ async fn subscribe(app: &TestApp, url: &str, topics: &[&str]) -> (u16, Value) {
 
 async fn place_order(app: &TestApp, variant_id: i64) -> String {
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, variant_id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(variant_id), 1).await.unwrap();
     let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
     let response = app

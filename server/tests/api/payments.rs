@@ -24,7 +24,7 @@ async fn unpaid_order(app: &TestApp) -> String {
         .unwrap()
         .unwrap();
     let cart_id = Uuid::new_v4();
-    cart::add_item(&app.shop, cart_id, v.id, 1).await.unwrap();
+    cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let body = json!({ "cart_id": cart_id.to_string(), "email": "ada@example.com",
         "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
     let response = app

@@ -109,7 +109,11 @@ on_both_databases!(a_customer_downloads_their_data_and_deletes_the_account, |db|
         &new_client(),
         &app,
         "account/register",
-        &[("email", &entities::accounts::privacy::erased_email(id + 1)), ("password", PASSWORD), ("name", "Squatter")],
+        &[
+            ("email", &entities::accounts::privacy::erased_email(entities::UserId::new(id + 1))),
+            ("password", PASSWORD),
+            ("name", "Squatter"),
+        ],
     )
     .await;
     assert_eq!(status, 400, "an .invalid address is refused");
@@ -179,7 +183,7 @@ async fn an_admin_exports_and_erases_on_request_and_it_is_logged() {
     let html =
         staff.get(app.url("/admin/customers?email=asks@example.com")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"no-customer\""), "{html}");
-    let gone = entities::accounts::privacy::erased_email(id);
+    let gone = entities::accounts::privacy::erased_email(entities::UserId::new(id));
     let html =
         staff.get(app.url(&format!("/admin/customers?email={gone}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"erased\"") && html.contains("gdpr.erase"), "{html}");

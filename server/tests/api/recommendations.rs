@@ -132,7 +132,7 @@ async fn the_dashboard_recommends_from_what_the_customer_saved_and_bought() {
     let ids: Vec<i64> = got.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
     assert!(!ids.is_empty(), "something to recommend");
     assert!(!ids.contains(&saved.id), "not what is saved already");
-    let like = entities::catalog::recommend::for_product(&app.shop, saved.id).await.unwrap();
+    let like = entities::catalog::recommend::for_product(&app.shop, entities::ProductId::new(saved.id)).await.unwrap();
     let closest = like.together.first().or(like.similar.first()).map(|c| c.id);
     assert_eq!(ids.first().copied(), closest, "the saved product's closest match leads");
     let html = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();

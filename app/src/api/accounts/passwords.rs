@@ -26,9 +26,14 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(prefix = "/_sf", endpoint = "account/password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let (shop, me) = crate::session::me().await?;
-    let secret = entities::accounts::passwords::change_password(&shop, me.user_id, &current_password, &new_password)
-        .await
-        .map_err(AppError::from)?;
+    let secret = entities::accounts::passwords::change_password(
+        &shop,
+        entities::UserId::new(me.user_id),
+        &current_password,
+        &new_password,
+    )
+    .await
+    .map_err(AppError::from)?;
     crate::session::set_session_cookie(&shop, &secret);
     Ok(())
 }
@@ -37,7 +42,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(prefix = "/_sf", endpoint = "account/email")]
 pub async fn change_email(new_email: String, password: String) -> Result<(), AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::accounts::passwords::request_email_change(&shop, me.user_id, &new_email, &password)
+    entities::accounts::passwords::request_email_change(&shop, entities::UserId::new(me.user_id), &new_email, &password)
         .await
         .map_err(AppError::from)
 }

@@ -31,7 +31,9 @@ pub struct CustomerCard {
 #[server(prefix = "/_sf", endpoint = "account/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::accounts::privacy::delete_own(&shop, me.user_id, &password).await.map_err(AppError::from)?;
+    entities::accounts::privacy::delete_own(&shop, entities::UserId::new(me.user_id), &password)
+        .await
+        .map_err(AppError::from)?;
     crate::api::accounts::sign_in::ssr::clear_cookies();
     leptos_axum::redirect("/?account=deleted");
     Ok(())
@@ -67,7 +69,8 @@ pub async fn erase_customer(id: i64, confirm: Option<String>) -> Result<String, 
     if confirm.is_none() {
         return Err(AppError::Fields(vec![("confirm".into(), "tick the box to confirm the erasure".into())]));
     }
-    let r = entities::accounts::privacy::erase(&shop, actor, id).await.map_err(AppError::from)?;
+    let r =
+        entities::accounts::privacy::erase(&shop, actor, entities::UserId::new(id)).await.map_err(AppError::from)?;
     Ok(format!(
         "Erased: {} address(es), {} wishlist item(s), {} review(s) deleted; {} order(s) kept anonymised; {} session(s) ended.",
         r.addresses, r.wishlist, r.reviews, r.orders_anonymised, r.sessions

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[server(prefix = "/_sf", endpoint = "account/profile")]
 pub async fn get_profile() -> Result<AccountView, AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::accounts::profile::profile(&shop, me.user_id).await.map_err(AppError::from)
+    entities::accounts::profile::profile(&shop, entities::UserId::new(me.user_id)).await.map_err(AppError::from)
 }
 
 /// Changes the name and marketing consent.
@@ -19,19 +19,23 @@ pub async fn get_profile() -> Result<AccountView, AppError> {
 pub async fn update_profile(name: String, marketing: Option<String>) -> Result<AccountView, AppError> {
     let (shop, me) = crate::session::me().await?;
     let patch = entities::accounts::ProfilePatch { name, marketing_consent: marketing.is_some() };
-    entities::accounts::profile::update_profile(&shop, me.user_id, patch).await.map_err(AppError::from)
+    entities::accounts::profile::update_profile(&shop, entities::UserId::new(me.user_id), patch)
+        .await
+        .map_err(AppError::from)
 }
 
 /// The signed-in customer's orders, newest first (older than `before`).
 #[server(prefix = "/_sf", endpoint = "account/orders")]
 pub async fn my_orders(before: Option<String>) -> Result<OrderHistory, AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::ordering::order_lists::customer_orders(&shop, me.user_id, before.as_deref()).await.map_err(AppError::from)
+    entities::ordering::order_lists::customer_orders(&shop, entities::UserId::new(me.user_id), before.as_deref())
+        .await
+        .map_err(AppError::from)
 }
 
 /// "Recommended for you": from what the customer ordered and saved.
 #[server(prefix = "/_sf", endpoint = "account/recommendations")]
 pub async fn my_recommendations() -> Result<Vec<entities::catalog::ProductCard>, AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::catalog::recommend::for_customer(&shop, me.user_id).await.map_err(AppError::from)
+    entities::catalog::recommend::for_customer(&shop, entities::UserId::new(me.user_id)).await.map_err(AppError::from)
 }

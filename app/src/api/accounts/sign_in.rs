@@ -88,14 +88,14 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
 #[server(prefix = "/_sf", endpoint = "account/two-factor")]
 pub async fn two_factor_status() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::accounts::two_factor::status(&shop, me.user_id).await.map_err(AppError::from)
+    entities::accounts::two_factor::status(&shop, entities::UserId::new(me.user_id)).await.map_err(AppError::from)
 }
 
 /// Begins setting up two-factor sign-in (a new key for the app).
 #[server(prefix = "/_sf", endpoint = "account/two-factor/begin")]
 pub async fn begin_two_factor() -> Result<entities::accounts::TwoFactorStatus, AppError> {
     let (shop, me) = crate::session::me().await?;
-    entities::accounts::two_factor::begin(&shop, me.user_id).await.map_err(AppError::from)
+    entities::accounts::two_factor::begin(&shop, entities::UserId::new(me.user_id)).await.map_err(AppError::from)
 }
 
 /// Confirms the set-up with a code from the app (other devices are signed
@@ -103,7 +103,9 @@ pub async fn begin_two_factor() -> Result<entities::accounts::TwoFactorStatus, A
 #[server(prefix = "/_sf", endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let (shop, me) = crate::session::me().await?;
-    let session = entities::accounts::two_factor::confirm(&shop, me.user_id, &code).await.map_err(AppError::from)?;
+    let session = entities::accounts::two_factor::confirm(&shop, entities::UserId::new(me.user_id), &code)
+        .await
+        .map_err(AppError::from)?;
     crate::session::set_session_cookie(&shop, &session);
     Ok(())
 }
@@ -113,7 +115,9 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
     let (shop, me) = crate::session::me().await?;
     if let Some(session) =
-        entities::accounts::two_factor::disable(&shop, me.user_id, &password, &code).await.map_err(AppError::from)?
+        entities::accounts::two_factor::disable(&shop, entities::UserId::new(me.user_id), &password, &code)
+            .await
+            .map_err(AppError::from)?
     {
         crate::session::set_session_cookie(&shop, &session);
     }
@@ -148,7 +152,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/_sf", endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<u64, AppError> {
     let (shop, me) = crate::session::me().await?;
-    let ended = entities::accounts::sign_in::sign_out_everywhere(&shop, me.user_id).await.map_err(AppError::from)?;
+    let ended = entities::accounts::sign_in::sign_out_everywhere(&shop, entities::UserId::new(me.user_id))
+        .await
+        .map_err(AppError::from)?;
     crate::api::accounts::sign_in::ssr::clear_cookies();
     leptos_axum::redirect("/account/sign-in");
     Ok(ended)
@@ -174,11 +180,11 @@ pub(crate) mod ssr {
         }
         crate::session::set_session_cookie(shop, &signed.session);
         let guest = crate::api::ordering::cart::ssr::cart_id_from_cookie().await;
-        if let Some(cart) = entities::ordering::cart::adopt(shop, signed.user_id, guest).await? {
+        if let Some(cart) = entities::ordering::cart::adopt(shop, entities::UserId::new(signed.user_id), guest).await? {
             crate::api::ordering::cart::ssr::set_cart_cookie(cart);
         }
         if let Some(saved) = crate::api::ordering::wishlist::ssr::guest(parts) {
-            entities::ordering::wishlist::adopt(shop, signed.user_id, saved).await?;
+            entities::ordering::wishlist::adopt(shop, entities::UserId::new(signed.user_id), saved).await?;
             crate::api::ordering::wishlist::ssr::clear_cookie();
         }
         leptos_axum::redirect(&crate::api::accounts::sign_in::safe_next(next.as_deref(), signed.actor.is_staff()));

@@ -41,7 +41,7 @@ pub async fn get_product_detail(slug: String) -> Result<ProductDetail, AppError>
 #[server(prefix = "/_sf", endpoint = "catalog/recommendations")]
 pub async fn get_recommendations(product_id: i64) -> Result<entities::catalog::ProductRecommendations, AppError> {
     let shop = crate::session::shop()?;
-    entities::catalog::recommend::for_product(&shop, product_id).await.map_err(AppError::from)
+    entities::catalog::recommend::for_product(&shop, entities::ProductId::new(product_id)).await.map_err(AppError::from)
 }
 
 /// The most viewed products lately.

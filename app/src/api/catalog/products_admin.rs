@@ -30,7 +30,7 @@ pub async fn admin_bulk(ids: Vec<i64>, action: BulkAction) -> Result<BulkReport,
 #[server(prefix = "/_sf", endpoint = "admin/product")]
 pub async fn admin_load_product(id: i64) -> Result<AdminProduct, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::products::admin_product(&shop, actor, id).await.map_err(AppError::from)
+    entities::catalog::products::admin_product(&shop, actor, entities::ProductId::new(id)).await.map_err(AppError::from)
 }
 
 /// Creates a product with its variants.
@@ -44,7 +44,9 @@ pub async fn admin_create_product(product: NewProduct) -> Result<AdminProduct, A
 #[server(prefix = "/_sf", endpoint = "admin/product/update", input = Json)]
 pub async fn admin_update_product(id: i64, patch: ProductPatch) -> Result<AdminProduct, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::products::update_product(&shop, actor, id, patch).await.map_err(AppError::from)
+    entities::catalog::products::update_product(&shop, actor, entities::ProductId::new(id), patch)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes a product; one that has been ordered is archived instead. The
@@ -54,35 +56,43 @@ pub async fn admin_delete_product(id: i64) -> Result<bool, AppError> {
     use entities::catalog::products::delete_product;
     use entities::catalog::products::Deletion;
     let (shop, actor) = crate::session::acting().await?;
-    Ok(delete_product(&shop, actor, id).await.map_err(AppError::from)? == Deletion::Archived)
+    Ok(delete_product(&shop, actor, entities::ProductId::new(id)).await.map_err(AppError::from)? == Deletion::Archived)
 }
 
 /// Adds a variant to a product.
 #[server(prefix = "/_sf", endpoint = "admin/variant/add", input = Json)]
 pub async fn admin_add_variant(product_id: i64, variant: NewVariant) -> Result<AdminVariant, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::variants::add_variant(&shop, actor, product_id, variant).await.map_err(AppError::from)
+    entities::catalog::variants::add_variant(&shop, actor, entities::ProductId::new(product_id), variant)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Changes a variant.
 #[server(prefix = "/_sf", endpoint = "admin/variant/update", input = Json)]
 pub async fn admin_update_variant(id: i64, patch: VariantPatch) -> Result<AdminVariant, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::variants::update_variant(&shop, actor, id, patch).await.map_err(AppError::from)
+    entities::catalog::variants::update_variant(&shop, actor, entities::VariantId::new(id), patch)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes a variant (never a product's last).
 #[server(prefix = "/_sf", endpoint = "admin/variant/delete")]
 pub async fn admin_delete_variant(id: i64) -> Result<(), AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::variants::delete_variant(&shop, actor, id).await.map_err(AppError::from)
+    entities::catalog::variants::delete_variant(&shop, actor, entities::VariantId::new(id))
+        .await
+        .map_err(AppError::from)
 }
 
 /// A product's uploaded images with their processing status.
 #[server(prefix = "/_sf", endpoint = "admin/images")]
 pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::images::list_images(&shop, actor, product_id).await.map_err(AppError::from)
+    entities::catalog::images::list_images(&shop, actor, entities::ProductId::new(product_id))
+        .await
+        .map_err(AppError::from)
 }
 
 /// Uploads images of a product: a multipart form with `product_id`, one or
@@ -108,21 +118,25 @@ pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>,
         .filter(|(name, bytes)| !(name.is_empty() && bytes.is_empty()))
         .map(|(file_name, bytes)| entities::catalog::images::Upload { file_name, bytes, alt: alt.clone() })
         .collect();
-    entities::catalog::images::add_images(&shop, actor, product_id, uploads).await.map_err(AppError::from)
+    entities::catalog::images::add_images(&shop, actor, entities::ProductId::new(product_id), uploads)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Changes an image's alt text or place in the gallery; answers the gallery.
 #[server(prefix = "/_sf", endpoint = "admin/image/update", input = Json)]
 pub async fn admin_update_image(id: i64, patch: ImagePatch) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::images::update_image(&shop, actor, id, patch).await.map_err(AppError::from)
+    entities::catalog::images::update_image(&shop, actor, entities::ImageId::new(id), patch)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes an image and its renditions.
 #[server(prefix = "/_sf", endpoint = "admin/image/delete")]
 pub async fn admin_delete_image(id: i64) -> Result<(), AppError> {
     let (shop, actor) = crate::session::acting().await?;
-    entities::catalog::images::delete_image(&shop, actor, id).await.map_err(AppError::from)
+    entities::catalog::images::delete_image(&shop, actor, entities::ImageId::new(id)).await.map_err(AppError::from)
 }
 
 /// Imports products from an uploaded CSV file (field `file`): the good rows

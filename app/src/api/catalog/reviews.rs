@@ -23,7 +23,9 @@ pub struct Reviewer {
 #[server(prefix = "/_sf", endpoint = "reviews/product")]
 pub async fn get_product_reviews(product_id: i64, page: u64) -> Result<ProductReviews, AppError> {
     let shop = crate::session::shop()?;
-    entities::catalog::reviews::for_product(&shop, product_id, page).await.map_err(AppError::from)
+    entities::catalog::reviews::for_product(&shop, entities::ProductId::new(product_id), page)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Who is looking at the product's review form, and their review.
@@ -33,8 +35,9 @@ pub async fn get_reviewer(product_id: i64) -> Result<Reviewer, AppError> {
     let Some(me) = crate::session::user(&shop, &crate::session::parts().await?).await else {
         return Ok(Reviewer { signed_in: false, may_review: false, mine: None });
     };
-    let mine =
-        entities::catalog::reviews::mine_for_product(&shop, me.actor, product_id).await.map_err(AppError::from)?;
+    let mine = entities::catalog::reviews::mine_for_product(&shop, me.actor, entities::ProductId::new(product_id))
+        .await
+        .map_err(AppError::from)?;
     Ok(Reviewer { signed_in: true, may_review: me.actor.customer().is_some(), mine })
 }
 
@@ -48,7 +51,9 @@ pub async fn save_review(
 ) -> Result<MyReview, AppError> {
     let (shop, me) = crate::session::me().await?;
     let input = entities::catalog::review::ReviewInput { rating: rating.unwrap_or(0), title, body };
-    entities::catalog::reviews::save(&shop, me.actor, product_id, &input).await.map_err(AppError::from)
+    entities::catalog::reviews::save(&shop, me.actor, entities::ProductId::new(product_id), &input)
+        .await
+        .map_err(AppError::from)
 }
 
 /// The signed-in customer's reviews.

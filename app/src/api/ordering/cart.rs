@@ -21,8 +21,9 @@ pub async fn add_to_cart(variant_id: i64, quantity: i32) -> Result<CartAddition,
             id
         }
     };
-    let cart =
-        entities::ordering::cart::add_item(&shop, cart_id, variant_id, quantity).await.map_err(AppError::from)?;
+    let cart = entities::ordering::cart::add_item(&shop, cart_id, entities::VariantId::new(variant_id), quantity)
+        .await
+        .map_err(AppError::from)?;
     Ok(CartAddition { variant_id, cart })
 }
 
@@ -51,7 +52,9 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 pub async fn set_cart_quantity(variant_id: i64, quantity: i32) -> Result<CartView, AppError> {
     let shop = crate::session::shop()?;
     let id = crate::api::ordering::cart::ssr::cart_id_from_cookie().await.ok_or(AppError::NotFound)?;
-    entities::ordering::cart::set_quantity(&shop, id, variant_id, quantity).await.map_err(AppError::from)
+    entities::ordering::cart::set_quantity(&shop, id, entities::VariantId::new(variant_id), quantity)
+        .await
+        .map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]

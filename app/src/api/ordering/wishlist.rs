@@ -13,7 +13,10 @@ pub const WISHLIST_COOKIE: &str = "bazaar_wishlist";
 pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result<i64, AppError> {
     let (shop, owner) = crate::api::ordering::wishlist::ssr::owner(true).await?;
     let owner = owner.ok_or(AppError::Internal)?;
-    entities::ordering::wishlist::add(&shop, owner, product_id, variant_id).await.map_err(AppError::from)?;
+    let variant = variant_id.map(entities::VariantId::new);
+    entities::ordering::wishlist::add(&shop, owner, entities::ProductId::new(product_id), variant)
+        .await
+        .map_err(AppError::from)?;
     Ok(product_id)
 }
 
@@ -22,7 +25,9 @@ pub async fn add_to_wishlist(product_id: i64, variant_id: Option<i64>) -> Result
 pub async fn remove_from_wishlist(product_id: i64) -> Result<(), AppError> {
     let (shop, owner) = crate::api::ordering::wishlist::ssr::owner(false).await?;
     match owner {
-        Some(owner) => entities::ordering::wishlist::remove(&shop, owner, product_id).await.map_err(AppError::from),
+        Some(owner) => entities::ordering::wishlist::remove(&shop, owner, entities::ProductId::new(product_id))
+            .await
+            .map_err(AppError::from),
         None => Ok(()),
     }
 }
@@ -50,7 +55,9 @@ pub async fn wishlist_to_cart(product_id: i64) -> Result<(), AppError> {
             id
         }
     };
-    entities::ordering::wishlist::move_to_cart(&shop, owner, product_id, cart_id).await.map_err(AppError::from)
+    entities::ordering::wishlist::move_to_cart(&shop, owner, entities::ProductId::new(product_id), cart_id)
+        .await
+        .map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]

@@ -29,7 +29,9 @@ pub async fn my_store_credit() -> Result<Vec<GiftCardView>, AppError> {
     let (shop, actor) = crate::session::acting().await?;
     match actor {
         entities::kernel::access::Actor::Customer { user_id } => {
-            entities::payments::gift_cards::credit_of(&shop, user_id).await.map_err(AppError::from)
+            entities::payments::gift_cards::credit_of(&shop, entities::UserId::new(user_id))
+                .await
+                .map_err(AppError::from)
         }
         _ => Ok(Vec::new()),
     }

@@ -64,7 +64,7 @@ pub async fn export(
     Caller(actor): Caller,
     Path(Key(id)): Path<Key>,
 ) -> Result<Response, Problem> {
-    Ok(download(id, privacy::export(&shop, actor, id).await?))
+    Ok(download(id, privacy::export(&shop, actor, entities::UserId::new(id)).await?))
 }
 
 /// Erases an account: deletes what is not needed, anonymises the orders
@@ -87,7 +87,7 @@ pub async fn erase(
     Caller(actor): Caller,
     Path(Key(id)): Path<Key>,
 ) -> Result<Json<ErasureReport>, Problem> {
-    Ok(Json(privacy::erase(&shop, actor, id).await?))
+    Ok(Json(privacy::erase(&shop, actor, entities::UserId::new(id)).await?))
 }
 
 /// One line of the audit log.
@@ -149,7 +149,7 @@ pub async fn audit(
     )
 )]
 pub async fn my_data(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Response, Problem> {
-    Ok(download(me.user_id, privacy::export_own(&shop, me.actor, me.user_id).await?))
+    Ok(download(me.user_id, privacy::export_own(&shop, me.actor, entities::UserId::new(me.user_id)).await?))
 }
 
 /// Confirms the deletion of one's account.
@@ -179,5 +179,5 @@ pub async fn delete_me(
     SignedIn(me): SignedIn,
     Body(input): Body<DeleteAccount>,
 ) -> Result<Json<ErasureReport>, Problem> {
-    Ok(Json(privacy::delete_own(&shop, me.user_id, &input.password).await?))
+    Ok(Json(privacy::delete_own(&shop, entities::UserId::new(me.user_id), &input.password).await?))
 }

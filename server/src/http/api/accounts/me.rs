@@ -26,7 +26,7 @@ use serde::Deserialize;
     )
 )]
 pub async fn get(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Json<AccountView>, Problem> {
-    Ok(Json(entities::accounts::profile::profile(&shop, me.user_id).await?))
+    Ok(Json(entities::accounts::profile::profile(&shop, entities::UserId::new(me.user_id)).await?))
 }
 
 /// Changes the name and marketing consent.
@@ -47,7 +47,7 @@ pub async fn update(
     SignedIn(me): SignedIn,
     Body(patch): Body<ProfilePatch>,
 ) -> Result<Json<AccountView>, Problem> {
-    Ok(Json(entities::accounts::profile::update_profile(&shop, me.user_id, patch).await?))
+    Ok(Json(entities::accounts::profile::update_profile(&shop, entities::UserId::new(me.user_id), patch).await?))
 }
 
 /// Which page of the order history.
@@ -74,7 +74,10 @@ pub async fn orders(
     SignedIn(me): SignedIn,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Json<OrderHistory>, Problem> {
-    Ok(Json(entities::ordering::order_lists::customer_orders(&shop, me.user_id, q.before.as_deref()).await?))
+    Ok(Json(
+        entities::ordering::order_lists::customer_orders(&shop, entities::UserId::new(me.user_id), q.before.as_deref())
+            .await?,
+    ))
 }
 
 /// The address book, defaults first.

@@ -10,17 +10,19 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use entities::catalog::images::{self, Upload, MAX_BYTES, MAX_FILES};
 use entities::catalog::{AdminImage, ImagePatch};
-use entities::ProductId;
 use entities::Shop;
+use entities::{ImageId, ProductId};
 
 /// The largest request body an upload may have: every file at its limit,
 /// plus room for the form's own bytes.
 pub const MAX_BODY: usize = MAX_FILES * MAX_BYTES + 1024 * 1024;
 
-fn product_id(text: &str) -> Result<i64, Problem> {
-    text.parse::<ProductId>()
-        .map(ProductId::get)
-        .map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
+fn product_id(text: &str) -> Result<ProductId, Problem> {
+    text.parse::<ProductId>().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
+}
+
+fn image_id(text: &str) -> Result<ImageId, Problem> {
+    text.parse::<ImageId>().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
 }
 
 /// The form of an upload (`multipart/form-data`).
@@ -128,11 +130,7 @@ pub async fn delete(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let id = id
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| Problem::invalid_field("id", "must be a positive whole number"))?;
+    let id = image_id(&id)?;
     images::delete_image(&shop, actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -159,10 +157,6 @@ pub async fn update(
     Path(id): Path<String>,
     Body(patch): Body<ImagePatch>,
 ) -> Result<Json<Vec<AdminImage>>, Problem> {
-    let id = id
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| Problem::invalid_field("id", "must be a positive whole number"))?;
+    let id = image_id(&id)?;
     Ok(Json(images::update_image(&shop, actor, id, patch).await?))
 }

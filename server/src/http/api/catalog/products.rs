@@ -40,10 +40,8 @@ pub struct ListParams {
     sort: Option<String>,
 }
 
-fn product_id(text: &str) -> Result<i64, Problem> {
-    text.parse::<ProductId>()
-        .map(ProductId::get)
-        .map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
+fn product_id(text: &str) -> Result<ProductId, Problem> {
+    text.parse::<ProductId>().map_err(|_| Problem::invalid_field("id", "must be a positive whole number"))
 }
 
 fn variant_id(text: &str) -> Result<i64, Problem> {
@@ -243,7 +241,10 @@ pub async fn update_variant(
     Path(id): Path<String>,
     Body(patch): Body<VariantPatch>,
 ) -> Result<Json<AdminVariant>, Problem> {
-    Ok(Json(entities::catalog::variants::update_variant(&shop, actor, variant_id(&id)?, patch).await?))
+    Ok(Json(
+        entities::catalog::variants::update_variant(&shop, actor, entities::VariantId::new(variant_id(&id)?), patch)
+            .await?,
+    ))
 }
 
 /// Deletes a variant (never a product's last one).
@@ -265,7 +266,7 @@ pub async fn delete_variant(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    entities::catalog::variants::delete_variant(&shop, actor, variant_id(&id)?).await?;
+    entities::catalog::variants::delete_variant(&shop, actor, entities::VariantId::new(variant_id(&id)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

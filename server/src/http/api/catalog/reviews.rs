@@ -44,7 +44,7 @@ pub async fn for_product(
     if page == 0 {
         return Err(Problem::invalid_field("page", "must be a whole number from 1"));
     }
-    Ok(Json(reviews::for_product(&shop, id, page).await?))
+    Ok(Json(reviews::for_product(&shop, entities::ProductId::new(id), page).await?))
 }
 
 /// Writes the signed-in customer's review of a product (one per customer
@@ -71,7 +71,7 @@ pub async fn create(
     Path(Key(id)): Path<Key>,
     Body(input): Body<ReviewInput>,
 ) -> Result<Response, Problem> {
-    let written = reviews::create(&shop, me.actor, id, &input).await?;
+    let written = reviews::create(&shop, me.actor, entities::ProductId::new(id), &input).await?;
     Ok(created(format!("/api/v1/me/reviews/{}", written.review.id), written))
 }
 

@@ -134,5 +134,5 @@ pub async fn redeem(
     )
 )]
 pub async fn my_credit(State(shop): State<Shop>, SignedIn(me): SignedIn) -> Result<Json<Vec<GiftCardView>>, Problem> {
-    Ok(Json(gift_cards::credit_of(&shop, me.user_id).await?))
+    Ok(Json(gift_cards::credit_of(&shop, entities::UserId::new(me.user_id)).await?))
 }

@@ -24,7 +24,11 @@ use serde::Deserialize;
         (status = 400, description = "Bad signature or body; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn webhook(State(shop): State<Shop>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Problem> {
+pub async fn webhook(
+    State(shop): State<Shop>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Response, Problem> {
     receive(&shop, "test", &headers, &body).await
 }
 
