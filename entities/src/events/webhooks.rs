@@ -83,18 +83,9 @@ impl DeliveryStatus {
             Self::Failed => "failed",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl std::fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(DeliveryStatus);
 
 /// One delivery with how it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,6 +36,27 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
+/// A status (or role) kept as text: `parse` reads the text back (from
+/// storage or a query; `None` for anything else) and `Display` writes it,
+/// both from the type's `ALL` and `as_str`, so the two never disagree.
+macro_rules! text_enum {
+    ($ty:ident) => {
+        impl $ty {
+            /// The value stored (or asked for) as `text`.
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|s| s.as_str() == text)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
 /// Asserts that every value of a status enum (with `ALL`, `as_str` and
 /// `parse`) reads back from its text, and that its `Display`, its JSON and
 /// — with `db` — its database value are that same text; with `db` it also

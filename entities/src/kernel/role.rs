@@ -1,7 +1,6 @@
 //! What an account is to the shop: its role, which decides what it may do.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// An account's role, as stored and sent (`customer`, `vendor`, `support`,
 /// `admin`).
@@ -47,22 +46,13 @@ impl Role {
         }
     }
 
-    /// The role stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-
     /// Whether the account works for the shop or a vendor.
     pub fn is_staff(self) -> bool {
         Self::STAFF.contains(&self)
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(Role);
 
 #[cfg(test)]
 mod tests {

@@ -64,11 +64,6 @@ impl ReviewStatus {
         }
     }
 
-    /// From storage or a query (`None` for anything else).
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// As shown to people.
     pub fn label(self) -> &'static str {
         match self {
@@ -79,11 +74,7 @@ impl ReviewStatus {
     }
 }
 
-impl std::fmt::Display for ReviewStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ReviewStatus);
 
 /// A review as everyone sees it on the product page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

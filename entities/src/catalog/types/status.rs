@@ -1,7 +1,6 @@
 //! Where a product, an image and a stock reservation are in their lives.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Whether a product is for sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,11 +36,6 @@ impl ProductStatus {
         }
     }
 
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// As the admin shows it.
     pub const fn label(self) -> &'static str {
         match self {
@@ -52,11 +46,7 @@ impl ProductStatus {
     }
 }
 
-impl fmt::Display for ProductStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ProductStatus);
 
 /// Where an uploaded image is in processing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,18 +81,9 @@ impl ImageStatus {
             Self::Failed => "failed",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for ImageStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ImageStatus);
 
 /// Where a reservation of stock for an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,18 +118,9 @@ impl ReservationStatus {
             Self::Released => "released",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for ReservationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ReservationStatus);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! Where a parcel and a return are in their lives.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Where a parcel is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,18 +31,9 @@ impl ShipmentStatus {
             Self::Delivered => "delivered",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for ShipmentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ShipmentStatus);
 
 /// Where a return (RMA) is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,11 +73,6 @@ impl ReturnStatus {
         }
     }
 
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// Whether staff may still decide on it (approve, reject or receive it).
     pub fn is_open(self) -> bool {
         matches!(self, Self::Requested | Self::Approved)
@@ -104,11 +89,7 @@ impl ReturnStatus {
     }
 }
 
-impl fmt::Display for ReturnStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(ReturnStatus);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! The life of an order: its statuses and the only moves between them.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Where an order (or a vendor's sub-order) is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,11 +65,6 @@ impl OrderStatus {
         }
     }
 
-    /// The status stored as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// The statuses this one may move to.
     pub const fn next(self) -> &'static [OrderStatus] {
         use OrderStatus::*;
@@ -96,11 +90,7 @@ impl OrderStatus {
     }
 }
 
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(OrderStatus);
 
 #[cfg(test)]
 mod tests {

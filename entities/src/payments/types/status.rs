@@ -1,7 +1,6 @@
 //! Where a payment, a refund and a gift card are in their lives.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Where a payment of an order is at its provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,18 +44,9 @@ impl PaymentStatus {
             Self::Refunded => "refunded",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for PaymentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(PaymentStatus);
 
 impl PaymentStatus {
     /// The statuses the provider may still change (reconciliation asks about
@@ -100,18 +90,9 @@ impl RefundStatus {
             Self::Failed => "failed",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(RefundStatus);
 
 /// Whether a gift card (or store credit) is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -142,18 +123,9 @@ impl GiftCardStatus {
             Self::Disabled => "disabled",
         }
     }
-
-    /// The status stored (or asked for) as `text`.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
 }
 
-impl fmt::Display for GiftCardStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::kernel::text_enum!(GiftCardStatus);
 
 #[cfg(test)]
 mod tests {
