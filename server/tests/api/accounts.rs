@@ -2,6 +2,9 @@
 //! limits, sessions (cookie, idle and absolute ends, sign out everywhere),
 //! password reset and change, change of email, CSRF, the guest cart
 //! following the shopper, the address book and the order history.
+//!
+//! Longer than our 600-line guide: the `account` and `signed_in_client`
+//! helpers other areas import live here with the flows they were made for.
 
 use crate::helpers::*;
 use crate::on_both_databases;

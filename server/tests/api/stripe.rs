@@ -4,6 +4,9 @@
 //! Stripe.js, creating it at localstripe), 3-D Secure, declines, manual
 //! capture, refunds, webhooks signed by localstripe, and reconciliation of a
 //! payment whose webhook never came.
+//!
+//! Longer than our 600-line guide: one localstripe session set-up and its
+//! helpers serve every test here; split, each part would repeat them.
 
 use crate::helpers::*;
 use entities::kernel::access::Actor;
