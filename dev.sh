@@ -275,7 +275,8 @@ run_browser_journey() {
     -d "url=$url/api/v1/webhooks/payments/stripe" -d secret=whsec_bazaar_e2e >/dev/null
   BAZAAR__API__ADMIN_TOKEN="$admin_token" \
   BAZAAR__DATA_DIR="$data/data" BAZAAR__SERVER__PORT="$port" BAZAAR__LOG__FORMAT=json \
-  BAZAAR__PAYMENTS__TEST_PROVIDER=true SMTP_URL="$BAZAAR_TEST_SMTP" \
+  BAZAAR__PAYMENTS__TEST_PROVIDER=true BAZAAR__PAYMENTS__TEST_WEBHOOK_SECRET="whsec_$admin_token" \
+  SMTP_URL="$BAZAAR_TEST_SMTP" \
   STRIPE_SECRET_KEY=sk_test_bazaar_e2e STRIPE_PUBLISHABLE_KEY=pk_test_bazaar_e2e STRIPE_WEBHOOK_SECRET=whsec_bazaar_e2e \
   BAZAAR__PAYMENTS__STRIPE__API_BASE="$BAZAAR_TEST_STRIPE" \
   BAZAAR__PAYMENTS__STRIPE__JS_URL="$BAZAAR_TEST_STRIPE/js.stripe.com/v3/" \

@@ -27,6 +27,10 @@ DURATION=${BENCH_DURATION:-30s}
 MAX_DURATION=${BENCH_MAX_DURATION:-15s}
 PORT=3080
 BASE="http://127.0.0.1:$PORT"
+# oha is one client address with up to 1,000 connections: the per-address
+# connection limit (256 by default) would refuse most of them. Load
+# shedding (limits.max_in_flight) stays as configured.
+export BAZAAR__LIMITS__MAX_CONNECTIONS_PER_IP=100000
 
 if [ "$WHICH" = place ]; then
   cargo build --release -p server --bin bazaar --example place_orders
@@ -106,6 +110,9 @@ if [ "$WHICH" = place ]; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" REDIS_URL= MEILI_URL= AMQP_URL=
   export BAZAAR__DATA_DIR="$data" BAZAAR__SERVER__PORT=$PORT BAZAAR__LOG__FILTER=warn BAZAAR__DATABASE__MAX_CONNECTIONS=32
   export BAZAAR__API__ADMIN_TOKEN="$token" BAZAAR__PAYMENTS__TEST_PROVIDER=true
+  # The load generator is one client address: lift the per-address write
+  # and order limits that would otherwise (rightly) stop it.
+  export BAZAAR__LIMITS__WRITES_PER_MINUTE=1000000000 BAZAAR__LIMITS__ORDERS_PER_HOUR=1000000000
   "$CARGO_TARGET_DIR/release/bazaar" seed >/dev/null 2>&1
   "$CARGO_TARGET_DIR/release/bazaar" serve > "$OUT/place-server.log" 2>&1 &
   SERVER_PID=$!

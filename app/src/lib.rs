@@ -9,6 +9,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod security;
 pub mod session;
 
 use components::layout::Header;
@@ -22,6 +23,8 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    security::send_page_policy();
+    let nonce = security::nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 // Stripe's card field on the order page (does nothing elsewhere).
-                <script src="/stripe-pay.js" defer></script>
+                <script src="/stripe-pay.js" defer nonce=nonce></script>
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">

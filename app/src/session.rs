@@ -72,12 +72,15 @@ mod ssr {
     }
 
     /// Adds a `Set-Cookie` header (`cookie` is its whole value) to the response
-    /// being made.
+    /// being made; over TLS every cookie is `Secure` (the cart's and the
+    /// wishlist's too), so it never travels in clear text.
     pub fn send_cookie(cookie: &str) {
         let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
             return;
         };
-        if let Ok(value) = http::HeaderValue::from_str(cookie) {
+        let cookie =
+            if over_tls() && !cookie.contains("; Secure") { format!("{cookie}; Secure") } else { cookie.to_owned() };
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
@@ -108,7 +111,11 @@ mod ssr {
     pub async fn user(shop: &Shop, parts: &Parts) -> Option<SessionUser> {
         let secret = cookie(parts, SESSION_COOKIE)?;
         if cross_site(parts) {
-            tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with a session cookie refused");
+            tracing::warn!(
+                method = %parts.method,
+                uri = %entities::kernel::network::loggable_uri(parts.uri.path_and_query().map_or("/", |p| p.as_str())),
+                "cross-site request with a session cookie refused"
+            );
             return None;
         }
         match entities::accounts::sign_in::session_user(shop, &secret).await {
@@ -142,7 +149,11 @@ mod ssr {
             return Actor::Anonymous;
         };
         if cross_site(parts) {
-            tracing::warn!(method = %parts.method, uri = %parts.uri, "cross-site request with the admin cookie refused");
+            tracing::warn!(
+                method = %parts.method,
+                uri = %entities::kernel::network::loggable_uri(parts.uri.path_and_query().map_or("/", |p| p.as_str())),
+                "cross-site request with the admin cookie refused"
+            );
             return Actor::Anonymous;
         }
         match entities::accounts::admin_sessions::actor(shop, &id).await {

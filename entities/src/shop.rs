@@ -1,7 +1,7 @@
 //! The shop as the use cases see it: the database and the ports, built once
 //! by the server and shared (cheap to clone), and how the shop sells.
 
-use crate::ports::{Cache, EventBus, SearchIndex, SessionStore};
+use crate::ports::{Cache, Counters, EventBus, SearchIndex, SessionStore};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -15,6 +15,8 @@ pub struct Shop {
     pub search: Arc<dyn SearchIndex>,
     /// The cache.
     pub cache: Arc<dyn Cache>,
+    /// Rate-limit counters (never evicted by the cache's traffic).
+    pub counters: Arc<dyn Counters>,
     /// The event bus.
     pub bus: Arc<dyn EventBus>,
     /// Files: uploaded images and their renditions (a local folder, or S3).

@@ -12,7 +12,7 @@ use crate::workers::{
     cache_invalidator, image_processor, indexer, mail_sender, outbox_relay, payment_events, progress::Progress,
     reservation_expiry, view_counter, webhook_sender,
 };
-use entities::ports::{Cache, EventBus, Mailer, PortError, SearchIndex, SessionStore};
+use entities::ports::{Cache, Counters, EventBus, Mailer, PortError, SearchIndex, SessionStore};
 use entities::ServiceError;
 use entities::Shop;
 use leptos::prelude::LeptosOptions;
@@ -98,8 +98,19 @@ impl Application {
         let admin_token = entities::accounts::admin_sessions::AdminToken::new(
             settings.api.admin_token.as_ref().map(|t| t.expose_secret()),
         );
-        let live = crate::http::live::LiveHub::default();
-        let state = AppState { leptos_options, shop, images, metrics: telemetry::metrics_handle(), admin_token, live };
+        let metrics_token = entities::accounts::admin_sessions::AdminToken::new(
+            settings.api.metrics_token.as_ref().map(|t| t.expose_secret()),
+        );
+        let live = crate::http::live::LiveHub::new(&settings.limits);
+        let state = AppState {
+            leptos_options,
+            shop,
+            images,
+            metrics: telemetry::metrics_handle(),
+            admin_token,
+            metrics_token,
+            live,
+        };
         Ok(Self { listener, port, state, settings, mailer })
     }
 
@@ -119,10 +130,10 @@ impl Application {
     /// When the server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let workers = self.start_workers().await?;
-        let app = router(self.state);
-        // The peer's address reaches handlers (fraud screening's IP rule).
-        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
+        let proxies = self.state.shop.proxies.clone();
+        let app = router(self.state, &self.settings);
+        let result =
+            crate::http::serve::serve(self.listener, app, &self.settings.limits, proxies, shutdown_signal()).await;
         for worker in workers {
             worker.abort();
         }
@@ -138,11 +149,8 @@ impl Application {
         let image_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let webhook_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
         let live_events = shop.bus.subscribe().await.map_err(std::io::Error::other)?;
-        let webhook_client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(std::io::Error::other)?;
+        let private = self.settings.workers.webhooks_to_private_addresses;
+        let webhook_client = crate::workers::public_only::webhook_client(private).map_err(std::io::Error::other)?;
         Ok(vec![
             tokio::spawn(indexer::follow_events(
                 index_events,
@@ -163,6 +171,7 @@ impl Application {
             tokio::spawn(webhook_sender::run(
                 shop.clone(),
                 webhook_client,
+                private,
                 Duration::from_millis(self.settings.workers.webhook_interval_ms),
                 Duration::from_millis(self.settings.workers.webhook_retry_base_ms),
             )),
@@ -248,6 +257,10 @@ pub async fn connect_database(settings: &Settings) -> Result<DatabaseConnection,
     Database::connect(options).await
 }
 
+/// Live rate-limit windows one node keeps in process (about 100 bytes
+/// each): a million distinct clients in one window.
+const COUNTER_KEYS: usize = 1_000_000;
+
 /// Chooses and connects each port's adapter from the settings.
 ///
 /// # Errors
@@ -258,18 +271,21 @@ pub async fn connect_ports(
     db: DatabaseConnection,
     public_url: &str,
 ) -> Result<Shop, StartupError> {
-    let (cache, bus, sessions): (Arc<dyn Cache>, Arc<dyn EventBus>, Arc<dyn SessionStore>) = match &settings.redis.url {
+    type Adapters = (Arc<dyn Cache>, Arc<dyn Counters>, Arc<dyn EventBus>, Arc<dyn SessionStore>);
+    let (cache, counters, bus, sessions): Adapters = match &settings.redis.url {
         Some(url) => {
             let url = url.expose_secret();
             let client = crate::adapters::cache::redis::connect(url).await?;
             (
                 Arc::new(RedisCache::new(client.clone(), "bazaar:")),
+                Arc::new(crate::adapters::counters::redis::RedisCounters::new(client.clone(), "bazaar:limit:")),
                 Arc::new(RedisBus::connect(url, "bazaar:events").await?),
                 Arc::new(crate::adapters::sessions::redis::RedisSessions::new(client, "bazaar:")),
             )
         }
         None => (
             Arc::new(MemoryCache::new(settings.cache.max_bytes)),
+            Arc::new(crate::adapters::counters::memory::MemoryCounters::new(COUNTER_KEYS)),
             Arc::new(MemoryBus::new(4_096)),
             Arc::new(crate::adapters::sessions::database::DbSessions::new(db.clone())),
         ),
@@ -306,6 +322,7 @@ pub async fn connect_ports(
         db,
         search,
         cache,
+        counters,
         bus,
         objects,
         views: Default::default(),

@@ -30,6 +30,11 @@ impl AdminToken {
         Self(token.map(Arc::from))
     }
 
+    /// Whether a token is configured.
+    pub fn is_set(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Whether `presented` is the token. Compares every byte, so response
     /// times do not reveal how much of a guess was right.
     pub fn matches(&self, presented: &str) -> bool {

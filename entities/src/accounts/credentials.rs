@@ -225,6 +225,19 @@ pub(crate) async fn use_token<C: ConnectionTrait>(
     Ok(token)
 }
 
+/// Uses up every outstanding token of `user_id` (reset, email change,
+/// verification): after a reset or a change of password, no link asked for
+/// by whoever knew the old password still works.
+pub(crate) async fn revoke_tokens<C: ConnectionTrait>(db: &C, user_id: i64) -> ServiceResult<u64> {
+    Ok(account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 pub(crate) fn link(shop: &Shop, path: &str, secret: &str) -> String {
     format!("{}{path}?token={secret}", shop.accounts.public_url.trim_end_matches('/'))
 }

@@ -1,6 +1,7 @@
 //! Passwords and email addresses: reset by an emailed link, change with
 //! the current password, and change of email confirmed from the new address.
-//! A reset or change ends the account's other sessions.
+//! A reset or change ends the account's other sessions and voids every
+//! link still outstanding (another reset, an email change).
 
 use crate::accounts::credentials::account_email;
 use crate::accounts::credentials::check_password;
@@ -12,6 +13,7 @@ use crate::accounts::credentials::matches_off_thread;
 use crate::accounts::credentials::new_token;
 use crate::accounts::credentials::open_session;
 use crate::accounts::credentials::page;
+use crate::accounts::credentials::revoke_tokens;
 use crate::accounts::credentials::send;
 use crate::accounts::credentials::use_token;
 use crate::accounts::credentials::EMAIL_CHANGE_HOURS;
@@ -36,7 +38,7 @@ use std::time::Duration as StdDuration;
 /// `InvalidField("email")` when it is not an email address.
 pub async fn request_password_reset(shop: &Shop, email: &str) -> ServiceResult<()> {
     let email = account_email(email)?;
-    let count = shop.cache.incr(&format!("reset:{}", digest(&email)), StdDuration::from_secs(3_600)).await?;
+    let count = shop.counters.hit(&format!("reset:{}", digest(&email)), StdDuration::from_secs(3_600)).await?.count;
     if count > RESETS_PER_HOUR {
         return Ok(());
     }
@@ -86,6 +88,7 @@ pub async fn reset_password(shop: &Shop, token: &str, password: &str) -> Service
         active.email_verified_at = Set(Some(Utc::now()));
     }
     active.update(&txn).await?;
+    revoke_tokens(&txn, user_id).await?;
     password_changed_mail(&txn, shop, &email).await?;
     txn.commit().await?;
     shop.sessions.remove_user(user_id).await?;
@@ -133,6 +136,7 @@ pub async fn change_password(shop: &Shop, user_id: UserId, current: &str, new: &
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(Some(hash));
     active.update(&txn).await?;
+    revoke_tokens(&txn, user_id).await?;
     password_changed_mail(&txn, shop, &email).await?;
     txn.commit().await?;
     shop.sessions.remove_user(user_id).await?;

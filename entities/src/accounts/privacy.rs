@@ -17,7 +17,8 @@ use crate::kernel::access::{authorize, Action, Actor};
 use crate::kernel::audit;
 use crate::kernel::UserId;
 use crate::model::{
-    account_token, address, cart, coupon_redemption, email, order, order_line, review, user, wishlist_item,
+    account_token, address, cart, coupon_redemption, email, order, order_event, order_line, order_return, payment,
+    payment_event, review, user, wishlist_item,
 };
 use crate::ordering::OrderStatus;
 use crate::write_txn;
@@ -275,7 +276,17 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("account"))?;
-    let orders = order::Entity::find().filter(order::Column::UserId.eq(user_id)).all(&txn).await?;
+    // The account's orders, and those placed as a guest with its address.
+    let orders = order::Entity::find()
+        .filter(
+            sea_orm::Condition::any().add(order::Column::UserId.eq(user_id)).add(
+                sea_orm::Condition::all()
+                    .add(order::Column::UserId.is_null())
+                    .add(order::Column::Email.eq(u.email.clone())),
+            ),
+        )
+        .all(&txn)
+        .await?;
     let open = orders.iter().filter(|o| OPEN.contains(&o.status)).count();
     if open > 0 {
         return Err(ServiceError::Conflict(format!(
@@ -328,6 +339,35 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
     coupon_redemption::Entity::update_many()
         .col_expr(coupon_redemption::Column::Email, Expr::value(gone.clone()))
         .filter(coupon_redemption::Column::OrderId.is_in(orders.iter().map(|o| o.id)))
+        .exec(&txn)
+        .await?;
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    // Free text about the person: return reasons and notes, and every note
+    // of the orders' timelines (they quote return reasons, staff notes);
+    // the timeline keeps what happened and when.
+    order_return::Entity::update_many()
+        .col_expr(order_return::Column::Reason, Expr::value("(erased)"))
+        .col_expr(order_return::Column::Note, Expr::value(String::new()))
+        .filter(order_return::Column::OrderId.is_in(order_ids.clone()))
+        .exec(&txn)
+        .await?;
+    order_event::Entity::update_many()
+        .col_expr(order_event::Column::Note, Expr::value(String::new()))
+        .filter(order_event::Column::OrderId.is_in(order_ids.clone()))
+        .exec(&txn)
+        .await?;
+    // What payment providers sent about these orders' payments (names,
+    // emails, billing details) is not kept either; amounts and outcomes are.
+    let references: Vec<String> = payment::Entity::find()
+        .filter(payment::Column::OrderId.is_in(order_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.provider_ref)
+        .collect();
+    payment_event::Entity::update_many()
+        .col_expr(payment_event::Column::Payload, Expr::value(json!({ "erased": true })))
+        .filter(payment_event::Column::ProviderRef.is_in(references))
         .exec(&txn)
         .await?;
     for o in orders {

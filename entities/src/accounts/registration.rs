@@ -14,6 +14,7 @@ use crate::accounts::credentials::page;
 use crate::accounts::credentials::send;
 use crate::accounts::credentials::use_token;
 use crate::accounts::credentials::VERIFY_HOURS;
+use crate::kernel::secrets::digest;
 use crate::model::user;
 use crate::write_txn;
 use crate::ServiceError;
@@ -21,6 +22,10 @@ use crate::ServiceResult;
 use crate::Shop;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+
+/// How often the owner of an address is told that someone tried to
+/// register it again.
+const EXISTS_NOTICE_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3_600);
 
 pub(crate) async fn send_verification<C: ConnectionTrait>(
     db: &C,
@@ -59,8 +64,8 @@ pub struct Registration {
 
 /// Registers a customer account and emails a verification link. When the
 /// email has an account already, nothing is created and its owner gets an
-/// email saying so (with a link to reset the password); the answer is the
-/// same either way.
+/// email saying so (with a link to reset the password), at most once a
+/// day; the answer is the same either way.
 ///
 /// # Errors
 /// `InvalidFields` for a bad email, password or name.
@@ -86,6 +91,13 @@ pub async fn register(shop: &Shop, input: Registration) -> ServiceResult<()> {
     let txn = write_txn(&shop.db).await?;
     let now = Utc::now();
     if let Some(existing) = find_by_email(&txn, &email).await? {
+        // Told once a day at most: registering someone's address over and
+        // over must not flood their mailbox.
+        let told = shop.counters.hit(&format!("account-exists:{}", digest(&email)), EXISTS_NOTICE_EVERY).await?;
+        if told.count > 1 {
+            txn.commit().await?;
+            return Ok(());
+        }
         let shop_name = &shop.accounts.shop_name;
         send(
             &txn,

@@ -64,7 +64,12 @@ fn too_many() -> ServiceError {
 pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>) -> ServiceResult<SignInStep> {
     let settings = &shop.accounts;
     if let Some(ip) = ip {
-        if shop.cache.incr(&format!("sign-in-ip:{ip}"), settings.limit_window).await? > settings.sign_ins_per_ip {
+        // Counted per address, an IPv6 client per /64 (it may pick any
+        // address in it).
+        let key = ip.parse().map_or_else(|_| ip.to_owned(), |ip| crate::kernel::network::limit_key(ip).to_string());
+        if shop.counters.hit(&format!("sign-in-ip:{key}"), settings.limit_window).await?.count
+            > settings.sign_ins_per_ip
+        {
             return Err(too_many());
         }
     }
@@ -73,14 +78,14 @@ pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>)
         return Err(wrong());
     };
     let failures_key = format!("sign-in-failures:{}", digest(&email));
-    let failures = shop.cache.get(&failures_key).await?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let failures = shop.counters.count(&failures_key).await?;
     if failures >= settings.failed_sign_ins_per_account {
         return Err(too_many());
     }
     let user = find_by_email(&shop.db, &email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     if password.chars().count() > MAX_PASSWORD_CHARS || !matches_off_thread(password.to_owned(), stored).await {
-        shop.cache.incr(&failures_key, settings.limit_window).await?;
+        shop.counters.hit(&failures_key, settings.limit_window).await?;
         return Err(wrong());
     }
     let user = user.ok_or_else(wrong)?;
@@ -100,7 +105,7 @@ pub async fn sign_in(shop: &Shop, email: &str, password: &str, ip: Option<&str>)
             "Please confirm your email address first: we have sent you a link (check your spam folder too).".into(),
         ));
     }
-    shop.cache.delete(&failures_key).await?;
+    shop.counters.clear(&failures_key).await?;
     if user.totp_enabled_at.is_some() {
         if crate::accounts::two_factor::codes_paused(shop, user.id).await? {
             return Err(too_many());

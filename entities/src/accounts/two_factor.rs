@@ -45,7 +45,7 @@ fn wrong_codes_key(user_id: i64) -> String {
 
 /// Whether account `user_id` has had too many wrong codes lately.
 pub(crate) async fn codes_paused(shop: &Shop, user_id: i64) -> ServiceResult<bool> {
-    let wrong = shop.cache.get(&wrong_codes_key(user_id)).await?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let wrong = shop.counters.count(&wrong_codes_key(user_id)).await?;
     Ok(wrong >= WRONG_CODES_PER_ACCOUNT)
 }
 
@@ -260,7 +260,7 @@ pub(crate) async fn redeem_ticket(shop: &Shop, ticket: &str, code: &str) -> Serv
     let key = format!("2fa-ticket:{}", digest(ticket.trim()));
     let expired = || ServiceError::Invalid("This sign-in has expired. Please sign in again.".into());
     let user_id = shop.cache.get(&key).await?.and_then(|v| v.parse::<i64>().ok()).ok_or_else(expired)?;
-    let tries = shop.cache.incr(&format!("{key}:tries"), TICKET_TTL).await?;
+    let tries = shop.counters.hit(&format!("{key}:tries"), TICKET_TTL).await?.count;
     if tries > TRIES {
         shop.cache.delete(&key).await?;
         return Err(ServiceError::RateLimited("Too many wrong codes. Please sign in again.".into()));
@@ -273,7 +273,7 @@ pub(crate) async fn redeem_ticket(shop: &Shop, ticket: &str, code: &str) -> Serv
     }
     let u = live_user(&shop.db, user_id).await.map_err(|_| expired())?;
     if !accept(shop, &u, code).await? {
-        shop.cache.incr(&wrong_codes_key(user_id), shop.accounts.limit_window).await?;
+        shop.counters.hit(&wrong_codes_key(user_id), shop.accounts.limit_window).await?;
         return Err(wrong_code());
     }
     shop.cache.delete(&key).await?;

@@ -60,6 +60,26 @@ fn pairs_text(json: &serde_json::Value) -> String {
     crate::kernel::json::pairs(json).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
 }
 
+/// A text cell as exported: one that a spreadsheet would run as a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// leading `'`, which spreadsheets show as text and [`unguard`] takes off
+/// again on import (OWASP's advice against CSV injection).
+fn guard(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A text cell as imported: [`guard`]'s `'` taken off.
+fn unguard(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
 /// Every product (all statuses), one row per variant, as CSV.
 ///
 /// # Errors
@@ -106,13 +126,13 @@ pub async fn export(shop: &Shop, actor: Actor) -> ServiceResult<String> {
                     p.status.as_str().to_owned(),
                     vendors.get(&p.vendor_id).cloned().unwrap_or_default(),
                     categories.get(&p.category_id).cloned().unwrap_or_default(),
-                    p.title.clone(),
-                    p.brand.clone(),
-                    p.description.clone(),
-                    pairs_text(&p.attributes),
+                    guard(&p.title),
+                    guard(&p.brand),
+                    guard(&p.description),
+                    guard(&pairs_text(&p.attributes)),
                     p.featured.to_string(),
-                    v.sku.clone(),
-                    pairs_text(&v.options),
+                    guard(&v.sku),
+                    guard(&pairs_text(&v.options)),
                     v.price_minor.to_string(),
                     v.currency.clone(),
                     v.stock.to_string(),
@@ -250,7 +270,7 @@ pub async fn import(shop: &Shop, actor: Actor, csv: &str) -> ServiceResult<Impor
             }
         };
         let line = record.position().map_or(n as u64 + 2, csv::Position::line);
-        let get = |name: &str| index.get(name).and_then(|i| record.get(*i)).map(str::to_owned);
+        let get = |name: &str| index.get(name).and_then(|i| record.get(*i)).map(|cell| unguard(cell).to_owned());
         match parse_row(line, &get) {
             Ok(row) => match groups.iter_mut().find(|(g, _)| *g == row.group) {
                 Some((_, rows)) => rows.push(row),
@@ -392,6 +412,17 @@ async fn update_product_rows(shop: &Shop, actor: Actor, id: i64, rows: Vec<Row>,
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_exported_as_text_and_read_back() {
+        for text in ["=HYPERLINK(\"http://evil.example\")", "+1", "-2+3", "@SUM(A1)", "\tx"] {
+            assert_eq!(guard(text), format!("'{text}"));
+            assert_eq!(unguard(&guard(text)), text);
+        }
+        assert_eq!(guard("Wool sweater"), "Wool sweater");
+        assert_eq!(unguard("'quoted"), "'quoted", "a plain leading quote stays");
+    }
+
     use super::*;
 
     #[test]

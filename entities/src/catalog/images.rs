@@ -97,6 +97,19 @@ pub fn upload_key(folder: &str) -> ObjectPath {
 /// naming each file that is empty, too large, or not an image by its bytes,
 /// or when the product would have more than [`MAX_PER_PRODUCT`] images;
 /// `Port` when the object store fails.
+/// Whether `actor` may add images to product `product_id`: asked before an
+/// upload's body is read, so nobody else can make the server read one.
+///
+/// # Errors
+/// `Unauthenticated`, `Forbidden`, or `NotFound` for an unknown product (or
+/// another vendor's).
+pub async fn may_add_images(shop: &Shop, actor: Actor, product_id: ProductId) -> ServiceResult<()> {
+    catalog_staff(actor)?;
+    let product =
+        product::Entity::find_by_id(product_id.get()).one(&shop.db).await?.ok_or(ServiceError::NotFound("product"))?;
+    authorize(actor, Action::EditProduct { vendor_id: product.vendor_id })
+}
+
 #[tracing::instrument(skip(shop, uploads), fields(files = uploads.len()))]
 pub async fn add_images(
     shop: &Shop,

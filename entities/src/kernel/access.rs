@@ -215,15 +215,19 @@ pub fn own_record(me: i64, owner: i64, what: &'static str) -> ServiceResult<()> 
     }
 }
 
-/// Whether `actor` may read an order placed by account `owner` (`None`: a
-/// guest's order, readable by whoever holds its unguessable id). An order
-/// placed while signed in is shown to its customer and to staff who may
-/// view orders; to anyone else it does not exist.
+/// Whether `actor` may read (and pay) an order placed by account `owner`
+/// (`None`: a guest's order, readable by whoever holds its unguessable id).
+/// An order placed while signed in is shown to its customer and to staff
+/// who may view orders; to anyone else it does not exist. Vendor staff see
+/// the public ids of the orders they take part in, so they never read a
+/// whole order this way (it holds the shopper's address and every vendor's
+/// lines); their own view is the vendor's sub-order.
 ///
 /// # Errors
 /// `NotFound("order")` when not allowed.
 pub fn read_order(actor: Actor, owner: Option<i64>) -> ServiceResult<()> {
     match (owner, actor) {
+        (_, Actor::VendorStaff { .. }) => Err(ServiceError::NotFound("order")),
         (None, _) | (_, Actor::Admin { .. } | Actor::Support { .. }) => Ok(()),
         (Some(owner), Actor::Customer { user_id }) if owner == user_id => Ok(()),
         _ => Err(ServiceError::NotFound("order")),
@@ -319,6 +323,10 @@ mod tests {
         assert!(read_order(Actor::Support { user_id: 3 }, Some(1)).is_ok());
         assert!(read_order(Actor::API_TOKEN, Some(1)).is_ok());
         assert!(read_order(Actor::Anonymous, None).is_ok(), "a guest order is read by its id");
+        assert!(
+            matches!(read_order(Actor::VendorStaff { user_id: 0, vendor_id: 1 }, None), Err(ServiceError::NotFound(_))),
+            "vendor staff know the ids of guest orders they take part in, and read only their sub-order"
+        );
         assert!(own_record(1, 1, "address").is_ok());
         assert!(matches!(own_record(2, 1, "address"), Err(ServiceError::NotFound("address"))));
     }

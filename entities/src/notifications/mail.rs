@@ -13,9 +13,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
-/// Kinds of email whose body holds a one-time link: the body is emptied
-/// once sent, so the queue never keeps a working link.
-const SECRET_KINDS: [&str; 3] = ["verify_email", "password_reset", "email_change"];
+/// Kinds of email whose body holds a secret (a one-time link, a staff
+/// member's set-password link, a store-credit code kept otherwise only
+/// hashed): the body is emptied once sent or given up, so the queue never
+/// keeps a working secret.
+const SECRET_KINDS: [&str; 5] = ["verify_email", "password_reset", "email_change", "invitation", "store_credit"];
 
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 8;

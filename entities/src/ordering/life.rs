@@ -46,8 +46,9 @@ pub async fn release_review(shop: &Shop, actor: Actor, public_id: &str) -> Servi
     risk_of(shop, actor, public_id).await
 }
 
-/// Moves order `public_id` to `to` as `actor` — fulfilment steps by staff,
-/// cancellation by the customer or staff. Cancelling an unpaid order gives
+/// Moves order `public_id` to `to` as `actor` — fulfilment steps by admins,
+/// cancellation by the customer (while unpaid) or an admin; support staff
+/// only read orders. Cancelling an unpaid order gives
 /// its reserved stock back.
 ///
 /// # Errors
@@ -58,6 +59,11 @@ pub async fn release_review(shop: &Shop, actor: Actor, public_id: &str) -> Servi
 pub async fn change_status(shop: &Shop, actor: Actor, public_id: &str, to: OrderStatus) -> ServiceResult<OrderView> {
     if to != OrderStatus::Cancelled {
         crate::kernel::access::authorize(actor, crate::kernel::access::Action::ManageOrders)?;
+    }
+    if matches!(actor, Actor::Support { .. }) {
+        // Support reads orders; changing them is for admins (or the
+        // shopper cancelling their own unpaid order).
+        return Err(ServiceError::Forbidden);
     }
     if matches!(to, OrderStatus::Paid | OrderStatus::Refunded | OrderStatus::PartiallyRefunded) {
         return Err(ServiceError::Conflict(format!("An order becomes {to} through its payment, not by hand.")));

@@ -256,7 +256,18 @@ async fn place_new(
         redeem(&txn, c, &email).await?;
     }
     let public_id = Uuid::new_v4();
-    let (email_orders_24h, ip_orders_1h) = velocity(&txn, &email, choices.client_ip.as_deref(), now).await?;
+    let counts = velocity(&txn, &email, choices.client_ip.as_deref(), now).await?;
+    let rules = &shop.settings.risk;
+    // Each unpaid order holds stock: past a few per email or address,
+    // another waits until one is paid or cancelled.
+    if (rules.unpaid_per_email > 0 && counts.unpaid_by_email >= rules.unpaid_per_email)
+        || (rules.unpaid_per_ip > 0 && counts.unpaid_by_ip >= rules.unpaid_per_ip)
+    {
+        return Err(ServiceError::RateLimited(
+            "Several orders are already waiting for payment; please pay or cancel one before placing another.".into(),
+        ));
+    }
+    let (email_orders_24h, ip_orders_1h) = (counts.by_email, counts.by_ip);
     let risk = crate::ordering::fraud::assess(
         &crate::ordering::fraud::RiskSignals {
             amount_minor: quote.total_minor,
@@ -267,6 +278,10 @@ async fn place_new(
         },
         &shop.settings.risk,
     );
+    if risk.score >= rules.block_score {
+        tracing::warn!(score = risk.score, reasons = %risk.reasons.join("; "), "order refused by fraud screening");
+        return Err(ServiceError::Forbidden);
+    }
     let placed = order::ActiveModel {
         client_ip: Set(choices.client_ip.clone()),
         billing_address: Set(choices
@@ -392,33 +407,62 @@ async fn place_new(
     Ok((view, true))
 }
 
+/// Earlier orders of the same email and address.
+struct Velocity {
+    /// By `email` in the last 24 hours.
+    by_email: u64,
+    /// From `ip` in the last hour.
+    by_ip: u64,
+    /// Of `email` still waiting for payment.
+    unpaid_by_email: u64,
+    /// From `ip` in the last 24 hours still waiting for payment.
+    unpaid_by_ip: u64,
+}
+
 /// How many orders `email` placed in the last 24 hours and `ip` in the last
-/// hour (fraud screening's velocity rules), in one query.
+/// hour (fraud screening's velocity rules), and how many of theirs wait for
+/// payment (the unpaid-order limits), in one query.
 async fn velocity<C: ConnectionTrait>(
     db: &C,
     email: &str,
     ip: Option<&str>,
     now: DateTime<Utc>,
-) -> ServiceResult<(u64, u64)> {
-    let count = |column: order::Column, value: &str, since: DateTime<Utc>| {
-        let counted = Query::select()
+) -> ServiceResult<Velocity> {
+    let count = |column: order::Column, value: &str, since: DateTime<Utc>, unpaid: bool| {
+        let mut counted = Query::select()
             .expr(Expr::col(order::Column::Id).count())
             .from(order::Entity)
             .and_where(column.eq(value))
             .and_where(order::Column::CreatedAt.gt(since))
             .to_owned();
+        if unpaid {
+            counted.and_where(order::Column::Status.eq(OrderStatus::PendingPayment));
+        }
         Expr::SubQuery(None, Box::new(QueryStatementBuilder::into_sub_query_statement(counted)))
     };
+    let day = now - chrono::Duration::hours(24);
+    // Unpaid orders end within days (reservations expire), so a week covers
+    // every one still waiting.
+    let week = now - chrono::Duration::days(7);
     let mut query = Query::select()
-        .expr_as(count(order::Column::Email, email, now - chrono::Duration::hours(24)), "by_email")
+        .expr_as(count(order::Column::Email, email, day, false), "by_email")
+        .expr_as(count(order::Column::Email, email, week, true), "unpaid_by_email")
         .to_owned();
     if let Some(ip) = ip {
-        query.expr_as(count(order::Column::ClientIp, ip, now - chrono::Duration::hours(1)), "by_ip");
+        query.expr_as(count(order::Column::ClientIp, ip, now - chrono::Duration::hours(1), false), "by_ip");
+        query.expr_as(count(order::Column::ClientIp, ip, day, true), "unpaid_by_ip");
     }
     let row = db.query_one(&query).await?.ok_or_else(|| ServiceError::Corrupt("no count".into()))?;
-    let by_email: i64 = row.try_get("", "by_email")?;
-    let by_ip: i64 = if ip.is_some() { row.try_get("", "by_ip")? } else { 0 };
-    Ok((u64::try_from(by_email).unwrap_or(0), u64::try_from(by_ip).unwrap_or(0)))
+    let get = |name: &str| -> ServiceResult<u64> {
+        let n: i64 = row.try_get("", name)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    };
+    Ok(Velocity {
+        by_email: get("by_email")?,
+        unpaid_by_email: get("unpaid_by_email")?,
+        by_ip: if ip.is_some() { get("by_ip")? } else { 0 },
+        unpaid_by_ip: if ip.is_some() { get("unpaid_by_ip")? } else { 0 },
+    })
 }
 
 /// Counts one use of coupon `c` for `email`, atomically: the use count only

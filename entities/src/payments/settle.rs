@@ -11,7 +11,7 @@ use crate::payments::inbox::receive;
 use crate::payments::inbox::store_event;
 use crate::payments::refunds::retry_refunds;
 use crate::payments::start::provider;
-use crate::payments::start::start;
+use crate::payments::start::start_unchecked;
 use crate::payments::start::waiting_for_payment;
 use crate::payments::PaymentStatus;
 use crate::ports::{PaymentEventKind, ProviderEvent};
@@ -52,8 +52,9 @@ pub(crate) async fn settle_state(
 ///
 /// # Errors
 /// `NotFound`; `Port` when a provider cannot be asked.
-pub async fn settle(shop: &Shop, public_id: &str) -> ServiceResult<crate::ordering::OrderView> {
+pub async fn settle(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<crate::ordering::OrderView> {
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
+    crate::kernel::access::read_order(actor, o.user_id)?;
     let open = payment::Entity::find()
         .filter(payment::Column::OrderId.eq(o.id))
         .filter(payment::Column::Status.is_in(PaymentStatus::OPEN))
@@ -62,7 +63,7 @@ pub async fn settle(shop: &Shop, public_id: &str) -> ServiceResult<crate::orderi
     for pay in open {
         settle_payment(shop, &pay).await?;
     }
-    crate::ordering::view::order_by_public_id(shop, public_id).await
+    crate::ordering::view::order_for(shop, actor, public_id).await
 }
 
 async fn settle_payment(shop: &Shop, pay: &payment::Model) -> ServiceResult<bool> {
@@ -264,7 +265,7 @@ pub async fn capture(
 pub async fn pay_with_test_provider(shop: &Shop, public_id: &str) -> ServiceResult<crate::ordering::OrderView> {
     let off = || ServiceError::Conflict("This shop takes real payments; the test payment is off.".into());
     let test = shop.payments.get("test").ok_or_else(off)?;
-    let started = start(shop, public_id, Some("test")).await?;
+    let started = start_unchecked(shop, public_id, Some("test")).await?;
     let (signature, body) = test
         .simulate_event(PaymentEventKind::Succeeded, &started.provider_ref, started.amount_minor, &started.currency)
         .ok_or_else(off)?;

@@ -2,6 +2,7 @@
 //! the browser (card signals feed fraud screening).
 
 use crate::catalog::ReservationStatus;
+use crate::kernel::access::Actor;
 use crate::model::{order, payment};
 use crate::ordering::OrderStatus;
 use crate::payments::audit_log::audit;
@@ -85,7 +86,7 @@ async fn same_reference(
         .await?
         .ok_or_else(|| ServiceError::Corrupt(format!("payment reference {provider_ref} collides but is not stored")))?;
     if taken.status == PaymentStatus::Pending {
-        return Box::pin(start(shop, public_id, provider_name)).await;
+        return Box::pin(start_unchecked(shop, public_id, provider_name)).await;
     }
     Err(ServiceError::Conflict(format!(
         "This order's {} payment has already {}; please choose another way to pay.",
@@ -101,7 +102,29 @@ async fn same_reference(
 /// `NotFound`; `InvalidField` for an unknown provider; `Conflict` when the
 /// order is not waiting for payment; `Port` when the provider fails.
 #[tracing::instrument(skip(shop))]
-pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) -> ServiceResult<PaymentStart> {
+pub async fn start(
+    shop: &Shop,
+    actor: Actor,
+    public_id: &str,
+    provider_name: Option<&str>,
+) -> ServiceResult<PaymentStart> {
+    may_pay(shop, actor, public_id).await?;
+    start_unchecked(shop, public_id, provider_name).await
+}
+
+/// Whether `actor` may pay order `public_id`: whoever may read it
+/// (`access::read_order`); to anyone else it does not exist.
+pub(crate) async fn may_pay(shop: &Shop, actor: Actor, public_id: &str) -> ServiceResult<()> {
+    let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
+    crate::kernel::access::read_order(actor, o.user_id)
+}
+
+/// [`start`] for the shop's own workers and tests, without asking who.
+pub(crate) async fn start_unchecked(
+    shop: &Shop,
+    public_id: &str,
+    provider_name: Option<&str>,
+) -> ServiceResult<PaymentStart> {
     let provider = provider(shop, provider_name)?;
     let o = crate::ordering::record::find_public(&shop.db, public_id).await?;
     if o.status != OrderStatus::PendingPayment {
@@ -133,7 +156,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         } else {
             mark_failed(&shop.db, p.id).await?;
         }
-        return Box::pin(start(shop, public_id, provider_name)).await;
+        return Box::pin(start_unchecked(shop, public_id, provider_name)).await;
     }
     if let Some(p) = existing {
         // The browser needs the client secret again (a reload): the
@@ -141,7 +164,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
         let state = provider.lookup(&p.provider_ref).await?;
         if state.as_ref().is_some_and(|s| s.status == crate::ports::ProviderStatus::Canceled) {
             mark_failed(&shop.db, p.id).await?;
-            return Box::pin(start(shop, public_id, provider_name)).await;
+            return Box::pin(start_unchecked(shop, public_id, provider_name)).await;
         }
         let (client_secret, redirect_url) = state.map(|s| (s.client_secret, s.redirect_url)).unwrap_or_default();
         return Ok(PaymentStart {
@@ -163,7 +186,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
     let fresh = order::Entity::find_by_id(o.id).one(&txn).await?.ok_or(ServiceError::NotFound("order"))?;
     if fresh.status != o.status || crate::ordering::view::due(&txn, &fresh).await?.minor() != due {
         txn.rollback().await?;
-        return Box::pin(start(shop, public_id, provider_name)).await;
+        return Box::pin(start_unchecked(shop, public_id, provider_name)).await;
     }
     let now = Utc::now();
     let row = payment::ActiveModel {
@@ -200,7 +223,7 @@ pub async fn start(shop: &Shop, public_id: &str, provider_name: Option<&str>) ->
             }
             tracing::info!(order = public_id, provider = name, unused = %created.provider_ref,
                 "another request opened this payment first; answering with it");
-            return Box::pin(start(shop, public_id, provider_name)).await;
+            return Box::pin(start_unchecked(shop, public_id, provider_name)).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -291,10 +314,12 @@ pub struct PaymentProgress {
 #[tracing::instrument(skip(shop))]
 pub async fn confirm(
     shop: &Shop,
+    actor: Actor,
     public_id: &str,
     provider_name: Option<&str>,
     payment_method: &str,
 ) -> ServiceResult<PaymentProgress> {
+    may_pay(shop, actor, public_id).await?;
     let provider = provider(shop, provider_name)?;
     if provider.browser_setup().is_none() {
         return Err(ServiceError::InvalidField {
@@ -361,7 +386,7 @@ pub async fn confirm(
     Ok(PaymentProgress {
         status: state.status,
         client_secret: state.client_secret.filter(|_| state.status == crate::ports::ProviderStatus::RequiresAction),
-        order: crate::ordering::view::order_by_public_id(shop, public_id).await?,
+        order: crate::ordering::view::order_for(shop, actor, public_id).await?,
     })
 }
 

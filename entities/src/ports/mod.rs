@@ -3,6 +3,7 @@
 //! contract test suite that every adapter passes.
 
 mod cache;
+mod counters;
 mod event_bus;
 mod mail;
 mod payments;
@@ -10,6 +11,7 @@ mod search;
 mod sessions;
 
 pub use cache::Cache;
+pub use counters::{Counters, Hit};
 pub use event_bus::{EventBus, EventStream};
 pub use mail::{MailMessage, Mailer};
 pub use payments::{

@@ -4,6 +4,7 @@
 
 pub mod bus;
 pub mod cache;
+pub mod counters;
 pub mod mail;
 pub mod payments;
 pub mod search;

@@ -68,6 +68,10 @@ format = "auto"
 filter = "info,sqlx=warn,sea_orm=warn,tantivy=warn"
 "#;
 
+/// The test provider's built-in webhook secret: public, so only for a shop
+/// that takes no real payments.
+const PUBLIC_TEST_SECRET: &str = "whsec_bazaar_test_provider";
+
 /// Everything the server can be configured with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -115,6 +119,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Bounds on time, size and numbers (timeouts, bodies, connections).
+    #[serde(default)]
+    pub limits: LimitSettings,
 }
 
 mod sections;
@@ -330,6 +337,17 @@ impl Settings {
             || paypal.client_id.is_some()
             || self.payments.bank_transfer.iban.is_some()
             || self.payments.cash_on_delivery;
+        if any_real
+            && self.payments.test_provider == Some(true)
+            && self.payments.test_webhook_secret.expose_secret() == PUBLIC_TEST_SECRET
+        {
+            // Everyone knows the built-in secret: with it, anyone could sign a
+            // test-provider event marking a real order paid.
+            return Err(ConfigError::Invalid {
+                key: "payments.test_webhook_secret",
+                reason: "must be a secret of your own when the test provider runs beside a real one".into(),
+            });
+        }
         if !any_real && self.payments.test_provider == Some(false) {
             return Err(ConfigError::Invalid {
                 key: "payments.test_provider",
@@ -486,6 +504,12 @@ mod tests {
         assert!(!s.test_provider_on(), "no free payments beside real ones unless asked for");
         s.payments.test_provider = Some(true);
         assert!(s.test_provider_on(), "a staging shop may ask for both");
+        assert!(
+            s.validate().unwrap_err().to_string().contains("payments.test_webhook_secret"),
+            "but not with the public test secret"
+        );
+        s.payments.test_webhook_secret = SecretString::from("whsec_staging_only_0123456789");
+        assert!(s.validate().is_ok());
         assert!(Settings::defaults().test_provider_on(), "the embedded demo shop takes test payments");
 
         let mut s = Settings::defaults();

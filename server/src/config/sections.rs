@@ -267,6 +267,10 @@ pub struct ApiSettings {
     /// Bearer token that makes a request an admin's, until accounts exist.
     /// Unset: the API's writes answer 401.
     pub admin_token: Option<SecretString>,
+    /// Bearer token that `/metrics` asks of its scraper. Unset: `/metrics`
+    /// is not served at all (it names routes, counts and timings).
+    #[serde(default)]
+    pub metrics_token: Option<SecretString>,
 }
 
 /// The object store for files.
@@ -324,6 +328,11 @@ pub struct WorkerSettings {
     pub webhook_retry_base_ms: u64,
     /// How often the mail queue is looked at.
     pub mail_interval_ms: u64,
+    /// Whether merchants' webhooks may go to loopback, private and
+    /// link-local addresses (receivers on the shop's own network). Off:
+    /// only public addresses are sent to (docs/SECURITY.md).
+    #[serde(default)]
+    pub webhooks_to_private_addresses: bool,
 }
 
 /// Logging.
@@ -333,4 +342,67 @@ pub struct LogSettings {
     pub format: String,
     /// A tracing filter such as `info,server=debug`; `RUST_LOG` wins if set.
     pub filter: String,
+}
+
+/// Bounds on time, size and numbers that hold whatever clients send
+/// (docs/SECURITY.md). Every key has a default; raise them with care.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LimitSettings {
+    /// A connection that has not sent a whole request head within this
+    /// many seconds is closed (slow-header attacks).
+    pub header_read_timeout_secs: u64,
+    /// A request whose answer has not begun within this many seconds gets
+    /// 408 and its work is dropped.
+    pub request_timeout_secs: u64,
+    /// Open connections this node keeps; more are closed at once.
+    pub max_connections: usize,
+    /// Open connections from one client address (an IPv6 /64 counts as one
+    /// address; trusted proxies are not limited).
+    pub max_connections_per_ip: usize,
+    /// The largest request body, where a route does not allow more (image
+    /// uploads and the CSV import have their own).
+    pub body_bytes: usize,
+    /// Image uploads and CSV imports read at once on this node; more wait
+    /// for none and answer 503 with `Retry-After`.
+    pub concurrent_uploads: usize,
+    /// Live-update WebSockets this node keeps open.
+    pub websockets: usize,
+    /// Live-update WebSockets from one client address.
+    pub websockets_per_ip: usize,
+    /// The largest message a WebSocket client may send (it only ever
+    /// needs to close).
+    pub websocket_message_bytes: usize,
+    /// Requests this node works on at once before it sheds: browsing past
+    /// half of it, search past three quarters, everything past all of it
+    /// (503 with `Retry-After`).
+    pub max_in_flight: usize,
+    /// Writes (any method but GET) one client address, and one account,
+    /// may send a minute (429 with `Retry-After` past it).
+    pub writes_per_minute: u64,
+    /// Registrations, password-reset requests and other account emails
+    /// asked for an hour from one address or account.
+    pub account_emails_per_hour: u64,
+    /// Orders placed an hour from one address or account.
+    pub orders_per_hour: u64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 30,
+            max_connections: 16_384,
+            max_connections_per_ip: 256,
+            body_bytes: 1024 * 1024,
+            concurrent_uploads: 4,
+            websockets: 10_000,
+            websockets_per_ip: 16,
+            websocket_message_bytes: 4096,
+            max_in_flight: 512,
+            writes_per_minute: 600,
+            account_emails_per_hour: 20,
+            orders_per_hour: 60,
+        }
+    }
 }

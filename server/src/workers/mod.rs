@@ -9,6 +9,7 @@ pub mod mail_sender;
 pub mod outbox_relay;
 pub mod payment_events;
 pub mod progress;
+pub mod public_only;
 pub mod reservation_expiry;
 pub mod view_counter;
 pub mod webhook_sender;

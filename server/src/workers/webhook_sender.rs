@@ -26,7 +26,7 @@ pub fn retry_after(base: Duration, attempts: i32) -> chrono::Duration {
 }
 
 /// Every `every`, posts each subscriber's next due delivery.
-pub async fn run(shop: Shop, client: reqwest::Client, every: Duration, retry_base: Duration) {
+pub async fn run(shop: Shop, client: reqwest::Client, private: bool, every: Duration, retry_base: Duration) {
     loop {
         tokio::time::sleep(every).await;
         let now = chrono::Utc::now();
@@ -39,16 +39,30 @@ pub async fn run(shop: Shop, client: reqwest::Client, every: Duration, retry_bas
         };
         for d in due {
             let signature = crate::signing::sign(d.secret.as_bytes(), now.timestamp(), &d.body);
-            let outcome = client
-                .post(&d.url)
-                .header("content-type", "application/json")
-                .header("bazaar-signature", signature)
-                .header("bazaar-event-id", &d.event_id)
-                .body(d.body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .map_err(|e| e.to_string());
+            let refused = if private { None } else { super::public_only::refused(&d.url) };
+            let outcome = if let Some(why) = refused {
+                Err(why)
+            } else {
+                client
+                    .post(&d.url)
+                    .header("content-type", "application/json")
+                    .header("bazaar-signature", signature)
+                    .header("bazaar-event-id", &d.event_id)
+                    .body(d.body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .map_err(|e| {
+                        // The resolver's refusal is the source of the error.
+                        let mut text = e.to_string();
+                        let mut source = std::error::Error::source(&e);
+                        while let Some(s) = source {
+                            text = format!("{text}: {s}");
+                            source = s.source();
+                        }
+                        text
+                    })
+            };
             if let Err(e) =
                 webhooks::record_attempt(&shop, d.id, outcome, chrono::Utc::now(), |n| retry_after(retry_base, n)).await
             {

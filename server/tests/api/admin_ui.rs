@@ -529,8 +529,10 @@ async fn admins_find_orders_release_held_ones_record_transfers_and_refund() {
         s.api.admin_token = Some(TOKEN.into());
         s.payments.bank_transfer.account_holder = Some("Bazaar Demo BV".into());
         s.payments.bank_transfer.iban = Some("NL91ABNA0417164300".into());
-        // A staging shop: the test provider beside a real method.
+        // A staging shop: the test provider beside a real method, with a
+        // webhook secret of its own.
         s.payments.test_provider = Some(true);
+        s.payments.test_webhook_secret = "whsec_admin_ui_staging_0123456789".into();
     })
     .await;
     let calm = place_unpaid_order(&app, "calm@example.com", None).await;

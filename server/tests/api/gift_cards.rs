@@ -89,7 +89,10 @@ on_both_databases!(a_gift_card_pays_part_of_an_order_a_card_the_rest_and_a_refun
     assert_eq!(status, 400, "nothing is left on it: {problem}");
 
     // The card pays exactly what is due, and the order is paid once.
-    let started = entities::payments::start::start(&app.shop, &id, Some("test")).await.unwrap();
+    let started =
+        entities::payments::start::start(&app.shop, entities::kernel::access::Actor::Anonymous, &id, Some("test"))
+            .await
+            .unwrap();
     assert_eq!(started.amount_minor, total - 200);
     entities::payments::settle::pay_with_test_provider(&app.shop, &id).await.unwrap();
     let paid = order(&app, &id).await;

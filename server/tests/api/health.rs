@@ -50,11 +50,20 @@ async fn readyz_names_redis_adapters_when_configured() {
 
 #[tokio::test]
 async fn metrics_count_requests_per_route_with_a_latency_histogram() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app_with(Db::Sqlite, |s| s.api.metrics_token = Some("scraper-token-0123456789".into())).await;
     app.get("/").await;
     app.get("/p/no-such-product").await;
 
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("scraper-token-0123456789")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
 
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/p/{slug}\""), "route templates, not raw paths:\n{metrics}");

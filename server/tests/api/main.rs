@@ -39,6 +39,7 @@ mod rest_products;
 mod rest_writes;
 mod reviews;
 mod search_api;
+mod security;
 mod seed;
 mod storefront_checkout;
 mod stripe;

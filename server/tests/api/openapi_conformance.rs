@@ -69,6 +69,11 @@ async fn every_operation_states_its_constraints_and_common_answers() {
                 need(404, "its path names a record by its key");
             }
             need(500, "anything can fail unexpectedly");
+            need(503, "a saturated server sheds requests");
+            need(408, "every request has a time limit");
+            if method.as_str() != "get" {
+                need(429, "writes are rate-limited");
+            }
             for p in &params {
                 let pname = p["name"].as_str().unwrap_or("?");
                 let schema = &p["schema"];

@@ -163,3 +163,49 @@ async fn sealed_signing_secrets_fit_and_open_on_postgres() {
     assert!(stored.len() > 100, "longer than the old varchar(100)");
     assert_eq!(app.shop.secret_key.open_text(&stored).unwrap(), sub["secret"].as_str().unwrap());
 }
+
+#[tokio::test]
+async fn webhooks_never_reach_into_the_shops_own_network() {
+    // Before: a URL such as http://169.254.169.254/… or a name resolving
+    // to 127.0.0.1 was posted to like any other (blind SSRF).
+    let app = spawn_app_with(Db::Sqlite, |s| {
+        s.api.admin_token = Some(TOKEN.into());
+        s.workers.webhooks_to_private_addresses = false;
+        s.workers.webhook_interval_ms = 50;
+    })
+    .await;
+    let (url, received) = receiver(0).await;
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let mut ids = Vec::new();
+    for target in [url.as_str(), by_name.as_str()] {
+        let (status, sub) = subscribe(&app, target, &["order.placed"]).await;
+        assert_eq!(status, 201, "{sub}");
+        ids.push(sub["id"].as_i64().unwrap());
+    }
+    let (v, _) = variant_for_sale(&app, 2, None).await;
+    place_order(&app, v.id).await;
+    for id in ids {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let head = loop {
+            let log: Value = app
+                .client
+                .get(app.url(&format!("/api/v1/webhooks/subscriptions/{id}/deliveries")))
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let head = log.as_array().and_then(|l| l.last()).cloned().unwrap_or(Value::Null);
+            if head["attempts"].as_i64().unwrap_or(0) >= 1 {
+                break head;
+            }
+            assert!(std::time::Instant::now() < deadline, "no attempt within 20 s: {log}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let error = head["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains("public address"), "{head}");
+    }
+    assert!(received.lock().unwrap().is_empty(), "nothing reached the receiver");
+}

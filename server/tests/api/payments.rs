@@ -353,7 +353,9 @@ on_both_databases!(payments_started_at_once_in_two_tabs_are_one_payment, |db| as
     // on open payments lets one in, and the others answer with it.
     let app = spawn_app(db).await;
     let order = unpaid_order(&app).await;
-    let starts = (0..6).map(|_| entities::payments::start::start(&app.shop, &order, Some("test")));
+    let starts = (0..6).map(|_| {
+        entities::payments::start::start(&app.shop, entities::kernel::access::Actor::Anonymous, &order, Some("test"))
+    });
     let started: Vec<_> = futures::future::join_all(starts).await.into_iter().map(Result::unwrap).collect();
     let open = payment::Entity::find()
         .filter(payment::Column::Status.eq(PaymentStatus::Pending))

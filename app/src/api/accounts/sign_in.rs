@@ -126,9 +126,18 @@ pub async fn disable_two_factor(password: String, code: String) -> Result<(), Ap
 
 /// Where to go after signing in: `next` when it is a path of this shop
 /// (never another site), else the admin area for staff or the account.
+/// Browsers drop tabs and line breaks from an address and read `\` as
+/// `/`, so `/\t/evil.example` would lead away: any control character,
+/// space or backslash, and a second leading slash, are refused.
 pub fn safe_next(next: Option<&str>, staff: bool) -> String {
+    let local = |path: &str| {
+        path.starts_with('/')
+            && !path.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+            && !path.starts_with("//")
+            && path.len() <= 2_000
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if local(path) => path.to_owned(),
         _ if staff => "/admin".into(),
         _ => "/account".into(),
     }
@@ -212,5 +221,9 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example"), false), "/account");
         assert_eq!(safe_next(Some("/\\evil.example"), true), "/admin");
         assert_eq!(safe_next(None, true), "/admin");
+        for away in ["/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\r\n/evil.example", "/\u{0}/x"] {
+            assert_eq!(safe_next(Some(away), false), "/account", "{away:?}");
+        }
+        assert_eq!(safe_next(Some("/search?q=wool%20sweater"), false), "/search?q=wool%20sweater");
     }
 }

@@ -100,6 +100,8 @@ pub async fn admin_images(product_id: i64) -> Result<Vec<AdminImage>, AppError> 
 #[server(prefix = "/_sf", endpoint = "admin/images/upload", input = MultipartFormData)]
 pub async fn admin_upload_images(data: MultipartData) -> Result<Vec<AdminImage>, AppError> {
     let (shop, actor) = crate::session::acting().await?;
+    // Only catalog staff make the server read an upload.
+    entities::kernel::access::catalog_staff(actor).map_err(AppError::from)?;
     let form = crate::api::forms::read_form(
         data,
         "files",

@@ -70,7 +70,7 @@ pub async fn choose_payment(id: String, provider: String) -> Result<OrderView, A
     }
     let actor = acting(&shop).await?;
     entities::ordering::view::order_for(&shop, actor, &id).await.map_err(AppError::from)?;
-    entities::payments::start::start(&shop, &id, Some(&provider)).await.map_err(AppError::from)?;
+    entities::payments::start::start(&shop, actor, &id, Some(&provider)).await.map_err(AppError::from)?;
     entities::ordering::view::order_for(&shop, actor, &id).await.map_err(AppError::from)
 }
 

@@ -19,10 +19,34 @@ pub struct RiskRules {
     /// A card used by this many other emails in 24 hours is suspect.
     #[serde(default = "default_card_emails")]
     pub card_emails_per_day: u64,
+    /// An order scoring this much or more when placed is refused outright
+    /// (101 or more: never).
+    #[serde(default = "default_block_score")]
+    pub block_score: i32,
+    /// Orders one email may have waiting for payment at once; another is
+    /// refused until one is paid or cancelled (each holds stock). 0: no limit.
+    #[serde(default = "default_unpaid_per_email")]
+    pub unpaid_per_email: u64,
+    /// Orders waiting for payment placed from one IP address in 24 hours
+    /// before another is refused. 0: no limit.
+    #[serde(default = "default_unpaid_per_ip")]
+    pub unpaid_per_ip: u64,
 }
 
 fn default_card_emails() -> u64 {
     2
+}
+
+fn default_block_score() -> i32 {
+    100
+}
+
+fn default_unpaid_per_email() -> u64 {
+    5
+}
+
+fn default_unpaid_per_ip() -> u64 {
+    20
 }
 
 impl Default for RiskRules {
@@ -33,6 +57,9 @@ impl Default for RiskRules {
             email_orders_per_day: 3,
             ip_orders_per_hour: 5,
             card_emails_per_day: default_card_emails(),
+            block_score: default_block_score(),
+            unpaid_per_email: default_unpaid_per_email(),
+            unpaid_per_ip: default_unpaid_per_ip(),
         }
     }
 }

@@ -23,9 +23,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The `/api/v1` routes, the OpenAPI document and its viewer at `/api/docs`.
-pub fn routes() -> Router<AppState> {
+/// Each route checks credentials first (see [`auth::Gate`]).
+pub fn routes(state: &AppState) -> Router<AppState> {
     let (router, doc) = document_and_routes();
+    let gate = auth::Gate::from_document(&doc);
     router
+        .route_layer(axum::middleware::from_fn_with_state((gate, state.clone()), auth::authenticate_first))
         .route("/api/docs", get(openapi::viewer))
         .route("/api/openapi.json", openapi::document(&doc))
         .route("/api/v1/{*rest}", any(problem::no_such_route))

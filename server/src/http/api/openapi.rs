@@ -66,8 +66,15 @@ pub fn add_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
         )
     };
     for (path, item) in doc.paths.paths.iter_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for op in operations.into_iter().flatten() {
+        let operations = [
+            (false, &mut item.get),
+            (true, &mut item.put),
+            (true, &mut item.post),
+            (true, &mut item.delete),
+            (true, &mut item.patch),
+        ];
+        for (write, op) in operations {
+            let Some(op) = op else { continue };
             let has_body = op.request_body.is_some();
             let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || path.contains('{');
             let has_credential = op.security.as_ref().is_some_and(|s| !s.is_empty());
@@ -99,7 +106,21 @@ pub fn add_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
             if has_body {
                 wanted.push(("413", "The body is larger than this route takes"));
             }
+            wanted.push((
+                "408",
+                "Not answered within the server's time limit; nothing was done or it may be tried again",
+            ));
+            if write {
+                wanted.push((
+                    "429",
+                    "Too many requests from this address or account; `Retry-After` says when to try again",
+                ));
+            }
             wanted.push(("500", "An unexpected failure, logged with the request's id"));
+            wanted.push((
+                "503",
+                "The server is too busy for this kind of request now; `Retry-After` says when to try again",
+            ));
             for (status, description) in wanted {
                 op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
             }

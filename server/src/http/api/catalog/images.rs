@@ -4,7 +4,7 @@ use crate::http::api::auth::Caller;
 use crate::http::api::problem::Multipart;
 use crate::http::api::problem::Problem;
 use crate::http::api::problem::{Body, Path};
-use axum::extract::State;
+use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -58,9 +58,12 @@ pub async fn upload(
     State(shop): State<Shop>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    Multipart(mut form): Multipart,
+    request: axum::extract::Request,
 ) -> Result<Response, Problem> {
     let id = product_id(&id)?;
+    // Who may, before a byte of the body is read.
+    images::may_add_images(&shop, actor, id).await?;
+    let Multipart(mut form) = Multipart::from_request(request, &()).await?;
     let mut uploads: Vec<Upload> = Vec::new();
     let mut alts: Vec<String> = Vec::new();
     let bad_form = |e: axum::extract::multipart::MultipartError| {

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 /// The largest CSV a catalog import reads (the rows are bounded again by
 /// the importer itself).
-const IMPORT_BODY: usize = 32 * 1024 * 1024;
+pub const IMPORT_BODY: usize = 32 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

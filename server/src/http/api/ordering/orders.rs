@@ -30,7 +30,9 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
         (status = 201, description = "Placed", body = OrderView),
         (status = 200, description = "Placed before with this key: the same order", body = OrderView),
         (status = 400, description = "Bad email, address, key or cart", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Refused by fraud screening (`fraud.block_score`); the shopper should contact the shop", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sold out or short (nothing is reserved), or the key belongs to another cart", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many orders of this email or address wait for payment (`fraud.unpaid_per_email`, `fraud.unpaid_per_ip`), or too many requests", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn place(

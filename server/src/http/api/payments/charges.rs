@@ -38,10 +38,11 @@ pub struct ProviderQuery {
 )]
 pub async fn start(
     State(shop): State<Shop>,
+    Caller(actor): Caller,
     Path(id): Path<String>,
     Query(q): Query<ProviderQuery>,
 ) -> Result<Response, Problem> {
-    let started = entities::payments::start::start(&shop, &id, q.provider.as_deref()).await?;
+    let started = entities::payments::start::start(&shop, actor, &id, q.provider.as_deref()).await?;
     Ok(created(format!("/api/v1/orders/{id}"), started))
 }
 
@@ -74,10 +75,11 @@ pub struct ConfirmRequest {
 )]
 pub async fn confirm(
     State(shop): State<Shop>,
+    Caller(actor): Caller,
     Path(id): Path<String>,
     Body(req): Body<ConfirmRequest>,
 ) -> Result<Json<PaymentProgress>, Problem> {
-    Ok(Json(entities::payments::start::confirm(&shop, &id, req.provider.as_deref(), &req.payment_method).await?))
+    Ok(Json(entities::payments::start::confirm(&shop, actor, &id, req.provider.as_deref(), &req.payment_method).await?))
 }
 
 /// Asks the providers where the order's open payments stand and settles
@@ -95,9 +97,10 @@ pub async fn confirm(
 )]
 pub async fn settle(
     State(shop): State<Shop>,
+    Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<entities::ordering::OrderView>, Problem> {
-    Ok(Json(entities::payments::settle::settle(&shop, &id).await?))
+    Ok(Json(entities::payments::settle::settle(&shop, actor, &id).await?))
 }
 
 /// An amount to capture.
@@ -136,8 +139,12 @@ pub async fn capture(
 /// JavaScript too): starts the PayPal payment and sends the shopper to PayPal
 /// to approve it; if PayPal cannot be reached, back to the order page, which
 /// says so.
-pub async fn paypal_start(State(shop): State<Shop>, Path(id): Path<String>) -> Result<Response, Problem> {
-    match entities::payments::start::start(&shop, &id, Some("paypal")).await {
+pub async fn paypal_start(
+    State(shop): State<Shop>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    match entities::payments::start::start(&shop, actor, &id, Some("paypal")).await {
         Ok(PaymentStart { redirect_url: Some(url), .. }) => Ok(axum::response::Redirect::to(&url).into_response()),
         Ok(_) | Err(ServiceError::Port(_) | ServiceError::Conflict(_)) => {
             Ok(axum::response::Redirect::to(&format!("/orders/{id}?payment_error=paypal")).into_response())

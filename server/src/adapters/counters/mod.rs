@@ -1,0 +1,4 @@
+//! The `Counters` port: in-process (embedded) or Redis.
+
+pub mod memory;
+pub mod redis;
