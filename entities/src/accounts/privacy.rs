@@ -282,7 +282,11 @@ async fn erase_account(shop: &Shop, actor: Actor, user_id: i64) -> ServiceResult
             sea_orm::Condition::any().add(order::Column::UserId.eq(user_id)).add(
                 sea_orm::Condition::all()
                     .add(order::Column::UserId.is_null())
-                    .add(order::Column::Email.eq(u.email.clone())),
+                    // Typed at checkout in any case; accounts keep it lowercased.
+                    .add(sea_orm::sea_query::ExprTrait::eq(
+                        Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(order::Column::Email))),
+                        u.email.to_lowercase(),
+                    )),
             ),
         )
         .all(&txn)

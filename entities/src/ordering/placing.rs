@@ -429,10 +429,19 @@ async fn velocity<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> ServiceResult<Velocity> {
     let count = |column: order::Column, value: &str, since: DateTime<Utc>, unpaid: bool| {
+        // Emails are compared without case: `Ann@x` and `ann@x` are one.
+        let matches = if matches!(column, order::Column::Email) {
+            sea_orm::sea_query::ExprTrait::eq(
+                Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(column))),
+                value.to_lowercase(),
+            )
+        } else {
+            sea_orm::sea_query::ExprTrait::eq(Expr::col(column), value)
+        };
         let mut counted = Query::select()
             .expr(Expr::col(order::Column::Id).count())
             .from(order::Entity)
-            .and_where(column.eq(value))
+            .and_where(matches)
             .and_where(order::Column::CreatedAt.gt(since))
             .to_owned();
         if unpaid {

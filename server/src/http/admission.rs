@@ -32,6 +32,9 @@ pub enum Priority {
     Critical,
 }
 
+/// Server functions (always POST) that only read: browsing, not writes.
+const READ_FUNCTIONS: [&str; 3] = ["/_sf/catalog/", "/_sf/reviews/product", "/_sf/reviews/reviewer"];
+
 /// The priority of a request to `path` with `method`.
 pub fn priority(method: &Method, path: &str) -> Priority {
     const CRITICAL: [&str; 12] = [
@@ -51,8 +54,15 @@ pub fn priority(method: &Method, path: &str) -> Priority {
     if matches!(path, "/healthz" | "/readyz" | "/metrics") || CRITICAL.iter().any(|p| path.starts_with(p)) {
         return Priority::Critical;
     }
-    if path == "/search" || path.starts_with("/_sf/search") || path.starts_with("/api/v1/search") {
+    if path == "/search"
+        || path == "/_sf/catalog/search"
+        || path == "/_sf/catalog/suggest"
+        || path.starts_with("/api/v1/search")
+    {
         return Priority::Search;
+    }
+    if READ_FUNCTIONS.iter().any(|p| path.starts_with(p)) {
+        return Priority::Browse;
     }
     if method != Method::GET && method != Method::HEAD {
         // A write we do not know: keep it (losing one costs more than a page).
@@ -119,7 +129,11 @@ pub struct Rule {
 /// limited here (load shedding covers them); the providers' signed
 /// webhooks are never limited.
 pub fn rules(limits: &LimitSettings, method: &Method, path: &str) -> Vec<Rule> {
-    if method == Method::GET || method == Method::HEAD || path.starts_with("/api/v1/webhooks/payments") {
+    if method == Method::GET
+        || method == Method::HEAD
+        || path.starts_with("/api/v1/webhooks/payments")
+        || READ_FUNCTIONS.iter().any(|p| path.starts_with(p))
+    {
         return Vec::new();
     }
     let hour = Duration::from_secs(3_600);
@@ -127,7 +141,7 @@ pub fn rules(limits: &LimitSettings, method: &Method, path: &str) -> Vec<Rule> {
     let strict = match path {
         "/_sf/account/register" => Some("register"),
         "/_sf/account/forgot" => Some("forgot"),
-        "/_sf/account/resend" | "/_sf/account/email" => Some("mail"),
+        "/_sf/account/email" => Some("mail"),
         _ => None,
     };
     if let Some(name) = strict {
@@ -239,6 +253,12 @@ mod tests {
         assert_eq!(priority(&Method::GET, "/"), Priority::Browse);
         assert_eq!(priority(&Method::GET, "/p/wool-sweater"), Priority::Browse);
         assert_eq!(priority(&Method::GET, "/search"), Priority::Search);
+        assert_eq!(priority(&Method::POST, "/_sf/catalog/suggest"), Priority::Search);
+        assert_eq!(priority(&Method::POST, "/_sf/catalog/product"), Priority::Browse);
+        assert!(
+            rules(&LimitSettings::default(), &Method::POST, "/_sf/catalog/suggest").is_empty(),
+            "typing is not writing"
+        );
         assert_eq!(priority(&Method::POST, "/_sf/cart/add"), Priority::Critical);
         assert_eq!(priority(&Method::POST, "/api/v1/webhooks/payments/stripe"), Priority::Critical);
         assert_eq!(priority(&Method::GET, "/pkg/bazaar.wasm"), Priority::Critical);

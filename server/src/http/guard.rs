@@ -19,6 +19,7 @@ use tokio::sync::Semaphore;
 pub struct Guard {
     shop: entities::Shop,
     body_bytes: usize,
+    request_timeout: std::time::Duration,
     uploads: Arc<Semaphore>,
     hsts: bool,
 }
@@ -30,6 +31,7 @@ impl Guard {
         Self {
             shop,
             body_bytes: limits.body_bytes,
+            request_timeout: std::time::Duration::from_secs(limits.request_timeout_secs),
             uploads: Arc::new(Semaphore::new(limits.concurrent_uploads)),
             hsts: https,
         }
@@ -64,7 +66,8 @@ fn problem(status: StatusCode, title: &str, detail: &str) -> Response {
 /// before reading, else as it streams in), checks the staff area's
 /// credentials before its body is read, and admits at most
 /// `limits.concurrent_uploads` large bodies at once (503 with
-/// `Retry-After` for the rest).
+/// `Retry-After` for the rest); every other request must be answered within
+/// `limits.request_timeout_secs` (408).
 pub async fn limit_requests(State(guard): State<Guard>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let large = large_body(&path);
@@ -111,7 +114,20 @@ async fn admit(guard: Guard, large: bool, request: Request, limit: usize, next: 
     };
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+    let request = Request::from_parts(parts, body);
+    if large {
+        // An import writes in several steps: cutting it off halfway would
+        // leave part of it done while the answer says nothing was.
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(guard.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => problem(
+            StatusCode::REQUEST_TIMEOUT,
+            "Request timeout",
+            "The server did not finish this request in time; it may be tried again.",
+        ),
+    }
 }
 
 const CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-type-options");

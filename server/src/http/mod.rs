@@ -23,12 +23,10 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use metrics_exporter_prometheus::PrometheusHandle;
 use object_store::ObjectStore;
 use std::sync::Arc;
-use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach.
@@ -106,10 +104,6 @@ pub fn router(state: AppState, settings: &crate::config::Settings) -> Router {
         .layer(middleware::from_fn_with_state(
             admission::Admission::new(state.shop.clone(), &settings.limits),
             admission::admit,
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(settings.limits.request_timeout_secs),
         ))
         .layer(middleware::from_fn(telemetry::record_http_metrics))
         .layer(middleware::from_fn_with_state(guard, guard::security_headers))

@@ -12,8 +12,7 @@ use crate::config::LimitSettings;
 use axum::extract::connect_info::ConnectInfo;
 use axum::Router;
 use entities::kernel::network::{limit_key, TrustedProxies};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::collections::HashMap;
 use std::future::Future;
@@ -82,22 +81,22 @@ pub async fn serve(
     proxies: TrustedProxies,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: its head timer runs from the connection's first read,
+    // where HTTP/2's preface has no deadline (a load balancer speaks HTTP/2
+    // to browsers when wanted).
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(limits.header_read_timeout_secs))
         .max_buf_size(64 * 1024);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_concurrent_streams(64)
-        .keep_alive_interval(Some(Duration::from_secs(30)))
-        .keep_alive_timeout(Duration::from_secs(limits.header_read_timeout_secs));
     let builder = Arc::new(builder);
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerAddress::default();
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // Told when shutdown begins; each connection then finishes its request
+    // and closes. The count of open ones says when all have.
+    let (stopping, stop_signal) = tokio::sync::watch::channel(false);
+    let open = Arc::new(Semaphore::new(0));
+    let mut spawned = 0_u32;
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -136,18 +135,30 @@ pub async fn serve(
             },
         ));
         let builder = builder.clone();
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let connection = graceful.watch(connection);
+        let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+        let mut stop_signal = stop_signal.clone();
+        let open = open.clone();
+        spawned += 1;
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = async { drop(stop_signal.wait_for(|stop| *stop).await) } => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
             drop(permit);
             drop(slot);
+            open.add_permits(1);
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+    let _ = stopping.send(true);
+    if tokio::time::timeout(DRAIN, open.acquire_many(spawned)).await.is_err() {
         tracing::warn!("requests still open after {DRAIN:?}; stopping anyway");
     }
     Ok(())

@@ -11,6 +11,7 @@ mod cart;
 mod catalog_csv;
 mod checkout_pricing;
 mod cli;
+mod cluster;
 mod contract_bus;
 mod contract_cache;
 mod contract_mail;

@@ -161,10 +161,14 @@ async fn the_api_docs_page_shows_the_openapi_document() {
     let response = app.get("/api/docs").await;
 
     assert_eq!(response.status(), 200);
+    let response_policy =
+        response.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let html = response.text().await.unwrap();
     assert!(html.contains(r#"src="/vendor/scalar-api-reference.js""#), "the viewer comes from our own site");
     assert!(html.contains("'/api/openapi.json'"), "it shows our document");
     assert!(!html.contains("https://"), "nothing loads from elsewhere, so the docs work offline");
+    let policy = response_policy.expect("the viewer has its own policy");
+    assert!(policy.contains("script-src 'self' 'sha256-"), "its inline script runs by its hash: {policy}");
 }
 
 on_both_databases!(the_search_api_answers_hits_and_facets_and_refuses_bad_pages, |db| async move {

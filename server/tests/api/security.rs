@@ -269,6 +269,9 @@ async fn a_connection_that_never_finishes_its_request_head_is_closed() {
     let mut buffer = Vec::new();
     let closed = tokio::time::timeout(std::time::Duration::from_secs(20), slow.read_to_end(&mut buffer)).await;
     assert!(closed.is_ok(), "the server still holds a half-sent request after 20 s");
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), silent.read_to_end(&mut buffer)).await;
+    assert!(closed.is_ok(), "the server still holds a connection that never spoke after 20 s");
 }
 
 #[tokio::test]

@@ -34,7 +34,8 @@ impl Counters for RedisCounters {
         let key = format!("{}{key}", self.prefix);
         let millis = i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1);
         // Made with its expiry first (only when missing): INCR keeps the
-        // expiry, so no crash between the two leaves a window that never ends.
+        // expiry. Should the key end between the two, INCR makes it anew
+        // without one, which the PTTL below catches.
         let pipeline = self.client.pipeline();
         let unavailable = |e: fred::error::Error| PortError::unavailable(SERVICE, e);
         pipeline
@@ -43,7 +44,14 @@ impl Counters for RedisCounters {
             .map_err(unavailable)?;
         pipeline.incr::<(), _>(&key).await.map_err(unavailable)?;
         pipeline.pttl::<(), _>(&key).await.map_err(unavailable)?;
-        let (_, count, left): (Option<String>, i64, i64) = pipeline.all().await.map_err(unavailable)?;
+        let (_, count, mut left): (Option<String>, i64, i64) = pipeline.all().await.map_err(unavailable)?;
+        if left < 0 {
+            // The window ended between SET NX and INCR, which made the key
+            // anew without an expiry: give it its window now, or it would
+            // count for ever.
+            self.client.pexpire::<(), _>(&key, millis, None).await.map_err(unavailable)?;
+            left = millis;
+        }
         Ok(Hit {
             count: u64::try_from(count).unwrap_or(0),
             resets_in: Duration::from_millis(u64::try_from(left).unwrap_or(0)).max(Duration::from_secs(1)),
