@@ -9,12 +9,14 @@
 //! be lost: carts, checkout, payments, accounts and the providers' webhooks.
 
 use crate::config::LimitSettings;
+use crate::http::api::problem::Problem;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{self, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::header;
+use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use entities::kernel::network::limit_key;
+use entities::ServiceError;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -169,16 +171,6 @@ impl Admission {
     }
 }
 
-fn refuse(status: StatusCode, retry_after: Duration, detail: &str) -> Response {
-    let secs = retry_after.as_secs().max(1);
-    let title = if status == StatusCode::TOO_MANY_REQUESTS { "Too many requests" } else { "Busy" };
-    let body =
-        serde_json::json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
-    let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    response
-}
-
 /// Sheds by priority, then counts the request against its rate limits
 /// (per client address, and per account when signed in).
 pub async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
@@ -187,11 +179,7 @@ pub async fn admit(State(admission): State<Admission>, request: Request, next: N
     let priority = priority(&method, &path);
     let Some(_in_flight) = admission.shedder.admit(priority) else {
         metrics::counter!("bazaar_requests_shed_total", "priority" => format!("{priority:?}")).increment(1);
-        return refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(2),
-            "The shop is very busy; try again in a moment.",
-        );
+        return Problem::busy("The shop is very busy; try again in a moment.").retry_after(Duration::from_secs(2));
     };
     let rules = rules(&admission.limits, &method, &path);
     if rules.is_empty() {
@@ -199,10 +187,7 @@ pub async fn admit(State(admission): State<Admission>, request: Request, next: N
     }
     let shop = &admission.shop;
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let forwarded = entities::kernel::network::forwarded_for(
-        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
-    );
-    let client = peer.map(|peer| limit_key(shop.proxies.client_ip(peer, forwarded.as_deref())));
+    let client = peer.map(|peer| limit_key(crate::http::client_ip(shop, peer, request.headers())));
     let (parts, body) = request.into_parts();
     let account = if parts.headers.contains_key(header::COOKIE) {
         app::session::user(shop, &parts).await.map(|u| u.user_id)
@@ -215,7 +200,8 @@ pub async fn admit(State(admission): State<Admission>, request: Request, next: N
             match shop.counters.hit(&format!("{}:{key}", rule.name), rule.window).await {
                 Ok(hit) if hit.count > rule.limit => {
                     metrics::counter!("bazaar_requests_limited_total", "rule" => rule.name).increment(1);
-                    return refuse(StatusCode::TOO_MANY_REQUESTS, hit.resets_in, "Too many requests; try again later.");
+                    return Problem::from(ServiceError::RateLimited("Too many requests; try again later.".into()))
+                        .retry_after(hit.resets_in);
                 }
                 Ok(_) => {}
                 // The counters' service is down: serve rather than refuse

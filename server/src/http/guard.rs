@@ -5,12 +5,14 @@
 //! what each promises and which test holds it.
 
 use crate::config::LimitSettings;
+use crate::http::api::problem::Problem;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use entities::ServiceError;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -56,12 +58,6 @@ fn large_body(path: &str) -> Option<usize> {
 /// the admin token, and asking whether one is signed in.
 const OPEN_ADMIN_FUNCTIONS: [&str; 2] = ["/_sf/admin/sign-in", "/_sf/admin/status"];
 
-fn problem(status: StatusCode, title: &str, detail: &str) -> Response {
-    let body =
-        serde_json::json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
-}
-
 /// Refuses a body over the route's limit (413, by its `Content-Length`
 /// before reading, else as it streams in), checks the staff area's
 /// credentials before its body is read, and admits at most
@@ -75,20 +71,18 @@ pub async fn limit_requests(State(guard): State<Guard>, request: Request, next: 
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        return problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Request body too large",
-            &format!("This request may send at most {limit} bytes."),
-        );
+        return Problem::too_large(format!("This request may send at most {limit} bytes.")).into_response();
     }
     if path.starts_with("/_sf/admin/") && !OPEN_ADMIN_FUNCTIONS.contains(&path.as_str()) {
         let (parts, body) = request.into_parts();
         let actor = app::session::actor_of(&guard.shop, &parts).await;
         if actor == entities::kernel::access::Actor::Anonymous {
-            return problem(StatusCode::UNAUTHORIZED, "Sign in first", "Sign in to use the admin area.");
+            return Problem::from(ServiceError::Unauthenticated)
+                .saying("Sign in to use the admin area.")
+                .into_response();
         }
         if !actor.is_staff() {
-            return problem(StatusCode::FORBIDDEN, "Not allowed", "The admin area is for staff.");
+            return Problem::from(ServiceError::Forbidden).saying("The admin area is for staff.").into_response();
         }
         return admit(guard, large.is_some(), Request::from_parts(parts, body), limit, next).await;
     }
@@ -100,13 +94,8 @@ async fn admit(guard: Guard, large: bool, request: Request, limit: usize, next: 
         match guard.uploads.clone().try_acquire_owned() {
             Ok(permit) => Some(permit),
             Err(_) => {
-                let mut busy = problem(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Busy",
-                    "Other uploads are being read; try again shortly.",
-                );
-                busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                return busy;
+                return Problem::busy("Other uploads are being read; try again shortly.")
+                    .retry_after(std::time::Duration::from_secs(5));
             }
         }
     } else {
@@ -122,11 +111,9 @@ async fn admit(guard: Guard, large: bool, request: Request, limit: usize, next: 
     }
     match tokio::time::timeout(guard.request_timeout, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => problem(
-            StatusCode::REQUEST_TIMEOUT,
-            "Request timeout",
-            "The server did not finish this request in time; it may be tried again.",
-        ),
+        Err(_) => {
+            Problem::timeout("The server did not finish this request in time; it may be tried again.").into_response()
+        }
     }
 }
 

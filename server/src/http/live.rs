@@ -96,10 +96,7 @@ pub async fn stock(
     let Ok(socket_permit) = hub.sockets.clone().try_acquire_owned() else {
         return busy(StatusCode::SERVICE_UNAVAILABLE, "too many live sockets on this server");
     };
-    let forwarded = entities::kernel::network::forwarded_for(
-        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
-    );
-    let client = shop.proxies.client_ip(peer.ip(), forwarded.as_deref());
+    let client = crate::http::client_ip(&shop, peer.ip(), &headers);
     let Some(address_slot) = hub.per_address.admit(client, hub.per_address_max) else {
         return busy(StatusCode::TOO_MANY_REQUESTS, "too many live sockets from this address");
     };

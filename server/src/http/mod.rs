@@ -118,6 +118,15 @@ pub fn router(state: AppState, settings: &crate::config::Settings) -> Router {
         .with_state(state)
 }
 
+/// The client's address of a request from `peer`: the peer's, or what a
+/// trusted proxy says in `X-Forwarded-For` (`server.trusted_proxies`).
+pub fn client_ip(shop: &Shop, peer: std::net::IpAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
+    let forwarded = entities::kernel::network::forwarded_for(
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
+    );
+    shop.proxies.client_ip(peer, forwarded.as_deref())
+}
+
 /// The span of a request in the logs: its id, method and address without
 /// secrets ([`entities::kernel::network::loggable_uri`]).
 fn request_span<B>(request: &Request<B>) -> tracing::Span {
@@ -166,12 +175,7 @@ async fn metrics(
     if !state.metrics_token.is_set() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let presented = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if !state.metrics_token.matches(presented.trim()) {
+    if !state.metrics_token.matches(api::auth::bearer(&headers).unwrap_or("")) {
         return (StatusCode::UNAUTHORIZED, [(axum::http::header::WWW_AUTHENTICATE, "Bearer")]).into_response();
     }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()

@@ -294,10 +294,15 @@ pub async fn variant_for_sale(
 }
 
 /// Places an order from `email` for one unit of the first variant for sale
-/// (at least two in stock), shipped to the Netherlands and billed in
-/// `billing_country` when given; answers its public id.
-pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
-    let (v, _) = variant_for_sale(app, 2, None).await;
+/// (at least `min_stock` in stock), shipped to the Netherlands and billed
+/// in `billing_country` when given: the status and the answer.
+pub async fn try_place_order(
+    app: &TestApp,
+    email: &str,
+    billing_country: Option<&str>,
+    min_stock: i32,
+) -> (u16, serde_json::Value) {
+    let (v, _) = variant_for_sale(app, min_stock, None).await;
     let cart_id = uuid::Uuid::new_v4();
     entities::ordering::cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
     let mut body = serde_json::json!({ "cart_id": cart_id.to_string(), "email": email,
@@ -314,6 +319,14 @@ pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Opt
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 201);
-    response.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+/// [`try_place_order`] that must succeed (at least two in stock); answers
+/// the order's public id.
+pub async fn place_unpaid_order(app: &TestApp, email: &str, billing_country: Option<&str>) -> String {
+    let (status, order) = try_place_order(app, email, billing_country, 2).await;
+    assert_eq!(status, 201, "{order}");
+    order["id"].as_str().unwrap().to_owned()
 }

@@ -405,26 +405,6 @@ async fn sign_in_limits_survive_a_flood_of_cached_searches() {
     assert_eq!(sf_as(&new_client(), &app, "account/sign-in", &right).await.0, 429, "still paused");
 }
 
-/// Places an order for one unit from `email` through the REST API: the
-/// status and the answer.
-async fn try_order(app: &TestApp, email: &str) -> (u16, serde_json::Value) {
-    let (v, _) = variant_for_sale(app, 5, None).await;
-    let cart_id = uuid::Uuid::new_v4();
-    entities::ordering::cart::add_item(&app.shop, cart_id, entities::VariantId::new(v.id), 1).await.unwrap();
-    let body = serde_json::json!({ "cart_id": cart_id.to_string(), "email": email,
-        "shipping_address": { "name": "Ada", "line1": "Main St 1", "postal_code": "1000", "city": "Town", "country": "NL" } });
-    let response = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or_default())
-}
-
 #[tokio::test]
 async fn unpaid_orders_that_hold_stock_are_limited_per_email_and_address() {
     // Before: anonymous guest orders were unlimited, each holding stock.
@@ -433,13 +413,13 @@ async fn unpaid_orders_that_hold_stock_are_limited_per_email_and_address() {
         s.fraud.unpaid_per_ip = 3;
     })
     .await;
-    assert_eq!(try_order(&app, "hoarder@example.com").await.0, 201);
-    let (status, first) = try_order(&app, "hoarder@example.com").await;
+    assert_eq!(try_place_order(&app, "hoarder@example.com", None, 5).await.0, 201);
+    let (status, first) = try_place_order(&app, "hoarder@example.com", None, 5).await;
     assert_eq!(status, 201);
-    let (status, problem) = try_order(&app, "hoarder@example.com").await;
+    let (status, problem) = try_place_order(&app, "hoarder@example.com", None, 5).await;
     assert_eq!(status, 429, "a third unpaid order of one email: {problem}");
-    assert_eq!(try_order(&app, "other@example.com").await.0, 201);
-    let (status, problem) = try_order(&app, "third@example.com").await;
+    assert_eq!(try_place_order(&app, "other@example.com", None, 5).await.0, 201);
+    let (status, problem) = try_place_order(&app, "third@example.com", None, 5).await;
     assert_eq!(status, 429, "a fourth unpaid order from one address: {problem}");
 
     // Cancelling one makes room again.
@@ -452,7 +432,7 @@ async fn unpaid_orders_that_hold_stock_are_limited_per_email_and_address() {
         .await
         .unwrap();
     assert_eq!(cancelled.status(), 200);
-    assert_eq!(try_order(&app, "hoarder@example.com").await.0, 201);
+    assert_eq!(try_place_order(&app, "hoarder@example.com", None, 5).await.0, 201);
 }
 
 #[tokio::test]
@@ -463,7 +443,7 @@ async fn fraud_screening_can_refuse_an_order_outright() {
         s.fraud.block_score = 50;
     })
     .await;
-    let (status, problem) = try_order(&app, "risky@example.com").await;
+    let (status, problem) = try_place_order(&app, "risky@example.com", None, 5).await;
     assert_eq!(status, 403, "{problem}");
     let orders = entities::model::order::Entity::find().all(&app.shop.db).await.unwrap();
     assert!(orders.is_empty(), "nothing is placed, nothing held");

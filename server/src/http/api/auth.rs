@@ -36,19 +36,18 @@ where
     }
 }
 
+/// The bearer token of `headers`' `Authorization`, if any.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+}
+
 /// The caller as the [`Gate`] found it, so it is looked up once.
 #[derive(Clone, Copy)]
 struct Resolved(Actor);
 
 /// The actor of `parts`' credentials: the admin token, else a session.
 async fn actor_of(state: &AppState, parts: &Parts) -> Actor {
-    let bearer = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    match bearer {
+    match bearer(&parts.headers) {
         Some(token) if state.admin_token.matches(token) => Actor::API_TOKEN,
         Some(_) => Actor::Anonymous,
         // The same sessions as the pages (an account's, or the admin

@@ -46,13 +46,35 @@ impl Problem {
 
     /// 413: the body is larger than the route takes.
     pub fn too_large(detail: impl Into<String>) -> Self {
-        Self {
-            kind: "/problems/too-large".to_owned(),
-            title: "Payload too large",
-            status: 413,
-            detail: detail.into(),
-            errors: Vec::new(),
-        }
+        Self::plain(413, "/problems/too-large", "Payload too large", detail)
+    }
+
+    /// 503: the server is too busy for this request now.
+    pub fn busy(detail: impl Into<String>) -> Self {
+        Self::plain(503, "/problems/busy", "Busy", detail)
+    }
+
+    /// 408: the request was not answered within the server's time limit.
+    pub fn timeout(detail: impl Into<String>) -> Self {
+        Self::plain(408, "/problems/timeout", "Request timeout", detail)
+    }
+
+    fn plain(status: u16, kind: &str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self { kind: kind.to_owned(), title, status, detail: detail.into(), errors: Vec::new() }
+    }
+
+    /// `self` with `detail` in place of the table's words.
+    pub fn saying(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    /// The answer, with `Retry-After` telling when to try again (at least
+    /// one second).
+    pub fn retry_after(self, wait: std::time::Duration) -> Response {
+        let mut response = self.into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait.as_secs().max(1)));
+        response
     }
 
     /// 400: one field is not acceptable.

@@ -42,10 +42,7 @@ pub async fn place(
     peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Body(mut input): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
-    let forwarded = entities::kernel::network::forwarded_for(
-        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()),
-    );
-    input.client_ip = peer.map(|p| shop.proxies.client_ip(p.0 .0.ip(), forwarded.as_deref()).to_string());
+    input.client_ip = peer.map(|p| crate::http::client_ip(&shop, p.0 .0.ip(), &headers).to_string());
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
